@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GfmdConfig(AppConfig):
+    name = "gfmd"
+    verbose_name = "Sources"

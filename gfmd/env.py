@@ -1,0 +1,75 @@
+"""Read settings from the environment, rejecting values that do not parse."""
+
+import os
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
+def env_str(name, *, default):
+    return os.environ.get(name, default)
+
+
+def env_bool(name, *, default):
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is not a boolean; use one of: "
+        f"{', '.join(sorted(TRUE_WORDS | FALSE_WORDS))}."
+    )
+
+
+def env_list(name, *, default):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return list(default)
+    items = [item.strip() for item in raw.split(",")]
+    if any(not item for item in items):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} has an empty item; give a comma-separated list such as "
+            "'example.org,www.example.org'."
+        )
+    return items
+
+
+def env_database(name, *, sqlite_path):
+    """Unset: an SQLite file. postgres://user:password@host:port/name: PostgreSQL."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": sqlite_path}
+    parts = urlsplit(raw)
+    if parts.scheme == "sqlite":
+        path = unquote(parts.path)
+        if not path or path == "/":
+            raise ImproperlyConfigured(f"{name}={raw!r} names no file; use sqlite:///path/to/db.sqlite3.")
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path[1:] if path.startswith("//") else path}
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise ImproperlyConfigured(
+            f"{name} has the scheme {parts.scheme!r}; only postgres:// and sqlite:/// are supported."
+        )
+    db_name = unquote(parts.path.lstrip("/"))
+    if not db_name or "/" in db_name:
+        raise ImproperlyConfigured(f"{name}={raw!r} names no database; use postgres://user@host:5432/name.")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} has a port that is not a number.") from None
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": db_name,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(port or ""),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }

@@ -1,0 +1,316 @@
+"""Load the YAML content fixtures (docs/fixtures.md) into the database.
+
+Records are found by their natural keys and only written when a value
+differs, so loading the same files twice changes nothing.
+"""
+
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from gfmd.models import SourceDocument
+from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
+from sessions.models import Meeting, Milestone, Roundtable, Session, Stage, Track
+from themes.models import Theme
+
+PROVENANCE = ("source_location", "editorial_note")
+SHARED_KEYS = ("sources", "themes", "gmg_members", "meetings")
+
+
+class FixtureError(Exception):
+    pass
+
+
+def read_fixtures(paths):
+    documents = []
+    for path in sorted(Path(p) for p in paths):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as error:
+            raise FixtureError(f"{path.name}: not valid YAML: {error}") from None
+        if not isinstance(data, dict):
+            raise FixtureError(f"{path.name}: the top level must be a mapping of keys.")
+        documents.append((path, data))
+    return documents
+
+
+class Loader:
+    def __init__(self):
+        self.stats = defaultdict(Counter)
+        self.where = ""
+        # Positions count across files in load order, so one list may span files.
+        self.positions = Counter()
+
+    # -- entry point -------------------------------------------------------
+
+    def load(self, paths):
+        documents = read_fixtures(paths)
+        with transaction.atomic():
+            for key in SHARED_KEYS:
+                for path, data in documents:
+                    for item in data.get(key) or []:
+                        self.where = f"{path.name}, {key}"
+                        self.positions[key] += 1
+                        getattr(self, f"load_{key}_item")(item, self.positions[key])
+            content = [(path, data) for path, data in documents if "meeting" in data]
+            # Passes, so that one file may add to a roundtable another file describes.
+            for load_pass in (self.pass_roundtables, self.pass_children, self.pass_lists, self.pass_links):
+                for path, data in content:
+                    self.where = path.name
+                    meeting = self.get(Meeting, slug=data["meeting"])
+                    load_pass(meeting, data, path.name)
+        return self.stats
+
+    # -- generic upsert ----------------------------------------------------
+
+    def get(self, model, **lookup):
+        try:
+            return model.objects.get(**lookup)
+        except model.DoesNotExist:
+            raise FixtureError(f"{self.where}: no {model._meta.verbose_name} with {lookup}.") from None
+
+    def upsert(self, model, lookup, values, *, m2m=None, tags=None):
+        obj = model.objects.filter(**lookup).first()
+        created = obj is None
+        if created:
+            obj = model(**lookup)
+        changed = created
+        for field, value in values.items():
+            if isinstance(value, models.Model):
+                current, wanted = getattr(obj, f"{field}_id"), value.pk
+            else:
+                current, wanted = getattr(obj, field), value
+            if current != wanted:
+                setattr(obj, field, value)
+                changed = True
+        if changed:
+            try:
+                obj.full_clean()
+            except ValidationError as error:
+                raise FixtureError(f"{self.where}: {model.__name__} {lookup}: {error.message_dict}") from None
+            obj.save()
+        for field, related in (m2m or {}).items():
+            manager = getattr(obj, field)
+            if created or set(manager.values_list("pk", flat=True)) != {r.pk for r in related}:
+                manager.set(related)
+                changed = True
+        if tags is not None and (created or set(obj.tags.names()) != set(tags)):
+            obj.tags.set(tags, clear=True)
+            changed = True
+        self.stats[model._meta.verbose_name_plural]["created" if created else "updated" if changed else "unchanged"] += 1
+        return obj
+
+    def provenance(self, item, default_source):
+        """Source fields present in an item, with the file's default source."""
+        values = {field: item[field] for field in PROVENANCE if field in item}
+        slug = item.get("source", default_source)
+        if slug is None:
+            raise FixtureError(f"{self.where}: a record has no source: {short(item)}")
+        values["source"] = self.get(SourceDocument, slug=slug)
+        m2m = {}
+        if "other_sources" in item:
+            m2m["other_sources"] = [self.get(SourceDocument, slug=s) for s in item["other_sources"]]
+        return values, m2m
+
+    def themes(self, item):
+        return [self.get(Theme, slug=slug) for slug in item.get("themes", [])]
+
+    # -- shared files ------------------------------------------------------
+
+    def load_sources_item(self, item, position):
+        values = {k: item.get(k, "") for k in ("title", "issuer", "kind", "url", "description")}
+        values["date"] = item.get("date")
+        self.upsert(SourceDocument, {"slug": item["slug"]}, values)
+
+    def load_themes_item(self, item, position):
+        values = {"name": item["name"], "description": text(item["description"]), "position": position}
+        self.upsert(Theme, {"slug": item["slug"]}, values)
+
+    def load_gmg_members_item(self, item, position):
+        self.upsert(GMGMember, {"acronym": item["acronym"]}, {"name": item["name"], "url": item.get("url", "")})
+
+    def load_meetings_item(self, item, position):
+        fields = (
+            "ordinal", "year", "city", "country", "chair", "start_date", "end_date",
+            "civil_society_start_date", "civil_society_end_date", "overarching_theme", "summary",
+        )
+        values = {field: text(item[field]) for field in fields if field in item}
+        provenance, m2m = self.provenance(item, None)
+        self.upsert(Meeting, {"slug": item["slug"]}, values | provenance, m2m=m2m)
+
+    # -- meeting content ---------------------------------------------------
+
+    def roundtable_lookup(self, meeting, item, prefix=""):
+        return {
+            "meeting": meeting,
+            "track": item.get(f"{prefix}track", Track.GOVERNMENT),
+            "stage": item.get(f"{prefix}stage", Stage.HELD),
+            "kind": item.get(f"{prefix}kind", Roundtable.Kind.ROUNDTABLE),
+            "number": item[f"{prefix}number"] if prefix == "" else item["roundtable"],
+        }
+
+    def pass_roundtables(self, meeting, data, filename):
+        for item in data.get("roundtables") or []:
+            described = {k for k in item if k not in ("number", "track", "stage", "kind", "sessions", "sections")}
+            if not described:
+                continue  # only a reference: another file describes this roundtable
+            values = {f: text(item[f]) for f in ("title", "group_heading", "summary") if f in item}
+            provenance, m2m = self.provenance(item, data.get("source"))
+            m2m["themes"] = self.themes(item)
+            self.upsert(
+                Roundtable,
+                self.roundtable_lookup(meeting, item),
+                values | provenance,
+                m2m=m2m,
+                tags=item.get("tags", []),
+            )
+
+    def pass_children(self, meeting, data, filename):
+        for item in data.get("roundtables") or []:
+            roundtable = self.get(Roundtable, **self.roundtable_lookup(meeting, item))
+            for session in item.get("sessions") or []:
+                self.load_session(roundtable, session, data.get("source"))
+            for section in item.get("sections") or []:
+                self.load_section(roundtable, section, data.get("source"))
+
+    def load_session(self, roundtable, item, default_source):
+        values = {f: text(item[f]) for f in ("title", "discussion", "co_chairs") if f in item}
+        number = str(item.get("number", ""))
+        lookup = {"roundtable": roundtable}
+        if number:
+            lookup["number"] = number
+        else:
+            lookup["title"] = values["title"]
+        provenance, m2m = self.provenance(item, default_source)
+        m2m["themes"] = self.themes(item)
+        self.upsert(Session, lookup, values | provenance, m2m=m2m, tags=item.get("tags", []))
+
+    def load_section(self, roundtable, item, default_source):
+        provenance, m2m = self.provenance(item, default_source)
+        section = self.upsert(
+            Section,
+            {"roundtable": roundtable, "letter": item["letter"]},
+            {"title": text(item["title"])} | provenance,
+            m2m=m2m,
+        )
+        for position, activity in enumerate(item.get("activities") or [], start=1):
+            self.load_activity(section, position, activity, default_source)
+
+    def load_activity(self, section, position, item, default_source):
+        provenance, m2m = self.provenance(item, default_source)
+        m2m["themes"] = self.themes(item)
+        m2m["gmg_members"] = [self.get(GMGMember, acronym=a) for a in item.get("gmg_members", [])]
+        activity = self.upsert(
+            ProposedActivity,
+            {"section": section, "position": position},
+            {"text": text(item["text"])} | provenance,
+            m2m=m2m,
+            tags=item.get("tags", []),
+        )
+        for model, key in ((SubActivity, "sub_activities"), (Objective, "objectives")):
+            texts = item.get(key) or []
+            for number, entry in enumerate(texts, start=1):
+                self.upsert(model, {"activity": activity, "position": number}, {"text": text(entry)})
+            model.objects.filter(activity=activity, position__gt=len(texts)).delete()
+
+    def pass_lists(self, meeting, data, filename):
+        for item in data.get("recommendations") or []:
+            self.load_recommendation(meeting, item, data.get("source"))
+        for item in data.get("milestones") or []:
+            self.positions[("milestone", meeting.pk)] += 1
+            provenance, m2m = self.provenance(item, data.get("source"))
+            self.upsert(
+                Milestone,
+                {"meeting": meeting, "position": self.positions[("milestone", meeting.pk)]},
+                {"when": str(item["when"]), "text": text(item["text"])} | provenance,
+                m2m=m2m,
+            )
+
+    def load_recommendation(self, meeting, item, default_source, parent=None):
+        if parent is None:
+            track = item.get("track", Track.GOVERNMENT)
+            roundtable = None
+            if "roundtable" in item:
+                roundtable = self.get(
+                    Roundtable,
+                    meeting=meeting,
+                    track=track,
+                    stage=item.get("roundtable_stage", Stage.HELD),
+                    kind=item.get("roundtable_kind", Roundtable.Kind.ROUNDTABLE),
+                    number=item["roundtable"],
+                )
+            session = None
+            if "session" in item:
+                if roundtable is None:
+                    raise FixtureError(f"{self.where}: a recommendation names a session but no roundtable.")
+                session = self.get(Session, roundtable=roundtable, number=str(item["session"]))
+            kind = item.get("kind", Recommendation.Kind.RECOMMENDATION)
+            themes = self.themes(item)
+            group_heading = item.get("group_heading", "")
+        else:
+            track, roundtable, session, kind = parent.track, parent.roundtable, parent.session, parent.kind
+            themes = self.themes(item) or list(parent.themes.all())
+            group_heading = item.get("group_heading", parent.group_heading)
+            default_source = item.get("source", default_source)
+        list_key = (meeting.pk, track, roundtable and roundtable.pk, session and session.pk, kind, parent and parent.pk)
+        self.positions[list_key] += 1
+        lookup = {
+            "meeting": meeting,
+            "track": track,
+            "roundtable": roundtable,
+            "session": session,
+            "kind": kind,
+            "parent": parent,
+            "position": self.positions[list_key],
+        }
+        provenance, m2m = self.provenance(item, default_source)
+        m2m["themes"] = themes
+        values = {"number": str(item.get("number", "")), "text": text(item["text"]), "group_heading": group_heading}
+        recommendation = self.upsert(Recommendation, lookup, values | provenance, m2m=m2m, tags=item.get("tags", []))
+        for child in item.get("children") or []:
+            child.setdefault("source", provenance["source"].slug)
+            self.load_recommendation(meeting, child, default_source, parent=recommendation)
+
+    def pass_links(self, meeting, data, filename):
+        for item in data.get("roundtables") or []:
+            for session_item in item.get("sessions") or []:
+                if "held_as" not in session_item:
+                    continue
+                roundtable = self.get(Roundtable, **self.roundtable_lookup(meeting, item))
+                session = self.get(Session, roundtable=roundtable, number=str(session_item["number"]))
+                held = self.get(
+                    Session,
+                    meeting=meeting,
+                    roundtable__stage=Stage.HELD,
+                    roundtable__track=roundtable.track,
+                    number=str(session_item["held_as"]),
+                )
+                if session.held_as_id != held.pk:
+                    session.held_as = held
+                    session.save(update_fields=["held_as"])
+
+
+def text(value):
+    """Strip the trailing newline YAML block scalars leave."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def short(item):
+    return str(item)[:120]
+
+
+def fixture_paths(directory, names=()):
+    """Every fixture in the directory, or the shared ones plus the named files."""
+    directory = Path(directory)
+    everything = sorted(directory.glob("*.yaml"))
+    if not names:
+        return everything
+    shared = [p for p in everything if any(k in (yaml.safe_load(p.read_text()) or {}) for k in SHARED_KEYS)]
+    named = [Path(n) if Path(n).exists() else directory / n for n in names]
+    for path in named:
+        if not path.exists():
+            raise FixtureError(f"No fixture file {path}.")
+    return sorted(set(shared) | {p.resolve() for p in named})

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("gfmd.site_urls")),
+    path("", include("sessions.urls")),
+    path("", include("recommendations.urls")),
+    path("themes/", include("themes.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "gfmd.views.page_not_found"
+handler500 = "gfmd.views.server_error"

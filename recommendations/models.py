@@ -1,0 +1,180 @@
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from taggit.managers import TaggableManager
+
+from gfmd.models import Sourced
+from sessions.models import Track
+
+
+class Recommendation(Sourced):
+    """A recommendation, follow-up action, outcome sought or key message of a meeting."""
+
+    class Kind(models.TextChoices):
+        RECOMMENDATION = "recommendation", "Recommendation"
+        FOLLOW_UP = "follow-up", "Follow-up action"
+        OUTCOME_SOUGHT = "outcome-sought", "Outcome sought"
+        KEY_MESSAGE = "key-message", "Key message"
+        FEEDBACK = "feedback", "Feedback"
+
+    meeting = models.ForeignKey("gfmd_sessions.Meeting", on_delete=models.CASCADE, related_name="recommendations")
+    roundtable = models.ForeignKey(
+        "gfmd_sessions.Roundtable",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        help_text="Empty for recommendations of the meeting as a whole (cross-cutting).",
+    )
+    session = models.ForeignKey(
+        "gfmd_sessions.Session",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        help_text="The session it came from, where the source says.",
+    )
+    track = models.CharField(max_length=20, choices=Track.choices, default=Track.GOVERNMENT)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RECOMMENDATION)
+    number = models.CharField(max_length=10, blank=True, help_text="As printed: 7, or b for a sub-point.")
+    position = models.PositiveSmallIntegerField(help_text="Order within its list, from 1.")
+    text = models.TextField(help_text="The source's words, repaired but never paraphrased.")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+        help_text="For a lettered sub-point: the numbered recommendation it belongs to.",
+    )
+    group_heading = models.CharField(
+        max_length=200, blank=True, help_text="The heading it is printed under: 'Rights', 'Circular migration'."
+    )
+    themes = models.ManyToManyField("themes.Theme", blank=True, related_name="recommendations")
+    tags = TaggableManager(blank=True)
+
+    class Meta:
+        ordering = ["meeting__year", "track", "roundtable__number", "kind", "parent_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "position"],
+                condition=Q(parent__isnull=False),
+                name="one_subpoint_per_position",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="recommendation_not_its_own_parent"),
+            models.CheckConstraint(condition=~Q(text=""), name="recommendation_has_text"),
+            models.CheckConstraint(condition=Q(position__gte=1), name="recommendation_position_positive"),
+        ]
+
+    def __str__(self):
+        number = f" {self.number}" if self.number else ""
+        return f"{self.meeting.year} {self.get_kind_display()}{number}: {self.text[:70]}"
+
+    def get_absolute_url(self):
+        return reverse("recommendations:recommendation", kwargs={"pk": self.pk})
+
+
+class GMGMember(models.Model):
+    """An agency of the Global Migration Group."""
+
+    acronym = models.CharField(max_length=20, unique=True, help_text="As the GMG spells it: UN-DESA.")
+    name = models.CharField(max_length=200, unique=True)
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name = "GMG member"
+
+    def __str__(self):
+        return self.acronym
+
+    def get_absolute_url(self):
+        return reverse("recommendations:gmg_member", kwargs={"acronym": self.acronym})
+
+
+class Section(Sourced):
+    """A lettered section of a roundtable in the GMG matrix of proposed activities."""
+
+    roundtable = models.ForeignKey("gfmd_sessions.Roundtable", on_delete=models.CASCADE, related_name="sections")
+    letter = models.CharField(max_length=1, help_text="a, b, c... as printed.")
+    title = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["roundtable__number", "letter"]
+        constraints = [
+            models.UniqueConstraint(fields=["roundtable", "letter"], name="one_section_per_letter"),
+            models.CheckConstraint(
+                condition=Q(letter__in=list("abcdefghijklmnopqrstuvwxyz")), name="section_letter_a_to_z"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.roundtable.meeting.year} RT {self.roundtable.number} ({self.letter}) {self.title}"
+
+
+class ProposedActivity(Sourced):
+    """An activity the GMG proposed, with the member agencies listed with expertise."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="activities")
+    position = models.PositiveSmallIntegerField(help_text="Order within its section, from 1.")
+    text = models.TextField(help_text="The activity as printed.")
+    gmg_members = models.ManyToManyField(
+        GMGMember,
+        related_name="activities",
+        blank=True,
+        verbose_name="GMG members with expertise",
+    )
+    themes = models.ManyToManyField("themes.Theme", blank=True, related_name="activities")
+    tags = TaggableManager(blank=True)
+
+    class Meta:
+        ordering = ["section__roundtable__number", "section__letter", "position"]
+        verbose_name = "proposed activity"
+        verbose_name_plural = "proposed activities"
+        constraints = [
+            models.UniqueConstraint(fields=["section", "position"], name="one_activity_per_position"),
+            models.CheckConstraint(condition=~Q(text=""), name="activity_has_text"),
+        ]
+
+    def __str__(self):
+        return f"RT {self.section.roundtable.number}{self.section.letter}.{self.position} {self.text[:70]}"
+
+    def get_absolute_url(self):
+        return reverse("recommendations:activity", kwargs={"pk": self.pk})
+
+
+class SubActivity(models.Model):
+    """One of the 'specific activities' an activity lists."""
+
+    activity = models.ForeignKey(ProposedActivity, on_delete=models.CASCADE, related_name="sub_activities")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["activity", "position"]
+        verbose_name_plural = "sub-activities"
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "position"], name="one_subactivity_per_position"),
+            models.CheckConstraint(condition=~Q(text=""), name="subactivity_has_text"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Objective(models.Model):
+    """One objective of a proposed activity."""
+
+    activity = models.ForeignKey(ProposedActivity, on_delete=models.CASCADE, related_name="objectives")
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["activity", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "position"], name="one_objective_per_position"),
+            models.CheckConstraint(condition=~Q(text=""), name="objective_has_text"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]

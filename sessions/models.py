@@ -1,0 +1,227 @@
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+
+from gfmd.models import Sourced
+
+
+class Track(models.TextChoices):
+    GOVERNMENT = "government", "Government meeting"
+    CIVIL_SOCIETY = "civil-society", "Civil Society Days"
+
+
+class Stage(models.TextChoices):
+    HELD = "held", "As held"
+    PLANNED = "planned", "As planned"
+
+
+class Meeting(Sourced):
+    """One annual meeting of the Forum, from Brussels 2007 on."""
+
+    ordinal = models.PositiveSmallIntegerField(unique=True, help_text="1 for the first GFMD, 2 for the second...")
+    year = models.PositiveSmallIntegerField(unique=True)
+    slug = models.SlugField(max_length=80, unique=True, help_text="City and year: brussels-2007.")
+    city = models.CharField(max_length=100)
+    country = models.CharField(max_length=100)
+    chair = models.CharField(max_length=200, blank=True, help_text="The chairing government, and its envoy if named.")
+    start_date = models.DateField(help_text="First day of the government meeting.")
+    end_date = models.DateField(help_text="Last day of the government meeting.")
+    civil_society_start_date = models.DateField(null=True, blank=True, help_text="First of the Civil Society Days.")
+    civil_society_end_date = models.DateField(null=True, blank=True, help_text="Last of the Civil Society Days.")
+    overarching_theme = models.CharField(max_length=300, blank=True, help_text="As the chair worded it.")
+    summary = models.TextField(blank=True, help_text="What the sources say of the meeting as a whole.")
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="meeting_ends_after_it_starts"
+            ),
+            models.CheckConstraint(
+                condition=Q(civil_society_end_date__gte=F("civil_society_start_date"))
+                | Q(civil_society_start_date__isnull=True)
+                | Q(civil_society_end_date__isnull=True),
+                name="civil_society_days_end_after_they_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__year=F("year")), name="meeting_starts_in_its_year"
+            ),
+            models.CheckConstraint(condition=Q(ordinal__gte=1), name="meeting_ordinal_positive"),
+        ]
+
+    def __str__(self):
+        return f"GFMD {self.year}, {self.city}"
+
+    def get_absolute_url(self):
+        return reverse("sessions:meeting", kwargs={"slug": self.slug})
+
+    @property
+    def first_day(self):
+        return min(d for d in (self.start_date, self.civil_society_start_date) if d)
+
+    @property
+    def last_day(self):
+        return max(d for d in (self.end_date, self.civil_society_end_date) if d)
+
+
+class Roundtable(Sourced):
+    """A roundtable (or, in 2011, a thematic cluster) of a meeting, in one track."""
+
+    class Kind(models.TextChoices):
+        ROUNDTABLE = "roundtable", "Roundtable"
+        CLUSTER = "cluster", "Cluster"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="roundtables")
+    track = models.CharField(max_length=20, choices=Track.choices, default=Track.GOVERNMENT)
+    stage = models.CharField(
+        max_length=10,
+        choices=Stage.choices,
+        default=Stage.HELD,
+        help_text="Planned: as a concept paper described it before the meeting.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ROUNDTABLE)
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300, blank=True, help_text="Leave empty where no source gives it.")
+    group_heading = models.CharField(
+        max_length=200, blank=True, help_text="A heading above several roundtables, such as 'Theme 1: ...'."
+    )
+    summary = models.TextField(blank=True, help_text="The source's summary of the roundtable, quoted.")
+    themes = models.ManyToManyField("themes.Theme", blank=True, related_name="roundtables")
+    tags = TaggableManager(blank=True)
+
+    class Meta:
+        ordering = ["meeting__year", "track", "stage", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "track", "stage", "kind", "number"], name="one_roundtable_per_number"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="roundtable_number_positive"),
+        ]
+
+    def __str__(self):
+        label = f"{self.get_kind_display()} {self.number}"
+        if self.track == Track.CIVIL_SOCIETY:
+            label = f"Civil Society Days {label.lower()}"
+        if self.stage == Stage.PLANNED:
+            label += " (planned)"
+        return f"{self.meeting.year} {label}" + (f": {self.title}" if self.title else "")
+
+    @property
+    def label(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("sessions:meeting", kwargs={"slug": self.meeting.slug}) + f"#{self.anchor}"
+
+    @property
+    def anchor(self):
+        prefix = "csd-" if self.track == Track.CIVIL_SOCIETY else ""
+        prefix += "planned-" if self.stage == Stage.PLANNED else ""
+        return f"{prefix}{self.kind}-{self.number}"
+
+
+class SessionQuerySet(models.QuerySet):
+    def for_year(self, year):
+        return self.filter(meeting__year=year)
+
+    def with_context(self):
+        return self.select_related("meeting", "roundtable")
+
+
+class Session(Sourced):
+    """One session of a roundtable: the page the public reads."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        editable=False,
+        help_text="Copied from the roundtable so that session links are unique per meeting.",
+    )
+    roundtable = models.ForeignKey(Roundtable, on_delete=models.CASCADE, related_name="sessions")
+    number = models.CharField(max_length=10, blank=True, help_text="As printed: 2.1. Empty if the source gives none.")
+    slug = models.SlugField(
+        max_length=80,
+        blank=True,
+        help_text="The session's link under its meeting; made from the number when left empty.",
+    )
+    title = models.CharField(max_length=300)
+    discussion = models.TextField(blank=True, help_text="What the session discussed or was to discuss, quoted.")
+    co_chairs = models.CharField(max_length=300, blank=True, help_text="Co-chairing governments, where known.")
+    held_as = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="planned_as",
+        help_text="For a planned session: the session as it was held, if it was.",
+    )
+    themes = models.ManyToManyField("themes.Theme", blank=True, related_name="sessions")
+    tags = TaggableManager(blank=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting__year", "roundtable__track", "roundtable__stage", "roundtable__number", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["roundtable", "number"],
+                condition=~Q(number=""),
+                name="one_session_per_number_in_roundtable",
+            ),
+            models.UniqueConstraint(fields=["meeting", "slug"], name="one_session_per_slug_in_meeting"),
+            models.CheckConstraint(condition=~Q(slug=""), name="session_has_slug"),
+            models.CheckConstraint(condition=~Q(title=""), name="session_has_title"),
+        ]
+
+    def __str__(self):
+        number = f"{self.number} " if self.number else ""
+        return f"{self.meeting.year} {number}{self.title}"
+
+    def derive_fields(self):
+        """The meeting comes from the roundtable; an empty slug from the number."""
+        if self.roundtable_id:
+            self.meeting_id = self.roundtable.meeting_id
+            if not self.slug:
+                self.slug = self.default_slug()
+
+    def clean_fields(self, exclude=None):
+        self.derive_fields()
+        super().clean_fields(exclude=exclude)
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    def default_slug(self):
+        prefix = "csd-" if self.roundtable.track == Track.CIVIL_SOCIETY else ""
+        prefix += "planned-" if self.roundtable.stage == Stage.PLANNED else ""
+        base = self.number.replace(".", "-") if self.number else slugify(self.title)[:60]
+        return prefix + base
+
+    def get_absolute_url(self):
+        return reverse("sessions:session", kwargs={"meeting": self.meeting.slug, "slug": self.slug})
+
+
+class Milestone(Sourced):
+    """A dated step around a meeting: a preparatory meeting, an assessment phase."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="milestones")
+    position = models.PositiveSmallIntegerField()
+    when = models.CharField(max_length=100, help_text="The date as the source gives it: 'December 2011'.")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["meeting__year", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="one_milestone_per_position"),
+            models.CheckConstraint(condition=~Q(text=""), name="milestone_has_text"),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting.year}, {self.when}: {self.text[:60]}"
+
+    def get_absolute_url(self):
+        return reverse("sessions:meeting", kwargs={"slug": self.meeting.slug}) + "#milestones"

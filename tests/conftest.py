@@ -1,0 +1,83 @@
+"""Fixtures that build on each other: meeting -> roundtable -> session.
+
+The test database holds the real content, loaded once by load_gfmd; tests
+that need their own records build them in years the Forum never met.
+"""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from gfmd.models import SourceDocument
+from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
+from sessions.models import Meeting, Roundtable, Session
+from themes.models import Theme
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_gfmd", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    # Tests don't run collectstatic, so the manifest storage has nothing to look up.
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def source(db):
+    return SourceDocument.objects.create(slug="test-source", title="A test source", kind="report")
+
+
+@pytest.fixture
+def theme(db):
+    return Theme.objects.create(slug="test-theme", name="A test theme", description="For tests.")
+
+
+@pytest.fixture
+def meeting(source):
+    return Meeting.objects.create(
+        ordinal=99,
+        year=2099,
+        slug="testville-2099",
+        city="Testville",
+        country="Testland",
+        start_date=datetime.date(2099, 5, 3),
+        end_date=datetime.date(2099, 5, 4),
+        source=source,
+    )
+
+
+@pytest.fixture
+def roundtable(meeting, source):
+    return Roundtable.objects.create(meeting=meeting, number=1, title="A test roundtable", source=source)
+
+
+@pytest.fixture
+def session(roundtable, source):
+    return Session.objects.create(roundtable=roundtable, number="1.1", title="A test session", source=source)
+
+
+@pytest.fixture
+def recommendation(meeting, roundtable, source):
+    return Recommendation.objects.create(
+        meeting=meeting, roundtable=roundtable, position=1, number="1", text="Do the test.", source=source
+    )
+
+
+@pytest.fixture
+def section(roundtable, source):
+    return Section.objects.create(roundtable=roundtable, letter="a", title="A test section", source=source)
+
+
+@pytest.fixture
+def activity(section, source):
+    activity = ProposedActivity.objects.create(section=section, position=1, text="Test something.", source=source)
+    activity.gmg_members.set([GMGMember.objects.get(acronym="IOM")])
+    return activity

@@ -1,0 +1,20 @@
+from django.db import models
+from django.urls import reverse
+
+
+class Theme(models.Model):
+    """A cross-year subject area, curated by the knowledge base's editors."""
+
+    slug = models.SlugField(max_length=80, unique=True, help_text="Used in links: /themes/<slug>/.")
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(help_text="Two or three sentences: what the theme covers.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists of themes.")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("themes:detail", kwargs={"slug": self.slug})
