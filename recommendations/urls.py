@@ -5,7 +5,11 @@ from recommendations import views
 app_name = "recommendations"
 
 urlpatterns = [
+    path("recommendations/", views.recommendation_list, name="recommendation_list"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
+    path("activities/", views.activity_list, name="activity_list"),
     path("activities/<int:pk>/", views.activity_detail, name="activity"),
     path("gmg/<str:acronym>/", views.gmg_member_detail, name="gmg_member"),
+    path("api/recommendations/", views.recommendation_list_api, name="recommendation_list_api"),
+    path("api/activities/", views.activity_list_api, name="activity_list_api"),
 ]

@@ -1,18 +1,164 @@
+from itertools import groupby
+
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from gfmd.listing import FacetedList
+from recommendations.filters import ActivityFilter, RecommendationFilter
 from recommendations.models import GMGMember, ProposedActivity, Recommendation
 
 
+def joined(items, attribute="slug"):
+    return "; ".join(str(getattr(item, attribute)) for item in items)
+
+
+def recommendation_json(r):
+    return {
+        "id": r.pk,
+        "url": r.get_absolute_url(),
+        "meeting": r.meeting.slug,
+        "year": r.meeting.year,
+        "track": r.track,
+        "kind": r.kind,
+        "number": r.number,
+        "text": r.text,
+        "roundtable": r.roundtable.number if r.roundtable else None,
+        "session": r.session.number if r.session else None,
+        "parent": r.parent_id,
+        "group_heading": r.group_heading,
+        "themes": [t.slug for t in r.themes.all()],
+        "tags": [t.slug for t in r.tags.all()],
+    }
+
+
+RECOMMENDATION_CSV = [
+    ("url", lambda r, request: request.build_absolute_uri(r.get_absolute_url())),
+    ("id", lambda r, request: r.pk),
+    ("meeting_id", lambda r, request: r.meeting_id),
+    ("meeting", lambda r, request: r.meeting.slug),
+    ("meeting_label", lambda r, request: f"{r.meeting.city} {r.meeting.year}"),
+    ("year", lambda r, request: r.meeting.year),
+    ("track", lambda r, request: r.track),
+    ("kind", lambda r, request: r.kind),
+    ("roundtable_id", lambda r, request: r.roundtable_id or ""),
+    ("roundtable", lambda r, request: r.roundtable.number if r.roundtable else ""),
+    ("roundtable_title", lambda r, request: r.roundtable.title if r.roundtable else ""),
+    ("session_id", lambda r, request: r.session_id or ""),
+    ("session", lambda r, request: r.session.number if r.session else ""),
+    ("parent_id", lambda r, request: r.parent_id or ""),
+    ("number", lambda r, request: r.number),
+    ("group_heading", lambda r, request: r.group_heading),
+    ("text", lambda r, request: r.text),
+    ("themes", lambda r, request: joined(r.themes.all())),
+    ("theme_labels", lambda r, request: joined(r.themes.all(), "name")),
+    ("tags", lambda r, request: joined(r.tags.all(), "name")),
+    ("source", lambda r, request: r.source.title),
+    ("source_location", lambda r, request: r.source_location),
+]
+
+recommendations_list = FacetedList(
+    filterset_class=RecommendationFilter,
+    queryset=Recommendation.objects.select_related("meeting", "roundtable", "session", "source").prefetch_related(
+        "themes", "tags"
+    ),
+    template="recommendations/recommendation_list.html",
+    title="Recommendations",
+    to_json=recommendation_json,
+    csv_columns=RECOMMENDATION_CSV,
+    api_path="/api/recommendations/",
+)
+
+
+def activity_json(a):
+    return {
+        "id": a.pk,
+        "url": a.get_absolute_url(),
+        "roundtable": a.section.roundtable.number,
+        "section": a.section.letter,
+        "text": a.text,
+        "objectives": [o.text for o in a.objectives.all()],
+        "gmg_members": [m.acronym for m in a.gmg_members.all()],
+        "section_title": a.section.title,
+        "sub_activities": [s.text for s in a.sub_activities.all()],
+        "themes": [t.slug for t in a.themes.all()],
+        "tags": [t.slug for t in a.tags.all()],
+    }
+
+
+ACTIVITY_CSV = [
+    ("url", lambda a, request: request.build_absolute_uri(a.get_absolute_url())),
+    ("id", lambda a, request: a.pk),
+    ("meeting", lambda a, request: a.section.roundtable.meeting.slug),
+    ("roundtable_id", lambda a, request: a.section.roundtable_id),
+    ("roundtable", lambda a, request: a.section.roundtable.number),
+    ("roundtable_title", lambda a, request: a.section.roundtable.title),
+    ("section_id", lambda a, request: a.section_id),
+    ("section", lambda a, request: a.section.letter),
+    ("section_title", lambda a, request: a.section.title),
+    ("position", lambda a, request: a.position),
+    ("text", lambda a, request: a.text),
+    ("sub_activities", lambda a, request: "\n".join(s.text for s in a.sub_activities.all())),
+    ("objectives", lambda a, request: "\n".join(o.text for o in a.objectives.all())),
+    ("gmg_members", lambda a, request: joined(a.gmg_members.all(), "acronym")),
+    ("gmg_member_names", lambda a, request: joined(a.gmg_members.all(), "name")),
+    ("themes", lambda a, request: joined(a.themes.all())),
+    ("theme_labels", lambda a, request: joined(a.themes.all(), "name")),
+    ("tags", lambda a, request: joined(a.tags.all(), "name")),
+    ("source", lambda a, request: a.source.title),
+    ("source_location", lambda a, request: a.source_location),
+]
+
+ACTIVITIES = ProposedActivity.objects.select_related("section__roundtable__meeting", "source").prefetch_related(
+    "objectives", "sub_activities", "gmg_members", "themes", "tags"
+)
+
+activities_list = FacetedList(
+    filterset_class=ActivityFilter,
+    queryset=ACTIVITIES,
+    template="recommendations/activity_list.html",
+    title="GMG proposed activities",
+    to_json=activity_json,
+    csv_columns=ACTIVITY_CSV,
+    api_path="/api/activities/",
+)
+
+
+def recommendation_list(request):
+    return recommendations_list.html(request)
+
+
+def recommendation_list_api(request):
+    return recommendations_list.api(request)
+
+
+def activity_list(request):
+    return activities_list.html(request)
+
+
+def activity_list_api(request):
+    return activities_list.api(request)
+
+
 def recommendation_detail(request, pk):
-    recommendation = get_object_or_404(Recommendation.objects.select_related("meeting", "roundtable"), pk=pk)
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("meeting", "roundtable", "session__meeting", "parent", "source")
+        .prefetch_related("themes", "tags", "other_sources", "children"),
+        pk=pk,
+    )
     return render(request, "recommendations/recommendation_detail.html", {"recommendation": recommendation})
 
 
 def activity_detail(request, pk):
-    activity = get_object_or_404(ProposedActivity, pk=pk)
+    activity = get_object_or_404(ACTIVITIES.prefetch_related("other_sources"), pk=pk)
     return render(request, "recommendations/activity_detail.html", {"activity": activity})
 
 
 def gmg_member_detail(request, acronym):
-    member = get_object_or_404(GMGMember, acronym=acronym)
-    return render(request, "recommendations/gmg_member_detail.html", {"member": member})
+    member = get_object_or_404(
+        GMGMember.objects.prefetch_related(Prefetch("activities", queryset=ACTIVITIES)), acronym=acronym
+    )
+    sections = [
+        {"section": section, "activities": list(activities)}
+        for section, activities in groupby(member.activities.all(), key=lambda a: a.section)
+    ]
+    return render(request, "recommendations/gmg_member_detail.html", {"member": member, "sections": sections})

@@ -1,0 +1,79 @@
+import django_filters
+
+from gfmd import choices
+from gfmd.listing import FacetedFilterSet
+from recommendations.models import GMGMember, ProposedActivity, Recommendation
+from sessions.models import Track
+
+
+def roundtable_numbers():
+    from recommendations.models import Section
+
+    numbers = Section.objects.order_by("roundtable__number").values_list("roundtable__number", flat=True).distinct()
+    return [(n, f"Roundtable {n}") for n in numbers]
+
+
+def section_letters():
+    from recommendations.models import Section
+
+    letters = Section.objects.order_by("letter").values_list("letter", flat=True).distinct()
+    return [(letter, f"Section {letter}") for letter in letters]
+
+
+def gmg_members():
+    return [(m.acronym, m.name) for m in GMGMember.objects.filter(activities__isnull=False).distinct()]
+
+
+class RecommendationFilter(FacetedFilterSet):
+    year = django_filters.MultipleChoiceFilter(field_name="meeting__year", choices=choices.meeting_years, label="Year")
+    meeting = django_filters.MultipleChoiceFilter(field_name="meeting__slug", choices=choices.meetings, label="Meeting")
+    track = django_filters.MultipleChoiceFilter(field_name="track", choices=Track.choices, label="Track")
+    kind = django_filters.MultipleChoiceFilter(field_name="kind", choices=Recommendation.Kind.choices, label="Kind")
+    theme = django_filters.MultipleChoiceFilter(field_name="themes__slug", choices=choices.themes, label="Theme")
+    tag = django_filters.MultipleChoiceFilter(
+        field_name="tags__slug", choices=choices.tags_of("recommendations.Recommendation"), label="Tag"
+    )
+    sort = django_filters.OrderingFilter(fields=(("meeting__year", "year"),), label="Sort")
+
+    facets = {
+        "year": "meeting__year",
+        "meeting": "meeting__slug",
+        "track": "track",
+        "kind": "kind",
+        "theme": "themes__slug",
+        "tag": "tags__slug",
+    }
+    search_title_fields = ("group_heading",)
+    search_body_fields = ("text", "roundtable__title")
+
+    class Meta:
+        model = Recommendation
+        fields = []
+
+
+class ActivityFilter(FacetedFilterSet):
+    gmg_member = django_filters.MultipleChoiceFilter(
+        field_name="gmg_members__acronym", choices=gmg_members, label="GMG member"
+    )
+    roundtable = django_filters.MultipleChoiceFilter(
+        field_name="section__roundtable__number", choices=roundtable_numbers, label="Roundtable"
+    )
+    section = django_filters.MultipleChoiceFilter(field_name="section__letter", choices=section_letters, label="Section")
+    theme = django_filters.MultipleChoiceFilter(field_name="themes__slug", choices=choices.themes, label="Theme")
+    tag = django_filters.MultipleChoiceFilter(
+        field_name="tags__slug", choices=choices.tags_of("recommendations.ProposedActivity"), label="Tag"
+    )
+
+    facets = {
+        "gmg_member": "gmg_members__acronym",
+        "roundtable": "section__roundtable__number",
+        "section": "section__letter",
+        "theme": "themes__slug",
+        "tag": "tags__slug",
+    }
+    search_title_fields = ("section__title",)
+    search_body_fields = ("text", "objectives__text", "sub_activities__text")
+
+    class Meta:
+        model = ProposedActivity
+        fields = []

@@ -1,0 +1,33 @@
+import django_filters
+
+from gfmd import choices
+from gfmd.listing import FacetedFilterSet
+from sessions.models import Session, Track
+
+
+class SessionFilter(FacetedFilterSet):
+    year = django_filters.MultipleChoiceFilter(field_name="meeting__year", choices=choices.meeting_years, label="Year")
+    meeting = django_filters.MultipleChoiceFilter(field_name="meeting__slug", choices=choices.meetings, label="Meeting")
+    track = django_filters.MultipleChoiceFilter(field_name="roundtable__track", choices=Track.choices, label="Track")
+    theme = django_filters.MultipleChoiceFilter(field_name="themes__slug", choices=choices.themes, label="Theme")
+    tag = django_filters.MultipleChoiceFilter(
+        field_name="tags__slug", choices=choices.tags_of("gfmd_sessions.Session"), label="Tag"
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(("meeting__year", "year"), ("number", "number"), ("title", "title")),
+        label="Sort",
+    )
+
+    facets = {
+        "year": "meeting__year",
+        "meeting": "meeting__slug",
+        "track": "roundtable__track",
+        "theme": "themes__slug",
+        "tag": "tags__slug",
+    }
+    search_title_fields = ("title",)
+    search_body_fields = ("discussion", "roundtable__title", "co_chairs")
+
+    class Meta:
+        model = Session
+        fields = []
