@@ -1,10 +1,16 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from gfmd import views
+from gfmd.sitemaps import SITEMAPS
 
 app_name = "gfmd"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search_page, name="search"),
+    path("api/search/", views.search_api, name="search_api"),
     path("sources/<slug:slug>/", views.source_detail, name="source"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

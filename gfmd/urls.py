@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "gfmd.views.bad_request"
 handler404 = "gfmd.views.page_not_found"
 handler500 = "gfmd.views.server_error"

@@ -1,17 +1,119 @@
+from django.db.models import Count
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from gfmd import search
 from gfmd.models import SourceDocument
-from sessions.models import Meeting
+from recommendations.models import ProposedActivity, Recommendation
+from sessions.models import Meeting, Session
+from themes.models import Theme
+
+SEARCH_LIMIT = 50
+
+# What the site search looks through: per type, the title and body fields it weighs, and the field it quotes.
+SEARCHED = [
+    ("meeting", Meeting.objects.all(), ("city", "country", "overarching_theme"), ("summary", "chair"), "summary"),
+    ("session", Session.objects.select_related("meeting"), ("title",), ("discussion", "co_chairs"), "discussion"),
+    (
+        "recommendation",
+        Recommendation.objects.select_related("meeting"),
+        ("group_heading",),
+        ("text",),
+        "text",
+    ),
+    ("activity", ProposedActivity.objects.select_related("section__roundtable"), ("section__title",), ("text",), "text"),
+]
 
 
 def home(request):
-    meetings = Meeting.objects.all()
-    return render(request, "gfmd/home.html", {"meetings": meetings})
+    context = {
+        "meetings": Meeting.objects.annotate(
+            session_count=Count("sessions", distinct=True), recommendation_count=Count("recommendations", distinct=True)
+        ),
+        "themes": Theme.objects.all(),
+        "counts": {
+            "meetings": Meeting.objects.count(),
+            "sessions": Session.objects.count(),
+            "recommendations": Recommendation.objects.count(),
+            "activities": ProposedActivity.objects.count(),
+        },
+    }
+    return render(request, "gfmd/home.html", context)
 
 
 def source_detail(request, slug):
     source = get_object_or_404(SourceDocument, slug=slug)
-    return render(request, "gfmd/source_detail.html", {"source": source})
+    return render(request, "gfmd/source_detail.html", {"source": source, "breadcrumbs": [("Sources", None), (source.title, None)]})
+
+
+def search_results(q):
+    """Every kind of record matching q, best first, each with its title, link and an HTML-safe snippet."""
+    results = []
+    for kind, queryset, title_fields, body_fields, snippet_field in SEARCHED:
+        matches = search.ranked(
+            queryset, q, title_fields=title_fields, body_fields=body_fields, snippet_field=snippet_field
+        )[:SEARCH_LIMIT]
+        for record in matches:
+            title = result_title(kind, record)
+            if search.on_postgresql():
+                rank, snippet = record.rank, search.safe_headline(record.snippet or "")
+            else:
+                body = getattr(record, snippet_field) or ""
+                rank = 2 * search.simple_rank(title, q) + search.simple_rank(body, q)
+                snippet = search.highlight(body, q)
+            results.append({"type": kind, "title": title, "url": record.get_absolute_url(), "rank": rank,
+                            "snippet": snippet, "year": meeting_year(kind, record)})
+    results.sort(key=lambda r: -r["rank"])
+    return results[:SEARCH_LIMIT]
+
+
+def result_title(kind, record):
+    if kind == "meeting":
+        return f"GFMD {record.year}, {record.city}"
+    if kind == "session":
+        return f"{record.number} {record.title}".strip()
+    if kind == "recommendation":
+        number = f" {record.number}" if record.number else ""
+        return f"{record.get_kind_display()}{number}, GFMD {record.meeting.year}" + (
+            f": {record.group_heading}" if record.group_heading else ""
+        )
+    return f"GMG proposed activity, Roundtable {record.section.roundtable.number}, section {record.section.letter}"
+
+
+def meeting_year(kind, record):
+    if kind == "meeting":
+        return record.year
+    if kind == "activity":
+        return 2007
+    return record.meeting.year
+
+
+def search_page(request):
+    q = search.clean_query(request.GET.get("q", ""))
+    results = search_results(q) if q else []
+    return render(request, "gfmd/search.html", {"query": q, "results": results, "breadcrumbs": [("Search", None)]})
+
+
+def search_api(request):
+    q = search.clean_query(request.GET.get("q", ""))
+    if not q:
+        return JsonResponse({"errors": {"q": ["q is required: the words to search for."]}}, status=400)
+    results = [
+        {key: r[key] for key in ("type", "title", "url", "snippet", "rank", "year")} for r in search_results(q)
+    ]
+    return JsonResponse(
+        {"count": len(results), "next": None, "previous": None, "results": results, "facets": {}},
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def robots_txt(request):
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def bad_request(request, exception):
+    return render(request, "400.html", status=400)
 
 
 def page_not_found(request, exception):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("recommendations/", views.recommendation_list, name="recommendation_list"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
     path("activities/", views.activity_list, name="activity_list"),
+    path("activities/expertise/", views.expertise_matrix, name="expertise"),
     path("activities/<int:pk>/", views.activity_detail, name="activity"),
     path("gmg/<str:acronym>/", views.gmg_member_detail, name="gmg_member"),
     path("api/recommendations/", views.recommendation_list_api, name="recommendation_list_api"),

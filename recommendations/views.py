@@ -1,11 +1,11 @@
 from itertools import groupby
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from gfmd.listing import FacetedList
 from recommendations.filters import ActivityFilter, RecommendationFilter
-from recommendations.models import GMGMember, ProposedActivity, Recommendation
+from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
 
 
 def joined(items, attribute="slug"):
@@ -161,4 +161,40 @@ def gmg_member_detail(request, acronym):
         {"section": section, "activities": list(activities)}
         for section, activities in groupby(member.activities.all(), key=lambda a: a.section)
     ]
-    return render(request, "recommendations/gmg_member_detail.html", {"member": member, "sections": sections})
+    context = {"member": member, "sections": sections, "breadcrumbs": [("GMG activities", "/activities/"), (member.acronym, None)]}
+    return render(request, "recommendations/gmg_member_detail.html", context)
+
+
+def expertise_matrix(request):
+    """GMG members by section of the 2007 matrix: how many activities list each member."""
+    sections = list(Section.objects.select_related("roundtable").order_by("roundtable__number", "letter"))
+    members = list(GMGMember.objects.filter(activities__isnull=False).distinct())
+    counts = {
+        (acronym, section_id): n
+        for acronym, section_id, n in ProposedActivity.objects.order_by()
+        .values_list("gmg_members__acronym", "section_id")
+        .annotate(n=Count("pk", distinct=True))
+    }
+    section_totals = dict(ProposedActivity.objects.order_by().values_list("section_id").annotate(n=Count("pk")))
+    member_totals = dict(GMGMember.objects.order_by().values_list("acronym").annotate(n=Count("activities")))
+    biggest = max(counts.values(), default=1)
+    rows = [
+        {
+            "member": member,
+            "total": member_totals.get(member.acronym, 0),
+            "cells": [
+                {"section": section, "count": counts.get((member.acronym, section.pk), 0),
+                 "shade": 0 if not counts.get((member.acronym, section.pk)) else
+                 1 + min(4, 4 * counts[(member.acronym, section.pk)] // biggest)}
+                for section in sections
+            ],
+        }
+        for member in members
+    ]
+    context = {
+        "rows": rows,
+        "sections": [{"section": s, "total": section_totals.get(s.pk, 0)} for s in sections],
+        "total": ProposedActivity.objects.count(),
+        "breadcrumbs": [("GMG activities", "/activities/"), ("Expertise matrix", None)],
+    }
+    return render(request, "recommendations/expertise_matrix.html", context)

@@ -58,6 +58,11 @@ class Meeting(Sourced):
         return reverse("sessions:meeting", kwargs={"slug": self.slug})
 
     @property
+    def ordinal_word(self):
+        words = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+        return words[self.ordinal - 1] if self.ordinal <= len(words) else f"{self.ordinal}th"
+
+    @property
     def first_day(self):
         return min(d for d in (self.start_date, self.civil_society_start_date) if d)
 

@@ -1,9 +1,19 @@
+from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from gfmd.listing import FacetedList
 from sessions.filters import SessionFilter
-from sessions.models import Meeting, Session
+from recommendations.models import ProposedActivity, Recommendation
+from sessions.models import Meeting, Session, Track
+
+# Numbered points with their lettered sub-points, in the source's order.
+TOP_LEVEL = (
+    Recommendation.objects.filter(parent__isnull=True)
+    .select_related("source", "session")
+    .prefetch_related(Prefetch("children", queryset=Recommendation.objects.order_by("position")))
+    .order_by("kind", "position")
+)
 
 
 def session_json(session):
@@ -90,9 +100,84 @@ def meeting_list_api(request):
 
 def meeting_detail(request, slug):
     meeting = get_object_or_404(Meeting.objects.select_related("source").prefetch_related("other_sources"), slug=slug)
-    return render(request, "sessions/meeting_detail.html", {"meeting": meeting})
+    roundtables = meeting.roundtables.select_related("source").prefetch_related(
+        "themes",
+        Prefetch("sessions", queryset=Session.objects.order_by("number", "title")),
+        Prefetch("recommendations", queryset=TOP_LEVEL.filter(meeting=meeting)),
+    )
+    context = {
+        "meeting": meeting,
+        "tracks": [
+            {"track": label, "roundtables": [r for r in roundtables if r.track == value]}
+            for value, label in Track.choices
+        ],
+        "meeting_recommendations": TOP_LEVEL.filter(meeting=meeting, roundtable__isnull=True),
+        "milestones": meeting.milestones.select_related("source"),
+        "breadcrumbs": [(meeting, None)],
+    }
+    return render(request, "sessions/meeting_detail.html", context)
 
 
 def session_detail(request, meeting, slug):
-    session = get_object_or_404(Session.objects.with_context(), meeting__slug=meeting, slug=slug)
-    return render(request, "sessions/session_detail.html", {"session": session})
+    session = get_object_or_404(
+        Session.objects.select_related("meeting", "roundtable", "source", "held_as__meeting")
+        .prefetch_related("themes", "tags", "other_sources", "planned_as__meeting"),
+        meeting__slug=meeting,
+        slug=slug,
+    )
+    themes = list(session.themes.all())
+    siblings = list(Session.objects.filter(meeting=session.meeting).select_related("meeting").only(
+        "slug", "number", "title", "meeting__slug"))
+    index = next(i for i, s in enumerate(siblings) if s.pk == session.pk)
+    context = {
+        "session": session,
+        "themes": themes,
+        "recommendations": TOP_LEVEL.filter(session=session),
+        "activities": related_activities(session, themes),
+        "elsewhere": Session.objects.filter(themes__in=themes)
+        .exclude(meeting=session.meeting)
+        .select_related("meeting", "roundtable")
+        .distinct()[:10],
+        "previous": siblings[index - 1] if index > 0 else None,
+        "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        "breadcrumbs": [(session.meeting, session.meeting.get_absolute_url()),
+                        (session.roundtable.label, session.roundtable.get_absolute_url()),
+                        (session.number or session.title, None)],
+        "citation": citation(request, session),
+    }
+    return render(request, "sessions/session_detail.html", context)
+
+
+def related_activities(session, themes):
+    """GMG activities on the session's subjects: those sharing most of its tags, then its themes."""
+    tag_ids = [tag.pk for tag in session.tags.all()]
+    return (
+        ProposedActivity.objects.filter(Q(themes__in=themes) | Q(tags__in=tag_ids))
+        .annotate(shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True))
+        .order_by("-shared_tags", "section__roundtable__number", "section__letter", "position")
+        .select_related("section__roundtable")
+        .prefetch_related("gmg_members")
+        .distinct()[:5]
+    )
+
+
+def citation(request, session):
+    url = request.build_absolute_uri(session.get_absolute_url())
+    meeting = session.meeting
+    number = f"Session {session.number}: " if session.number else ""
+    where = f"{session.source.title}" + (f", {session.source_location}" if session.source_location else "")
+    plain = (
+        f"“{number}{session.title}.” {session.roundtable.label}, GFMD {meeting.year}, "
+        f"{meeting.city}, {meeting.country}. Source: {where}. GFMD Knowledge Base, {url}"
+    )
+    key = f"gfmd{meeting.year}-{session.slug}"
+    bibtex = (
+        f"@misc{{{key},\n"
+        f"  title = {{{{{number}{session.title}}}}},\n"
+        f"  howpublished = {{GFMD {meeting.year}, {meeting.city}, {session.roundtable.label}}},\n"
+        f"  year = {{{meeting.year}}},\n"
+        f"  note = {{Source: {where}}},\n"
+        f"  url = {{{url}}}\n"
+        f"}}"
+    )
+    return {"plain": plain, "bibtex": bibtex}

@@ -1,0 +1,40 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from recommendations.models import GMGMember, ProposedActivity, Recommendation
+from sessions.models import Meeting, Session
+from themes.models import Theme
+
+
+class PagesSitemap(Sitemap):
+    def items(self):
+        return [
+            "gfmd:home",
+            "themes:list",
+            "sessions:session_list",
+            "recommendations:recommendation_list",
+            "recommendations:activity_list",
+            "recommendations:expertise",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class RecordSitemap(Sitemap):
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def items(self):
+        return self.queryset
+
+
+SITEMAPS = {
+    "pages": PagesSitemap(),
+    "meetings": RecordSitemap(Meeting.objects.all()),
+    "sessions": RecordSitemap(Session.objects.select_related("meeting")),
+    "themes": RecordSitemap(Theme.objects.all()),
+    "recommendations": RecordSitemap(Recommendation.objects.order_by("pk")),
+    "activities": RecordSitemap(ProposedActivity.objects.order_by("pk")),
+    "gmg-members": RecordSitemap(GMGMember.objects.filter(activities__isnull=False).distinct()),
+}
