@@ -85,11 +85,12 @@ def parse_paging(params):
 class FacetedList:
     """Everything one faceted list needs: its FilterSet, queryset and output formats."""
 
-    def __init__(self, *, filterset_class, queryset, template, title, to_json, csv_columns, api_path):
+    def __init__(self, *, filterset_class, queryset, template, title, noun, to_json, csv_columns, api_path):
         self.filterset_class = filterset_class
         self.queryset = queryset
         self.template = template
         self.title = title
+        self.noun = noun
         self.to_json = to_json
         self.csv_columns = csv_columns
         self.api_path = api_path
@@ -120,6 +121,7 @@ class FacetedList:
         filterset, page, facets, errors = self.run(request)
         context = {
             "title": self.title,
+            "noun": self.noun,
             "filterset": filterset,
             "page": page,
             "facets": facets and facet_links(request, facets, filterset),
@@ -197,7 +199,8 @@ def facet_links(request, facets, filterset):
             for value in values
             if value["count"] or value["selected"]
         ]
-        groups.append({"name": name, "label": filterset.filters[name].label, "values": items})
+        active = any(value["selected"] for value in values)
+        groups.append({"name": name, "label": filterset.filters[name].label, "values": items, "active": active})
     return groups
 
 

@@ -61,6 +61,7 @@ sessions_list = FacetedList(
     queryset=Session.objects.select_related("meeting", "roundtable", "source").prefetch_related("themes", "tags"),
     template="sessions/session_list.html",
     title="Sessions",
+    noun="sessions",
     to_json=session_json,
     csv_columns=SESSION_CSV,
     api_path="/api/sessions/",
