@@ -1,0 +1,54 @@
+from argparse import RawDescriptionHelpFormatter
+
+from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
+
+from gfmd.content_checks import find_problems
+
+
+class HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
+    pass
+
+
+class Command(BaseCommand):
+    help = """\
+Check the content in the database and print one line per problem, naming the
+record and its page in the admin. Exits with an error if any problem is found.
+
+- Provenance: every meeting, roundtable, session, milestone, recommendation,
+  section and proposed activity says where in its source it comes from
+  (the database already requires the source itself).
+- Proposed activities have at least one objective and one GMG member.
+- Roundtables, sessions, top-level recommendations and proposed activities
+  are linked to at least one theme.
+- Numbering:
+  - a session's number is N.n, N being its roundtable's number, and is used
+    once in the roundtable. Where every numbered session of a roundtable comes
+    from a document transcribed in full, the numbers run N.1, N.2... without a
+    gap. Web pages and the fragment of the Mauritius 2012 concept paper give
+    only some sessions, so their lists may start later or skip (2.2 without
+    2.1);
+  - sections are lettered a, b, c... without a gap in each roundtable;
+  - activities, sub-activities, objectives, milestones and recommendations
+    have positions 1..n in their list;
+  - in each list of recommendations (same meeting, track, roundtable,
+    session, kind and parent) either no item is numbered or every item is,
+    running 1, 2, 3..., a, b, c... or i, ii, iii... without a gap or a
+    duplicate; a list printed under several headings may restart under each.
+- Text shows no extraction damage: a word split by the extraction ("Countri
+  es"), doubled spaces, a space before punctuation, a hyphen at a line end or
+  followed by a space (except in "low- and high-skilled"), a line that is
+  only a number, a footnote marker glued to a word ("migrants3 and"), bullet
+  characters, PDF artefacts, spaces at a line end or around a text.
+"""
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        return super().create_parser(prog_name, subcommand, formatter_class=HelpFormatter, **kwargs)
+
+    def handle(self, *args, **options):
+        problems, records = find_problems()
+        for problem in problems:
+            self.stdout.write(str(problem))
+        if problems:
+            noun = "problem" if len(problems) == 1 else "problems"
+            raise CommandError(f"{len(problems)} {noun} found in {records} records.")
+        self.stdout.write(f"No problems found in {records} records.")
