@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from gfmd.editing import ContentAdmin
 from gfmd.models import SourceDocument
 
 admin.site.site_header = "GFMD Knowledge Base"
@@ -8,8 +9,10 @@ admin.site.index_title = "Secretariat editing"
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
-    list_display = ["title", "issuer", "date", "kind"]
-    list_filter = ["kind"]
+class SourceDocumentAdmin(ContentAdmin):
+    list_display = ["title", "slug", "issuer", "date", "kind"]
+    list_filter = ["kind", "issuer"]
     search_fields = ["title", "issuer", "slug", "description"]
+    ordering = ["date", "title"]
+    date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}

@@ -1,7 +1,9 @@
 """Load the YAML content fixtures (docs/fixtures.md) into the database.
 
 Records are found by their natural keys and only written when a value
-differs, so loading the same files twice changes nothing.
+differs, so loading the same files twice changes nothing. A record an editor
+has changed since it was loaded is kept as the editor left it, and reported,
+unless the load is forced.
 """
 
 from collections import Counter, defaultdict
@@ -38,11 +40,15 @@ def read_fixtures(paths):
 
 
 class Loader:
-    def __init__(self):
+    def __init__(self, *, force=False):
+        self.force = force
         self.stats = defaultdict(Counter)
         self.where = ""
         # Positions count across files in load order, so one list may span files.
         self.positions = Counter()
+        # Records an editor changed since they were loaded: kept, or (forced) replaced.
+        self.kept = []
+        self.replaced = []
 
     # -- entry point -------------------------------------------------------
 
@@ -77,31 +83,40 @@ class Loader:
         created = obj is None
         if created:
             obj = model(**lookup)
-        changed = created
-        for field, value in values.items():
-            if isinstance(value, models.Model):
-                current, wanted = getattr(obj, f"{field}_id"), value.pk
-            else:
-                current, wanted = getattr(obj, field), value
-            if current != wanted:
-                setattr(obj, field, value)
-                changed = True
-        if changed:
+        fields = [field for field, value in values.items() if differs(obj, field, value)]
+        relations = [
+            field
+            for field, related in (m2m or {}).items()
+            if created or set(getattr(obj, field).values_list("pk", flat=True)) != {r.pk for r in related}
+        ]
+        retag = tags is not None and (created or set(obj.tags.names()) != set(tags))
+        counts = self.stats[model._meta.verbose_name_plural]
+        if not created and obj.changed_since_loaded and (fields or relations or retag):
+            if not self.force:
+                self.kept.append((obj, str(obj)))
+                counts["kept"] += 1
+                return obj
+            self.replaced.append((obj, str(obj)))
+        for field in fields:
+            setattr(obj, field, values[field])
+        if created or fields or (self.force and obj.changed_since_loaded):
             try:
                 obj.full_clean()
             except ValidationError as error:
                 raise FixtureError(f"{self.where}: {model.__name__} {lookup}: {error.message_dict}") from None
-            obj.save()
-        for field, related in (m2m or {}).items():
-            manager = getattr(obj, field)
-            if created or set(manager.values_list("pk", flat=True)) != {r.pk for r in related}:
-                manager.set(related)
-                changed = True
-        if tags is not None and (created or set(obj.tags.names()) != set(tags)):
+            self.save(obj)
+        for field in relations:
+            getattr(obj, field).set(m2m[field])
+        if retag:
             obj.tags.set(tags, clear=True)
-            changed = True
-        self.stats[model._meta.verbose_name_plural]["created" if created else "updated" if changed else "unchanged"] += 1
+        counts["created" if created else "updated" if fields or relations or retag else "unchanged"] += 1
         return obj
+
+    def save(self, obj, **kwargs):
+        """Save, recording that this version is the files' own."""
+        obj.loaded_version = 1 if obj._state.adding else obj.version + 1
+        obj._change_reason = "load_gfmd"
+        obj.save(**kwargs)
 
     def provenance(self, item, default_source):
         """Source fields present in an item, with the file's default source."""
@@ -177,7 +192,7 @@ class Loader:
                 self.load_section(roundtable, section, data.get("source"))
 
     def load_session(self, roundtable, item, default_source):
-        values = {f: text(item[f]) for f in ("title", "discussion", "co_chairs") if f in item}
+        values = {f: text(item[f]) for f in ("title", "slug", "discussion", "co_chairs") if f in item}
         number = str(item.get("number", ""))
         lookup = {"roundtable": roundtable}
         if number:
@@ -214,7 +229,15 @@ class Loader:
             texts = item.get(key) or []
             for number, entry in enumerate(texts, start=1):
                 self.upsert(model, {"activity": activity, "position": number}, {"text": text(entry)})
-            model.objects.filter(activity=activity, position__gt=len(texts)).delete()
+            for extra in model.objects.filter(activity=activity, position__gt=len(texts)):
+                if extra.changed_since_loaded and not self.force:
+                    self.kept.append((extra, str(extra)))
+                    self.stats[model._meta.verbose_name_plural]["kept"] += 1
+                    continue
+                if extra.changed_since_loaded:
+                    self.replaced.append((extra, str(extra)))
+                extra._change_reason = "load_gfmd"
+                extra.delete()
 
     def pass_lists(self, meeting, data, filename):
         for item in data.get("recommendations") or []:
@@ -289,8 +312,19 @@ class Loader:
                     number=str(session_item["held_as"]),
                 )
                 if session.held_as_id != held.pk:
+                    if session.changed_since_loaded and not self.force:
+                        self.kept.append((session, str(session)))
+                        continue
+                    if session.changed_since_loaded:
+                        self.replaced.append((session, str(session)))
                     session.held_as = held
-                    session.save(update_fields=["held_as"])
+                    self.save(session, update_fields=["held_as", "loaded_version"])
+
+
+def differs(obj, field, value):
+    if isinstance(value, models.Model):
+        return getattr(obj, f"{field}_id") != value.pk
+    return getattr(obj, field) != value
 
 
 def text(value):

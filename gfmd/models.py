@@ -1,8 +1,37 @@
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
-class SourceDocument(models.Model):
+class Versioned(models.Model):
+    """A content record that editors change: its saves are counted, so that a stale edit can be refused."""
+
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Goes up by one at every save; an edit of an older version is refused."
+    )
+    loaded_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The version load_gfmd last wrote; a record at any other version was changed by an editor.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+    @property
+    def changed_since_loaded(self):
+        return self.version != self.loaded_version
+
+
+class SourceDocument(Versioned):
     """A document the knowledge base cites: a seed document or a public web page."""
 
     class Kind(models.TextChoices):
@@ -24,6 +53,8 @@ class SourceDocument(models.Model):
     url = models.URLField(blank=True, help_text="Where the public can read it, if online.")
     description = models.TextField(blank=True, help_text="What the document is, for a reader.")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["date", "title"]
 
@@ -34,7 +65,7 @@ class SourceDocument(models.Model):
         return reverse("gfmd:source", kwargs={"slug": self.slug})
 
 
-class Sourced(models.Model):
+class Sourced(Versioned):
     """Provenance shared by every content record: where it comes from, and where in it."""
 
     source = models.ForeignKey(

@@ -1,47 +1,111 @@
 from django.contrib import admin
 
+from gfmd.editing import SOURCE_FIELDS, ContentAdmin, ContentStackedInline, ContentTabularInline
 from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
 
 
+class SubPointInline(ContentStackedInline):
+    model = Recommendation
+    fk_name = "parent"
+    fields = ["number", "position", "group_heading", "text", "seen_version"]
+    verbose_name = "sub-point"
+    verbose_name_plural = "sub-points"
+
+    @staticmethod
+    def prepare_row(sub_point, parent):
+        # A sub-point shares its parent's place in the meeting.
+        sub_point.meeting = parent.meeting
+        sub_point.roundtable = parent.roundtable
+        sub_point.session = parent.session
+        sub_point.track = parent.track
+        sub_point.kind = parent.kind
+
+
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "meeting", "track", "kind", "roundtable", "number", "group_heading"]
-    list_filter = ["meeting", "track", "kind", "themes"]
-    list_select_related = ["meeting", "roundtable__meeting"]
+class RecommendationAdmin(ContentAdmin):
+    list_display = ["short_text", "meeting", "track", "kind", "roundtable_label", "number", "position", "group_heading"]
+    list_filter = ["meeting", "track", "kind", "themes", ("parent", admin.EmptyFieldListFilter)]
+    list_select_related = ["meeting", "roundtable"]
     search_fields = ["text", "number", "group_heading"]
+    ordering = ["meeting__year", "track", "roundtable__number", "kind", "parent_id", "position"]
     autocomplete_fields = ["meeting", "roundtable", "session", "parent", "source", "other_sources", "themes"]
+    fieldsets = [
+        (None, {"fields": ["meeting", "track", "roundtable", "session", "kind", "parent"]}),
+        ("Text", {"fields": ["number", "position", "group_heading", "text"]}),
+        ("Browsing", {"fields": ["themes", "tags"]}),
+        ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
+    ]
+    inlines = [SubPointInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("meeting", "roundtable__meeting", "session__meeting")
+
+    @admin.display(description="text", ordering="text")
+    def short_text(self, recommendation):
+        return recommendation.text[:90]
+
+    @admin.display(description="roundtable", ordering="roundtable__number")
+    def roundtable_label(self, recommendation):
+        return recommendation.roundtable.label if recommendation.roundtable else "whole meeting"
 
 
 @admin.register(GMGMember)
-class GMGMemberAdmin(admin.ModelAdmin):
-    list_display = ["acronym", "name"]
+class GMGMemberAdmin(ContentAdmin):
+    list_display = ["acronym", "name", "url"]
     search_fields = ["acronym", "name"]
+    ordering = ["acronym"]
+
+
+class ActivityInline(ContentTabularInline):
+    model = ProposedActivity
+    fields = ["position", "text", "seen_version"]
+
+    @staticmethod
+    def prepare_row(activity, section):
+        activity.section = section
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(ContentAdmin):
     list_display = ["__str__", "roundtable", "letter", "title"]
-    list_filter = ["roundtable__number"]
+    list_filter = ["roundtable__meeting", "roundtable__number"]
     list_select_related = ["roundtable__meeting"]
     search_fields = ["title"]
+    ordering = ["roundtable__meeting__year", "roundtable__number", "letter"]
     autocomplete_fields = ["roundtable", "source", "other_sources"]
+    inlines = [ActivityInline]
 
 
-class SubActivityInline(admin.TabularInline):
+class SubActivityInline(ContentTabularInline):
     model = SubActivity
-    extra = 0
+    fields = ["position", "text", "seen_version"]
+    show_change_link = False
 
 
-class ObjectiveInline(admin.TabularInline):
+class ObjectiveInline(ContentTabularInline):
     model = Objective
-    extra = 0
+    fields = ["position", "text", "seen_version"]
+    show_change_link = False
 
 
 @admin.register(ProposedActivity)
-class ProposedActivityAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "section"]
+class ProposedActivityAdmin(ContentAdmin):
+    list_display = ["__str__", "section", "members"]
     list_filter = ["section__roundtable__number", "section__letter", "gmg_members", "themes"]
     list_select_related = ["section__roundtable__meeting"]
     search_fields = ["text", "objectives__text", "sub_activities__text"]
+    ordering = ["section__roundtable__number", "section__letter", "position"]
     autocomplete_fields = ["section", "gmg_members", "themes", "source", "other_sources"]
+    fieldsets = [
+        (None, {"fields": ["section", "position", "text", "gmg_members"]}),
+        ("Browsing", {"fields": ["themes", "tags"]}),
+        ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
+    ]
     inlines = [SubActivityInline, ObjectiveInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("gmg_members")
+
+    @admin.display(description="GMG members with expertise")
+    def members(self, activity):
+        return ", ".join(member.acronym for member in activity.gmg_members.all())

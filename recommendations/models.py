@@ -1,9 +1,11 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from gfmd.models import Sourced
+from gfmd.models import Sourced, Versioned
 from sessions.models import Track
 
 
@@ -53,6 +55,8 @@ class Recommendation(Sourced):
     themes = models.ManyToManyField("themes.Theme", blank=True, related_name="recommendations")
     tags = TaggableManager(blank=True)
 
+    history = HistoricalRecords(m2m_fields=["other_sources", "themes"])
+
     class Meta:
         ordering = ["meeting__year", "track", "roundtable__number", "kind", "parent_id", "position"]
         constraints = [
@@ -73,13 +77,29 @@ class Recommendation(Sourced):
     def get_absolute_url(self):
         return reverse("recommendations:recommendation", kwargs={"pk": self.pk})
 
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.roundtable_id and self.meeting_id and self.roundtable.meeting_id != self.meeting_id:
+            errors["roundtable"] = f"This roundtable is not part of {self.meeting}: choose one of its roundtables."
+        elif self.roundtable_id and self.roundtable.track != self.track:
+            errors["track"] = f"The roundtable belongs to the {self.roundtable.get_track_display()}: choose that track."
+        if self.session_id and self.session.roundtable_id != self.roundtable_id:
+            errors["session"] = "This session is not part of the chosen roundtable: choose its roundtable too."
+        if self.parent_id and self.meeting_id and self.parent.meeting_id != self.meeting_id:
+            errors["parent"] = f"A sub-point's parent must be a recommendation of the same meeting, {self.meeting}."
+        if errors:
+            raise ValidationError(errors)
 
-class GMGMember(models.Model):
+
+class GMGMember(Versioned):
     """An agency of the Global Migration Group."""
 
     acronym = models.CharField(max_length=20, unique=True, help_text="As the GMG spells it: UN-DESA.")
     name = models.CharField(max_length=200, unique=True)
     url = models.URLField(blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["acronym"]
@@ -99,6 +119,8 @@ class Section(Sourced):
     letter = models.CharField(max_length=1, help_text="a, b, c... as printed.")
     title = models.CharField(max_length=300)
 
+    history = HistoricalRecords(m2m_fields=["other_sources"])
+
     class Meta:
         ordering = ["roundtable__number", "letter"]
         constraints = [
@@ -110,6 +132,9 @@ class Section(Sourced):
 
     def __str__(self):
         return f"{self.roundtable.meeting.year} RT {self.roundtable.number} ({self.letter}) {self.title}"
+
+    def get_absolute_url(self):
+        return self.roundtable.get_absolute_url()
 
 
 class ProposedActivity(Sourced):
@@ -127,6 +152,8 @@ class ProposedActivity(Sourced):
     themes = models.ManyToManyField("themes.Theme", blank=True, related_name="activities")
     tags = TaggableManager(blank=True)
 
+    history = HistoricalRecords(m2m_fields=["other_sources", "themes", "gmg_members"])
+
     class Meta:
         ordering = ["section__roundtable__number", "section__letter", "position"]
         verbose_name = "proposed activity"
@@ -143,12 +170,14 @@ class ProposedActivity(Sourced):
         return reverse("recommendations:activity", kwargs={"pk": self.pk})
 
 
-class SubActivity(models.Model):
+class SubActivity(Versioned):
     """One of the 'specific activities' an activity lists."""
 
     activity = models.ForeignKey(ProposedActivity, on_delete=models.CASCADE, related_name="sub_activities")
     position = models.PositiveSmallIntegerField()
     text = models.TextField()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["activity", "position"]
@@ -162,12 +191,14 @@ class SubActivity(models.Model):
         return self.text[:80]
 
 
-class Objective(models.Model):
+class Objective(Versioned):
     """One objective of a proposed activity."""
 
     activity = models.ForeignKey(ProposedActivity, on_delete=models.CASCADE, related_name="objectives")
     position = models.PositiveSmallIntegerField()
     text = models.TextField()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["activity", "position"]

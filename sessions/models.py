@@ -1,7 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from gfmd.models import Sourced
@@ -33,6 +35,8 @@ class Meeting(Sourced):
     overarching_theme = models.CharField(max_length=300, blank=True, help_text="As the chair worded it.")
     summary = models.TextField(blank=True, help_text="What the sources say of the meeting as a whole.")
 
+    history = HistoricalRecords(m2m_fields=["other_sources"])
+
     class Meta:
         ordering = ["year"]
         constraints = [
@@ -56,6 +60,23 @@ class Meeting(Sourced):
 
     def get_absolute_url(self):
         return reverse("sessions:meeting", kwargs={"slug": self.slug})
+
+    def date_errors(self):
+        """Dates out of order, each on the field to correct; the constraints hold the same rules."""
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The government meeting cannot end before it starts: check its first and last day."
+        if self.start_date and self.year and self.start_date.year != self.year:
+            errors["start_date"] = f"The {self.year} meeting must start in {self.year}: check the year or this date."
+        if (
+            self.civil_society_start_date
+            and self.civil_society_end_date
+            and self.civil_society_end_date < self.civil_society_start_date
+        ):
+            errors["civil_society_end_date"] = (
+                "The Civil Society Days cannot end before they start: check their first and last day."
+            )
+        return errors
 
     @property
     def ordinal_word(self):
@@ -95,6 +116,8 @@ class Roundtable(Sourced):
     summary = models.TextField(blank=True, help_text="The source's summary of the roundtable, quoted.")
     themes = models.ManyToManyField("themes.Theme", blank=True, related_name="roundtables")
     tags = TaggableManager(blank=True)
+
+    history = HistoricalRecords(m2m_fields=["other_sources", "themes"])
 
     class Meta:
         ordering = ["meeting__year", "track", "stage", "kind", "number"]
@@ -167,6 +190,7 @@ class Session(Sourced):
     tags = TaggableManager(blank=True)
 
     objects = SessionQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=["other_sources", "themes"])
 
     class Meta:
         ordering = ["meeting__year", "roundtable__track", "roundtable__stage", "roundtable__number", "number"]
@@ -200,6 +224,24 @@ class Session(Sourced):
         self.derive_fields()
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.roundtable_id and "." in self.number:
+            belongs_to = self.number.split(".")[0]
+            if belongs_to != str(self.roundtable.number):
+                errors["number"] = (
+                    f"Session {self.number} belongs to {self.roundtable.get_kind_display().lower()} {belongs_to}, "
+                    f"but it is in {self.roundtable.label.lower()}: correct the number or the roundtable."
+                )
+        if self.held_as_id:
+            if self.held_as_id == self.pk:
+                errors["held_as"] = "A session cannot have been held as itself."
+            elif self.roundtable_id and self.held_as.meeting_id != self.roundtable.meeting_id:
+                errors["held_as"] = "The session it was held as must be of the same meeting."
+        if errors:
+            raise ValidationError(errors)
+
     def default_slug(self):
         prefix = "csd-" if self.roundtable.track == Track.CIVIL_SOCIETY else ""
         prefix += "planned-" if self.roundtable.stage == Stage.PLANNED else ""
@@ -217,6 +259,8 @@ class Milestone(Sourced):
     position = models.PositiveSmallIntegerField()
     when = models.CharField(max_length=100, help_text="The date as the source gives it: 'December 2011'.")
     text = models.TextField()
+
+    history = HistoricalRecords(m2m_fields=["other_sources"])
 
     class Meta:
         ordering = ["meeting__year", "position"]

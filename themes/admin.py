@@ -1,11 +1,27 @@
 from django.contrib import admin
+from django.db.models import Count
 
+from gfmd.editing import ContentAdmin
 from themes.models import Theme
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
-    list_editable = ["position"]
+class ThemeAdmin(ContentAdmin):
+    list_display = ["name", "slug", "position", "session_count", "recommendation_count"]
     search_fields = ["name", "description"]
+    ordering = ["position", "name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            session_count=Count("sessions", distinct=True),
+            recommendation_count=Count("recommendations", distinct=True),
+        )
+
+    @admin.display(description="sessions", ordering="session_count")
+    def session_count(self, theme):
+        return theme.session_count
+
+    @admin.display(description="recommendations", ordering="recommendation_count")
+    def recommendation_count(self, theme):
+        return theme.recommendation_count

@@ -1,14 +1,19 @@
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from gfmd.models import Versioned
 
 
-class Theme(models.Model):
+class Theme(Versioned):
     """A cross-year subject area, curated by the knowledge base's editors."""
 
     slug = models.SlugField(max_length=80, unique=True, help_text="Used in links: /themes/<slug>/.")
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(help_text="Two or three sentences: what the theme covers.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists of themes.")
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "name"]

@@ -1,0 +1,174 @@
+"""What every content admin shares: a form that refuses stale saves, history with revert, inlines.
+
+Each app's admin.py registers its models with these classes.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import router, transaction
+from django.utils.text import Truncator, capfirst
+from django.utils.timezone import localtime
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_m2m_reverse_field_name
+
+SOURCE_FIELDS = ["source", "source_location", "other_sources", "editorial_note"]
+
+
+def current_version(instance):
+    """The version in the database, locking the row until the save is done."""
+    rows = (
+        type(instance)._default_manager.select_for_update(of=("self",))
+        .filter(pk=instance.pk)
+        .order_by()  # a default ordering across a nullable relation would join rows PostgreSQL cannot lock
+        .values_list("version", flat=True)
+    )
+    return next(iter(rows), None)
+
+
+def describe_user(record):
+    if record.history_user is not None:
+        return record.history_user.get_full_name() or record.history_user.get_username()
+    return record.history_change_reason or "a script"
+
+
+def show(value):
+    if value in (None, ""):
+        return "(empty)"
+    return f"“{Truncator(str(value)).chars(300)}”"
+
+
+def show_m2m(field, rows):
+    target = get_m2m_reverse_field_name(field)
+    ids = [row[target] for row in rows]
+    names = sorted(str(obj) for obj in field.related_model._default_manager.filter(pk__in=ids))
+    return ", ".join(names) or "(none)"
+
+
+def conflict_messages(instance, seen):
+    """Who saved the record since the editor opened it, and what they changed."""
+    opts = instance._meta
+    history = instance.history.order_by("history_date", "history_id").select_related("history_user")
+    since = [record for record in history.filter(version__gt=seen)]
+    before = history.filter(version__lte=seen).last()
+    messages = []
+    saves = "; ".join(f"{describe_user(r)} on {localtime(r.history_date):%d %B %Y at %H:%M}" for r in since)
+    messages.append(
+        f"Someone else saved this {opts.verbose_name} while you were editing it"
+        + (f" ({saves})" if saves else "")
+        + ". Your changes have not been saved, so that theirs are not lost."
+    )
+    if since and before is not None:
+        delta = since[-1].diff_against(before, foreign_keys_are_objs=True)
+        for change in delta.changes:
+            field = opts.get_field(change.field)
+            if field.many_to_many:
+                old, new = show_m2m(field, change.old), show_m2m(field, change.new)
+            else:
+                old, new = show(change.old), show(change.new)
+            messages.append(f"{capfirst(field.verbose_name)} is now {new}; it was {old}.")
+    messages.append("Copy what you wrote, reload the page to see the current version, and make your change again.")
+    return messages
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the editor opened; a save is refused if the record has moved on since."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.editing_existing:
+            # A revert starts from an old version, but is checked against the current one.
+            self.fields["seen_version"].initial = (
+                current_version(self.instance) if self.reverting else self.instance.version
+            )
+            if self.reverting:
+                self.initial.update(self.historical_m2m())
+
+    @property
+    def editing_existing(self):
+        return self.instance.pk is not None and not self.instance._state.adding
+
+    @property
+    def reverting(self):
+        return getattr(self.instance, "_history", None) is not None
+
+    def historical_m2m(self):
+        """The related records as they were in the version being restored."""
+        record = self.instance._history
+        values = {}
+        for field in record._history_m2m_fields:
+            if field.name in self.fields:
+                target = get_m2m_reverse_field_name(field)
+                values[field.name] = [getattr(row, f"{target}_id") for row in getattr(record, field.name).all()]
+        return values
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.editing_existing and (self.has_changed() or self.reverting):
+            seen = cleaned.get("seen_version")
+            current = current_version(self.instance)
+            if current is None:
+                raise ValidationError(
+                    f"This {self.instance._meta.verbose_name} was deleted while you were editing it; "
+                    "your changes have not been saved."
+                )
+            if seen != current:
+                raise ValidationError(conflict_messages(self.instance, seen or 0))
+            # A revert carries the old version number; the save counts on from the current one.
+            self.instance.version = current
+        return cleaned
+
+
+class ContentAdmin(SimpleHistoryAdmin):
+    """A content record: history with revert, stale saves refused, unchanged saves not counted."""
+
+    form = VersionedForm
+    save_on_top = True
+    history_list_display = ["version"]
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.has_changed() and not getattr(form, "reverting", False):
+            return  # an unchanged record keeps its version, and so stays load_gfmd's to update
+        super().save_model(request, obj, form, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The version check locks the row, which needs a transaction, as the change view has.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ContentInlineFormSet(forms.BaseInlineFormSet):
+    """Gives each row its parent as an object, so that rows neither query it nor lose its unsaved values."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        setattr(form.instance, self.fk.name, self.instance)
+        if hasattr(self, "prepare_row"):
+            self.prepare_row(form.instance, self.instance)
+        if form.instance._state.adding and hasattr(form.instance, "source_id") and not form.instance.source_id:
+            # A new row cites its parent's source until an editor says otherwise on the row's own page.
+            form.instance.source_id = self.instance.source_id
+        return form
+
+
+class ContentInline:
+    form = VersionedForm
+    formset = ContentInlineFormSet
+    extra = 0
+    show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if hasattr(self, "prepare_row"):
+            formset.prepare_row = staticmethod(self.prepare_row)
+        return formset
+
+
+class ContentTabularInline(ContentInline, admin.TabularInline):
+    pass
+
+
+class ContentStackedInline(ContentInline, admin.StackedInline):
+    pass
