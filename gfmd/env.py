@@ -28,6 +28,16 @@ def env_bool(name, *, default):
     )
 
 
+def env_int(name, *, default):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+
+
 def env_list(name, *, default):
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -73,3 +83,16 @@ def env_database(name, *, sqlite_path):
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def env_cache(name):
+    """Unset: a cache in each process's memory. redis://... or memcached://host:port: a shared cache."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    scheme = urlsplit(raw).scheme
+    if scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    if scheme == "memcached":
+        return {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": raw.split("://", 1)[1]}
+    raise ImproperlyConfigured(f"{name} has the scheme {scheme!r}; use redis://, rediss:// or memcached://.")

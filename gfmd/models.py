@@ -92,3 +92,16 @@ class Sourced(Versioned):
 
     class Meta:
         abstract = True
+
+
+class ContentRevision(models.Model):
+    """A counter that goes up whenever any content changes: the key of every cached public page.
+
+    It lives in the database, not in a process, so that every app server sees an
+    editor's save at once, whatever cache backend is shared or not.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Content revision {self.number}"

@@ -3,6 +3,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from gfmd import search
+from gfmd.caching import cached_page
 from gfmd.models import SourceDocument
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.models import Meeting, Session
@@ -25,6 +26,7 @@ SEARCHED = [
 ]
 
 
+@cached_page
 def home(request):
     context = {
         "meetings": Meeting.objects.annotate(
@@ -41,6 +43,7 @@ def home(request):
     return render(request, "gfmd/home.html", context)
 
 
+@cached_page
 def source_detail(request, slug):
     source = get_object_or_404(SourceDocument, slug=slug)
     return render(request, "gfmd/source_detail.html", {"source": source, "breadcrumbs": [("Sources", None), (source.title, None)]})
@@ -88,12 +91,14 @@ def meeting_year(kind, record):
     return record.meeting.year
 
 
+@cached_page
 def search_page(request):
     q = search.clean_query(request.GET.get("q", ""))
     results = search_results(q) if q else []
     return render(request, "gfmd/search.html", {"query": q, "results": results, "breadcrumbs": [("Search", None)]})
 
 
+@cached_page
 def search_api(request):
     q = search.clean_query(request.GET.get("q", ""))
     if not q:

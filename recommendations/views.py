@@ -3,6 +3,7 @@ from itertools import groupby
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from gfmd.caching import cached_page
 from gfmd.listing import FacetedList
 from recommendations.filters import ActivityFilter, RecommendationFilter
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
@@ -125,22 +126,27 @@ activities_list = FacetedList(
 )
 
 
+@cached_page
 def recommendation_list(request):
     return recommendations_list.html(request)
 
 
+@cached_page
 def recommendation_list_api(request):
     return recommendations_list.api(request)
 
 
+@cached_page
 def activity_list(request):
     return activities_list.html(request)
 
 
+@cached_page
 def activity_list_api(request):
     return activities_list.api(request)
 
 
+@cached_page
 def recommendation_detail(request, pk):
     recommendation = get_object_or_404(
         Recommendation.objects.select_related("meeting", "roundtable", "session__meeting", "parent", "source")
@@ -150,11 +156,13 @@ def recommendation_detail(request, pk):
     return render(request, "recommendations/recommendation_detail.html", {"recommendation": recommendation})
 
 
+@cached_page
 def activity_detail(request, pk):
     activity = get_object_or_404(ACTIVITIES.prefetch_related("other_sources"), pk=pk)
     return render(request, "recommendations/activity_detail.html", {"activity": activity})
 
 
+@cached_page
 def gmg_member_detail(request, acronym):
     member = get_object_or_404(
         GMGMember.objects.prefetch_related(Prefetch("activities", queryset=ACTIVITIES)), acronym=acronym
@@ -167,6 +175,7 @@ def gmg_member_detail(request, acronym):
     return render(request, "recommendations/gmg_member_detail.html", context)
 
 
+@cached_page
 def expertise_matrix(request):
     """GMG members by section of the 2007 matrix: how many activities list each member."""
     sections = list(Section.objects.select_related("roundtable").order_by("roundtable__number", "letter"))

@@ -2,6 +2,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from gfmd.caching import cached_page
 from gfmd.listing import FacetedList
 from sessions.filters import SessionFilter
 from recommendations.models import ProposedActivity, Recommendation
@@ -68,10 +69,12 @@ sessions_list = FacetedList(
 )
 
 
+@cached_page
 def session_list(request):
     return sessions_list.html(request)
 
 
+@cached_page
 def session_list_api(request):
     return sessions_list.api(request)
 
@@ -94,11 +97,13 @@ def meeting_json(meeting):
     }
 
 
+@cached_page
 def meeting_list_api(request):
     results = [meeting_json(meeting) for meeting in Meeting.objects.all()]
     return JsonResponse({"count": len(results), "next": None, "previous": None, "results": results, "facets": {}})
 
 
+@cached_page
 def meeting_detail(request, slug):
     meeting = get_object_or_404(Meeting.objects.select_related("source").prefetch_related("other_sources"), slug=slug)
     roundtables = meeting.roundtables.select_related("source").prefetch_related(
@@ -119,6 +124,7 @@ def meeting_detail(request, slug):
     return render(request, "sessions/meeting_detail.html", context)
 
 
+@cached_page
 def session_detail(request, meeting, slug):
     session = get_object_or_404(
         Session.objects.select_related("meeting", "roundtable", "source", "held_as__meeting")

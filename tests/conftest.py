@@ -7,6 +7,7 @@ that need their own records build them in years the Forum never met.
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from gfmd.models import SourceDocument
@@ -19,6 +20,12 @@ from themes.models import Theme
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_gfmd", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Each test rolls its data back but the cache would keep pages of it.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

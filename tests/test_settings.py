@@ -88,3 +88,46 @@ def test_start_up_rejects_a_malformed_debug_value():
     result = run_settings(DEBUG="sometimes")
     assert result.returncode != 0
     assert "is not a boolean" in result.stderr
+
+
+def test_a_cache_url_of_an_unknown_kind_is_rejected(monkeypatch):
+    from gfmd.env import env_cache
+
+    monkeypatch.setenv("CACHE_URL", "ftp://cache.example.org")
+    with pytest.raises(ImproperlyConfigured, match="redis://"):
+        env_cache("CACHE_URL")
+
+
+def test_a_redis_cache_url_selects_the_redis_backend(monkeypatch):
+    from gfmd.env import env_cache
+
+    monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:6379/1")
+    assert env_cache("CACHE_URL")["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "a-production-secret-that-is-long-and-random-enough-for-check-deploy-0123456789",
+    "ALLOWED_HOSTS": "gfmd.example.org",
+}
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}} | PRODUCTION
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_no_secret_is_committed():
+    import re
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    pattern = re.compile(r"(SECRET_KEY\s*=\s*['\"][^'\"]{20,}|-----BEGIN [A-Z ]*PRIVATE KEY)")
+    for name in tracked:
+        path = ROOT / name
+        if path.suffix in {".py", ".yaml", ".toml", ".cfg", ".ini", ".env", ".md"} and path.is_file():
+            assert not pattern.search(path.read_text(errors="ignore")), name

@@ -3,6 +3,7 @@ from collections import defaultdict
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from gfmd.caching import cached_page
 from recommendations.models import Recommendation
 from sessions.models import Meeting, Session
 from themes.models import Theme
@@ -14,6 +15,7 @@ def counts_by_theme_and_year(queryset):
     return {(slug, year): n for slug, year, n in rows if slug}
 
 
+@cached_page
 def theme_list(request):
     meetings = list(Meeting.objects.only("year", "city", "slug"))
     sessions = counts_by_theme_and_year(Session.objects.all())
@@ -40,6 +42,7 @@ def theme_list(request):
     )
 
 
+@cached_page
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     years = defaultdict(lambda: {"sessions": [], "recommendations": [], "activities": []})

@@ -1,0 +1,77 @@
+"""Public pages are cached whole, keyed by the content revision, and answer conditional GETs.
+
+Any save, deletion or change of links in the content bumps the revision, so a
+cached page can never outlive the data it shows: an editor's correction is
+public on the next request, on every app server.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import condition
+
+from gfmd.models import ContentRevision
+
+PAGE_TIMEOUT = 60 * 60 * 24
+
+
+def current_revision():
+    return ContentRevision.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+
+def content_changed(**kwargs):
+    """Bump the revision; a fresh database gets its first row here."""
+    if ContentRevision.objects.filter(pk=1).update(number=F("number") + 1):
+        return
+    try:
+        with transaction.atomic():
+            ContentRevision.objects.create(pk=1, number=1)
+    except IntegrityError:
+        ContentRevision.objects.filter(pk=1).update(number=F("number") + 1)
+
+
+def watch(models):
+    """Bump the revision whenever one of these models, or its many-to-many links, change."""
+    for model in models:
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"revision-save-{model._meta.label}")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"revision-delete-{model._meta.label}")
+        for field in model._meta.many_to_many:
+            through = getattr(field.remote_field, "through", None)
+            if through is not None:
+                m2m_changed.connect(content_changed, sender=through, dispatch_uid=f"revision-m2m-{through._meta.label}")
+
+
+def etag(request, *args, **kwargs):
+    request.content_revision = current_revision()
+    return f"r{request.content_revision}"
+
+
+def cached_page(view):
+    """Serve the page from the cache while the content is unchanged; answer 304 to a matching ETag."""
+
+    @wraps(view)
+    def cached(request, *args, **kwargs):
+        revision = getattr(request, "content_revision", None)
+        if revision is None:
+            revision = current_revision()
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:{revision}:{request.get_host()}:{path}"
+        stored = cache.get(key)
+        if stored is not None:
+            response = stored
+        else:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming:
+                if hasattr(response, "render") and callable(response.render):
+                    response = response.render()
+                cache.set(key, response, PAGE_TIMEOUT)
+        # Browsers and proxies check back each time: the ETag makes that a cheap 304.
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        return response
+
+    return condition(etag_func=etag)(cached)

@@ -1,0 +1,56 @@
+"""Public pages are cached and answer conditional GETs; an editor's save is public on the next request."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sessions.models import Session
+
+pytestmark = pytest.mark.django_db
+
+URL = "/meetings/athens-2009/sessions/csd-1-1/"
+
+
+def test_a_page_carries_an_etag_and_a_matching_request_gets_304(client):
+    first = client.get(URL)
+    assert first.status_code == 200 and first["ETag"]
+    assert "must-revalidate" in first["Cache-Control"]
+    again = client.get(URL, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_a_cached_page_costs_one_query(client):
+    client.get(URL)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert len(queries) == 1  # the content revision
+
+
+def test_an_editors_save_shows_at_once_and_changes_the_etag(client):
+    first = client.get(URL)
+    session = Session.objects.get(meeting__slug="athens-2009", slug="csd-1-1")
+    session.title = "Corrected by an editor"
+    session.save()
+    after = client.get(URL, headers={"if-none-match": first["ETag"]})
+    assert after.status_code == 200
+    assert after["ETag"] != first["ETag"]
+    assert "Corrected by an editor" in after.content.decode()
+    listing = client.get("/sessions/", {"year": "2009"}).content.decode()
+    assert "Corrected by an editor" in listing
+
+
+def test_linking_a_theme_is_a_change_too(client):
+    session = Session.objects.get(meeting__slug="athens-2009", slug="csd-1-1")
+    before = client.get(URL)["ETag"]
+    session.themes.clear()
+    assert client.get(URL)["ETag"] != before
+    tagged = client.get(URL)["ETag"]
+    session.tags.add("a new subject")
+    assert client.get(URL)["ETag"] != tagged
+    assert "a new subject" in client.get(URL).content.decode()
+
+
+def test_an_error_page_is_not_cached(client):
+    assert client.get("/sessions/", {"year": "abc"}).status_code == 400
+    assert client.get("/api/sessions/", {"year": "abc"}).status_code == 400
