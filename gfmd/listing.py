@@ -24,15 +24,13 @@ class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet whose `facets` maps a filter's name to the field path it counts."""
 
     facets = {}
-    search_title_fields = ()
-    search_body_fields = ()
+    # Texts of related rows that also make a record match the search box.
+    search_related_fields = ()
 
     q = django_filters.CharFilter(method="filter_text", label="Search")
 
     def filter_text(self, queryset, name, value):
-        return search.filter_queryset(
-            queryset, value, title_fields=self.search_title_fields, body_fields=self.search_body_fields
-        )
+        return search.filter_queryset(queryset, value, related_fields=self.search_related_fields)
 
     def filtered_without(self, skipped):
         queryset = self.queryset.all()

@@ -41,6 +41,15 @@ def words(q):
     return include, exclude
 
 
+def document(model):
+    """The weighted text of a record: its SEARCH_TITLE_FIELDS above its SEARCH_BODY_FIELDS.
+
+    Each model's GIN index is built on exactly this expression, so the
+    queries below can use it.
+    """
+    return search_vector(model.SEARCH_TITLE_FIELDS, model.SEARCH_BODY_FIELDS)
+
+
 def search_vector(title_fields, body_fields):
     vector = None
     for fields, weight in ((title_fields, "A"), (body_fields, "B")):
@@ -50,25 +59,31 @@ def search_vector(title_fields, body_fields):
     return vector
 
 
-def filter_queryset(queryset, q, *, title_fields, body_fields):
-    """Records matching q, in the queryset's own order."""
+def filter_queryset(queryset, q, *, related_fields=()):
+    """Records matching q, in the queryset's own order.
+
+    related_fields are texts of related rows (an activity's objectives) that
+    also make a record match.
+    """
     q = clean_query(q)
     if not q:
         return queryset
-    candidates = queryset.model._default_manager.all()
+    model = queryset.model
+    own_fields = list(model.SEARCH_TITLE_FIELDS) + list(model.SEARCH_BODY_FIELDS)
     if on_postgresql():
         query = SearchQuery(q, search_type="websearch", config=CONFIG)
-        matches = candidates.annotate(search_document=search_vector(title_fields, body_fields)).filter(
-            search_document=query
-        )
-    else:
-        include, exclude = words(q)
-        fields = list(title_fields) + list(body_fields)
-        matches = candidates
-        for word in include:
-            matches = matches.filter(any_field_contains(fields, word))
-        for word in exclude:
-            matches = matches.exclude(any_field_contains(fields, word))
+        condition = Q(pk__in=model._default_manager.annotate(search_document=document(model))
+                      .filter(search_document=query).values("pk"))
+        for field in related_fields:
+            related = model._default_manager.annotate(related_document=SearchVector(field, config=CONFIG))
+            condition |= Q(pk__in=related.filter(related_document=query).values("pk"))
+        return queryset.filter(condition)
+    include, exclude = words(q)
+    matches = model._default_manager.all()
+    for word in include:
+        matches = matches.filter(any_field_contains(own_fields + list(related_fields), word))
+    for word in exclude:
+        matches = matches.exclude(any_field_contains(own_fields + list(related_fields), word))
     # A subquery, so that fields across relations cannot repeat rows of the list.
     return queryset.filter(pk__in=matches.values("pk"))
 
@@ -80,12 +95,12 @@ def any_field_contains(fields, word):
     return condition
 
 
-def ranked(queryset, q, *, title_fields, body_fields, snippet_field):
-    """Matching records annotated with rank and an HTML-safe snippet, best first."""
+def ranked(queryset, q, *, snippet_field):
+    """Matching records annotated with rank and a snippet, best first."""
     q = clean_query(q)
     if on_postgresql():
         query = SearchQuery(q, search_type="websearch", config=CONFIG)
-        vector = search_vector(title_fields, body_fields)
+        vector = document(queryset.model)
         return (
             queryset.annotate(search_document=vector, rank=SearchRank(vector, query))
             .filter(search_document=query)
@@ -103,7 +118,7 @@ def ranked(queryset, q, *, title_fields, body_fields, snippet_field):
             )
             .order_by("-rank")
         )
-    matches = filter_queryset(queryset, q, title_fields=title_fields, body_fields=body_fields)
+    matches = filter_queryset(queryset, q)
     return matches.annotate(rank=Value(0.0, output_field=FloatField()), snippet=F(snippet_field))
 
 

@@ -12,17 +12,12 @@ from themes.models import Theme
 SEARCH_LIMIT = 50
 
 # What the site search looks through: per type, the title and body fields it weighs, and the field it quotes.
+# What the site search looks through, and the field each result quotes.
 SEARCHED = [
-    ("meeting", Meeting.objects.all(), ("city", "country", "overarching_theme"), ("summary", "chair"), "summary"),
-    ("session", Session.objects.select_related("meeting"), ("title",), ("discussion", "co_chairs"), "discussion"),
-    (
-        "recommendation",
-        Recommendation.objects.select_related("meeting"),
-        ("group_heading",),
-        ("text",),
-        "text",
-    ),
-    ("activity", ProposedActivity.objects.select_related("section__roundtable"), ("section__title",), ("text",), "text"),
+    ("meeting", Meeting.objects.all(), "summary"),
+    ("session", Session.objects.select_related("meeting"), "discussion"),
+    ("recommendation", Recommendation.objects.select_related("meeting"), "text"),
+    ("activity", ProposedActivity.objects.select_related("section__roundtable"), "text"),
 ]
 
 
@@ -52,10 +47,8 @@ def source_detail(request, slug):
 def search_results(q):
     """Every kind of record matching q, best first, each with its title, link and an HTML-safe snippet."""
     results = []
-    for kind, queryset, title_fields, body_fields, snippet_field in SEARCHED:
-        matches = search.ranked(
-            queryset, q, title_fields=title_fields, body_fields=body_fields, snippet_field=snippet_field
-        )[:SEARCH_LIMIT]
+    for kind, queryset, snippet_field in SEARCHED:
+        matches = search.ranked(queryset, q, snippet_field=snippet_field)[:SEARCH_LIMIT]
         for record in matches:
             title = result_title(kind, record)
             if search.on_postgresql():

@@ -43,8 +43,6 @@ class RecommendationFilter(FacetedFilterSet):
         "theme": "themes__slug",
         "tag": "tags__slug",
     }
-    search_title_fields = ("group_heading",)
-    search_body_fields = ("text", "roundtable__title")
 
     class Meta:
         model = Recommendation
@@ -71,8 +69,7 @@ class ActivityFilter(FacetedFilterSet):
         "theme": "themes__slug",
         "tag": "tags__slug",
     }
-    search_title_fields = ("section__title",)
-    search_body_fields = ("text", "objectives__text", "sub_activities__text")
+    search_related_fields = ("objectives__text", "sub_activities__text")
 
     class Meta:
         model = ProposedActivity

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -6,11 +7,18 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from gfmd.models import Sourced, Versioned
+from gfmd.search import search_vector
 from sessions.models import Track
+
+# What full-text search reads, titles above bodies; the GIN indexes are built on the same.
+RECOMMENDATION_SEARCH = (("group_heading",), ("text",))
+ACTIVITY_SEARCH = ((), ("text",))
 
 
 class Recommendation(Sourced):
     """A recommendation, follow-up action, outcome sought or key message of a meeting."""
+
+    SEARCH_TITLE_FIELDS, SEARCH_BODY_FIELDS = RECOMMENDATION_SEARCH
 
     class Kind(models.TextChoices):
         RECOMMENDATION = "recommendation", "Recommendation"
@@ -59,6 +67,7 @@ class Recommendation(Sourced):
 
     class Meta:
         ordering = ["meeting__year", "track", "roundtable__number", "kind", "parent_id", "position"]
+        indexes = [GinIndex(search_vector(*RECOMMENDATION_SEARCH), name="recommendation_search")]
         constraints = [
             models.UniqueConstraint(
                 fields=["parent", "position"],
@@ -140,6 +149,8 @@ class Section(Sourced):
 class ProposedActivity(Sourced):
     """An activity the GMG proposed, with the member agencies listed with expertise."""
 
+    SEARCH_TITLE_FIELDS, SEARCH_BODY_FIELDS = ACTIVITY_SEARCH
+
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="activities")
     position = models.PositiveSmallIntegerField(help_text="Order within its section, from 1.")
     text = models.TextField(help_text="The activity as printed.")
@@ -156,6 +167,7 @@ class ProposedActivity(Sourced):
 
     class Meta:
         ordering = ["section__roundtable__number", "section__letter", "position"]
+        indexes = [GinIndex(search_vector(*ACTIVITY_SEARCH), name="activity_search")]
         verbose_name = "proposed activity"
         verbose_name_plural = "proposed activities"
         constraints = [

@@ -25,8 +25,6 @@ class SessionFilter(FacetedFilterSet):
         "theme": "themes__slug",
         "tag": "tags__slug",
     }
-    search_title_fields = ("title",)
-    search_body_fields = ("discussion", "roundtable__title", "co_chairs")
 
     class Meta:
         model = Session

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -7,6 +8,11 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from gfmd.models import Sourced
+from gfmd.search import search_vector
+
+# What full-text search reads, titles above bodies; the GIN indexes are built on the same.
+MEETING_SEARCH = (("city", "country", "overarching_theme"), ("summary", "chair"))
+SESSION_SEARCH = (("title",), ("discussion", "co_chairs"))
 
 
 class Track(models.TextChoices):
@@ -21,6 +27,8 @@ class Stage(models.TextChoices):
 
 class Meeting(Sourced):
     """One annual meeting of the Forum, from Brussels 2007 on."""
+
+    SEARCH_TITLE_FIELDS, SEARCH_BODY_FIELDS = MEETING_SEARCH
 
     ordinal = models.PositiveSmallIntegerField(unique=True, help_text="1 for the first GFMD, 2 for the second...")
     year = models.PositiveSmallIntegerField(unique=True)
@@ -39,6 +47,7 @@ class Meeting(Sourced):
 
     class Meta:
         ordering = ["year"]
+        indexes = [GinIndex(search_vector(*MEETING_SEARCH), name="meeting_search")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")), name="meeting_ends_after_it_starts"
@@ -161,6 +170,8 @@ class SessionQuerySet(models.QuerySet):
 class Session(Sourced):
     """One session of a roundtable: the page the public reads."""
 
+    SEARCH_TITLE_FIELDS, SEARCH_BODY_FIELDS = SESSION_SEARCH
+
     meeting = models.ForeignKey(
         Meeting,
         on_delete=models.CASCADE,
@@ -194,6 +205,7 @@ class Session(Sourced):
 
     class Meta:
         ordering = ["meeting__year", "roundtable__track", "roundtable__stage", "roundtable__number", "number"]
+        indexes = [GinIndex(search_vector(*SESSION_SEARCH), name="session_search")]
         constraints = [
             models.UniqueConstraint(
                 fields=["roundtable", "number"],
