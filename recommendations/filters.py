@@ -33,7 +33,7 @@ class RecommendationFilter(FacetedFilterSet):
     tag = django_filters.MultipleChoiceFilter(
         field_name="tags__slug", choices=choices.tags_of("recommendations.Recommendation"), label="Tag"
     )
-    sort = django_filters.OrderingFilter(fields=(("meeting__year", "year"),), label="Sort")
+    sort = django_filters.OrderingFilter(fields=(("meeting__year", "year"),), label="Sort", empty_label="Source order")
 
     facets = {
         "year": "meeting__year",

@@ -15,7 +15,7 @@ class SessionFilter(FacetedFilterSet):
     )
     sort = django_filters.OrderingFilter(
         fields=(("meeting__year", "year"), ("number", "number"), ("title", "title")),
-        label="Sort",
+        label="Sort", empty_label="Source order",
     )
 
     facets = {
