@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 
 from gfmd.models import SourceDocument
 from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
@@ -72,9 +73,9 @@ class Loader:
 
     # -- generic upsert ----------------------------------------------------
 
-    def get(self, model, **lookup):
+    def get(self, model, *conditions, **lookup):
         try:
-            return model.objects.get(**lookup)
+            return model.objects.get(*conditions, **lookup)
         except model.DoesNotExist:
             raise FixtureError(f"{self.where}: no {model._meta.verbose_name} with {lookup}.") from None
 
@@ -197,6 +198,8 @@ class Loader:
         lookup = {"roundtable": roundtable}
         if number:
             lookup["number"] = number
+        elif "slug" in values:
+            lookup["slug"] = values["slug"]
         else:
             lookup["title"] = values["title"]
         provenance, m2m = self.provenance(item, default_source)
@@ -269,7 +272,9 @@ class Loader:
             if "session" in item:
                 if roundtable is None:
                     raise FixtureError(f"{self.where}: a recommendation names a session but no roundtable.")
-                session = self.get(Session, roundtable=roundtable, number=str(item["session"]))
+                # A session is named by its number, or by its slug where the source prints no number.
+                key = str(item["session"])
+                session = self.get(Session, Q(number=key) | Q(number="", slug=key), roundtable=roundtable)
             kind = item.get("kind", Recommendation.Kind.RECOMMENDATION)
             themes = self.themes(item)
             group_heading = item.get("group_heading", "")

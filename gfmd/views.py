@@ -67,7 +67,7 @@ def result_title(kind, record):
     if kind == "meeting":
         return f"GFMD {record.year}, {record.city}"
     if kind == "session":
-        return f"{record.number} {record.title}".strip()
+        return record.heading
     if kind == "recommendation":
         number = f" {record.number}" if record.number else ""
         return f"{record.get_kind_display()}{number}, GFMD {record.meeting.year}" + (

@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError
-from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -7,10 +6,10 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from gfmd.models import Sourced, Versioned
-from gfmd.search import search_vector
 from sessions.models import Track
 
-# What full-text search reads, titles above bodies; the GIN indexes are built on the same.
+# What full-text search reads, titles above bodies. On PostgreSQL a GIN index is built on the
+# same expression by migration 0003: a change here needs a migration that rebuilds it.
 RECOMMENDATION_SEARCH = (("group_heading",), ("text",))
 ACTIVITY_SEARCH = ((), ("text",))
 
@@ -67,7 +66,6 @@ class Recommendation(Sourced):
 
     class Meta:
         ordering = ["meeting__year", "track", "roundtable__number", "kind", "parent_id", "position"]
-        indexes = [GinIndex(search_vector(*RECOMMENDATION_SEARCH), name="recommendation_search")]
         constraints = [
             models.UniqueConstraint(
                 fields=["parent", "position"],
@@ -167,7 +165,6 @@ class ProposedActivity(Sourced):
 
     class Meta:
         ordering = ["section__roundtable__number", "section__letter", "position"]
-        indexes = [GinIndex(search_vector(*ACTIVITY_SEARCH), name="activity_search")]
         verbose_name = "proposed activity"
         verbose_name_plural = "proposed activities"
         constraints = [

@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError
-from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -8,9 +7,9 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from gfmd.models import Sourced
-from gfmd.search import search_vector
 
-# What full-text search reads, titles above bodies; the GIN indexes are built on the same.
+# What full-text search reads, titles above bodies. On PostgreSQL a GIN index is built on the
+# same expression by migration 0003: a change here needs a migration that rebuilds it.
 MEETING_SEARCH = (("city", "country", "overarching_theme"), ("summary", "chair"))
 SESSION_SEARCH = (("title",), ("discussion", "co_chairs"))
 
@@ -47,7 +46,6 @@ class Meeting(Sourced):
 
     class Meta:
         ordering = ["year"]
-        indexes = [GinIndex(search_vector(*MEETING_SEARCH), name="meeting_search")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")), name="meeting_ends_after_it_starts"
@@ -186,7 +184,9 @@ class Session(Sourced):
         blank=True,
         help_text="The session's link under its meeting; made from the number when left empty.",
     )
-    title = models.CharField(max_length=300)
+    title = models.CharField(
+        max_length=300, blank=True, help_text="As printed. Leave empty where the source prints none."
+    )
     discussion = models.TextField(blank=True, help_text="What the session discussed or was to discuss, quoted.")
     co_chairs = models.CharField(max_length=300, blank=True, help_text="Co-chairing governments, where known.")
     held_as = models.ForeignKey(
@@ -205,7 +205,6 @@ class Session(Sourced):
 
     class Meta:
         ordering = ["meeting__year", "roundtable__track", "roundtable__stage", "roundtable__number", "number"]
-        indexes = [GinIndex(search_vector(*SESSION_SEARCH), name="session_search")]
         constraints = [
             models.UniqueConstraint(
                 fields=["roundtable", "number"],
@@ -214,12 +213,15 @@ class Session(Sourced):
             ),
             models.UniqueConstraint(fields=["meeting", "slug"], name="one_session_per_slug_in_meeting"),
             models.CheckConstraint(condition=~Q(slug=""), name="session_has_slug"),
-            models.CheckConstraint(condition=~Q(title=""), name="session_has_title"),
         ]
 
     def __str__(self):
-        number = f"{self.number} " if self.number else ""
-        return f"{self.meeting.year} {number}{self.title}"
+        return f"{self.meeting.year} {self.heading}"
+
+    @property
+    def heading(self):
+        """Number and title as printed; a concept paper's fragment keeps some sessions without either."""
+        return " ".join(part for part in (self.number, self.title) if part) or "Untitled session"
 
     def derive_fields(self):
         """The meeting comes from the roundtable; an empty slug from the number."""

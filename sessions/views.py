@@ -172,15 +172,16 @@ def citation(request, session):
     url = request.build_absolute_uri(session.get_absolute_url())
     meeting = session.meeting
     number = f"Session {session.number}: " if session.number else ""
+    title = session.title or "Untitled session"
     where = f"{session.source.title}" + (f", {session.source_location}" if session.source_location else "")
     plain = (
-        f"“{number}{session.title}.” {session.roundtable.label}, GFMD {meeting.year}, "
+        f"“{number}{title}.” {session.roundtable.label}, GFMD {meeting.year}, "
         f"{meeting.city}, {meeting.country}. Source: {where}. GFMD Knowledge Base, {url}"
     )
     key = f"gfmd{meeting.year}-{session.slug}"
     bibtex = (
         f"@misc{{{key},\n"
-        f"  title = {{{{{number}{session.title}}}}},\n"
+        f"  title = {{{{{number}{title}}}}},\n"
         f"  howpublished = {{GFMD {meeting.year}, {meeting.city}, {session.roundtable.label}}},\n"
         f"  year = {{{meeting.year}}},\n"
         f"  note = {{Source: {where}}},\n"

@@ -90,8 +90,9 @@ def test_a_session_slug_is_used_once_per_meeting(session, source):
                                             title="Same slug", source=source))
 
 
-def test_a_session_needs_a_title(roundtable, source):
-    rejected(lambda: Session.objects.create(roundtable=roundtable, number="1.2", title="", source=source))
+def test_a_session_needs_a_slug(roundtable, source):
+    rejected(lambda: Session.objects.filter(pk=Session.objects.create(
+        roundtable=roundtable, number="1.2", title="Slugged", source=source).pk).update(slug=""))
 
 
 def test_a_session_takes_its_meeting_and_slug_from_its_roundtable(session):

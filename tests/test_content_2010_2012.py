@@ -45,18 +45,26 @@ def test_concept_paper_planned_four_roundtables_without_titles_in_the_fragment()
     assert set(planned.values_list("source__slug", flat=True)) == {"mauritius-2012-concept-paper"}
 
 
-def test_planned_sessions_per_roundtable_are_those_the_fragment_titles():
+def test_planned_sessions_per_roundtable_are_those_the_fragment_describes():
     counts = {
         number: Session.objects.filter(
             meeting__slug=MAURITIUS, roundtable__stage="planned", roundtable__number=number
         ).count()
         for number in (1, 2, 3, 4)
     }
-    assert counts == {1: 0, 2: 1, 3: 1, 4: 2}
+    assert counts == {1: 1, 2: 1, 3: 2, 4: 2}
     numbers = Session.objects.filter(meeting__slug=MAURITIUS, roundtable__stage="planned").values_list(
         "number", flat=True
     )
-    assert sorted(numbers) == ["2.1", "3.2", "4.1", "4.2"]
+    assert sorted(numbers) == ["", "", "2.1", "3.2", "4.1", "4.2"]
+
+
+def test_the_sessions_the_fragment_prints_without_number_or_title_are_kept():
+    corridor = Session.objects.get(meeting__slug=MAURITIUS, slug="planned-1-untitled")
+    assert (corridor.number, corridor.title, corridor.heading) == ("", "", "Untitled session")
+    assert corridor.discussion.startswith("The session could rehearse the challenges and solutions for skills")
+    perceptions = Session.objects.get(meeting__slug=MAURITIUS, slug="planned-3-untitled")
+    assert perceptions.discussion == "" and perceptions.recommendations.count() == 4
 
 
 def test_planned_session_titles_are_quoted():
@@ -106,8 +114,8 @@ def test_outcomes_sought_per_planned_session():
     assert counts == {"2.1": 2, "3.2": 0, "4.1": 6, "4.2": 4}
 
 
-def test_roundtable_3_outcomes_of_the_untitled_session_sit_on_the_roundtable():
-    rt3 = outcomes(roundtable__number=3, session__isnull=True)
+def test_roundtable_3_outcomes_belong_to_its_untitled_session():
+    rt3 = outcomes(roundtable__number=3, session__slug="planned-3-untitled")
     assert rt3.count() == 4
     assert list(rt3.order_by("position").values_list("text", flat=True))[2] == (
         "shared understanding of the critical role that political leaders play in framing debates "
