@@ -32,7 +32,7 @@ class Versioned(models.Model):
 
 
 class SourceDocument(Versioned):
-    """A document the knowledge base cites: a seed document or a public web page."""
+    """A document the knowledge base cites: a primary document or a public web page."""
 
     class Kind(models.TextChoices):
         CONCEPT_PAPER = "concept-paper", "Concept paper"

@@ -1,10 +1,10 @@
 """Pins the content of the 2009 government, 2010, 2011 and 2012 fixtures.
 
-fixtures/mauritius-2012-concept-paper.yaml (seed 000_..., the Chair's concept
+fixtures/mauritius-2012-concept-paper.yaml (source mauritius-2012-concept-paper, the Chair's concept
 paper of 26 January 2012, as planned), fixtures/mauritius-2012.yaml (as held),
 fixtures/puerto-vallarta-2010.yaml, fixtures/geneva-2011.yaml and
-fixtures/athens-2009-government.yaml (seed FACTS.md). Counts were made from
-the seeds.
+fixtures/athens-2009-government.yaml (the GFMD's meeting pages). Counts were made from
+the sources.
 """
 
 import pytest

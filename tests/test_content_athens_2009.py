@@ -1,7 +1,7 @@
 """Pins the Civil Society Days, Athens 2009 content (fixtures/athens-2009-civil-society-days.yaml).
 
 Counts and texts were checked by hand against the synthesis dated
-"Athens, 5 November 2009" (seed 003_87c8226793ca1482.txt).
+"Athens, 5 November 2009" (source athens-2009-csd-synthesis).
 """
 
 import pytest

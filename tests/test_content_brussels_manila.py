@@ -1,6 +1,6 @@
 """Pins the content of fixtures/brussels-2007.yaml and fixtures/manila-2008.yaml.
 
-Counts were made from the seeds: 001 (slide deck on GFMD I follow-up and the
+Counts were made from the sources: 001 (slide deck on GFMD I follow-up and the
 preparation of GFMD II) and 004 (IOM presentation of 3 October 2008).
 """
 
@@ -48,7 +48,7 @@ def test_brussels_roundtables_sit_under_the_gmg_matrix_theme_headings():
     )
 
 
-def test_brussels_roundtable_3_notes_the_other_wording_and_cites_the_seeds():
+def test_brussels_roundtable_3_notes_the_other_wording_and_cites_the_sources():
     rt = Roundtable.objects.get(meeting__slug="brussels-2007", track="government", stage="held", number=3)
     assert rt.source.slug == "gfmd-org-node-229"
     assert {"gfmd-i-follow-up-slides", "iom-labour-migration-2008"} <= set(

@@ -1,5 +1,5 @@
 """Pins the content of fixtures/brussels-2007-gmg-matrix.yaml against the GMG matrix
-of proposed activities for the Brussels 2007 roundtables (seed 002_42cba3de5858be6a.txt).
+of proposed activities for the Brussels 2007 roundtables (source gmg-matrix-2007).
 
 Counts were made by hand from the source: 16 lettered sections (a-h, a-d, a-d),
 63 proposed activities, 102 specific sub-activities and 79 objectives.
