@@ -202,3 +202,10 @@ def test_every_combination_of_two_years_is_an_or(client):
     for a, b in itertools.combinations(["2007", "2008", "2009", "2012"], 2):
         both = api(client, "sessions", year=[a, b])["count"]
         assert both == api(client, "sessions", year=a)["count"] + api(client, "sessions", year=b)["count"]
+
+
+@pytest.mark.parametrize("url", ["/gmg/%00/", "/meetings/a%00b/", "/sessions/?q=%00", "/api/sessions/?theme=%00"])
+def test_a_nul_character_in_the_address_is_a_400(client, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
