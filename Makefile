@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DEBUG ?= true
 
-.PHONY: run test install migrate load lint check reset-db
+.PHONY: run test install migrate load lint check reset-db bench e2e
 
 run: install migrate load
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -32,9 +32,19 @@ check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Only the browser tests (also part of `make test`); they drive Debian's chromium at /usr/bin/chromium.
+e2e: install
+	$(BIN)/python -m pytest -m e2e tests/e2e
+
 lint: install
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
 
 reset-db:
 	rm -f db.sqlite3
+
+# Pages at the real size and at 100x on SQLite and PostgreSQL, gunicorn under load, and Datasette
+# for comparison; see docs/benchmarks.md. Needs the PostgreSQL server BENCH_POSTGRES names.
+bench: install
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python bench/run.py

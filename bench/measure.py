@@ -1,0 +1,182 @@
+"""Server time and query count of every page type, in-process, against the database DATABASE_URL names.
+
+Prints one JSON object: {"pages": [{"name", "url", "status", "n", "median_ms", "p95_ms", "queries", ...}],
+"counts": {records of each kind}}.
+Run by bench/run.py; the page picks depend only on the real content, so 1x and 100x measure the same URLs.
+"""
+
+import json
+import math
+import os
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gfmd.settings")
+
+import django  # noqa: E402
+
+django.setup()
+# The bench serves no static files in-process; whitenoise's warning about the missing folder is noise.
+warnings.filterwarnings("ignore", message="No directory at")
+
+from django.apps import apps  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.cache import caches  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from gfmd.management.commands.generate_synthetic import SYNTHETIC_SOURCE  # noqa: E402
+from recommendations.models import GMGMember, ProposedActivity, Recommendation  # noqa: E402
+from sessions.models import Meeting, Session  # noqa: E402
+from themes.models import Theme  # noqa: E402
+
+# DEBUG=true only spares the bench a SECRET_KEY: with it on, every query would be logged
+# and every template compiled with debug information, which production never pays for.
+settings.DEBUG = False
+
+WARM_UP = 3
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "30"))
+# A page this slow is already far outside the target; fewer samples keep the run bounded.
+TIME_BUDGET_S = float(os.environ.get("BENCH_PAGE_BUDGET_S", "4"))
+MIN_REQUESTS = 5
+MIN_SLOW_REQUESTS = 3
+SEARCH = "remittances"
+
+
+def real(queryset):
+    return queryset.exclude(source__slug=SYNTHETIC_SOURCE)
+
+
+def pages():
+    meeting = Meeting.objects.filter(slug="athens-2009").first() or real(Meeting.objects).first()
+    session = (
+        real(Session.objects)
+        .annotate(n=Count("recommendations"))
+        .order_by("-n", "pk")
+        .select_related("meeting")
+        .first()
+    )
+    theme = (
+        Theme.objects.filter(sessions__in=real(Session.objects))
+        .annotate(n=Count("sessions", distinct=True))
+        .order_by("-n", "position")
+        .first()
+    )
+    activity = real(ProposedActivity.objects).annotate(n=Count("gmg_members")).order_by("-n", "pk").first()
+    recommendation = real(Recommendation.objects).annotate(n=Count("children")).order_by("-n", "pk").first()
+    member = GMGMember.objects.filter(acronym="IOM").first() or GMGMember.objects.first()
+    return [
+        ("home", "/"),
+        ("meeting page", meeting.get_absolute_url()),
+        ("session page", session.get_absolute_url()),
+        ("recommendation page", recommendation.get_absolute_url()),
+        ("theme list", "/themes/"),
+        ("theme page", theme.get_absolute_url()),
+        ("activity page", activity.get_absolute_url()),
+        ("GMG member page", member.get_absolute_url()),
+        ("expertise matrix", "/activities/expertise/"),
+        ("sessions list", "/sessions/"),
+        ("sessions list, theme", f"/sessions/?theme={theme.slug}"),
+        ("recommendations list", "/recommendations/"),
+        ("recommendations list, year", "/recommendations/?year=2009"),
+        ("recommendations list, 3 filters", "/recommendations/?year=2009&track=civil-society&kind=recommendation"),
+        ("activities list", "/activities/"),
+        ("activities list, 2 agencies", "/activities/?gmg_member=UNODC&gmg_member=UNDP"),
+        ("API sessions", "/api/sessions/"),
+        ("API recommendations", "/api/recommendations/"),
+        ("API recommendations, year", "/api/recommendations/?year=2009"),
+        ("API activities", "/api/activities/"),
+        ("API activities, 2 agencies", "/api/activities/?gmg_member=UNODC&gmg_member=UNDP"),
+        ("search page", f"/search/?q={SEARCH}"),
+        ("API search", f"/api/search/?q={SEARCH}"),
+    ]
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    # Nearest rank: of 30 samples, the 95th percentile is the 29th fastest.
+    return ordered[max(1, math.ceil(fraction * len(ordered))) - 1]
+
+
+def clear_caches():
+    for cache in caches.all():
+        cache.clear()
+
+
+def timed(client, url, *, uncached):
+    """Up to REQUESTS timings in ms; fewer once the page has used up its time budget."""
+    timings = []
+    started = time.perf_counter()
+    while len(timings) < REQUESTS:
+        if uncached:
+            clear_caches()
+        before = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - before) * 1000)
+        enough = MIN_REQUESTS if timings[0] < 1000 else MIN_SLOW_REQUESTS
+        if len(timings) >= enough and time.perf_counter() - started > TIME_BUDGET_S:
+            break
+    return timings
+
+
+def measure(client, url):
+    # The first request, on an empty cache, warms up and is the one whose queries are counted,
+    # so that capturing them (which logs every query) never touches a timed request.
+    clear_caches()
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    # A copy now: the next request empties the connection's query log the context reads from.
+    queries = list(context.captured_queries)
+    slowest = max(queries, key=lambda q: float(q["time"]), default={"time": 0, "sql": ""})
+    started = time.perf_counter()
+    for _ in range(WARM_UP - 1):
+        if time.perf_counter() - started > 1:
+            break
+        client.get(url)
+    # As a visitor gets it: the page was asked for before and the content has not changed since.
+    cached = timed(client, url, uncached=False)
+    # As the first visitor after an edit gets it, or anyone asking for a URL nobody asked for yet.
+    uncached = timed(client, url, uncached=True)
+    return {
+        "status": response.status_code,
+        "kb": round(len(response.content) / 1024),
+        "cached_median_ms": round(statistics.median(cached), 1),
+        "cached_p95_ms": round(percentile(cached, 0.95), 1),
+        "n": len(uncached),
+        "median_ms": round(statistics.median(uncached), 1),
+        "p95_ms": round(percentile(uncached, 0.95), 1),
+        "queries": len(queries),
+        "sql_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1),
+        "slowest_sql_ms": round(float(slowest["time"]) * 1000, 1),
+        "slowest_sql": slowest["sql"],
+    }
+
+
+def main():
+    # A page that fails is reported with its status, not allowed to stop the run.
+    client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
+    results = []
+    for name, url in pages():
+        results.append({"name": name, "url": url, **measure(client, url)})
+        row = results[-1]
+        print(
+            f"    {name:34} {row['median_ms']:>8} ms, cached {row['cached_median_ms']:>6} ms",
+            file=sys.stderr,
+            flush=True,
+        )
+    counts = {
+        str(model._meta.verbose_name_plural): model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in ("gfmd_sessions", "recommendations") and not model.__name__.startswith("Historical")
+    }
+    print(json.dumps({"pages": results, "counts": counts}))
+
+
+if __name__ == "__main__":
+    main()

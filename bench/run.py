@@ -1,0 +1,527 @@
+"""make bench: how fast every page is at the real size and at 100 times it, on SQLite and PostgreSQL.
+
+1. For each database, in a database of its own (an SQLite file in a temporary folder; `gfmd_bench` on
+   the PostgreSQL server BENCH_POSTGRES names, dropped at the end): migrate, load the content,
+   measure every page type in-process (bench/measure.py), add 99 synthetic copies of the content
+   (generate_synthetic --scale 99), measure again.
+2. At 100x on PostgreSQL: gunicorn with production settings under wrk on loopback.
+3. The same recommendations, exported through our own CSV, served by Datasette with the same
+   facets, under wrk in the same run as our faceted list.
+
+Prints a Markdown report and writes it to bench-results.md. Targets at 100x: every page's p95
+under 50 ms, query counts equal to 1x, no errors under load, our faceted list at least 3x
+Datasette's requests per second.
+"""
+
+import csv
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+DATASETTE_VENV = BENCH / ".venv-datasette"
+DATASETTE = DATASETTE_VENV / "bin" / "datasette"
+OUTPUT = ROOT / "bench-results.md"
+
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/").rstrip("/")
+BENCH_DB = "gfmd_bench"
+SCALE = 99  # synthetic copies on top of the real content: 100x in all
+P95_TARGET_MS = 50
+DATASETTE_RATIO_TARGET = 3
+
+WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
+WRK_THREADS, WRK_CONNECTIONS = 2, 16
+GUNICORN_WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
+
+LOAD_TESTS = [
+    ("home", "/"),
+    ("session page", None),  # the session page bench/measure.py picked
+    ("faceted list", "/activities/?gmg_member=UNODC&gmg_member=UNDP"),
+    ("API list", "/api/recommendations/?year=2009"),
+    ("search", "/search/?q=remittances"),
+]
+OUR_FACETED = "/recommendations/?year=2009"
+FACETS = ("year", "kind", "track", "meeting")
+DATASETTE_FACETED = "/gfmd/recommendations?year=2009&" + "&".join(f"_facet={f}" for f in FACETS) + "&_size=25"
+INTEGER_COLUMNS = {"id", "meeting_id", "year", "roundtable_id", "roundtable", "session_id", "parent_id"}
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def base_env(database_url):
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY")}
+    env.update(DEBUG="true", DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def measure(env):
+    out = subprocess.run(
+        [PYTHON, str(BENCH / "measure.py")], cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True
+    ).stdout
+    return json.loads(out)
+
+
+def bench_database(label, database_url):
+    """Measure at 1x and 100x; returns (results, env at 100x)."""
+    env = base_env(database_url)
+    started = time.monotonic()
+    log(f"{label}: migrate and load the content")
+    manage(env, "migrate", "--verbosity", "0")
+    manage(env, "load_gfmd")
+    log(f"{label}: measure at 1x")
+    one = measure(env)["pages"]
+    log(f"{label}: generate_synthetic --scale {SCALE}")
+    manage(env, "generate_synthetic", "--scale", str(SCALE))
+    log(f"{label}: measure at 100x")
+    hundred = measure(env)
+    log(f"{label}: done in {time.monotonic() - started:.0f} s")
+    return {"1x": one, "100x": hundred["pages"], "counts": hundred["counts"]}, env
+
+
+# -- PostgreSQL database of the bench's own ---------------------------------
+
+
+def admin_connection():
+    return psycopg.connect(f"{POSTGRES}/postgres", autocommit=True)
+
+
+@contextmanager
+def postgres_database():
+    with admin_connection() as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {BENCH_DB}")
+        version = connection.execute("SHOW server_version").fetchone()[0]
+    try:
+        yield f"{POSTGRES}/{BENCH_DB}", version
+    finally:
+        with admin_connection() as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+
+
+# -- servers and wrk --------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def server(command, *, env, port, ready_path, log_path):
+    with open(log_path, "wb") as log_file:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                fetch(port, ready_path)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{command[0]} did not start:\n{tail(log_path)}") from None
+                time.sleep(0.3)
+        yield
+    except Exception:
+        log(f"{Path(command[0]).name} log:\n{tail(log_path)}")
+        raise
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def tail(path, size=4000):
+    return Path(path).read_bytes()[-size:].decode("utf-8", "replace")
+
+
+def fetch(port, path, timeout=30):
+    """(status, body), without following redirects: a redirect is not the page."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def wrk(port, path):
+    # Warm every worker first, and make sure the page answers at all.
+    for _ in range(2 * GUNICORN_WORKERS):
+        status, _ = fetch(port, path)
+        if status != 200:
+            # Measured all the same: wrk counts the failures, and the report shows them.
+            log(f"{path} answered {status}")
+            break
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{WRK_THREADS}",
+            f"-c{WRK_CONNECTIONS}",
+            f"-d{WRK_SECONDS}s",
+            "--timeout",
+            "5s",
+            "--latency",
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    result = {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "non_2xx": int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0,
+        "socket_errors": sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out)),
+    }
+    for percent in ("50", "99"):
+        m = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+        value, unit = float(m.group(1)), m.group(2)
+        result[f"p{percent}_ms"] = round(value * {"us": 0.001, "ms": 1, "s": 1000}[unit], 1)
+    result["errors"] = result["non_2xx"] + result["socket_errors"]
+    return result
+
+
+def production_env(database_url, static_root, *, cache):
+    env = base_env(database_url)
+    env.update(
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1",
+        # Plain HTTP on loopback: in production a TLS proxy sits in front.
+        SECURE_SSL_REDIRECT="false",
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        BENCH_STATIC_ROOT=str(static_root),
+        BENCH_CACHE="on" if cache else "off",
+    )
+    return env
+
+
+def datasette_database(csv_bytes, path):
+    """Our CSV export in an SQLite table, typed, with an index per facet, as one would publish it."""
+    rows = list(csv.reader(csv_bytes.decode("utf-8").splitlines(keepends=True)))
+    header, body = rows[0], rows[1:]
+    columns = ", ".join(f'"{c}" {"INTEGER" if c in INTEGER_COLUMNS else "TEXT"}' for c in header)
+    with sqlite3.connect(path) as db:
+        db.execute(f"CREATE TABLE recommendations ({columns}, PRIMARY KEY (id))")
+        db.executemany(
+            f"INSERT INTO recommendations VALUES ({', '.join('?' * len(header))})",
+            [
+                [None if (v == "" and c in INTEGER_COLUMNS) else v for c, v in zip(header, row, strict=True)]
+                for row in body
+            ],
+        )
+        for facet in FACETS:
+            db.execute(f'CREATE INDEX recommendations_{facet} ON recommendations ("{facet}")')
+    return len(body)
+
+
+def ensure_datasette():
+    if DATASETTE.exists():
+        return
+    log("installing Datasette into bench/.venv-datasette (benchmark only)")
+    subprocess.run([sys.executable, "-m", "venv", str(DATASETTE_VENV)], check=True)
+    subprocess.run(
+        [
+            str(DATASETTE_VENV / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "-r",
+            str(BENCH / "requirements-datasette.txt"),
+        ],
+        check=True,
+    )
+
+
+def load_tests(database_url, session_url, workdir):
+    """gunicorn under wrk, with its page cache and without; Datasette right after our uncached list."""
+    static_root = workdir / "static"
+    manage(production_env(database_url, static_root, cache=True), "collectstatic", "--noinput", "--verbosity", "0")
+    targets = [(name, path or session_url) for name, path in LOAD_TESTS]
+    targets.append(("faceted list, as in Datasette", OUR_FACETED))
+    results = {"workers": GUNICORN_WORKERS}
+    db_path = workdir / "gfmd.db"
+    for mode in ("cached", "uncached"):
+        port = free_port()
+        gunicorn = [
+            GUNICORN,
+            "gfmd.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(GUNICORN_WORKERS),
+            "--log-level",
+            "warning",
+        ]
+        env = production_env(database_url, static_root, cache=mode == "cached")
+        with server(gunicorn, env=env, port=port, ready_path="/robots.txt", log_path=workdir / f"{mode}.log"):
+            if not db_path.exists():
+                log("export the recommendations as CSV for Datasette")
+                status, csv_bytes = fetch(port, "/recommendations/?format=csv", timeout=300)
+                if status != 200:
+                    raise RuntimeError(f"the CSV export answered {status}")
+                results["datasette_rows"] = datasette_database(csv_bytes, db_path)
+            results[mode] = []
+            for name, path in targets:
+                log(f"wrk {mode} {name}: {path}")
+                results[mode].append({"name": name, "url": path, **wrk(port, path)})
+            if any(row["errors"] for row in results[mode]):
+                log(f"errors under load; the server's log:\n{tail(workdir / f'{mode}.log')}")
+        if mode == "uncached":
+            results["datasette"] = load_datasette(db_path, workdir)
+    return results
+
+
+def load_datasette(db_path, workdir):
+    version = subprocess.run([str(DATASETTE), "--version"], check=True, stdout=subprocess.PIPE, text=True).stdout
+    port = free_port()
+    datasette = [
+        str(DATASETTE),
+        "serve",
+        "-i",
+        str(db_path),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--setting",
+        "suggest_facets",
+        "off",
+    ]
+    with server(datasette, env=os.environ.copy(), port=port, ready_path="/gfmd.json", log_path=workdir / "ds.log"):
+        log(f"wrk Datasette: {DATASETTE_FACETED}")
+        result = wrk(port, DATASETTE_FACETED)
+    return {"name": "Datasette", "url": DATASETTE_FACETED, "version": version.strip(), **result}
+
+
+# -- report -----------------------------------------------------------------
+
+
+def pair(page, prefix=""):
+    return f"{page[prefix + 'median_ms']} / {page[prefix + 'p95_ms']}"
+
+
+def page_table(result):
+    one = {p["name"]: p for p in result["1x"]}
+    lines = [
+        "| page | 1x ms, median / p95 | 1x queries | 100x ms, median / p95 | 100x cached ms, median / p95 "
+        "| 100x queries | 100x size | targets at 100x |",
+        "|---|--:|--:|--:|--:|--:|--:|---|",
+    ]
+    for page in result["100x"]:
+        base = one[page["name"]]
+        lines.append(
+            f"| {page['name']} `{page['url']}` | {pair(base)} | {base['queries']} | {pair(page)} "
+            f"| {pair(page, 'cached_')} | {page['queries']} | {page['kb']} kB "
+            f"| {', '.join(misses(page, base)) or 'met'} |"
+        )
+    return lines
+
+
+def misses(page, base):
+    missed = []
+    if page["p95_ms"] >= P95_TARGET_MS:
+        missed.append("p95")
+    if page["cached_p95_ms"] >= P95_TARGET_MS:
+        missed.append("cached p95")
+    if page["queries"] != base["queries"]:
+        missed.append("queries")
+    if page["status"] != 200 or base["status"] != 200:
+        missed.append(f"status {base['status']} / {page['status']}")
+    return missed
+
+
+def slow_table(result):
+    lines = [
+        "| page | uncached samples | SQL time of one request | slowest query | its time |",
+        "|---|--:|--:|---|--:|",
+    ]
+    for page in result["100x"]:
+        if page["p95_ms"] < P95_TARGET_MS:
+            continue
+        sql = " ".join(page["slowest_sql"].split())
+        sql = sql[:160] + ("…" if len(sql) > 160 else "")
+        lines.append(
+            f"| {page['name']} | {page['n']} | {page['sql_ms']} ms | `{sql.replace('|', '¦')}` "
+            f"| {page['slowest_sql_ms']} ms |"
+        )
+    return lines
+
+
+def ratio(ours, theirs):
+    return ours["rps"] / theirs["rps"] if theirs["rps"] else float("inf")
+
+
+def report(results, meta):
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {meta['date']} with `make bench`: {meta['cpus']} cores, load average {meta['load_before']} before "
+        f"and {meta['load_after']} after; Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"PostgreSQL {meta['postgres']}. Whole run: {meta['minutes']:.1f} minutes.",
+        "",
+        "Server time is measured in-process with Django's test client, DEBUG off, after a warm-up. "
+        "*Uncached*: the page cache is emptied before each request, so every request renders the page, "
+        "as for the first visitor after an edit or for any URL nobody asked for yet. *Cached*: the same URL "
+        "again with unchanged content. Up to 30 requests each, fewer for pages that use up their time budget "
+        "(see *samples* below). Queries: the SQL queries of one uncached request. 100x is the real content plus "
+        f"`generate_synthetic --scale {SCALE}`.",
+        "",
+        "Records at 100x: " + ", ".join(f"{n} {name}" for name, n in results["postgresql"]["counts"].items()) + ".",
+        "",
+    ]
+    for key, title in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL")):
+        lines += [f"## Pages on {title}", "", *page_table(results[key]), ""]
+    load = results["load"]
+    lines += [
+        "## Load on gunicorn, PostgreSQL, 100x",
+        "",
+        f"gunicorn, {load['workers']} sync workers, production settings (DEBUG off); wrk, {WRK_THREADS} threads, "
+        f"{WRK_CONNECTIONS} connections, {WRK_SECONDS} s per URL, on loopback on the same machine. "
+        "Cached: the page cache on, as deployed. Uncached: the same server with a cache that keeps nothing, so "
+        "every request renders its page.",
+        "",
+        "| endpoint | cached requests/s | cached latency p50 / p99 | cached errors "
+        "| uncached requests/s | uncached latency p50 / p99 | uncached errors |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for cached, uncached in zip(load["cached"], load["uncached"], strict=True):
+        lines.append(
+            f"| {cached['name']} `{cached['url']}` | {cached['rps']:.1f} | {cached['p50_ms']} / {cached['p99_ms']} ms "
+            f"| {cached['errors']} | {uncached['rps']:.1f} | {uncached['p50_ms']} / {uncached['p99_ms']} ms "
+            f"| {uncached['errors']} |"
+        )
+    theirs = load["datasette"]
+    ours_cached, ours = load["cached"][-1], load["uncached"][-1]
+    lines += [
+        "",
+        "Errors: responses other than 2xx or 3xx, plus connect, read, write errors and timeouts (5 s).",
+        "",
+        "## Against Datasette",
+        "",
+        f"The {load['datasette_rows']} recommendations at 100x, exported with `/recommendations/?format=csv`, "
+        f"imported into an SQLite table (typed columns, an index on each facet) and served by "
+        f"{theirs['version']} (immutable mode, suggested facets off, one process as Datasette runs), "
+        "under the same wrk load, right after our uncached list.",
+        "",
+        "| server | URL | requests/s | latency p50 / p99 | errors |",
+        "|---|---|--:|--:|--:|",
+    ]
+    for label, row in (("ours, cached", ours_cached), ("ours, uncached", ours), ("Datasette", theirs)):
+        lines.append(
+            f"| {label} | `{row['url']}` | {row['rps']:.1f} | {row['p50_ms']} / {row['p99_ms']} ms | {row['errors']} |"
+        )
+    lines += [
+        "",
+        f"Ratio ours / Datasette: **{ratio(ours, theirs):.2f}x** uncached, **{ratio(ours_cached, theirs):.2f}x** "
+        f"cached (target: at least {DATASETTE_RATIO_TARGET}x).",
+        "",
+        "## Targets at 100x",
+        "",
+        *targets(results),
+        "",
+        "## Where the time goes in the slow pages (100x)",
+        "",
+        "Each page whose uncached p95 misses the target: the time its SQL took in the counted request, "
+        "and its slowest query. The rest of the time is Python: building and rendering the page.",
+        "",
+    ]
+    for key, title in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL")):
+        lines += [f"### {title}", "", *slow_table(results[key]), ""]
+    return "\n".join(lines)
+
+
+def targets(results):
+    lines = []
+    for key, title in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL")):
+        one = {p["name"]: p for p in results[key]["1x"]}
+        for prefix, label in (("", "uncached"), ("cached_", "cached")):
+            slow = [
+                f"{p['name']} ({p[prefix + 'p95_ms']} ms)"
+                for p in results[key]["100x"]
+                if p[prefix + "p95_ms"] >= P95_TARGET_MS
+            ]
+            lines.append(
+                f"- {title}, {label} p95 under {P95_TARGET_MS} ms: "
+                + ("**met** on every page." if not slow else f"**missed** on {len(slow)}: " + ", ".join(slow) + ".")
+            )
+        more = [
+            f"{p['name']} ({one[p['name']]['queries']} -> {p['queries']})"
+            for p in results[key]["100x"]
+            if p["queries"] != one[p["name"]]["queries"]
+        ]
+        verdict = "**met**." if not more else "**missed**: " + ", ".join(more) + "."
+        lines.append(f"- {title}, query counts equal to 1x: {verdict}")
+    load = results["load"]
+    errors = [
+        f"{r['name']}, {mode} ({r['errors']})" for mode in ("cached", "uncached") for r in load[mode] if r["errors"]
+    ]
+    lines.append("- No errors under load: " + ("**met**." if not errors else "**missed**: " + ", ".join(errors) + "."))
+    for mode in ("uncached", "cached"):
+        value = ratio(load[mode][-1], load["datasette"])
+        lines.append(
+            f"- Faceted list at least {DATASETTE_RATIO_TARGET}x Datasette's requests per second, {mode}: "
+            + ("**met**" if value >= DATASETTE_RATIO_TARGET else "**missed**")
+            + f" ({value:.2f}x)."
+        )
+    return lines
+
+
+def load_average():
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def main():
+    started = time.monotonic()
+    if not subprocess.run(["sh", "-c", "command -v wrk"], stdout=subprocess.DEVNULL).returncode == 0:
+        sys.exit("wrk is missing: install it (apt-get install -y wrk).")
+    ensure_datasette()
+    meta = {"date": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(), "load_before": load_average()}
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="gfmd-bench-") as tmp:
+        workdir = Path(tmp)
+        results["sqlite"], _ = bench_database("SQLite", f"sqlite:///{workdir / 'bench.sqlite3'}")
+        with postgres_database() as (database_url, version):
+            meta["postgres"] = version
+            results["postgresql"], _ = bench_database("PostgreSQL", database_url)
+            session_url = next(p["url"] for p in results["postgresql"]["100x"] if p["name"] == "session page")
+            results["load"] = load_tests(database_url, session_url, workdir)
+    meta["load_after"] = load_average()
+    meta["minutes"] = (time.monotonic() - started) / 60
+    text = report(results, meta)
+    OUTPUT.write_text(text + "\n", encoding="utf-8")
+    (ROOT / "bench-results.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print(text)
+    log(f"written to {OUTPUT.name} and bench-results.json")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+"""The project's settings, with static files collected into a folder the benchmark owns and throws away."""
+
+import os
+
+from gfmd.settings import *  # noqa: F403
+
+STATIC_ROOT = os.environ["BENCH_STATIC_ROOT"]
+
+# The uncached server: every request renders its page, as for a URL nobody asked for since the last edit.
+if os.environ.get("BENCH_CACHE") == "off":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+# A server error under load is written to the server's log, which the bench shows when a page fails.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
+}
