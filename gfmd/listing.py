@@ -20,6 +20,21 @@ MAX_PAGE_SIZE = 200
 CONTROL_PARAMS = {"page", "page_size", "format"}
 
 
+class FacetFilter(django_filters.MultipleChoiceFilter):
+    """Several values combine with OR.
+
+    The filter is a subquery on the primary key, so that a path through a
+    many-to-many field (themes, tags, agencies) neither repeats rows nor makes
+    the whole list SELECT DISTINCT.
+    """
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        matching = qs.model._default_manager.filter(**{f"{self.field_name}__in": value}).values("pk")
+        return qs.filter(pk__in=matching)
+
+
 class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet whose `facets` maps a filter's name to the field path it counts."""
 
@@ -49,7 +64,8 @@ class FacetedFilterSet(django_filters.FilterSet):
                 model.objects.filter(pk__in=matching)
                 .order_by()
                 .values_list(path)
-                .annotate(n=Count("pk", distinct=True))
+                # Each record holds a value once, so a plain count is exact.
+                .annotate(n=Count("pk"))
             )
             counts = {str(value): n for value, n in counts.items() if value is not None}
             selected = set(self.form.cleaned_data.get(name) or [])

@@ -1,7 +1,7 @@
 import django_filters
 
 from gfmd import choices
-from gfmd.listing import FacetedFilterSet
+from gfmd.listing import FacetedFilterSet, FacetFilter
 from recommendations.models import GMGMember, ProposedActivity, Recommendation
 from sessions.models import Track
 
@@ -25,12 +25,12 @@ def gmg_members():
 
 
 class RecommendationFilter(FacetedFilterSet):
-    year = django_filters.MultipleChoiceFilter(field_name="meeting__year", choices=choices.meeting_years, label="Year")
-    meeting = django_filters.MultipleChoiceFilter(field_name="meeting__slug", choices=choices.meetings, label="Meeting")
-    track = django_filters.MultipleChoiceFilter(field_name="track", choices=Track.choices, label="Track")
-    kind = django_filters.MultipleChoiceFilter(field_name="kind", choices=Recommendation.Kind.choices, label="Kind")
-    theme = django_filters.MultipleChoiceFilter(field_name="themes__slug", choices=choices.themes, label="Theme")
-    tag = django_filters.MultipleChoiceFilter(
+    year = FacetFilter(field_name="meeting__year", choices=choices.meeting_years, label="Year")
+    meeting = FacetFilter(field_name="meeting__slug", choices=choices.meetings, label="Meeting")
+    track = FacetFilter(field_name="track", choices=Track.choices, label="Track")
+    kind = FacetFilter(field_name="kind", choices=Recommendation.Kind.choices, label="Kind")
+    theme = FacetFilter(field_name="themes__slug", choices=choices.themes, label="Theme")
+    tag = FacetFilter(
         field_name="tags__slug", choices=choices.tags_of("recommendations.Recommendation"), label="Tag"
     )
     sort = django_filters.OrderingFilter(fields=(("meeting__year", "year"),), label="Sort", empty_label="Source order")
@@ -50,15 +50,15 @@ class RecommendationFilter(FacetedFilterSet):
 
 
 class ActivityFilter(FacetedFilterSet):
-    gmg_member = django_filters.MultipleChoiceFilter(
+    gmg_member = FacetFilter(
         field_name="gmg_members__acronym", choices=gmg_members, label="GMG member"
     )
-    roundtable = django_filters.MultipleChoiceFilter(
+    roundtable = FacetFilter(
         field_name="section__roundtable__number", choices=roundtable_numbers, label="Roundtable"
     )
-    section = django_filters.MultipleChoiceFilter(field_name="section__letter", choices=section_letters, label="Section")
-    theme = django_filters.MultipleChoiceFilter(field_name="themes__slug", choices=choices.themes, label="Theme")
-    tag = django_filters.MultipleChoiceFilter(
+    section = FacetFilter(field_name="section__letter", choices=section_letters, label="Section")
+    theme = FacetFilter(field_name="themes__slug", choices=choices.themes, label="Theme")
+    tag = FacetFilter(
         field_name="tags__slug", choices=choices.tags_of("recommendations.ProposedActivity"), label="Tag"
     )
 

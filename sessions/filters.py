@@ -1,16 +1,16 @@
 import django_filters
 
 from gfmd import choices
-from gfmd.listing import FacetedFilterSet
+from gfmd.listing import FacetedFilterSet, FacetFilter
 from sessions.models import Session, Track
 
 
 class SessionFilter(FacetedFilterSet):
-    year = django_filters.MultipleChoiceFilter(field_name="meeting__year", choices=choices.meeting_years, label="Year")
-    meeting = django_filters.MultipleChoiceFilter(field_name="meeting__slug", choices=choices.meetings, label="Meeting")
-    track = django_filters.MultipleChoiceFilter(field_name="roundtable__track", choices=Track.choices, label="Track")
-    theme = django_filters.MultipleChoiceFilter(field_name="themes__slug", choices=choices.themes, label="Theme")
-    tag = django_filters.MultipleChoiceFilter(
+    year = FacetFilter(field_name="meeting__year", choices=choices.meeting_years, label="Year")
+    meeting = FacetFilter(field_name="meeting__slug", choices=choices.meetings, label="Meeting")
+    track = FacetFilter(field_name="roundtable__track", choices=Track.choices, label="Track")
+    theme = FacetFilter(field_name="themes__slug", choices=choices.themes, label="Theme")
+    tag = FacetFilter(
         field_name="tags__slug", choices=choices.tags_of("gfmd_sessions.Session"), label="Tag"
     )
     sort = django_filters.OrderingFilter(

@@ -4,7 +4,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_home_page_lists_the_six_meetings_with_dates_and_places(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(10):
         response = client.get("/")
     assert response.status_code == 200
     page = response.content.decode()
