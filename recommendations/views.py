@@ -1,12 +1,17 @@
 from itertools import groupby
 
-from django.db.models import Count, Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from gfmd.caching import cached_page
-from gfmd.listing import FacetedList
+from gfmd.listing import FacetedList, parse_paging
 from recommendations.filters import ActivityFilter, RecommendationFilter
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
+
+
+# An agency's page lists its activities section by section, this many at a time.
+MEMBER_PAGE_SIZE = 100
 
 
 def joined(items, attribute="slug"):
@@ -164,14 +169,22 @@ def activity_detail(request, pk):
 
 @cached_page
 def gmg_member_detail(request, acronym):
-    member = get_object_or_404(
-        GMGMember.objects.prefetch_related(Prefetch("activities", queryset=ACTIVITIES)), acronym=acronym
-    )
+    member = get_object_or_404(GMGMember, acronym=acronym)
+    _, _, errors = parse_paging(request.GET)
+    if errors:
+        return render(request, "400.html", {"message": errors["page"][0]}, status=400)
+    paginator = Paginator(ACTIVITIES.filter(gmg_members=member), MEMBER_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     sections = [
         {"section": section, "activities": list(activities)}
-        for section, activities in groupby(member.activities.all(), key=lambda a: a.section)
+        for section, activities in groupby(page.object_list, key=lambda a: a.section)
     ]
-    context = {"member": member, "sections": sections, "breadcrumbs": [("GMG activities", "/activities/"), (member.acronym, None)]}
+    context = {
+        "member": member,
+        "page": page,
+        "sections": sections,
+        "breadcrumbs": [("GMG activities", "/activities/"), (member.acronym, None)],
+    }
     return render(request, "recommendations/gmg_member_detail.html", context)
 
 
