@@ -77,9 +77,9 @@ def meeting_item(meeting):
 
 
 def session_item(session):
-    item = optional({}, number=session.number)
-    item["title"] = session.title
-    if session.slug != session.default_slug():
+    item = optional({}, number=session.number, title=session.title)
+    # Without a number the loader finds a session by its slug.
+    if not session.number or session.slug != session.default_slug():
         item["slug"] = session.slug
     optional(item, discussion=session.discussion, co_chairs=session.co_chairs)
     held = session.held_as
@@ -128,8 +128,8 @@ def recommendation_item(recommendation):
             item["roundtable_stage"] = roundtable.stage
         if roundtable.kind != Roundtable.Kind.ROUNDTABLE:
             item["roundtable_kind"] = roundtable.kind
-    if recommendation.session is not None and recommendation.session.number:
-        item["session"] = recommendation.session.number
+    if recommendation.session is not None:
+        item["session"] = recommendation.session.number or recommendation.session.slug
     optional(item, number=recommendation.number, group_heading=recommendation.group_heading)
     item["text"] = recommendation.text
     browsing(recommendation, provenance(recommendation, item))

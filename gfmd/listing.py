@@ -86,7 +86,7 @@ def parse_paging(params):
         if raw == "":
             values[name] = default
             continue
-        if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
+        if not (raw.isascii() and raw.isdigit()) or int(raw) < 1 or len(raw) > 9:
             errors[name] = [f"{name} must be a whole number from 1" + (f" to {upper}." if upper else ".")]
             continue
         if upper and int(raw) > upper:

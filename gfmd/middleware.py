@@ -19,7 +19,7 @@ def reject_nul_characters(get_response):
     """Answer 400 to an address holding a NUL character, which PostgreSQL cannot even compare."""
 
     def middleware(request):
-        if "\x00" in request.path or any("\x00" in key + value for key, value in request.GET.items()):
+        if "\x00" in request.path or any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
             message = "The address holds a NUL character, which no record of the knowledge base can contain."
             if request.path.startswith("/api/"):
                 return JsonResponse({"errors": {"address": [message]}}, status=400)

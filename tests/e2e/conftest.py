@@ -1,0 +1,90 @@
+"""A real headless Chromium, driven by Playwright, against the site served on localhost.
+
+Browsing tests share one server over the content the root conftest loads and
+commits once; they only read it, so no flush or reload is needed between them.
+Tests that write through the browser use pytest-django's `live_server`, whose
+transactional teardown empties the tables; `content` loads them again first.
+"""
+
+import os
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the network flags Chromium calls Google's services at start, which fails where the network is closed.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 15_000
+
+
+def chromium_or_skip():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api", reason="browser tests need playwright (pip install -e '.[test]')")
+
+
+@pytest.fixture(scope="session")
+def reading_server(django_db_setup, django_db_blocker):
+    """One server for the tests that only read; it sees what the test database has committed."""
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        server = LiveServer("localhost")
+    # What pytest-django's own live_server does per test: let the server's host past ALLOWED_HOSTS.
+    server._live_server_modified_settings.enable()
+    yield server
+    server._live_server_modified_settings.disable()
+    server.stop()
+
+
+@pytest.fixture
+def site(db, reading_server):
+    return reading_server.url
+
+
+@pytest.fixture
+def content(transactional_db):
+    """The real content, for a transactional test: an earlier one may have flushed it."""
+    from sessions.models import Meeting
+
+    if not Meeting.objects.exists():
+        call_command("load_gfmd", verbosity=0)
+
+
+@pytest.fixture
+def browser():
+    """Chromium for one test.
+
+    Playwright's synchronous API keeps an event loop running in this thread
+    while it is open, and Django refuses ORM calls under a running loop: a
+    test asks for its database fixture (`site`, `content`) before `page`, so
+    that the browser is closed before the database is rolled back or flushed,
+    and reads the database only before the page opens.
+    """
+    chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(error))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
