@@ -18,7 +18,8 @@ SOURCE_FIELDS = ["source", "source_location", "other_sources", "editorial_note"]
 def current_version(instance):
     """The version in the database, locking the row until the save is done."""
     rows = (
-        type(instance)._default_manager.select_for_update(of=("self",))
+        type(instance)
+        ._default_manager.select_for_update(of=("self",))
         .filter(pk=instance.pk)
         .order_by()  # a default ordering across a nullable relation would join rows PostgreSQL cannot lock
         .values_list("version", flat=True)

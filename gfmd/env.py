@@ -23,8 +23,7 @@ def env_bool(name, *, default):
     if word in FALSE_WORDS:
         return False
     raise ImproperlyConfigured(
-        f"{name}={raw!r} is not a boolean; use one of: "
-        f"{', '.join(sorted(TRUE_WORDS | FALSE_WORDS))}."
+        f"{name}={raw!r} is not a boolean; use one of: {', '.join(sorted(TRUE_WORDS | FALSE_WORDS))}."
     )
 
 
@@ -45,8 +44,7 @@ def env_list(name, *, default):
     items = [item.strip() for item in raw.split(",")]
     if any(not item for item in items):
         raise ImproperlyConfigured(
-            f"{name}={raw!r} has an empty item; give a comma-separated list such as "
-            "'example.org,www.example.org'."
+            f"{name}={raw!r} has an empty item; give a comma-separated list such as 'example.org,www.example.org'."
         )
     return items
 

@@ -168,7 +168,14 @@ def meeting_content(meeting):
         meeting.recommendations.filter(parent=None)
         .select_related("source", "roundtable", "session")
         .order_by(
-            "track", "roundtable__stage", "roundtable__kind", "roundtable__number", "session_id", "kind", "position", "pk"
+            "track",
+            "roundtable__stage",
+            "roundtable__kind",
+            "roundtable__number",
+            "session_id",
+            "kind",
+            "position",
+            "pk",
         )
     )
     content = {"meeting": meeting.slug}
@@ -213,4 +220,3 @@ def write_fixtures(directory):
         (directory / name).write_text(text, encoding="utf-8")
         written.append(name)
     return written
-

@@ -70,8 +70,12 @@ class FacetedFilterSet(django_filters.FilterSet):
             counts = {str(value): n for value, n in counts.items() if value is not None}
             selected = set(self.form.cleaned_data.get(name) or [])
             result[name] = [
-                {"value": str(value), "label": str(label), "count": counts.get(str(value), 0),
-                 "selected": str(value) in selected}
+                {
+                    "value": str(value),
+                    "label": str(label),
+                    "count": counts.get(str(value), 0),
+                    "selected": str(value) in selected,
+                }
                 for value, label in self.filters[name].field.choices
             ]
         return result

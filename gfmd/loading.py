@@ -150,8 +150,17 @@ class Loader:
 
     def load_meetings_item(self, item, position):
         fields = (
-            "ordinal", "year", "city", "country", "chair", "start_date", "end_date",
-            "civil_society_start_date", "civil_society_end_date", "overarching_theme", "summary",
+            "ordinal",
+            "year",
+            "city",
+            "country",
+            "chair",
+            "start_date",
+            "end_date",
+            "civil_society_start_date",
+            "civil_society_end_date",
+            "overarching_theme",
+            "summary",
         )
         values = {field: text(item[field]) for field in fields if field in item}
         provenance, m2m = self.provenance(item, None)

@@ -41,13 +41,9 @@ class SourceDocument(Versioned):
         REPORT = "report", "Report"
         WEB_PAGE = "web-page", "Web page"
 
-    slug = models.SlugField(
-        max_length=80, unique=True, help_text="Short permanent name used in links and fixtures."
-    )
+    slug = models.SlugField(max_length=80, unique=True, help_text="Short permanent name used in links and fixtures.")
     title = models.CharField(max_length=300, help_text="The document's title as it is printed.")
-    issuer = models.CharField(
-        max_length=200, blank=True, help_text="Who issued it: a government, the GMG, an agency."
-    )
+    issuer = models.CharField(max_length=200, blank=True, help_text="Who issued it: a government, the GMG, an agency.")
     date = models.DateField(null=True, blank=True, help_text="The date the document bears, if any.")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     url = models.URLField(blank=True, help_text="Where the public can read it, if online.")

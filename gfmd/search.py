@@ -72,8 +72,11 @@ def filter_queryset(queryset, q, *, related_fields=()):
     own_fields = list(model.SEARCH_TITLE_FIELDS) + list(model.SEARCH_BODY_FIELDS)
     if on_postgresql():
         query = SearchQuery(q, search_type="websearch", config=CONFIG)
-        condition = Q(pk__in=model._default_manager.annotate(search_document=document(model))
-                      .filter(search_document=query).values("pk"))
+        condition = Q(
+            pk__in=model._default_manager.annotate(search_document=document(model))
+            .filter(search_document=query)
+            .values("pk")
+        )
         for field in related_fields:
             related = model._default_manager.annotate(related_document=SearchVector(field, config=CONFIG))
             condition |= Q(pk__in=related.filter(related_document=query).values("pk"))

@@ -18,10 +18,7 @@ DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
-        raise SystemExit(
-            "SECRET_KEY is not set. Set it in the environment, "
-            "or set DEBUG=true for local development."
-        )
+        raise SystemExit("SECRET_KEY is not set. Set it in the environment, or set DEBUG=true for local development.")
     # Development only: a new key each start, so no key ever sits in the repository.
     SECRET_KEY = get_random_secret_key()
 

@@ -46,7 +46,9 @@ def home(request):
 @cached_page
 def source_detail(request, slug):
     source = get_object_or_404(SourceDocument, slug=slug)
-    return render(request, "gfmd/source_detail.html", {"source": source, "breadcrumbs": [("Sources", None), (source.title, None)]})
+    return render(
+        request, "gfmd/source_detail.html", {"source": source, "breadcrumbs": [("Sources", None), (source.title, None)]}
+    )
 
 
 def search_results(q):
@@ -62,8 +64,16 @@ def search_results(q):
                 body = getattr(record, snippet_field) or ""
                 rank = 2 * search.simple_rank(title, q) + search.simple_rank(body, q)
                 snippet = search.highlight(body, q)
-            results.append({"type": kind, "title": title, "url": record.get_absolute_url(), "rank": rank,
-                            "snippet": snippet, "year": meeting_year(kind, record)})
+            results.append(
+                {
+                    "type": kind,
+                    "title": title,
+                    "url": record.get_absolute_url(),
+                    "rank": rank,
+                    "snippet": snippet,
+                    "year": meeting_year(kind, record),
+                }
+            )
     results.sort(key=lambda r: -r["rank"])
     return results[:SEARCH_LIMIT]
 
@@ -101,9 +111,7 @@ def search_api(request):
     q = search.clean_query(request.GET.get("q", ""))
     if not q:
         return JsonResponse({"errors": {"q": ["q is required: the words to search for."]}}, status=400)
-    results = [
-        {key: r[key] for key in ("type", "title", "url", "snippet", "rank", "year")} for r in search_results(q)
-    ]
+    results = [{key: r[key] for key in ("type", "title", "url", "snippet", "rank", "year")} for r in search_results(q)]
     return JsonResponse(
         {"count": len(results), "next": None, "previous": None, "results": results, "facets": {}},
         json_dumps_params={"ensure_ascii": False},
@@ -111,7 +119,12 @@ def search_api(request):
 
 
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}"]
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 

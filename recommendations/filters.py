@@ -30,9 +30,7 @@ class RecommendationFilter(FacetedFilterSet):
     track = FacetFilter(field_name="track", choices=Track.choices, label="Track")
     kind = FacetFilter(field_name="kind", choices=Recommendation.Kind.choices, label="Kind")
     theme = FacetFilter(field_name="themes__slug", choices=choices.themes, label="Theme")
-    tag = FacetFilter(
-        field_name="tags__slug", choices=choices.tags_of("recommendations.Recommendation"), label="Tag"
-    )
+    tag = FacetFilter(field_name="tags__slug", choices=choices.tags_of("recommendations.Recommendation"), label="Tag")
     sort = django_filters.OrderingFilter(fields=(("meeting__year", "year"),), label="Sort", empty_label="Source order")
 
     facets = {
@@ -50,17 +48,11 @@ class RecommendationFilter(FacetedFilterSet):
 
 
 class ActivityFilter(FacetedFilterSet):
-    gmg_member = FacetFilter(
-        field_name="gmg_members__acronym", choices=gmg_members, label="GMG member"
-    )
-    roundtable = FacetFilter(
-        field_name="section__roundtable__number", choices=roundtable_numbers, label="Roundtable"
-    )
+    gmg_member = FacetFilter(field_name="gmg_members__acronym", choices=gmg_members, label="GMG member")
+    roundtable = FacetFilter(field_name="section__roundtable__number", choices=roundtable_numbers, label="Roundtable")
     section = FacetFilter(field_name="section__letter", choices=section_letters, label="Section")
     theme = FacetFilter(field_name="themes__slug", choices=choices.themes, label="Theme")
-    tag = FacetFilter(
-        field_name="tags__slug", choices=choices.tags_of("recommendations.ProposedActivity"), label="Tag"
-    )
+    tag = FacetFilter(field_name="tags__slug", choices=choices.tags_of("recommendations.ProposedActivity"), label="Tag")
 
     facets = {
         "gmg_member": "gmg_members__acronym",

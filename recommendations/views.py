@@ -9,7 +9,6 @@ from gfmd.listing import FacetedList, parse_paging
 from recommendations.filters import ActivityFilter, RecommendationFilter
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
 
-
 # An agency's page lists its activities section by section, this many at a time.
 MEMBER_PAGE_SIZE = 100
 
@@ -154,8 +153,9 @@ def activity_list_api(request):
 @cached_page
 def recommendation_detail(request, pk):
     recommendation = get_object_or_404(
-        Recommendation.objects.select_related("meeting", "roundtable", "session__meeting", "parent", "source")
-        .prefetch_related("themes", "tags", "other_sources", "children"),
+        Recommendation.objects.select_related(
+            "meeting", "roundtable", "session__meeting", "parent", "source"
+        ).prefetch_related("themes", "tags", "other_sources", "children"),
         pk=pk,
     )
     return render(request, "recommendations/recommendation_detail.html", {"recommendation": recommendation})
@@ -207,9 +207,13 @@ def expertise_matrix(request):
             "member": member,
             "total": member_totals.get(member.acronym, 0),
             "cells": [
-                {"section": section, "count": counts.get((member.acronym, section.pk), 0),
-                 "shade": 0 if not counts.get((member.acronym, section.pk)) else
-                 1 + min(4, 4 * counts[(member.acronym, section.pk)] // biggest)}
+                {
+                    "section": section,
+                    "count": counts.get((member.acronym, section.pk), 0),
+                    "shade": 0
+                    if not counts.get((member.acronym, section.pk))
+                    else 1 + min(4, 4 * counts[(member.acronym, section.pk)] // biggest),
+                }
                 for section in sections
             ],
         }

@@ -10,12 +10,11 @@ class SessionFilter(FacetedFilterSet):
     meeting = FacetFilter(field_name="meeting__slug", choices=choices.meetings, label="Meeting")
     track = FacetFilter(field_name="roundtable__track", choices=Track.choices, label="Track")
     theme = FacetFilter(field_name="themes__slug", choices=choices.themes, label="Theme")
-    tag = FacetFilter(
-        field_name="tags__slug", choices=choices.tags_of("gfmd_sessions.Session"), label="Tag"
-    )
+    tag = FacetFilter(field_name="tags__slug", choices=choices.tags_of("gfmd_sessions.Session"), label="Tag")
     sort = django_filters.OrderingFilter(
         fields=(("meeting__year", "year"), ("number", "number"), ("title", "title")),
-        label="Sort", empty_label="Source order",
+        label="Sort",
+        empty_label="Source order",
     )
 
     facets = {

@@ -47,18 +47,14 @@ class Meeting(Sourced):
     class Meta:
         ordering = ["year"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="meeting_ends_after_it_starts"
-            ),
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="meeting_ends_after_it_starts"),
             models.CheckConstraint(
                 condition=Q(civil_society_end_date__gte=F("civil_society_start_date"))
                 | Q(civil_society_start_date__isnull=True)
                 | Q(civil_society_end_date__isnull=True),
                 name="civil_society_days_end_after_they_start",
             ),
-            models.CheckConstraint(
-                condition=Q(start_date__year=F("year")), name="meeting_starts_in_its_year"
-            ),
+            models.CheckConstraint(condition=Q(start_date__year=F("year")), name="meeting_starts_in_its_year"),
             models.CheckConstraint(condition=Q(ordinal__gte=1), name="meeting_ordinal_positive"),
         ]
 

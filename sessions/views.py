@@ -4,8 +4,8 @@ from django.shortcuts import get_object_or_404, render
 
 from gfmd.caching import cached_page
 from gfmd.listing import FacetedList
-from sessions.filters import SessionFilter
 from recommendations.models import ProposedActivity, Recommendation
+from sessions.filters import SessionFilter
 from sessions.models import Meeting, Session, Track
 
 # Numbered points with their lettered sub-points, in the source's order.
@@ -127,14 +127,18 @@ def meeting_detail(request, slug):
 @cached_page
 def session_detail(request, meeting, slug):
     session = get_object_or_404(
-        Session.objects.select_related("meeting", "roundtable", "source", "held_as__meeting")
-        .prefetch_related("themes", "tags", "other_sources", "planned_as__meeting"),
+        Session.objects.select_related("meeting", "roundtable", "source", "held_as__meeting").prefetch_related(
+            "themes", "tags", "other_sources", "planned_as__meeting"
+        ),
         meeting__slug=meeting,
         slug=slug,
     )
     themes = list(session.themes.all())
-    siblings = list(Session.objects.filter(meeting=session.meeting).select_related("meeting").only(
-        "slug", "number", "title", "meeting__slug"))
+    siblings = list(
+        Session.objects.filter(meeting=session.meeting)
+        .select_related("meeting")
+        .only("slug", "number", "title", "meeting__slug")
+    )
     index = next(i for i, s in enumerate(siblings) if s.pk == session.pk)
     context = {
         "session": session,
@@ -147,9 +151,11 @@ def session_detail(request, meeting, slug):
         .distinct()[:10],
         "previous": siblings[index - 1] if index > 0 else None,
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
-        "breadcrumbs": [(session.meeting, session.meeting.get_absolute_url()),
-                        (session.roundtable.label, session.roundtable.get_absolute_url()),
-                        (session.number or session.title, None)],
+        "breadcrumbs": [
+            (session.meeting, session.meeting.get_absolute_url()),
+            (session.roundtable.label, session.roundtable.get_absolute_url()),
+            (session.number or session.title, None),
+        ],
         "citation": citation(request, session),
     }
     return render(request, "sessions/session_detail.html", context)

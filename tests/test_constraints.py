@@ -31,9 +31,13 @@ def meeting_values(source, **changes):
 
 
 def test_a_year_has_one_meeting(meeting, source):
-    rejected(lambda: Meeting.objects.create(**meeting_values(source, year=meeting.year,
-                                                             start_date=datetime.date(2099, 6, 1),
-                                                             end_date=datetime.date(2099, 6, 2))))
+    rejected(
+        lambda: Meeting.objects.create(
+            **meeting_values(
+                source, year=meeting.year, start_date=datetime.date(2099, 6, 1), end_date=datetime.date(2099, 6, 2)
+            )
+        )
+    )
 
 
 def test_a_meeting_cannot_end_before_it_starts(source):
@@ -80,19 +84,28 @@ def test_a_roundtable_number_starts_at_one(meeting, source):
 
 
 def test_a_session_number_is_used_once_per_roundtable(session, source):
-    rejected(lambda: Session.objects.create(roundtable=session.roundtable, number="1.1", title="Again",
-                                            slug="again", source=source))
+    rejected(
+        lambda: Session.objects.create(
+            roundtable=session.roundtable, number="1.1", title="Again", slug="again", source=source
+        )
+    )
 
 
 def test_a_session_slug_is_used_once_per_meeting(session, source):
     other_roundtable = Roundtable.objects.create(meeting=session.meeting, number=2, source=source)
-    rejected(lambda: Session.objects.create(roundtable=other_roundtable, number="2.1", slug="1-1",
-                                            title="Same slug", source=source))
+    rejected(
+        lambda: Session.objects.create(
+            roundtable=other_roundtable, number="2.1", slug="1-1", title="Same slug", source=source
+        )
+    )
 
 
 def test_a_session_needs_a_slug(roundtable, source):
-    rejected(lambda: Session.objects.filter(pk=Session.objects.create(
-        roundtable=roundtable, number="1.2", title="Slugged", source=source).pk).update(slug=""))
+    rejected(
+        lambda: Session.objects.filter(
+            pk=Session.objects.create(roundtable=roundtable, number="1.2", title="Slugged", source=source).pk
+        ).update(slug="")
+    )
 
 
 def test_a_session_takes_its_meeting_and_slug_from_its_roundtable(session):
@@ -124,7 +137,11 @@ def test_a_recommendation_cannot_be_its_own_parent(recommendation):
 def test_a_sub_point_position_is_used_once_per_parent(recommendation, source):
     def sub_point(number):
         return Recommendation.objects.create(
-            meeting=recommendation.meeting, parent=recommendation, position=1, number=number, text=number,
+            meeting=recommendation.meeting,
+            parent=recommendation,
+            position=1,
+            number=number,
+            text=number,
             source=source,
         )
 
@@ -157,8 +174,7 @@ def test_activity_items_have_one_position_each_and_text(activity, model):
 
 def test_a_milestone_position_is_used_once_per_meeting(meeting, source):
     Milestone.objects.create(meeting=meeting, position=1, when="May 2099", text="First", source=source)
-    rejected(lambda: Milestone.objects.create(meeting=meeting, position=1, when="June 2099", text="x",
-                                              source=source))
+    rejected(lambda: Milestone.objects.create(meeting=meeting, position=1, when="June 2099", text="x", source=source))
 
 
 def test_full_clean_reports_a_broken_constraint_in_words(meeting, source):

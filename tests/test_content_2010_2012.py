@@ -205,9 +205,7 @@ def test_mauritius_held_sessions_per_roundtable():
 def test_mauritius_held_co_chairs_where_known():
     assert held_session("1.2").co_chairs == "France, Kenya, Morocco"
     assert held_session("3.3").co_chairs == "Philippines, Turkey"
-    assert held_session("3.3").title == (
-        "Protecting Migrant Domestic Workers - Enhancing their Development Potential"
-    )
+    assert held_session("3.3").title == ("Protecting Migrant Domestic Workers - Enhancing their Development Potential")
     assert held_session("1.1").co_chairs == ""
 
 

@@ -19,9 +19,7 @@ def csd_roundtables():
 
 
 def csd_recommendations():
-    return Recommendation.objects.filter(
-        meeting__slug="athens-2009", track="civil-society", source__slug=SOURCE
-    )
+    return Recommendation.objects.filter(meeting__slug="athens-2009", track="civil-society", source__slug=SOURCE)
 
 
 def top_level(**filters):
@@ -48,8 +46,7 @@ def test_civil_society_days_have_four_roundtables():
 
 def test_sessions_per_roundtable_are_three_two_two_two():
     numbers = {
-        rt.number: list(rt.sessions.order_by("number").values_list("number", flat=True))
-        for rt in csd_roundtables()
+        rt.number: list(rt.sessions.order_by("number").values_list("number", flat=True)) for rt in csd_roundtables()
     }
     assert numbers == {1: ["1.1", "1.2", "1.3"], 2: ["2.1", "2.2"], 3: ["3.1", "3.2"], 4: ["4.1", "4.2"]}
 
@@ -66,12 +63,9 @@ def test_roundtable_titles_are_as_printed_and_roundtable_4_has_none():
 
 
 def test_session_titles_keep_the_synthesis_wording():
-    titles = dict(
-        Session.objects.filter(roundtable__in=csd_roundtables()).values_list("number", "title")
-    )
+    titles = dict(Session.objects.filter(roundtable__in=csd_roundtables()).values_list("number", "title"))
     assert titles["1.2"] == (
-        "Engaging diasporas and migration in development policies and programs — "
-        "Their role? Their constraints?"
+        "Engaging diasporas and migration in development policies and programs — Their role? Their constraints?"
     )
     assert titles["2.2"] == "Reintegration and circulate migration — effective for development?"
     assert titles["4.1"] == "Building Alliances: Business"
@@ -122,7 +116,9 @@ def test_numbers_run_without_gaps_in_roundtables_1_to_3():
 def test_roundtable_4_recommendations_belong_to_its_two_sessions_numbered_1_to_4_each():
     for session in ("4.1", "4.2"):
         numbers = list(
-            top_level(roundtable__number=4, session__number=session).order_by("position").values_list("number", flat=True)
+            top_level(roundtable__number=4, session__number=session)
+            .order_by("position")
+            .values_list("number", flat=True)
         )
         assert numbers == ["1", "2", "3", "4"]
 

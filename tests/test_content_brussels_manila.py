@@ -196,9 +196,11 @@ def test_manila_expert_meeting_policy_coherence_point_has_two_sub_points():
 
 
 def test_manila_gender_point_keeps_its_dash():
-    assert recs("manila-2008", "key-message").filter(
-        text="Migration is not gender neutral – it has different implications for men and women"
-    ).exists()
+    assert (
+        recs("manila-2008", "key-message")
+        .filter(text="Migration is not gender neutral – it has different implications for men and women")
+        .exists()
+    )
 
 
 def test_manila_preparatory_meetings_are_three_milestones_in_order():

@@ -15,15 +15,11 @@ SOURCE = "gmg-matrix-2007"
 
 
 def activities():
-    return ProposedActivity.objects.filter(
-        section__roundtable__meeting__slug="brussels-2007", source__slug=SOURCE
-    )
+    return ProposedActivity.objects.filter(section__roundtable__meeting__slug="brussels-2007", source__slug=SOURCE)
 
 
 def activity(roundtable, letter, position):
-    return activities().get(
-        section__roundtable__number=roundtable, section__letter=letter, position=position
-    )
+    return activities().get(section__roundtable__number=roundtable, section__letter=letter, position=position)
 
 
 def sections(roundtable):

@@ -17,7 +17,7 @@ import os
 from urllib.parse import quote, quote_from_bytes, quote_plus, unquote
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 pytestmark = pytest.mark.django_db

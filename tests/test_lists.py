@@ -34,9 +34,10 @@ def test_two_values_of_one_facet_combine_with_or(client):
 
 def test_different_facets_combine_with_and(client):
     data = api(client, "activities", gmg_member="UNHCR", roundtable="1", page_size=200)
-    assert data["count"] == ProposedActivity.objects.filter(
-        gmg_members__acronym="UNHCR", section__roundtable__number=1
-    ).count()
+    assert (
+        data["count"]
+        == ProposedActivity.objects.filter(gmg_members__acronym="UNHCR", section__roundtable__number=1).count()
+    )
     assert all(r["roundtable"] == 1 and "UNHCR" in r["gmg_members"] for r in data["results"])
 
 
@@ -44,26 +45,43 @@ def test_it_counts_each_agency_under_other_filters(client):
     data = api(client, "activities", gmg_member="UNODC", roundtable="1")
     counts = {f["value"]: f["count"] for f in data["facets"]["gmg_member"]}
     # Choosing UNODC does not hide UNDP: UNDP's count is UNDP's within roundtable 1.
-    assert counts["UNDP"] == ProposedActivity.objects.filter(
-        gmg_members__acronym="UNDP", section__roundtable__number=1
-    ).count()
+    assert (
+        counts["UNDP"]
+        == ProposedActivity.objects.filter(gmg_members__acronym="UNDP", section__roundtable__number=1).count()
+    )
     assert counts["UNDP"] > 0
     roundtables = {f["value"]: f["count"] for f in data["facets"]["roundtable"]}
-    assert roundtables["2"] == ProposedActivity.objects.filter(
-        gmg_members__acronym="UNODC", section__roundtable__number=2
-    ).count()
+    assert (
+        roundtables["2"]
+        == ProposedActivity.objects.filter(gmg_members__acronym="UNODC", section__roundtable__number=2).count()
+    )
 
 
 LISTS = {
-    "sessions": [{}, {"year": "2009"}, {"track": "civil-society"}, {"theme": "gender-family"}, {"year": "2012", "track": "government"}],
-    "recommendations": [{}, {"year": "2009"}, {"kind": "key-message"}, {"track": "civil-society", "theme": "rights-protection"}, {"tag": "domestic-workers"}],
-    "activities": [{}, {"roundtable": "1"}, {"gmg_member": "UNHCR"}, {"theme": "irregular-migration", "roundtable": "3"}],
+    "sessions": [
+        {},
+        {"year": "2009"},
+        {"track": "civil-society"},
+        {"theme": "gender-family"},
+        {"year": "2012", "track": "government"},
+    ],
+    "recommendations": [
+        {},
+        {"year": "2009"},
+        {"kind": "key-message"},
+        {"track": "civil-society", "theme": "rights-protection"},
+        {"tag": "domestic-workers"},
+    ],
+    "activities": [
+        {},
+        {"roundtable": "1"},
+        {"gmg_member": "UNHCR"},
+        {"theme": "irregular-migration", "roundtable": "3"},
+    ],
 }
 
 
-@pytest.mark.parametrize(
-    ("path", "params"), [(path, params) for path, combos in LISTS.items() for params in combos]
-)
+@pytest.mark.parametrize(("path", "params"), [(path, params) for path, combos in LISTS.items() for params in combos])
 def test_every_facet_count_equals_the_count_its_link_gives(client, path, params):
     data = api(client, path, **params)
     for facet, values in data["facets"].items():
@@ -104,7 +122,10 @@ def test_the_meetings_api_lists_the_six_meetings(client):
     assert data["count"] == 6
     athens = data["results"][2]
     assert (athens["slug"], athens["year"], athens["city"], athens["country"]) == (
-        "athens-2009", 2009, "Athens", "Greece"
+        "athens-2009",
+        2009,
+        "Athens",
+        "Greece",
     )
     assert (athens["start_date"], athens["end_date"]) == ("2009-11-04", "2009-11-05")
 

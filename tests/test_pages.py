@@ -143,14 +143,21 @@ def test_the_query_count_does_not_grow_with_the_data(client, meeting, roundtable
             other = Session.objects.create(roundtable=roundtable, number=f"1.{n}", title=f"Session {n}", source=source)
             other.themes.add(theme)
             other.tags.add(f"growth tag {n}")
-            rec = Recommendation.objects.create(meeting=meeting, roundtable=roundtable, session=session, position=n,
-                                                number=str(n), text=f"Recommendation {n}", source=source)
+            rec = Recommendation.objects.create(
+                meeting=meeting,
+                roundtable=roundtable,
+                session=session,
+                position=n,
+                number=str(n),
+                text=f"Recommendation {n}",
+                source=source,
+            )
             rec.themes.add(theme)
             rec.tags.add(f"growth tag {n}")
-            Recommendation.objects.create(meeting=meeting, parent=rec, position=1, number="a", text="Sub-point",
-                                          source=source)
-            activity = ProposedActivity.objects.create(section=section, position=n, text=f"Activity {n}",
-                                                       source=source)
+            Recommendation.objects.create(
+                meeting=meeting, parent=rec, position=1, number="a", text="Sub-point", source=source
+            )
+            activity = ProposedActivity.objects.create(section=section, position=n, text=f"Activity {n}", source=source)
             activity.gmg_members.add(iom)
             activity.themes.add(theme)
             activity.tags.add(f"growth tag {n}")

@@ -11,7 +11,9 @@ from themes.models import Theme
 
 pytestmark = pytest.mark.django_db
 
-LINKED_NUMBER = re.compile(r'<a href="(/(?:sessions|recommendations|activities)/\?[^"]*)"[^>]*>(\d+)(?:&nbsp;[sr])?</a>')
+LINKED_NUMBER = re.compile(
+    r'<a href="(/(?:sessions|recommendations|activities)/\?[^"]*)"[^>]*>(\d+)(?:&nbsp;[sr])?</a>'
+)
 
 
 def linked_numbers(client, url):

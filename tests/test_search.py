@@ -27,13 +27,21 @@ def test_a_word_left_out_with_a_minus_is_left_out(client):
 
 def test_a_title_match_ranks_above_a_body_match(client, roundtable, source):
     Session.objects.create(roundtable=roundtable, number="1.1", title="Zanzibarian corridors", source=source)
-    Session.objects.create(roundtable=roundtable, number="1.2", title="Other", discussion="Zanzibarian corridors mentioned in passing among many other words.", source=source)
+    Session.objects.create(
+        roundtable=roundtable,
+        number="1.2",
+        title="Other",
+        discussion="Zanzibarian corridors mentioned in passing among many other words.",
+        source=source,
+    )
     found = [r["title"] for r in results(client, "zanzibarian") if r["type"] == "session"]
     assert found[0] == "1.1 Zanzibarian corridors"
 
 
 def test_search_escapes_what_it_quotes(client, roundtable, source):
-    Session.objects.create(roundtable=roundtable, number="1.1", title="Markup", discussion="<b>quokka</b> appears here", source=source)
+    Session.objects.create(
+        roundtable=roundtable, number="1.1", title="Markup", discussion="<b>quokka</b> appears here", source=source
+    )
     page = client.get("/search/", {"q": "quokka"}).content.decode()
     assert "<b>quokka" not in page and "quokka" in page
 

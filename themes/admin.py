@@ -13,9 +13,13 @@ class ThemeAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            session_count=Count("sessions", distinct=True),
-            recommendation_count=Count("recommendations", distinct=True),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                session_count=Count("sessions", distinct=True),
+                recommendation_count=Count("recommendations", distinct=True),
+            )
         )
 
     @admin.display(description="sessions", ordering="session_count")

@@ -15,8 +15,18 @@ from themes.models import Theme
 pytestmark = pytest.mark.django_db
 
 CONTENT_MODELS = [
-    SourceDocument, Theme, GMGMember, Meeting, Roundtable, Session, Milestone,
-    Recommendation, Section, ProposedActivity, SubActivity, Objective,
+    SourceDocument,
+    Theme,
+    GMGMember,
+    Meeting,
+    Roundtable,
+    Session,
+    Milestone,
+    Recommendation,
+    Section,
+    ProposedActivity,
+    SubActivity,
+    Objective,
 ]
 # What identifies a record apart from its database id.
 NATURAL_KEYS = {

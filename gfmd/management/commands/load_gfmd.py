@@ -20,8 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help="Replace records editors have changed since they were loaded with what the files say, "
-            "and list them.",
+            help="Replace records editors have changed since they were loaded with what the files say, and list them.",
         )
 
     def handle(self, *args, files, force, **options):
@@ -34,8 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Loaded {len(paths)} files from {settings.GFMD_FIXTURES_DIR.name}/:")
         for name, counts in stats.items():
             line = (
-                f"  {name}: {counts['created']} created, {counts['updated']} updated, "
-                f"{counts['unchanged']} unchanged"
+                f"  {name}: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged"
             )
             if counts["kept"]:
                 line += f", {counts['kept']} kept as an editor changed them"
