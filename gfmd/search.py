@@ -98,16 +98,23 @@ def any_field_contains(fields, word):
     return condition
 
 
-def ranked(queryset, q, *, snippet_field):
-    """Matching records annotated with rank and a snippet, best first."""
+def ranked(queryset, q, *, snippet_field, limit=50):
+    """The best `limit` matching records, annotated with rank and a snippet, best first."""
     q = clean_query(q)
     if on_postgresql():
         query = SearchQuery(q, search_type="websearch", config=CONFIG)
         vector = document(queryset.model)
-        return (
-            queryset.annotate(search_document=vector, rank=SearchRank(vector, query))
+        # Rank every match on the index, but highlight only the best: a headline reads the whole text.
+        best = (
+            queryset.model._default_manager.annotate(search_document=vector, rank=SearchRank(vector, query))
             .filter(search_document=query)
+            .order_by("-rank")
+            .values("pk")[:limit]
+        )
+        return (
+            queryset.filter(pk__in=best)
             .annotate(
+                rank=SearchRank(vector, query),
                 snippet=SearchHeadline(
                     snippet_field,
                     query,
@@ -117,11 +124,12 @@ def ranked(queryset, q, *, snippet_field):
                     max_words=35,
                     min_words=15,
                     max_fragments=2,
-                )
+                ),
             )
             .order_by("-rank")
         )
     matches = filter_queryset(queryset, q)
+    # SQLite ranks in Python (gfmd.views), so every match comes back.
     return matches.annotate(rank=Value(0.0, output_field=FloatField()), snippet=F(snippet_field))
 
 

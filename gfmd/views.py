@@ -55,7 +55,7 @@ def search_results(q):
     """Every kind of record matching q, best first, each with its title, link and an HTML-safe snippet."""
     results = []
     for kind, queryset, snippet_field in SEARCHED:
-        matches = search.ranked(queryset, q, snippet_field=snippet_field)[:SEARCH_LIMIT]
+        matches = search.ranked(queryset, q, snippet_field=snippet_field, limit=SEARCH_LIMIT)
         for record in matches:
             title = result_title(kind, record)
             if search.on_postgresql():

@@ -17,3 +17,9 @@ def test_no_page_needs_an_inline_script(client):
     for url in ["/", "/sessions/", "/meetings/athens-2009/sessions/csd-1-1/", "/themes/", "/activities/expertise/"]:
         page = client.get(url).content.decode()
         assert "<script>" not in page and "onclick=" not in page and " style=" not in page
+
+
+def test_a_host_not_allowed_gets_a_400_page_not_a_500(client):
+    response = client.get("/", HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()
