@@ -30,8 +30,8 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-
 from gfmd.management.commands.generate_synthetic import SYNTHETIC_SOURCE  # noqa: E402
+
 from recommendations.models import GMGMember, ProposedActivity, Recommendation  # noqa: E402
 from sessions.models import Meeting, Session  # noqa: E402
 from themes.models import Theme  # noqa: E402

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from gfmd.editing import ContentAdmin
 from gfmd.models import SourceDocument
+from lib.editing import ContentAdmin
 
 admin.site.site_header = "GFMD Knowledge Base"
 admin.site.site_title = "GFMD Knowledge Base admin"

@@ -9,13 +9,13 @@ class GfmdConfig(AppConfig):
         from django.apps import apps
         from taggit.models import TaggedItem
 
-        from gfmd import caching
+        from lib import caching
 
         content = [
             model
             for model in apps.get_models()
             if model._meta.app_label in CONTENT_APPS
-            and model is not caching.ContentRevision
+            and model is not caching.revision_model()
             and not model.__name__.startswith("Historical")
         ]
         caching.watch([*content, TaggedItem])

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "themes",
     "sessions.apps.SessionsConfig",
     "recommendations",
+    # The content pipeline: load_gfmd, export_gfmd, check_content, generate_synthetic.
+    "pipeline",
 ]
 
 MIDDLEWARE = [

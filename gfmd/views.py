@@ -2,9 +2,9 @@ from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from gfmd import search
-from gfmd.caching import cached_page
 from gfmd.models import SourceDocument
+from lib import search
+from lib.caching import cached_page
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.models import Meeting, Session
 from themes.models import Theme

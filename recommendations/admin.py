@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from gfmd.editing import SOURCE_FIELDS, ContentAdmin, ContentStackedInline, ContentTabularInline
+from lib.editing import SOURCE_FIELDS, ContentAdmin, ContentStackedInline, ContentTabularInline
 from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
 
 

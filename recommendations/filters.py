@@ -1,9 +1,11 @@
 import django_filters
 
-from gfmd import choices
-from gfmd.listing import FacetedFilterSet, FacetFilter
+from lib.choices import tags_of
+from lib.listing import FacetedFilterSet, FacetFilter
 from recommendations.models import GMGMember, ProposedActivity, Recommendation
+from sessions import choices as meeting_choices
 from sessions.models import Track
+from themes import choices as theme_choices
 
 
 def roundtable_numbers():
@@ -25,12 +27,12 @@ def gmg_members():
 
 
 class RecommendationFilter(FacetedFilterSet):
-    year = FacetFilter(field_name="meeting__year", choices=choices.meeting_years, label="Year")
-    meeting = FacetFilter(field_name="meeting__slug", choices=choices.meetings, label="Meeting")
+    year = FacetFilter(field_name="meeting__year", choices=meeting_choices.meeting_years, label="Year")
+    meeting = FacetFilter(field_name="meeting__slug", choices=meeting_choices.meetings, label="Meeting")
     track = FacetFilter(field_name="track", choices=Track.choices, label="Track")
     kind = FacetFilter(field_name="kind", choices=Recommendation.Kind.choices, label="Kind")
-    theme = FacetFilter(field_name="themes__slug", choices=choices.themes, label="Theme")
-    tag = FacetFilter(field_name="tags__slug", choices=choices.tags_of("recommendations.Recommendation"), label="Tag")
+    theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
+    tag = FacetFilter(field_name="tags__slug", choices=tags_of("recommendations.Recommendation"), label="Tag")
     sort = django_filters.OrderingFilter(fields=(("meeting__year", "year"),), label="Sort", empty_label="Source order")
 
     facets = {
@@ -51,8 +53,8 @@ class ActivityFilter(FacetedFilterSet):
     gmg_member = FacetFilter(field_name="gmg_members__acronym", choices=gmg_members, label="GMG member")
     roundtable = FacetFilter(field_name="section__roundtable__number", choices=roundtable_numbers, label="Roundtable")
     section = FacetFilter(field_name="section__letter", choices=section_letters, label="Section")
-    theme = FacetFilter(field_name="themes__slug", choices=choices.themes, label="Theme")
-    tag = FacetFilter(field_name="tags__slug", choices=choices.tags_of("recommendations.ProposedActivity"), label="Tag")
+    theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
+    tag = FacetFilter(field_name="tags__slug", choices=tags_of("recommendations.ProposedActivity"), label="Tag")
 
     facets = {
         "gmg_member": "gmg_members__acronym",

@@ -5,7 +5,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from gfmd.models import Sourced, Versioned
+from lib.models import Sourced, Versioned
 from sessions.models import Track
 
 # What full-text search reads, titles above bodies. On PostgreSQL a GIN index is built on the

@@ -4,8 +4,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from gfmd.caching import cached_page
-from gfmd.listing import FacetedList, parse_paging
+from lib.caching import cached_page
+from lib.listing import FacetedList, parse_paging
 from recommendations.filters import ActivityFilter, RecommendationFilter
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
 

@@ -1,16 +1,18 @@
 import django_filters
 
-from gfmd import choices
-from gfmd.listing import FacetedFilterSet, FacetFilter
+from lib.choices import tags_of
+from lib.listing import FacetedFilterSet, FacetFilter
+from sessions import choices as meeting_choices
 from sessions.models import Session, Track
+from themes import choices as theme_choices
 
 
 class SessionFilter(FacetedFilterSet):
-    year = FacetFilter(field_name="meeting__year", choices=choices.meeting_years, label="Year")
-    meeting = FacetFilter(field_name="meeting__slug", choices=choices.meetings, label="Meeting")
+    year = FacetFilter(field_name="meeting__year", choices=meeting_choices.meeting_years, label="Year")
+    meeting = FacetFilter(field_name="meeting__slug", choices=meeting_choices.meetings, label="Meeting")
     track = FacetFilter(field_name="roundtable__track", choices=Track.choices, label="Track")
-    theme = FacetFilter(field_name="themes__slug", choices=choices.themes, label="Theme")
-    tag = FacetFilter(field_name="tags__slug", choices=choices.tags_of("gfmd_sessions.Session"), label="Tag")
+    theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
+    tag = FacetFilter(field_name="tags__slug", choices=tags_of("gfmd_sessions.Session"), label="Tag")
     sort = django_filters.OrderingFilter(
         fields=(("meeting__year", "year"), ("number", "number"), ("title", "title")),
         label="Sort",

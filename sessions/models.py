@@ -6,7 +6,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from gfmd.models import Sourced
+from lib.models import Sourced
 
 # What full-text search reads, titles above bodies. On PostgreSQL a GIN index is built on the
 # same expression by migration 0003: a change here needs a migration that rebuilds it.

@@ -2,8 +2,8 @@ from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
-from gfmd.caching import cached_page
-from gfmd.listing import FacetedList
+from lib.caching import cached_page
+from lib.listing import FacetedList
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.filters import SessionFilter
 from sessions.models import Meeting, Session, Track

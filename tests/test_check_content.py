@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from gfmd.content_checks import find_problems
 from gfmd.models import SourceDocument
+from pipeline.checks import find_problems
 from recommendations.models import Objective, Recommendation, Section
 from sessions.models import Milestone, Session
 

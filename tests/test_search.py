@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from gfmd import search
+from lib import search
 from recommendations.models import Recommendation
 from sessions.models import Session
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from gfmd.editing import ContentAdmin
+from lib.editing import ContentAdmin
 from themes.models import Theme
 
 

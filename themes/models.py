@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from gfmd.models import Versioned
+from lib.models import Versioned
 
 
 class Theme(Versioned):

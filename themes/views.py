@@ -3,7 +3,7 @@ from collections import defaultdict
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from gfmd.caching import cached_page
+from lib.caching import cached_page
 from recommendations.models import Recommendation
 from sessions.models import Meeting, Session
 from themes.models import Theme

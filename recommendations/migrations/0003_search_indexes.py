@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from gfmd.db import search_index
+from lib.db import search_index
 
 
 class Migration(migrations.Migration):

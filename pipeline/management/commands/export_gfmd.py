@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gfmd.exporting import write_fixtures
+from pipeline.exporting import write_fixtures
 
 
 class Command(BaseCommand):

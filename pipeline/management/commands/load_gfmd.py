@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from gfmd.loading import FixtureError, Loader, fixture_paths
+from pipeline.loading import FixtureError, Loader, fixture_paths
 
 
 class Command(BaseCommand):

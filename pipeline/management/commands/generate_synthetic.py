@@ -16,8 +16,8 @@ from django.db import connection, models, router, transaction
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
-from gfmd.caching import content_changed
 from gfmd.models import SourceDocument
+from lib.caching import content_changed
 from recommendations.models import Objective, ProposedActivity, Recommendation, Section, SubActivity
 from sessions.models import Meeting, Milestone, Roundtable, Session
 

@@ -2,7 +2,7 @@ from argparse import RawDescriptionHelpFormatter
 
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 
-from gfmd.content_checks import find_problems
+from pipeline.checks import find_problems
 
 
 class HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):

@@ -3,7 +3,7 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.db import migrations
 
-from gfmd.search import search_vector
+from lib.search import search_vector
 
 
 def search_index(app_label, model_name, name, title_fields, body_fields):
@@ -11,7 +11,7 @@ def search_index(app_label, model_name, name, title_fields, body_fields):
 
     The index stays out of the models' Meta, so that SQLite, which rebuilds a
     table to alter it, never tries to build an index it cannot hold. Its
-    expression must stay the model's search document (gfmd.search.document):
+    expression must stay the model's search document (lib.search.document):
     a change of a model's SEARCH_*_FIELDS needs a new migration that drops
     and rebuilds the index.
     """

@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from gfmd import search
+from lib import search
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200

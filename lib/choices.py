@@ -1,0 +1,20 @@
+"""Facet values shared by every list, read from the database when a list is built."""
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from taggit.models import Tag
+
+
+def tags_of(model_path):
+    """The tags used on one model, by name."""
+
+    def choices():
+        content_type = ContentType.objects.get_for_model(apps.get_model(model_path))
+        return list(
+            Tag.objects.filter(taggit_taggeditem_items__content_type=content_type)
+            .distinct()
+            .order_by("name")
+            .values_list("slug", "name")
+        )
+
+    return choices

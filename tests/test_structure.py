@@ -1,0 +1,42 @@
+"""The dependency direction of docs/architecture.md: building blocks below the apps, the pipeline above them."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = {"gfmd", "themes", "sessions", "recommendations", "pipeline"}
+WEB_LAYER = ["gfmd", "themes", "sessions", "recommendations", "lib", "templates"]
+
+
+def imported_packages(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module.split(".")[0]
+
+
+def modules(package):
+    return [p for p in (ROOT / package).rglob("*.py") if "migrations" not in p.parts]
+
+
+def test_building_blocks_import_no_app():
+    offenders = {
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in modules("lib")
+        for name in imported_packages(path)
+        if name in APPS
+    }
+    assert not offenders
+
+
+def test_nothing_in_the_web_layer_imports_the_pipeline():
+    offenders = {
+        f"{path.relative_to(ROOT)} imports pipeline"
+        for package in WEB_LAYER
+        if (ROOT / package).is_dir()
+        for path in modules(package)
+        if "pipeline" in set(imported_packages(path))
+    }
+    assert not offenders
