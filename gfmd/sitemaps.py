@@ -2,7 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from recommendations.models import GMGMember, ProposedActivity, Recommendation
-from sessions.models import Meeting, Session
+from sessions.models import Event, Meeting, Session
 from themes.models import Theme
 
 
@@ -33,6 +33,7 @@ SITEMAPS = {
     "pages": PagesSitemap(),
     "meetings": RecordSitemap(Meeting.objects.all()),
     "sessions": RecordSitemap(Session.objects.select_related("meeting")),
+    "events": RecordSitemap(Event.objects.all()),
     "themes": RecordSitemap(Theme.objects.all()),
     "recommendations": RecordSitemap(Recommendation.objects.order_by("pk")),
     "activities": RecordSitemap(ProposedActivity.objects.order_by("pk")),

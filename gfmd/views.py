@@ -6,17 +6,18 @@ from gfmd.models import SourceDocument
 from lib import search
 from lib.caching import cached_page
 from recommendations.models import ProposedActivity, Recommendation
-from sessions.models import Meeting, Session
+from sessions.models import Meeting, Passage, Session
 from themes.models import Theme
 
 SEARCH_LIMIT = 50
 
 # What the site search looks through: per type, the title and body fields it weighs, and the field it quotes.
 # What the site search looks through, and the field each result quotes.
+# Sessions and points as held: plans, drafts and other events' points are in the lists, under `stage` and `event`.
 SEARCHED = [
     ("meeting", Meeting.objects.all(), "summary"),
-    ("session", Session.objects.select_related("meeting"), "discussion"),
-    ("recommendation", Recommendation.objects.select_related("meeting"), "text"),
+    ("session", Session.objects.held().select_related("meeting"), "discussion"),
+    ("recommendation", Recommendation.objects.held().select_related("meeting"), "text"),
     ("activity", ProposedActivity.objects.select_related("section__roundtable"), "text"),
 ]
 
@@ -24,8 +25,9 @@ SEARCHED = [
 @cached_page
 def home(request):
     # Two grouped counts rather than two joins in one query, which would multiply each other's rows.
-    sessions = dict(Session.objects.order_by().values_list("meeting").annotate(n=Count("pk")))
-    recommendations = dict(Recommendation.objects.order_by().values_list("meeting").annotate(n=Count("pk")))
+    # What was held at each meeting: plans, drafts and other events' points are not its outcomes.
+    sessions = dict(Session.objects.held().order_by().values_list("meeting").annotate(n=Count("pk")))
+    recommendations = dict(Recommendation.objects.held().order_by().values_list("meeting").annotate(n=Count("pk")))
     meetings = list(Meeting.objects.all())
     for meeting in meetings:
         meeting.session_count = sessions.get(meeting.pk, 0)
@@ -35,8 +37,8 @@ def home(request):
         "themes": Theme.objects.all(),
         "counts": {
             "meetings": Meeting.objects.count(),
-            "sessions": Session.objects.count(),
-            "recommendations": Recommendation.objects.count(),
+            "sessions": sum(sessions.values()),
+            "recommendations": sum(recommendations.values()),
             "activities": ProposedActivity.objects.count(),
         },
     }
@@ -46,9 +48,15 @@ def home(request):
 @cached_page
 def source_detail(request, slug):
     source = get_object_or_404(SourceDocument, slug=slug)
-    return render(
-        request, "gfmd/source_detail.html", {"source": source, "breadcrumbs": [("Sources", None), (source.title, None)]}
+    passages = (
+        Passage.objects.filter(source=source).select_related("source", "meeting").prefetch_related("other_sources")
     )
+    context = {
+        "source": source,
+        "passages": passages.order_by("meeting__year", "position"),
+        "breadcrumbs": [("Sources", None), (source.title, None)],
+    }
+    return render(request, "gfmd/source_detail.html", context)
 
 
 def search_results(q):

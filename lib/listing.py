@@ -26,11 +26,18 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
     The filter is a subquery on the primary key, so that a path through a
     many-to-many field (themes, tags, agencies) neither repeats rows nor makes
     the whole list SELECT DISTINCT.
+
+    `absent` is the condition a list keeps when the parameter is not given
+    (a stage facet shows what was held unless the reader asks for plans).
     """
+
+    def __init__(self, *args, absent=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.absent = absent
 
     def filter(self, qs, value):
         if not value:
-            return qs
+            return qs if self.absent is None else qs.filter(self.absent)
         matching = qs.model._default_manager.filter(**{f"{self.field_name}__in": value}).values("pk")
         return qs.filter(pk__in=matching)
 

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 
 from gfmd.models import SourceDocument
 from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
-from sessions.models import Meeting, Milestone, Roundtable, Session
+from sessions.models import Coverage, Event, Meeting, Milestone, Passage, Roundtable, Session
 from themes.models import Theme
 
-SOURCED_MODELS = [Meeting, Roundtable, Session, Milestone, Recommendation, Section, ProposedActivity]
+SOURCED_MODELS = [Meeting, Roundtable, Session, Milestone, Event, Passage, Recommendation, Section, ProposedActivity]
 CHECKED_MODELS = [SourceDocument, Theme, GMGMember, *SOURCED_MODELS, SubActivity, Objective]
 
 # Sources that give only some of a meeting's sessions, so that a session list
@@ -64,6 +64,8 @@ def find_problems():
         *section_lettering(),
         *position_gaps(),
         *recommendation_numbering(),
+        *restored_numbers(),
+        *coverage_statements(),
         *text_damage(),
     ]
     records = sum(model.objects.count() for model in CHECKED_MODELS)
@@ -102,6 +104,39 @@ def missing_themes():
     for queryset in querysets:
         for record in queryset.annotate(n_themes=Count("themes")).filter(n_themes=0):
             yield Problem(record, "is linked to no theme.")
+
+
+# -- what a reader is told of a record's provenance and of a meeting's coverage
+
+
+def restored_numbers():
+    """A number the source does not print is flagged and said to be restored where the record cites it."""
+    records = Recommendation.objects.select_related("meeting").filter(
+        Q(number_restored=True) | Q(source_location__icontains="restored")
+    )
+    for record in records:
+        said = "restored" in record.source_location.lower()
+        if record.number_restored and not said:
+            yield Problem(record, "its number is restored, but its source location does not say so.")
+        elif said and not record.number_restored:
+            yield Problem(record, "its source location says its number is restored, but it is not marked restored.")
+
+
+def coverage_statements():
+    """A meeting's coverage agrees with what it holds: "none" with no record, a count with "some" or "all"."""
+    for meeting in Meeting.objects.all():
+        held = {
+            "sessions": Session.objects.held().filter(meeting=meeting).count(),
+            "recommendations": Recommendation.objects.held().filter(meeting=meeting).count(),
+        }
+        for kind, count in held.items():
+            coverage = getattr(meeting, f"{kind}_coverage")
+            if coverage == Coverage.NONE and count:
+                yield Problem(meeting, f"says its {kind} are not in our sources, but holds {count} held {kind}.")
+            if coverage != Coverage.NONE and not count:
+                yield Problem(meeting, f"holds no held {kind}: its {kind} coverage should be 'none'.")
+        if meeting.sessions_held is not None and meeting.sessions_held < held["sessions"]:
+            yield Problem(meeting, f"says {meeting.sessions_held} sessions were held, but holds {held['sessions']}.")
 
 
 # -- numbering --------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 
 from gfmd.models import SourceDocument
 from recommendations.models import GMGMember, Section
-from sessions.models import Meeting, Roundtable, Session, Stage
+from sessions.models import Meeting, Passage, Roundtable, Session, Stage
 from themes.models import Theme
 
 
@@ -73,6 +73,11 @@ def meeting_item(meeting):
         overarching_theme=meeting.overarching_theme,
         summary=meeting.summary,
     )
+    # Coverage is written even at its default, so that a file says what its meeting's sources give.
+    item["sessions_coverage"] = meeting.sessions_coverage
+    optional(item, sessions_held=meeting.sessions_held)
+    item["recommendations_coverage"] = meeting.recommendations_coverage
+    optional(item, coverage_note=meeting.coverage_note)
     return provenance(meeting, item)
 
 
@@ -130,15 +135,28 @@ def recommendation_item(recommendation):
             item["roundtable_kind"] = roundtable.kind
     if recommendation.session is not None:
         item["session"] = recommendation.session.number or recommendation.session.slug
-    optional(item, number=recommendation.number, group_heading=recommendation.group_heading)
+    # A planned roundtable already makes its points planned.
+    if recommendation.stage != Stage.HELD and (roundtable is None or roundtable.stage == Stage.HELD):
+        item["stage"] = recommendation.stage
+    if recommendation.event is not None:
+        item["event"] = recommendation.event.slug
+    optional(item, number=recommendation.number)
+    if recommendation.number_restored:
+        item["number_restored"] = True
+    optional(item, group_heading=recommendation.group_heading)
     item["text"] = recommendation.text
     browsing(recommendation, provenance(recommendation, item))
+    twin = recommendation.also_reported_as
+    if twin is not None:
+        item["also_reported_as"] = {"source": twin.source.slug, "source_location": twin.source_location}
     children = [child_item(child, recommendation) for child in recommendation.children.order_by("position", "pk")]
     return optional(item, children=children)
 
 
 def child_item(child, parent):
     item = optional({}, number=child.number)
+    if child.number_restored:
+        item["number_restored"] = True
     if child.group_heading != parent.group_heading:
         item["group_heading"] = child.group_heading
     item["text"] = child.text
@@ -147,6 +165,25 @@ def child_item(child, parent):
     if set(themes) != {t.slug for t in parent.themes.all()}:
         item["themes"] = themes
     return optional(item, tags=sorted(child.tags.names()))
+
+
+def event_item(event):
+    item = {"slug": event.slug, "title": event.title}
+    optional(item, when=event.when, place=event.place, organiser=event.organiser, summary=event.summary)
+    return provenance(event, item)
+
+
+def passage_item(passage, with_meeting=False):
+    item = {"meeting": passage.meeting.slug} if with_meeting and passage.meeting else {}
+    optional(item, heading=passage.heading)
+    item["text"] = passage.text
+    item["source"] = passage.source.slug
+    item["source_location"] = passage.source_location
+    return optional(
+        item,
+        other_sources=sorted(s.slug for s in passage.other_sources.all()),
+        editorial_note=passage.editorial_note,
+    )
 
 
 def milestone_item(milestone):
@@ -166,7 +203,7 @@ def meeting_content(meeting):
     )
     recommendations = (
         meeting.recommendations.filter(parent=None)
-        .select_related("source", "roundtable", "session")
+        .select_related("source", "roundtable", "session", "event", "also_reported_as__source")
         .order_by(
             "track",
             "roundtable__stage",
@@ -181,9 +218,11 @@ def meeting_content(meeting):
     content = {"meeting": meeting.slug}
     return optional(
         content,
+        events=[event_item(e) for e in meeting.events.order_by("slug")],
         roundtables=[roundtable_item(r) for r in roundtables],
         recommendations=[recommendation_item(r) for r in recommendations],
         milestones=[milestone_item(m) for m in meeting.milestones.order_by("position")],
+        passages=[passage_item(p) for p in meeting.passages.order_by("position")],
     )
 
 
@@ -208,6 +247,9 @@ def export_files():
     files["meetings.yaml"] = {"meetings": [meeting_item(m) for m in meetings]}
     for meeting in meetings:
         files[f"{meeting.slug}.yaml"] = meeting_content(meeting)
+    context = Passage.objects.filter(meeting=None).order_by("source__slug", "position")
+    if context.exists():
+        files["passages.yaml"] = {"passages": [passage_item(p) for p in context]}
     return files
 
 

@@ -16,11 +16,12 @@ from django.db.models import Q
 
 from gfmd.models import SourceDocument
 from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
-from sessions.models import Meeting, Milestone, Roundtable, Session, Stage, Track
+from sessions.models import Event, Meeting, Milestone, Passage, Roundtable, Session, Stage, Track
 from themes.models import Theme
 
 PROVENANCE = ("source_location", "editorial_note")
-SHARED_KEYS = ("sources", "themes", "gmg_members", "meetings")
+# Passages under a shared key are those of no meeting: context shown on their source's page.
+SHARED_KEYS = ("sources", "themes", "gmg_members", "meetings", "passages")
 
 
 class FixtureError(Exception):
@@ -57,7 +58,8 @@ class Loader:
         documents = read_fixtures(paths)
         with transaction.atomic():
             for key in SHARED_KEYS:
-                for path, data in documents:
+                # A meeting's file may hold passages too: those are loaded with its content.
+                for path, data in (d for d in documents if "meeting" not in d[1]):
                     for item in data.get(key) or []:
                         self.where = f"{path.name}, {key}"
                         self.positions[key] += 1
@@ -161,10 +163,29 @@ class Loader:
             "civil_society_end_date",
             "overarching_theme",
             "summary",
+            "sessions_coverage",
+            "sessions_held",
+            "recommendations_coverage",
+            "coverage_note",
         )
         values = {field: text(item[field]) for field in fields if field in item}
         provenance, m2m = self.provenance(item, None)
         self.upsert(Meeting, {"slug": item["slug"]}, values | provenance, m2m=m2m)
+
+    def load_passages_item(self, item, position, meeting=None, default_source=None):
+        provenance, m2m = self.provenance(item, default_source)
+        if "meeting" in item:
+            meeting = self.get(Meeting, slug=item["meeting"])
+        # Positions count per meeting, or per source for passages of no meeting.
+        key = ("passage", meeting.pk if meeting else provenance["source"].slug)
+        self.positions[key] += 1
+        values = {"meeting": meeting, "heading": item.get("heading", ""), "text": text(item["text"])}
+        self.upsert(
+            Passage,
+            {"source": provenance.pop("source"), "source_location": provenance.pop("source_location")},
+            values | provenance | {"position": self.positions[key]},
+            m2m=m2m,
+        )
 
     # -- meeting content ---------------------------------------------------
 
@@ -178,6 +199,10 @@ class Loader:
         }
 
     def pass_roundtables(self, meeting, data, filename):
+        for item in data.get("events") or []:
+            values = {f: text(item[f]) for f in ("title", "when", "place", "organiser", "summary") if f in item}
+            provenance, m2m = self.provenance(item, data.get("source"))
+            self.upsert(Event, {"slug": item["slug"]}, values | provenance | {"meeting": meeting}, m2m=m2m)
         for item in data.get("roundtables") or []:
             described = {k for k in item if k not in ("number", "track", "stage", "kind", "sessions", "sections")}
             if not described:
@@ -254,6 +279,8 @@ class Loader:
     def pass_lists(self, meeting, data, filename):
         for item in data.get("recommendations") or []:
             self.load_recommendation(meeting, item, data.get("source"))
+        for item in data.get("passages") or []:
+            self.load_passages_item(item, None, meeting=meeting, default_source=data.get("source"))
         for item in data.get("milestones") or []:
             self.positions[("milestone", meeting.pk)] += 1
             provenance, m2m = self.provenance(item, data.get("source"))
@@ -287,8 +314,13 @@ class Loader:
             kind = item.get("kind", Recommendation.Kind.RECOMMENDATION)
             themes = self.themes(item)
             group_heading = item.get("group_heading", "")
+            # A planned roundtable's points are planned whatever the item says (the model derives the same).
+            planned_roundtable = roundtable is not None and roundtable.stage == Stage.PLANNED
+            stage = Stage.PLANNED if planned_roundtable else item.get("stage", Stage.HELD)
+            event = self.get(Event, slug=item["event"], meeting=meeting) if "event" in item else None
         else:
             track, roundtable, session, kind = parent.track, parent.roundtable, parent.session, parent.kind
+            stage, event = parent.stage, parent.event
             themes = self.themes(item) or list(parent.themes.all())
             group_heading = item.get("group_heading", parent.group_heading)
             default_source = item.get("source", default_source)
@@ -305,13 +337,21 @@ class Loader:
         }
         provenance, m2m = self.provenance(item, default_source)
         m2m["themes"] = themes
-        values = {"number": str(item.get("number", "")), "text": text(item["text"]), "group_heading": group_heading}
+        values = {
+            "number": str(item.get("number", "")),
+            "number_restored": bool(item.get("number_restored", False)),
+            "text": text(item["text"]),
+            "group_heading": group_heading,
+            "stage": stage,
+            "event": event,
+        }
         recommendation = self.upsert(Recommendation, lookup, values | provenance, m2m=m2m, tags=item.get("tags", []))
         for child in item.get("children") or []:
             child.setdefault("source", provenance["source"].slug)
             self.load_recommendation(meeting, child, default_source, parent=recommendation)
 
     def pass_links(self, meeting, data, filename):
+        self.link_twins(meeting, data.get("recommendations") or [], data.get("source"))
         for item in data.get("roundtables") or []:
             for session_item in item.get("sessions") or []:
                 if "held_as" not in session_item:
@@ -334,6 +374,34 @@ class Loader:
                     session.held_as = held
                     self.save(session, update_fields=["held_as", "loaded_version"])
 
+    def link_twins(self, meeting, items, default_source):
+        """A point reported in two sources names its twin by the twin's source and place in it."""
+        for item in items:
+            if "also_reported_as" not in item:
+                continue
+            twin_key = item["also_reported_as"]
+            twin = self.get(
+                Recommendation,
+                meeting=meeting,
+                source__slug=twin_key.get("source", default_source),
+                source_location=twin_key["source_location"],
+            )
+            record = self.get(
+                Recommendation,
+                meeting=meeting,
+                source__slug=item.get("source", default_source),
+                source_location=item["source_location"],
+                parent=None,
+            )
+            if record.also_reported_as_id != twin.pk:
+                if record.changed_since_loaded and not self.force:
+                    self.kept.append((record, str(record)))
+                    continue
+                if record.changed_since_loaded:
+                    self.replaced.append((record, str(record)))
+                record.also_reported_as = twin
+                self.save(record, update_fields=["also_reported_as", "loaded_version"])
+
 
 def differs(obj, field, value):
     if isinstance(value, models.Model):
@@ -350,13 +418,17 @@ def short(item):
     return str(item)[:120]
 
 
+def is_shared(data):
+    return "meeting" not in data and any(key in data for key in SHARED_KEYS)
+
+
 def fixture_paths(directory, names=()):
     """Every fixture in the directory, or the shared ones plus the named files."""
     directory = Path(directory)
     everything = sorted(directory.glob("*.yaml"))
     if not names:
         return everything
-    shared = [p for p in everything if any(k in (yaml.safe_load(p.read_text()) or {}) for k in SHARED_KEYS)]
+    shared = [p for p in everything if is_shared(yaml.safe_load(p.read_text()) or {})]
     named = [Path(n) if Path(n).exists() else directory / n for n in names]
     for path in named:
         if not path.exists():

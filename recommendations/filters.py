@@ -1,10 +1,11 @@
 import django_filters
+from django.db.models import Q
 
 from lib.choices import tags_of
 from lib.listing import FacetedFilterSet, FacetFilter
 from recommendations.models import GMGMember, ProposedActivity, Recommendation
 from sessions import choices as meeting_choices
-from sessions.models import Track
+from sessions.models import Stage, Track
 from themes import choices as theme_choices
 
 
@@ -22,6 +23,12 @@ def section_letters():
     return [(letter, f"Section {letter}") for letter in letters]
 
 
+def events():
+    from sessions.models import Event
+
+    return [(e.slug, e.title) for e in Event.objects.select_related("meeting")]
+
+
 def gmg_members():
     return [(m.acronym, m.name) for m in GMGMember.objects.filter(activities__isnull=False).distinct()]
 
@@ -31,6 +38,12 @@ class RecommendationFilter(FacetedFilterSet):
     meeting = FacetFilter(field_name="meeting__slug", choices=meeting_choices.meetings, label="Meeting")
     track = FacetFilter(field_name="track", choices=Track.choices, label="Track")
     kind = FacetFilter(field_name="kind", choices=Recommendation.Kind.choices, label="Kind")
+    # Without these parameters the list is the meetings' own points as held: plans, drafts and the
+    # points of other events reported beside a meeting are one click away, never counted as its outcomes.
+    stage = FacetFilter(field_name="stage", choices=Stage.choices, label="Stage", absent=Q(stage=Stage.HELD))
+    event = FacetFilter(
+        field_name="event__slug", choices=events, label="Other event reported alongside", absent=Q(event__isnull=True)
+    )
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
     tag = FacetFilter(field_name="tags__slug", choices=tags_of("recommendations.Recommendation"), label="Tag")
     sort = django_filters.OrderingFilter(fields=(("meeting__year", "year"),), label="Sort", empty_label="Source order")
@@ -40,6 +53,8 @@ class RecommendationFilter(FacetedFilterSet):
         "meeting": "meeting__slug",
         "track": "track",
         "kind": "kind",
+        "stage": "stage",
+        "event": "event__slug",
         "theme": "themes__slug",
         "tag": "tags__slug",
     }

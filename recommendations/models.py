@@ -6,12 +6,28 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from lib.models import Sourced, Versioned
-from sessions.models import Track
+from sessions.models import Stage, Track
 
 # What full-text search reads, titles above bodies. On PostgreSQL a GIN index is built on the
 # same expression by migration 0003: a change here needs a migration that rebuilds it.
 RECOMMENDATION_SEARCH = (("group_heading",), ("text",))
 ACTIVITY_SEARCH = ((), ("text",))
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def held(self):
+        """What a reader counts by default: points of the meeting as held, not plans, drafts or other events."""
+        return self.of_stage([Stage.HELD])
+
+    def planned(self):
+        return self.of_stage([Stage.PLANNED])
+
+    def of_stage(self, stages):
+        """The meeting's own points at these stages; another event's points are never the meeting's."""
+        return self.filter(stage__in=stages, event__isnull=True)
+
+    def of_events(self):
+        return self.filter(event__isnull=False)
 
 
 class Recommendation(Sourced):
@@ -44,8 +60,37 @@ class Recommendation(Sourced):
         help_text="The session it came from, where the source says.",
     )
     track = models.CharField(max_length=20, choices=Track.choices, default=Track.GOVERNMENT)
+    stage = models.CharField(
+        max_length=10,
+        choices=Stage.choices,
+        default=Stage.HELD,
+        help_text="Planned: a plan or a preparatory draft, not an outcome of the meeting. "
+        "Always planned under a planned roundtable.",
+    )
+    event = models.ForeignKey(
+        "gfmd_sessions.Event",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="points",
+        help_text="For a point of another event the source reports beside the meeting: that event. "
+        "It is then counted as the event's, never the meeting's.",
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RECOMMENDATION)
     number = models.CharField(max_length=10, blank=True, help_text="As printed: 7, or b for a sub-point.")
+    number_restored = models.BooleanField(
+        default=False,
+        help_text="The source does not print this number or letter (lost in extraction): it is restored by "
+        "counting. Say so in the source location too.",
+    )
+    also_reported_as = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_also_as",
+        help_text="The same point as another source reports it, recorded separately.",
+    )
     position = models.PositiveSmallIntegerField(help_text="Order within its list, from 1.")
     text = models.TextField(help_text="The source's words, repaired but never paraphrased.")
     parent = models.ForeignKey(
@@ -62,6 +107,7 @@ class Recommendation(Sourced):
     themes = models.ManyToManyField("themes.Theme", blank=True, related_name="recommendations")
     tags = TaggableManager(blank=True)
 
+    objects = RecommendationQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=["other_sources", "themes"])
 
     class Meta:
@@ -75,6 +121,9 @@ class Recommendation(Sourced):
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="recommendation_not_its_own_parent"),
             models.CheckConstraint(condition=~Q(text=""), name="recommendation_has_text"),
             models.CheckConstraint(condition=Q(position__gte=1), name="recommendation_position_positive"),
+            models.CheckConstraint(
+                condition=Q(event__isnull=True) | Q(roundtable__isnull=True), name="event_point_has_no_roundtable"
+            ),
         ]
 
     def __str__(self):
@@ -84,9 +133,36 @@ class Recommendation(Sourced):
     def get_absolute_url(self):
         return reverse("recommendations:recommendation", kwargs={"pk": self.pk})
 
+    def derive_fields(self):
+        """A planned roundtable's points are planned; a sub-point is at its parent's stage and event."""
+        if self.roundtable_id and self.roundtable.stage == Stage.PLANNED:
+            self.stage = Stage.PLANNED
+        if self.parent_id:
+            self.stage = self.parent.stage
+            self.event_id = self.parent.event_id
+
+    def clean_fields(self, exclude=None):
+        self.derive_fields()
+        super().clean_fields(exclude=exclude)
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_countable(self):
+        """Counted by default as the meeting's: held at it, and not another event's point."""
+        return self.stage == Stage.HELD and not self.event_id
+
     def clean(self):
         super().clean()
         errors = {}
+        if self.event_id and self.roundtable_id:
+            errors["event"] = "A point of another event belongs to no roundtable of the meeting: clear one of them."
+        elif self.event_id and self.meeting_id and self.event.meeting_id != self.meeting_id:
+            errors["event"] = f"This event is reported alongside {self.event.meeting}, not {self.meeting}."
+        if self.also_reported_as_id and self.also_reported_as_id == self.pk:
+            errors["also_reported_as"] = "A record cannot be its own twin."
         if self.roundtable_id and self.meeting_id and self.roundtable.meeting_id != self.meeting_id:
             errors["roundtable"] = f"This roundtable is not part of {self.meeting}: choose one of its roundtables."
         elif self.roundtable_id and self.roundtable.track != self.track:

@@ -1,7 +1,7 @@
 from itertools import groupby
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from lib.caching import cached_page
@@ -25,7 +25,10 @@ def recommendation_json(r):
         "year": r.meeting.year,
         "track": r.track,
         "kind": r.kind,
+        "stage": r.stage,
+        "event": r.event.slug if r.event else None,
         "number": r.number,
+        "number_restored": r.number_restored,
         "text": r.text,
         "roundtable": r.roundtable.number if r.roundtable else None,
         "session": r.session.number if r.session else None,
@@ -45,6 +48,8 @@ RECOMMENDATION_CSV = [
     ("year", lambda r, request: r.meeting.year),
     ("track", lambda r, request: r.track),
     ("kind", lambda r, request: r.kind),
+    ("stage", lambda r, request: r.stage),
+    ("event", lambda r, request: r.event.slug if r.event else ""),
     ("roundtable_id", lambda r, request: r.roundtable_id or ""),
     ("roundtable", lambda r, request: r.roundtable.number if r.roundtable else ""),
     ("roundtable_title", lambda r, request: r.roundtable.title if r.roundtable else ""),
@@ -52,6 +57,7 @@ RECOMMENDATION_CSV = [
     ("session", lambda r, request: r.session.number if r.session else ""),
     ("parent_id", lambda r, request: r.parent_id or ""),
     ("number", lambda r, request: r.number),
+    ("number_restored", lambda r, request: "yes" if r.number_restored else ""),
     ("group_heading", lambda r, request: r.group_heading),
     ("text", lambda r, request: r.text),
     ("themes", lambda r, request: joined(r.themes.all())),
@@ -63,9 +69,9 @@ RECOMMENDATION_CSV = [
 
 recommendations_list = FacetedList(
     filterset_class=RecommendationFilter,
-    queryset=Recommendation.objects.select_related("meeting", "roundtable", "session", "source").prefetch_related(
-        "themes", "tags"
-    ),
+    queryset=Recommendation.objects.select_related(
+        "meeting", "roundtable", "session", "source", "event"
+    ).prefetch_related("themes", "tags"),
     template="recommendations/recommendation_list.html",
     title="Recommendations",
     noun="recommendations and other points",
@@ -154,8 +160,14 @@ def activity_list_api(request):
 def recommendation_detail(request, pk):
     recommendation = get_object_or_404(
         Recommendation.objects.select_related(
-            "meeting", "roundtable", "session__meeting", "parent", "source"
-        ).prefetch_related("themes", "tags", "other_sources", "children"),
+            "meeting", "roundtable", "session__meeting", "parent", "source", "event", "also_reported_as__source"
+        ).prefetch_related(
+            "themes",
+            "tags",
+            "other_sources",
+            "children",
+            Prefetch("reported_also_as", queryset=Recommendation.objects.select_related("source")),
+        ),
         pk=pk,
     )
     return render(request, "recommendations/recommendation_detail.html", {"recommendation": recommendation})

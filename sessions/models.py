@@ -24,6 +24,14 @@ class Stage(models.TextChoices):
     PLANNED = "planned", "As planned"
 
 
+class Coverage(models.TextChoices):
+    """How much of a meeting's records of one kind our sources give: "none" is not zero."""
+
+    COMPLETE = "complete", "All in our sources"
+    PARTIAL = "partial", "Some in our sources"
+    NONE = "none", "Not in our sources"
+
+
 class Meeting(Sourced):
     """One annual meeting of the Forum, from Brussels 2007 on."""
 
@@ -41,6 +49,26 @@ class Meeting(Sourced):
     civil_society_end_date = models.DateField(null=True, blank=True, help_text="Last of the Civil Society Days.")
     overarching_theme = models.CharField(max_length=300, blank=True, help_text="As the chair worded it.")
     summary = models.TextField(blank=True, help_text="What the sources say of the meeting as a whole.")
+    sessions_coverage = models.CharField(
+        max_length=10,
+        choices=Coverage.choices,
+        default=Coverage.PARTIAL,
+        help_text="Whether our sources give all, some or none of the sessions held.",
+    )
+    sessions_held = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many sessions were held, where a source says so, even if their titles are not in our sources.",
+    )
+    recommendations_coverage = models.CharField(
+        max_length=10,
+        choices=Coverage.choices,
+        default=Coverage.PARTIAL,
+        help_text="Whether our sources give all, some or none of the recommendations and outcomes of the meeting.",
+    )
+    coverage_note = models.TextField(
+        blank=True, help_text="Our words: what our sources cover of the meeting and what they do not."
+    )
 
     history = HistoricalRecords(m2m_fields=["other_sources"])
 
@@ -157,6 +185,16 @@ class SessionQuerySet(models.QuerySet):
     def for_year(self, year):
         return self.filter(meeting__year=year)
 
+    def held(self):
+        """What a reader counts by default: sessions held, not those a concept paper planned."""
+        return self.filter(roundtable__stage=Stage.HELD)
+
+    def planned(self):
+        return self.filter(roundtable__stage=Stage.PLANNED)
+
+    def of_stage(self, stages):
+        return self.filter(roundtable__stage__in=stages)
+
     def with_context(self):
         return self.select_related("meeting", "roundtable")
 
@@ -252,6 +290,11 @@ class Session(Sourced):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def stage(self):
+        """A session is held or planned as its roundtable is."""
+        return self.roundtable.stage
+
     def default_slug(self):
         prefix = "csd-" if self.roundtable.track == Track.CIVIL_SOCIETY else ""
         prefix += "planned-" if self.roundtable.stage == Stage.PLANNED else ""
@@ -284,3 +327,84 @@ class Milestone(Sourced):
 
     def get_absolute_url(self):
         return reverse("sessions:meeting", kwargs={"slug": self.meeting.slug}) + "#milestones"
+
+
+class Event(Sourced):
+    """Another meeting, reported in a source beside a GFMD meeting: its points are its own, not the Forum's."""
+
+    slug = models.SlugField(max_length=100, unique=True, help_text="Its link: /events/<slug>/.")
+    title = models.CharField(max_length=300, help_text="As the source names it.")
+    when = models.CharField(max_length=100, blank=True, help_text="The dates as the source gives them, if it does.")
+    place = models.CharField(max_length=100, blank=True, help_text="Where, if the source says.")
+    organiser = models.CharField(max_length=200, blank=True, help_text="Who held it, if the source says.")
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="events",
+        help_text="The GFMD meeting the source reports it alongside.",
+    )
+    summary = models.TextField(blank=True, help_text="What the source says of the event, quoted.")
+
+    history = HistoricalRecords(m2m_fields=["other_sources"])
+
+    class Meta:
+        ordering = ["meeting__year", "title"]
+        constraints = [models.CheckConstraint(condition=~Q(title=""), name="event_has_title")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("sessions:event", kwargs={"slug": self.slug})
+
+
+class Passage(Sourced):
+    """A passage of a source that is neither a session nor a recommendation (a format, a proposal, a
+    context slide), quoted on its meeting's page or, without a meeting, on its source's page."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="passages",
+        help_text="The meeting whose page shows it; empty for context shown on its source's page only.",
+    )
+    heading = models.CharField(
+        max_length=200, blank=True, help_text="The heading the source prints above it, if any: 'GFMD', 'Format'."
+    )
+    position = models.PositiveSmallIntegerField(help_text="Order among the passages of its meeting or source.")
+    text = models.TextField(
+        help_text="The source's words, repaired but never paraphrased. One paragraph per line; "
+        "a line starting with '- ' is a bullet."
+    )
+
+    history = HistoricalRecords(m2m_fields=["other_sources"])
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="passage_has_text"),
+            models.UniqueConstraint(fields=["source", "source_location"], name="one_passage_per_source_location"),
+        ]
+
+    def __str__(self):
+        return f"{self.heading or self.source_location}: {self.text[:60]}"
+
+    def get_absolute_url(self):
+        if self.meeting_id:
+            return reverse("sessions:meeting", kwargs={"slug": self.meeting.slug}) + "#passages"
+        return reverse("gfmd:source", kwargs={"slug": self.source.slug})
+
+    @property
+    def blocks(self):
+        """Paragraphs and bullet lists, in the source's order: [{"paragraph": ...} or {"items": [...]}]."""
+        blocks = []
+        for line in filter(str.strip, self.text.splitlines()):
+            if line.startswith("- "):
+                if not blocks or "items" not in blocks[-1]:
+                    blocks.append({"items": []})
+                blocks[-1]["items"].append(line[2:].strip())
+            else:
+                blocks.append({"paragraph": line.strip()})
+        return blocks

@@ -6,7 +6,7 @@ from lib.caching import cached_page
 from lib.listing import FacetedList
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.filters import SessionFilter
-from sessions.models import Meeting, Session, Track
+from sessions.models import Event, Meeting, Session, Stage, Track
 
 # Numbered points with their lettered sub-points, in the source's order.
 TOP_LEVEL = (
@@ -106,22 +106,73 @@ def meeting_list_api(request):
 @cached_page
 def meeting_detail(request, slug):
     meeting = get_object_or_404(Meeting.objects.select_related("source").prefetch_related("other_sources"), slug=slug)
-    roundtables = meeting.roundtables.select_related("source").prefetch_related(
-        "themes",
-        Prefetch("sessions", queryset=Session.objects.order_by("number", "title")),
-        Prefetch("recommendations", queryset=TOP_LEVEL.filter(meeting=meeting)),
+    top_level = TOP_LEVEL.filter(meeting=meeting)
+    roundtables = list(
+        meeting.roundtables.select_related("source").prefetch_related(
+            "themes",
+            "other_sources",
+            Prefetch("sessions", queryset=Session.objects.order_by("number", "title")),
+            Prefetch("recommendations", queryset=top_level.held(), to_attr="held_points"),
+            Prefetch("recommendations", queryset=top_level.planned(), to_attr="planned_points"),
+        )
     )
+    held = [r for r in roundtables if r.stage == Stage.HELD]
     context = {
         "meeting": meeting,
         "tracks": [
-            {"track": label, "roundtables": [r for r in roundtables if r.track == value]}
-            for value, label in Track.choices
+            {"track": label, "roundtables": [r for r in held if r.track == value]} for value, label in Track.choices
         ],
-        "meeting_recommendations": TOP_LEVEL.filter(meeting=meeting, roundtable__isnull=True),
+        "planned_roundtables": [r for r in roundtables if r.stage == Stage.PLANNED],
+        # Drafts of roundtables that were then held, such as Manila's of late 2007.
+        "drafts": [r for r in held if r.planned_points],
+        "meeting_recommendations": top_level.held().filter(roundtable__isnull=True),
+        "meeting_preparation": top_level.planned().filter(roundtable__isnull=True),
+        "comparison": plan_and_outcome(roundtables),
+        "coverage": meeting_coverage(meeting),
+        "events": meeting.events.select_related("source").annotate(point_count=Count("points")),
+        "passages": meeting.passages.select_related("source").order_by("position"),
         "milestones": meeting.milestones.select_related("source"),
         "breadcrumbs": [(meeting, None)],
     }
     return render(request, "sessions/meeting_detail.html", context)
+
+
+def meeting_coverage(meeting):
+    """What our sources give of the meeting as held: counts, and whether a count is all there was."""
+    return {
+        "sessions": Session.objects.held().filter(meeting=meeting).count(),
+        "recommendations": Recommendation.objects.held().filter(meeting=meeting).count(),
+        "planned_sessions": Session.objects.planned().filter(meeting=meeting).count(),
+        "planned_recommendations": Recommendation.objects.planned().filter(meeting=meeting).count(),
+    }
+
+
+def plan_and_outcome(roundtables):
+    """Planned sessions beside the held sessions they became, and held sessions beside their plan.
+
+    Empty for a meeting whose sources give no plan.
+    """
+    planned = [s for r in roundtables if r.stage == Stage.PLANNED for s in r.sessions.all()]
+    if not planned:
+        return []
+    by_pk = {s.pk: s for r in roundtables if r.stage == Stage.HELD for s in r.sessions.all()}
+    rows = [{"planned": s, "held": by_pk.get(s.held_as_id)} for s in planned]
+    became = {s.held_as_id for s in planned}
+    rows += [{"planned": None, "held": s} for pk, s in by_pk.items() if pk not in became]
+    return rows
+
+
+@cached_page
+def event_detail(request, slug):
+    event = get_object_or_404(
+        Event.objects.select_related("meeting", "source").prefetch_related("other_sources"), slug=slug
+    )
+    context = {
+        "event": event,
+        "points": TOP_LEVEL.filter(event=event).select_related("event"),
+        "breadcrumbs": [(event.meeting, event.meeting.get_absolute_url()), (event.title, None)],
+    }
+    return render(request, "sessions/event_detail.html", context)
 
 
 @cached_page
@@ -145,7 +196,8 @@ def session_detail(request, meeting, slug):
         "themes": themes,
         "recommendations": TOP_LEVEL.filter(session=session),
         "activities": related_activities(session, themes),
-        "elsewhere": Session.objects.filter(themes__in=themes)
+        "elsewhere": Session.objects.held()
+        .filter(themes__in=themes)
         .exclude(meeting=session.meeting)
         .select_related("meeting", "roundtable")
         .distinct()[:10],

@@ -14,8 +14,8 @@ class Command(BaseCommand):
 Check the content in the database and print one line per problem, naming the
 record and its page in the admin. Exits with an error if any problem is found.
 
-- Provenance: every meeting, roundtable, session, milestone, recommendation,
-  section and proposed activity says where in its source it comes from
+- Provenance: every meeting, roundtable, session, milestone, event, passage,
+  recommendation, section and proposed activity says where in its source it comes from
   (the database already requires the source itself).
 - Proposed activities have at least one objective and one GMG member.
 - Roundtables, sessions, top-level recommendations and proposed activities
@@ -34,6 +34,12 @@ record and its page in the admin. Exits with an error if any problem is found.
     session, kind and parent) either no item is numbered or every item is,
     running 1, 2, 3..., a, b, c... or i, ii, iii... without a gap or a
     duplicate; a list printed under several headings may restart under each.
+- A number or letter the source does not print is marked restored
+  (number_restored), and its source location says "restored"; a source
+  location that says so belongs to a record marked restored.
+- Coverage: a meeting whose sessions (or recommendations) are "not in our
+  sources" holds none as held, and one that holds none says so; the number of
+  sessions held, where known, is not below the number it holds.
 - Text shows no extraction damage: a word split by the extraction ("Countri
   es"), doubled spaces, a space before punctuation, a hyphen at a line end or
   followed by a space (except in "low- and high-skilled"), a line that is
