@@ -398,13 +398,13 @@ class Passage(Sourced):
 
     @property
     def blocks(self):
-        """Paragraphs and bullet lists, in the source's order: [{"paragraph": ...} or {"items": [...]}]."""
+        """Paragraphs and bullet lists, in the source's order: [{"paragraph": ...} or {"bullets": [...]}]."""
         blocks = []
         for line in filter(str.strip, self.text.splitlines()):
             if line.startswith("- "):
-                if not blocks or "items" not in blocks[-1]:
-                    blocks.append({"items": []})
-                blocks[-1]["items"].append(line[2:].strip())
+                if not blocks or "bullets" not in blocks[-1]:
+                    blocks.append({"bullets": []})
+                blocks[-1]["bullets"].append(line[2:].strip())
             else:
                 blocks.append({"paragraph": line.strip()})
         return blocks

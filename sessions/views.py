@@ -129,8 +129,8 @@ def meeting_detail(request, slug):
         "meeting_preparation": top_level.planned().filter(roundtable__isnull=True),
         "comparison": plan_and_outcome(roundtables),
         "coverage": meeting_coverage(meeting),
-        "events": meeting.events.select_related("source").annotate(point_count=Count("points")),
-        "passages": meeting.passages.select_related("source").order_by("position"),
+        "events": meeting.events.annotate(point_count=Count("points")),
+        "passages": meeting.passages.select_related("source").prefetch_related("other_sources").order_by("position"),
         "milestones": meeting.milestones.select_related("source"),
         "breadcrumbs": [(meeting, None)],
     }
@@ -138,12 +138,22 @@ def meeting_detail(request, slug):
 
 
 def meeting_coverage(meeting):
-    """What our sources give of the meeting as held: counts, and whether a count is all there was."""
+    """What our sources give of the meeting, held apart from planned: one grouped count per kind."""
+    sessions = dict(
+        Session.objects.filter(meeting=meeting).order_by().values_list("roundtable__stage").annotate(n=Count("pk"))
+    )
+    points = dict(
+        Recommendation.objects.of_stage(Stage.values)
+        .filter(meeting=meeting)
+        .order_by()
+        .values_list("stage")
+        .annotate(n=Count("pk"))
+    )
     return {
-        "sessions": Session.objects.held().filter(meeting=meeting).count(),
-        "recommendations": Recommendation.objects.held().filter(meeting=meeting).count(),
-        "planned_sessions": Session.objects.planned().filter(meeting=meeting).count(),
-        "planned_recommendations": Recommendation.objects.planned().filter(meeting=meeting).count(),
+        "sessions": sessions.get(Stage.HELD, 0),
+        "recommendations": points.get(Stage.HELD, 0),
+        "planned_sessions": sessions.get(Stage.PLANNED, 0),
+        "planned_recommendations": points.get(Stage.PLANNED, 0),
     }
 
 

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 
 from gfmd.models import SourceDocument
 from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
-from sessions.models import Meeting, Milestone, Roundtable, Session
+from sessions.models import Event, Meeting, Milestone, Passage, Roundtable, Session
 from tests.admin.conftest import form_data
 from themes.models import Theme
 
@@ -22,6 +22,8 @@ CONTENT_MODELS = [
     Roundtable,
     Session,
     Milestone,
+    Event,
+    Passage,
     Recommendation,
     Section,
     ProposedActivity,
@@ -37,6 +39,8 @@ NATURAL_KEYS = {
     Roundtable: ["meeting", "track", "stage", "kind", "number"],
     Session: ["roundtable", "number", "title"],
     Milestone: ["meeting", "position"],
+    Event: ["slug"],
+    Passage: ["source", "source_location"],
     Recommendation: ["meeting", "track", "roundtable", "session", "kind", "parent", "position"],
     Section: ["roundtable", "letter"],
     ProposedActivity: ["section", "position"],

@@ -38,8 +38,8 @@ record and its page in the admin. Exits with an error if any problem is found.
   (number_restored), and its source location says "restored"; a source
   location that says so belongs to a record marked restored.
 - Coverage: a meeting whose sessions (or recommendations) are "not in our
-  sources" holds none as held, and one that holds none says so; the number of
-  sessions held, where known, is not below the number it holds.
+  sources" holds none as held; the number of sessions held, where known, is
+  not below the number it holds.
 - Text shows no extraction damage: a word split by the extraction ("Countri
   es"), doubled spaces, a space before punctuation, a hyphen at a line end or
   followed by a space (except in "low- and high-skilled"), a line that is
