@@ -7,7 +7,7 @@ from recommendations.models import GMGMember, Objective, ProposedActivity, Recom
 class SubPointInline(ContentStackedInline):
     model = Recommendation
     fk_name = "parent"
-    fields = ["number", "position", "group_heading", "text", "seen_version"]
+    fields = ["number", "number_restored", "position", "group_heading", "text", "seen_version"]
     verbose_name = "sub-point"
     verbose_name_plural = "sub-points"
 
@@ -19,21 +19,52 @@ class SubPointInline(ContentStackedInline):
         sub_point.session = parent.session
         sub_point.track = parent.track
         sub_point.kind = parent.kind
+        sub_point.stage = parent.stage
+        sub_point.event = parent.event
 
 
 @admin.register(Recommendation)
 class RecommendationAdmin(ContentAdmin):
-    list_display = ["short_text", "meeting", "track", "kind", "roundtable_label", "number", "position", "group_heading"]
-    list_filter = ["meeting", "track", "kind", "themes", ("parent", admin.EmptyFieldListFilter)]
+    list_display = [
+        "short_text",
+        "meeting",
+        "track",
+        "stage",
+        "kind",
+        "roundtable_label",
+        "number",
+        "position",
+        "group_heading",
+    ]
+    list_filter = [
+        "meeting",
+        "track",
+        "stage",
+        "kind",
+        "event",
+        "number_restored",
+        "themes",
+        ("parent", admin.EmptyFieldListFilter),
+    ]
     list_select_related = ["meeting", "roundtable"]
     search_fields = ["text", "number", "group_heading"]
     ordering = ["meeting__year", "track", "roundtable__number", "kind", "parent_id", "position"]
-    autocomplete_fields = ["meeting", "roundtable", "session", "parent", "source", "other_sources", "themes"]
+    autocomplete_fields = [
+        "meeting",
+        "roundtable",
+        "session",
+        "parent",
+        "event",
+        "also_reported_as",
+        "source",
+        "other_sources",
+        "themes",
+    ]
     fieldsets = [
-        (None, {"fields": ["meeting", "track", "roundtable", "session", "kind", "parent"]}),
-        ("Text", {"fields": ["number", "position", "group_heading", "text"]}),
+        (None, {"fields": ["meeting", "track", "stage", "event", "roundtable", "session", "kind", "parent"]}),
+        ("Text", {"fields": ["number", "number_restored", "position", "group_heading", "text"]}),
         ("Browsing", {"fields": ["themes", "tags"]}),
-        ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
+        ("Source", {"fields": [*SOURCE_FIELDS, "also_reported_as", "seen_version"]}),
     ]
     inlines = [SubPointInline]
 

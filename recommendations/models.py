@@ -150,9 +150,10 @@ class Recommendation(Sourced):
         super().save(*args, **kwargs)
 
     @property
-    def is_countable(self):
-        """Counted by default as the meeting's: held at it, and not another event's point."""
-        return self.stage == Stage.HELD and not self.event_id
+    def kind_plural(self):
+        """The kind's name for several: "Outcomes sought", not "Outcome soughts"."""
+        label = self.get_kind_display()
+        return "Outcomes sought" if self.kind == self.Kind.OUTCOME_SOUGHT else f"{label}s"
 
     def clean(self):
         super().clean()

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from lib.editing import SOURCE_FIELDS, ContentAdmin, ContentStackedInline, ContentTabularInline, VersionedForm
 from recommendations.models import Recommendation
-from sessions.models import Meeting, Milestone, Roundtable, Session
+from sessions.models import Event, Meeting, Milestone, Passage, Roundtable, Session
 
 
 class MeetingForm(VersionedForm):
@@ -41,6 +41,10 @@ class MeetingAdmin(ContentAdmin):
         (
             "Dates",
             {"fields": ["start_date", "end_date", "civil_society_start_date", "civil_society_end_date"]},
+        ),
+        (
+            "What our sources cover",
+            {"fields": ["sessions_coverage", "sessions_held", "recommendations_coverage", "coverage_note"]},
         ),
         ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
     ]
@@ -115,3 +119,31 @@ class MilestoneAdmin(ContentAdmin):
     search_fields = ["when", "text"]
     ordering = ["meeting__year", "position"]
     autocomplete_fields = ["meeting", "source", "other_sources"]
+
+
+@admin.register(Event)
+class EventAdmin(ContentAdmin):
+    list_display = ["title", "meeting", "when", "place", "organiser"]
+    list_filter = ["meeting"]
+    list_select_related = ["meeting"]
+    search_fields = ["title", "place", "organiser", "summary"]
+    ordering = ["meeting__year", "title"]
+    autocomplete_fields = ["meeting", "source", "other_sources"]
+    fieldsets = [
+        (None, {"fields": ["meeting", "slug", "title", "when", "place", "organiser", "summary"]}),
+        ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
+    ]
+
+
+@admin.register(Passage)
+class PassageAdmin(ContentAdmin):
+    list_display = ["__str__", "meeting", "source", "position"]
+    list_filter = ["meeting", "source"]
+    list_select_related = ["meeting", "source"]
+    search_fields = ["heading", "text", "source_location"]
+    ordering = ["meeting__year", "position"]
+    autocomplete_fields = ["meeting", "source", "other_sources"]
+    fieldsets = [
+        (None, {"fields": ["meeting", "heading", "position", "text"]}),
+        ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
+    ]

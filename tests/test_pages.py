@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
-from sessions.models import Session
+from sessions.models import Event, Passage, Roundtable, Session, Stage
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +111,10 @@ def test_an_unknown_slug_gives_a_helpful_404(client):
 PAGES = [
     "/",
     "/meetings/brussels-2007/",
+    "/meetings/manila-2008/",
+    "/meetings/mauritius-2012/",
+    "/events/expert-meeting-labour-migration-2008/",
+    "/sources/iom-labour-migration-2008/",
     "/meetings/athens-2009/",
     "/meetings/athens-2009/sessions/csd-1-1/",
     "/themes/",
@@ -137,6 +141,8 @@ def test_the_query_count_does_not_grow_with_the_data(client, meeting, roundtable
     section = Section.objects.create(roundtable=roundtable, letter="a", title="Growth", source=source)
     iom = GMGMember.objects.get(acronym="IOM")
     session.themes.add(theme)
+    plan = Roundtable.objects.create(meeting=meeting, number=1, stage=Stage.PLANNED, source=source)
+    event = Event.objects.create(slug="growth-event", title="Growth event", meeting=meeting, source=source)
 
     def add_records(numbers):
         for n in numbers:
@@ -156,6 +162,17 @@ def test_the_query_count_does_not_grow_with_the_data(client, meeting, roundtable
             rec.tags.add(f"growth tag {n}")
             Recommendation.objects.create(
                 meeting=meeting, parent=rec, position=1, number="a", text="Sub-point", source=source
+            )
+            planned = Session.objects.create(roundtable=plan, number=f"1.{n}", held_as=other, source=source)
+            planned.themes.add(theme)
+            for where in ({"roundtable": plan}, {"stage": Stage.PLANNED}, {"event": event}):
+                point = Recommendation.objects.create(
+                    meeting=meeting, position=n, text=f"Point {n}", source=source, kind="key-message", **where
+                )
+                point.themes.add(theme)
+                Recommendation.objects.create(meeting=meeting, parent=point, position=1, text="Sub", source=source)
+            Passage.objects.create(
+                meeting=meeting, heading="Growth", position=n, text=f"- Line {n}", source=source, source_location=f"{n}"
             )
             activity = ProposedActivity.objects.create(section=section, position=n, text=f"Activity {n}", source=source)
             activity.gmg_members.add(iom)
@@ -177,6 +194,9 @@ def test_the_query_count_does_not_grow_with_the_data(client, meeting, roundtable
         theme.get_absolute_url(),
         "/gmg/IOM/",
         "/activities/expertise/",
+        event.get_absolute_url(),
+        source.get_absolute_url(),
+        "/",
     ]
     add_records(range(2, 4))
     before = {url: queries_for(client, url) for url in urls}
