@@ -289,3 +289,16 @@ def test_a_subpoint_with_a_theme_its_parent_lacks_is_listed_and_counted_on_the_t
     assert 'Recommendations and other points <span class="count">(1)</span>' in page
     table = table_counts(text(client, "/themes/"))
     assert table[(theme.slug, 2099)]["recommendations"] == 1
+
+
+def test_a_list_says_it_holds_what_was_held_and_where_the_plans_are(client):
+    page = text(client, "/recommendations/")
+    assert "What was held at each meeting, its own points only." in page
+    assert 'href="/recommendations/?stage=planned"' in page
+    assert "What was held at each meeting" not in text(client, "/recommendations/?stage=planned")
+
+
+def test_an_empty_list_says_our_sources_are_silent_not_that_nothing_happened(client):
+    page = text(client, "/sessions/?year=2007")
+    assert "No session in our sources matches these filters." in page
+    assert "Our sources do not give every session of every meeting" in page
