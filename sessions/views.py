@@ -175,7 +175,10 @@ def plan_and_outcome(roundtables):
 @cached_page
 def event_detail(request, slug):
     event = get_object_or_404(
-        Event.objects.select_related("meeting", "source").prefetch_related("other_sources"), slug=slug
+        Event.objects.select_related("meeting", "source")
+        .prefetch_related("other_sources")
+        .annotate(point_count=Count("points")),
+        slug=slug,
     )
     context = {
         "event": event,

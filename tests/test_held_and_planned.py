@@ -136,11 +136,11 @@ def test_the_two_events_have_pages_with_their_points_and_source(client):
     )
     page = text(client, "/events/ec-circular-migration-workshop-2008/")
     assert "CM as tool to alleviate brain drain" in page
-    assert "Its points (4)" in page
+    assert "Its points (4, sub-points included)" in page
     assert "Current Priorities in Intergovernmental Dialogues on Labour Migration" in page
     assert "Slide &#x27;Circular Migration&#x27;, heading" in page
     page = text(client, "/events/expert-meeting-labour-migration-2008/")
-    assert "Its points (15)" in page  # fifteen points, two of them with sub-points
+    assert "Its points (17, sub-points included)" in page  # fifteen points, one with two sub-points
     assert "Migration is not gender neutral" in page and "At country level" in page
 
 
