@@ -6,20 +6,9 @@ class GfmdConfig(AppConfig):
     verbose_name = "Sources"
 
     def ready(self):
-        from django.apps import apps
         from taggit.models import TaggedItem
 
         from lib import caching
+        from lib.content import content_models
 
-        content = [
-            model
-            for model in apps.get_models()
-            if model._meta.app_label in CONTENT_APPS
-            and model is not caching.revision_model()
-            and not model.__name__.startswith("Historical")
-        ]
-        caching.watch([*content, TaggedItem])
-
-
-# The apps whose records the public pages show.
-CONTENT_APPS = {"gfmd", "themes", "gfmd_sessions", "recommendations"}
+        caching.watch([*content_models(), TaggedItem])

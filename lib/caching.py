@@ -6,6 +6,8 @@ public on the next request, on every app server.
 """
 
 import hashlib
+import threading
+from contextlib import contextmanager
 from functools import wraps
 
 from django.apps import apps
@@ -28,8 +30,29 @@ def current_revision():
     return revision_model().objects.filter(pk=1).values_list("number", flat=True).first() or 0
 
 
+_deferred = threading.local()
+
+
+@contextmanager
+def one_revision():
+    """Bump the revision once, at the end, for all the saves made inside (in this thread only).
+
+    A long write such as load_gfmd would otherwise update the revision row at every save
+    and hold its lock from the first one, making every editor's save wait for it.
+    """
+    _deferred.active = getattr(_deferred, "active", 0) + 1
+    try:
+        yield
+    finally:
+        _deferred.active -= 1
+        if not _deferred.active:
+            content_changed()
+
+
 def content_changed(**kwargs):
     """Bump the revision; a fresh database gets its first row here."""
+    if getattr(_deferred, "active", 0):
+        return
     if revision_model().objects.filter(pk=1).update(number=F("number") + 1):
         return
     try:

@@ -1,264 +1,323 @@
-"""Write the database back as content fixtures (docs/fixtures.md), which load_gfmd reads.
+"""Write the database back into the content fixtures (docs/fixtures.md), which load_gfmd reads.
 
-One file each for sources, themes, GMG members and meetings, and one content
-file per meeting. Loading the files into an empty database gives the same
-records; positions are written as the order of the items, as the loader counts them.
+The export starts from the files as they are: it walks them as the loader
+does, finds each item's record, and changes only the values that say
+something else than the record holds, so that comments, order and wrapping
+stay as written and `git diff` shows exactly what editors changed. An item
+whose record is gone is removed; a record no file holds (added in the admin,
+or moved to another place) is written where its parent is, in order. Every
+item gets the id of its record, so that public addresses survive a restore.
 """
 
+import io
+import textwrap
+from collections import defaultdict
 from pathlib import Path
 
-import yaml
-from django.db.models import Prefetch
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
 
-from gfmd.models import SourceDocument
-from recommendations.models import GMGMember, Section
-from sessions.models import Meeting, Passage, Roundtable, Session, Stage
-from themes.models import Theme
+from pipeline.loading import read_fixtures, synthetic, yaml_parser
+from pipeline.structure import SHARED, Context, Parent, Position, Walker, all_nodes
 
-
-class FixtureDumper(yaml.SafeDumper):
-    pass
-
-
-def represent_text(dumper, value):
-    # Block style keeps paragraphs readable, as the hand-written files are.
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+FOLD_WIDTH = 80
 
 
-FixtureDumper.add_representer(str, represent_text)
+class Exporter(Walker):
+    def __init__(self, documents):
+        super().__init__()
+        self.documents = list(documents)  # [(name, data)]
+        self.visited = defaultdict(set)  # model -> pks written to an item
+        self.containers = defaultdict(list)  # (model, pk) -> items of the record, where its lists go
+        self.records = {}  # id(item) -> record
+        self.removed = []  # (seq, item)
+        self.meetings = defaultdict(list)  # meeting slug -> its content documents
+        for name, data in self.documents:
+            if "meeting" in data:
+                self.meetings[str(data["meeting"])].append((name, data))
 
+    def export(self):
+        self.walk([(Path(name), data) for name, data in self.documents])
+        for seq, item in self.removed:
+            for index, entry in enumerate(seq):
+                if entry is item:
+                    del seq[index]
+                    break
+        self.add_missing()
+        return self.documents
 
-def optional(item, **values):
-    """Add the values that are set: the loader leaves out what a file does not give."""
-    for key, value in values.items():
-        if value not in ("", None, []):
-            item[key] = value
-    return item
+    # -- the items the files hold ------------------------------------------
 
+    def meeting(self, slug, path):
+        from django.apps import apps
 
-def provenance(record, item, inherited_source=None):
-    if record.source.slug != inherited_source:
-        item["source"] = record.source.slug
-    return optional(
-        item,
-        source_location=record.source_location,
-        other_sources=sorted(s.slug for s in record.other_sources.all()),
-        editorial_note=record.editorial_note,
-    )
+        return apps.get_model("gfmd_sessions", "Meeting")._default_manager.filter(slug=slug).first()
 
+    def find(self, node, item, ctx, meaning, reference=False):
+        model = node.model
+        if node.scalar:
+            return model._default_manager.filter(activity=ctx.parent, position=ctx.position).first()
+        if item.get("id") is not None:
+            return model._default_manager.filter(pk=item["id"]).first()
+        records = model._default_manager.filter(**node.lookup(meaning, ctx))
+        if not reference:
+            records = records.exclude(pk__in=self.visited[model])
+        return records.order_by("pk").first()
 
-def browsing(record, item):
-    return optional(item, themes=[t.slug for t in record.themes.all()], tags=sorted(record.tags.names()))
+    def reference(self, node, seq, item, ctx):
+        record = self.find(node, item, ctx, node.meaning(item, ctx), reference=True)
+        if record is None:
+            self.removed.append((seq, item))
+            return None, None
+        if "id" not in item:
+            item.insert(0, "id", record.pk)
+        self.containers[(node.model, record.pk)].append(item)
+        return record, node.db_meaning(record)
 
-
-def source_item(source):
-    item = {"slug": source.slug, "title": source.title}
-    optional(item, issuer=source.issuer, date=source.date)
-    item["kind"] = source.kind
-    return optional(item, url=source.url, description=source.description)
-
-
-def meeting_item(meeting):
-    item = {"slug": meeting.slug, "ordinal": meeting.ordinal, "year": meeting.year}
-    optional(
-        item,
-        city=meeting.city,
-        country=meeting.country,
-        chair=meeting.chair,
-        start_date=meeting.start_date,
-        end_date=meeting.end_date,
-        civil_society_start_date=meeting.civil_society_start_date,
-        civil_society_end_date=meeting.civil_society_end_date,
-        overarching_theme=meeting.overarching_theme,
-        summary=meeting.summary,
-    )
-    # Coverage is written even at its default, so that a file says what its meeting's sources give.
-    item["sessions_coverage"] = meeting.sessions_coverage
-    optional(item, sessions_held=meeting.sessions_held)
-    item["recommendations_coverage"] = meeting.recommendations_coverage
-    optional(item, coverage_note=meeting.coverage_note)
-    return provenance(meeting, item)
-
-
-def session_item(session):
-    item = optional({}, number=session.number, title=session.title)
-    # Without a number the loader finds a session by its slug.
-    if not session.number or session.slug != session.default_slug():
-        item["slug"] = session.slug
-    optional(item, discussion=session.discussion, co_chairs=session.co_chairs)
-    held = session.held_as
-    # The loader finds the held session by number among the held sessions of the same track.
-    findable = held and held.number and held.roundtable.stage == Stage.HELD
-    if findable and held.roundtable.track == session.roundtable.track:
-        item["held_as"] = held.number
-    return browsing(session, provenance(session, item))
-
-
-def activity_item(activity):
-    item = {"text": activity.text}
-    optional(
-        item,
-        sub_activities=[s.text for s in activity.sub_activities.order_by("position")],
-        objectives=[o.text for o in activity.objectives.order_by("position")],
-        gmg_members=[m.acronym for m in activity.gmg_members.order_by("acronym")],
-    )
-    return browsing(activity, provenance(activity, item))
-
-
-def section_item(section):
-    item = provenance(section, {"letter": section.letter, "title": section.title})
-    activities = section.activities.order_by("position")
-    return optional(item, activities=[activity_item(a) for a in activities])
-
-
-def roundtable_item(roundtable):
-    item = {"number": roundtable.number, "track": roundtable.track, "stage": roundtable.stage, "kind": roundtable.kind}
-    optional(item, title=roundtable.title, group_heading=roundtable.group_heading, summary=roundtable.summary)
-    browsing(roundtable, provenance(roundtable, item))
-    sessions = sorted(roundtable.sessions.all(), key=lambda s: (s.number, s.pk))
-    return optional(
-        item,
-        sessions=[session_item(s) for s in sessions],
-        sections=[section_item(s) for s in roundtable.sections.order_by("letter")],
-    )
-
-
-def recommendation_item(recommendation):
-    item = {"kind": recommendation.kind, "track": recommendation.track}
-    roundtable = recommendation.roundtable
-    if roundtable is not None:
-        item["roundtable"] = roundtable.number
-        if roundtable.stage != Stage.HELD:
-            item["roundtable_stage"] = roundtable.stage
-        if roundtable.kind != Roundtable.Kind.ROUNDTABLE:
-            item["roundtable_kind"] = roundtable.kind
-    if recommendation.session is not None:
-        item["session"] = recommendation.session.number or recommendation.session.slug
-    # A planned roundtable already makes its points planned.
-    if recommendation.stage != Stage.HELD and (roundtable is None or roundtable.stage == Stage.HELD):
-        item["stage"] = recommendation.stage
-    if recommendation.event is not None:
-        item["event"] = recommendation.event.slug
-    optional(item, number=recommendation.number)
-    if recommendation.number_restored:
-        item["number_restored"] = True
-    optional(item, group_heading=recommendation.group_heading)
-    item["text"] = recommendation.text
-    browsing(recommendation, provenance(recommendation, item))
-    twin = recommendation.also_reported_as
-    if twin is not None:
-        item["also_reported_as"] = {"source": twin.source.slug, "source_location": twin.source_location}
-    children = [child_item(child, recommendation) for child in recommendation.children.order_by("position", "pk")]
-    return optional(item, children=children)
-
-
-def child_item(child, parent):
-    item = optional({}, number=child.number)
-    if child.number_restored:
-        item["number_restored"] = True
-    if child.group_heading != parent.group_heading:
-        item["group_heading"] = child.group_heading
-    item["text"] = child.text
-    provenance(child, item, inherited_source=parent.source.slug)
-    themes = [t.slug for t in child.themes.all()]
-    if set(themes) != {t.slug for t in parent.themes.all()}:
-        item["themes"] = themes
-    return optional(item, tags=sorted(child.tags.names()))
-
-
-def event_item(event):
-    item = {"slug": event.slug, "title": event.title}
-    optional(item, when=event.when, place=event.place, organiser=event.organiser, summary=event.summary)
-    return provenance(event, item)
-
-
-def passage_item(passage, with_meeting=False):
-    item = {"meeting": passage.meeting.slug} if with_meeting and passage.meeting else {}
-    optional(item, heading=passage.heading)
-    item["text"] = passage.text
-    item["source"] = passage.source.slug
-    item["source_location"] = passage.source_location
-    return optional(
-        item,
-        other_sources=sorted(s.slug for s in passage.other_sources.all()),
-        editorial_note=passage.editorial_note,
-    )
-
-
-def milestone_item(milestone):
-    return provenance(milestone, {"when": milestone.when, "text": milestone.text})
-
-
-def meeting_content(meeting):
-    roundtables = (
-        meeting.roundtables.order_by("track", "stage", "kind", "number")
-        .select_related("source")
-        .prefetch_related(
-            "themes",
-            "other_sources",
-            Prefetch("sessions", Session.objects.select_related("source", "roundtable", "held_as__roundtable")),
-            Prefetch("sections", Section.objects.select_related("source")),
+    def visit(self, node, seq, item, ctx, meaning):
+        if ctx.meeting is None and ctx.parent is None and node not in SHARED.values():
+            return None
+        record = self.find(node, item, ctx, meaning)
+        if record is None:
+            self.removed.append((seq, item))
+            return None
+        db = node.db_meaning(record)
+        moved = any(
+            isinstance(f, Parent) and not isinstance(f, Position) and db[f.attr] != meaning[f.attr] for f in node.fields
         )
-    )
-    recommendations = (
-        meeting.recommendations.filter(parent=None)
-        .select_related("source", "roundtable", "session", "event", "also_reported_as__source")
-        .order_by(
-            "track",
-            "roundtable__stage",
-            "roundtable__kind",
-            "roundtable__number",
-            "session_id",
-            "kind",
-            "position",
-            "pk",
+        if moved:
+            # Written again below, under its new parent.
+            self.removed.append((seq, item))
+            return None
+        self.visited[node.model].add(record.pk)
+        if node.scalar:
+            if meaning["text"] != db["text"]:
+                index = next(i for i, entry in enumerate(seq) if entry is item)
+                seq[index] = represent(item, db["text"])
+            return record
+        meaning = meaning | node.meaning(item, ctx, deferred=True)
+        update(node, item, ctx, meaning, db, record)
+        self.records[id(item)] = record
+        self.containers[(node.model, record.pk)].append(item)
+        return record
+
+    def meaning_for_children(self, node, record, meaning):
+        # The items below inherit what the record holds, which the item now says.
+        return node.db_meaning(record)
+
+    # -- records no file holds ---------------------------------------------
+
+    def add_missing(self):
+        for node in all_nodes():
+            model = node.model
+            records = model._default_manager.exclude(pk__in=self.visited[model]).exclude(synthetic(model))
+            if node.parent_attr is not None:
+                records = records.filter(**{f"{node.parent_attr}__isnull": False}, **node.parent_filter)
+            for record in records.order_by(*node.ordering):
+                if record.pk in self.visited[model]:
+                    continue  # written with its parent
+                place = self.place(node, record)
+                if place is None:
+                    continue
+                seq, ctx = place
+                self.insert(node, seq, self.build(node, record, ctx), record)
+
+    def place(self, node, record):
+        """The list a record no file holds goes into, and the context of its items there."""
+        if node.parent_attr is None:
+            return self.shared_list(node.key), Context(file="")
+        parent = getattr(record, node.parent_attr)
+        if node.parent_attr == "meeting":
+            name, data = self.content_document(parent, node.key)
+            if node.key not in data or data[node.key] is None:
+                data[node.key] = CommentedSeq()
+            return data[node.key], Context(file=name, meeting=parent, source=data.get("source"))
+        items = self.containers.get((type(parent), parent.pk))
+        if not items:
+            return None
+        holder = next((i for i in items if i.get(node.key)), items[0])
+        if holder.get(node.key) is None:
+            put(holder, node.key, CommentedSeq(), node_of_item(holder, node))
+        meeting = getattr(record, "meeting", None) or getattr(parent, "meeting", None)
+        source = None
+        for name, data in self.documents:
+            if contains(data, holder):
+                source = data.get("source")
+                break
+        parent_node = next(n for n in all_nodes() if node in n.children)
+        ctx = Context(
+            file="", meeting=meeting, parent=parent, parent_meaning=parent_node.db_meaning(parent), source=source
         )
-    )
-    content = {"meeting": meeting.slug}
-    return optional(
-        content,
-        events=[event_item(e) for e in meeting.events.order_by("slug")],
-        roundtables=[roundtable_item(r) for r in roundtables],
-        recommendations=[recommendation_item(r) for r in recommendations],
-        milestones=[milestone_item(m) for m in meeting.milestones.order_by("position")],
-        passages=[passage_item(p) for p in meeting.passages.order_by("position")],
-    )
+        return holder[node.key], ctx
+
+    def shared_list(self, key):
+        for name, data in self.documents:
+            if key in data:
+                if data[key] is None:
+                    data[key] = CommentedSeq()
+                return data[key]
+        data = CommentedMap({key: CommentedSeq()})
+        self.documents.append((f"{key.replace('_', '-')}.yaml", data))
+        return data[key]
+
+    def content_document(self, meeting, key):
+        documents = self.meetings[meeting.slug]
+        if not documents:
+            data = CommentedMap({"meeting": meeting.slug})
+            self.documents.append((f"{meeting.slug}.yaml", data))
+            documents.append(self.documents[-1])
+        return next(((n, d) for n, d in documents if d.get(key)), documents[0])
+
+    def build(self, node, record, ctx):
+        """A new item for a record, with its lists."""
+        self.visited[node.model].add(record.pk)
+        db = node.db_meaning(record)
+        if node.scalar:
+            return represent(None, db["text"])
+        item = CommentedMap()
+        item["id"] = record.pk
+        for f in node.fields:
+            if f.written:
+                for key, value in f.write(db[f.attr], ctx, db).items():
+                    item[key] = represent(None, value)
+        self.records[id(item)] = record
+        self.containers[(node.model, record.pk)].append(item)
+        for child in node.children:
+            children = [r for r in child.children_of(record) if r.pk not in self.visited[child.model]]
+            if children:
+                child_ctx = Context(
+                    file=ctx.file, meeting=ctx.meeting, parent=record, parent_meaning=db, source=ctx.source
+                )
+                item[child.key] = CommentedSeq(self.build(child, r, child_ctx) for r in children)
+        return item
+
+    def insert(self, node, seq, item, record):
+        """Before the first item of the list that the record's order puts after it."""
+        key = sort_key(record, node.ordering)
+        for index, entry in enumerate(seq):
+            other = self.records.get(id(entry))
+            if other is not None and type(other) is type(record) and sort_key(other, node.ordering) > key:
+                seq.insert(index, item)
+                return
+        seq.append(item)
 
 
-def export_files():
-    """File name -> the data it holds."""
-    files = {
-        "sources.yaml": {"sources": [source_item(s) for s in SourceDocument.objects.order_by("slug")]},
-        "themes.yaml": {
-            "themes": [
-                {"slug": t.slug, "name": t.name, "description": t.description}
-                for t in Theme.objects.order_by("position", "name")
-            ]
-        },
-        "gmg-members.yaml": {
-            "gmg_members": [
-                optional({"acronym": m.acronym, "name": m.name}, url=m.url)
-                for m in GMGMember.objects.order_by("acronym")
-            ]
-        },
-    }
-    meetings = list(Meeting.objects.order_by("year").select_related("source").prefetch_related("other_sources"))
-    files["meetings.yaml"] = {"meetings": [meeting_item(m) for m in meetings]}
-    for meeting in meetings:
-        files[f"{meeting.slug}.yaml"] = meeting_content(meeting)
-    context = Passage.objects.filter(meeting=None).order_by("source__slug", "position")
-    if context.exists():
-        files["passages.yaml"] = {"passages": [passage_item(p) for p in context]}
-    return files
+def update(node, item, ctx, meaning, db, record):
+    """Change the item's keys that say something else than the record; leave the rest as written."""
+    order = node.key_order
+    if "id" not in item:
+        item.insert(0, "id", record.pk)
+    for f in node.fields:
+        if not f.written or meaning[f.attr] == db[f.attr]:
+            continue
+        wanted = f.write(db[f.attr], ctx, db)
+        for key in f.keys:
+            if key in item and key not in wanted:
+                del item[key]
+        for key, value in wanted.items():
+            put(item, key, represent(item.get(key), value), order)
 
 
-def write_fixtures(directory):
+def put(item, key, value, order):
+    """Set a key, in its place among the keys the item already has."""
+    if key in item:
+        item[key] = value
+        return
+    rank = order.index(key) if key in order else len(order)
+    index = len(item)
+    for i, existing in enumerate(item):
+        if existing in order and order.index(existing) > rank:
+            index = i
+            break
+    item.insert(index, key, value)
+
+
+def node_of_item(item, child):
+    return next(n.key_order for n in all_nodes() if child in n.children)
+
+
+def contains(data, target):
+    if data is target:
+        return True
+    if isinstance(data, dict):
+        return any(contains(v, target) for v in data.values())
+    if isinstance(data, list):
+        return any(contains(v, target) for v in data)
+    return False
+
+
+def sort_key(record, ordering):
+    key = []
+    for path in ordering:
+        value = record
+        for part in path.split("__"):
+            value = getattr(value, part, None) if value is not None else None
+        key.append((value is not None, value if value is not None else 0))
+    return key
+
+
+def represent(old, value):
+    """A value as the files write it: the old value's style kept, block style for paragraphs."""
+    if isinstance(value, list):
+        seq = CommentedSeq(value)
+        seq.fa.set_flow_style()
+        return seq
+    if not isinstance(value, str):
+        return value
+    if "\n" in value:
+        return LiteralScalarString(value + "\n")
+    if isinstance(old, FoldedScalarString) or (old is None and len(value) > FOLD_WIDTH):
+        return folded(value)
+    if isinstance(old, DoubleQuotedScalarString | SingleQuotedScalarString):
+        return type(old)(value)
+    if not reads_back(value):
+        return DoubleQuotedScalarString(value)
+    return value
+
+
+def folded(value):
+    """A long line as a folded block, wrapped where a single space stands between words."""
+    folds, column = [], 0
+    lines = textwrap.wrap(value, FOLD_WIDTH, break_long_words=False, break_on_hyphens=False)
+    if " ".join(lines) != value:
+        return DoubleQuotedScalarString(value) if not reads_back(value) else value
+    for line in lines[:-1]:
+        column += len(line)
+        folds.append(column)
+        column += 1
+    scalar = FoldedScalarString(value)
+    scalar.fold_pos = folds
+    return scalar
+
+
+def reads_back(value):
+    """Whether a plain scalar would load as this very string."""
+    try:
+        return YAML(typ="safe", pure=True).load(f"key: {value}\n") == {"key": value}
+    except Exception:
+        return False
+
+
+def dump(data):
+    out = io.StringIO()
+    yaml_parser().dump(data, out)
+    return out.getvalue()
+
+
+def export_fixtures(template_dir, directory):
+    """Export into `directory`, starting from the files in `template_dir`; the names of the files written."""
+    documents = [(path.name, data) for path, data in read_fixtures(sorted(Path(template_dir).glob("*.yaml")))]
+    documents = Exporter(documents).export()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, data in export_files().items():
-        text = yaml.dump(data, Dumper=FixtureDumper, sort_keys=False, allow_unicode=True, width=100)
-        (directory / name).write_text(text, encoding="utf-8")
+    for name, data in documents:
+        (directory / name).write_text(dump(data), encoding="utf-8")
         written.append(name)
     return written

@@ -1,425 +1,305 @@
 """Load the YAML content fixtures (docs/fixtures.md) into the database.
 
-Records are found by their natural keys and only written when a value
-differs, so loading the same files twice changes nothing. A record an editor
-has changed since it was loaded is kept as the editor left it, and reported,
-unless the load is forced.
+A record is found by the id the files give it (or, for an item written
+without one, by its natural key) and only written where a value differs, so
+loading the same files twice changes nothing. A record an editor has changed
+since it was loaded (its fields, its place, its tags, or by deleting it) is
+kept as the editor left it and reported, unless the load is forced.
+
+Each record is written in a transaction of its own, so that an editor saving
+beside a load waits at most for one record, and the content revision (the key
+of every cached page) is bumped once, at the end.
 """
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import Q
+from django.core.management.color import no_style
+from django.db import IntegrityError, connection, transaction
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
-from gfmd.models import SourceDocument
-from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
-from sessions.models import Event, Meeting, Milestone, Passage, Roundtable, Session, Stage, Track
-from themes.models import Theme
+from lib import caching
+from lib.content import content_models
+from pipeline.structure import SHARED_KEYS, FixtureError, Slugs, Walker, all_nodes
 
-PROVENANCE = ("source_location", "editorial_note")
-# Passages under a shared key are those of no meeting: context shown on their source's page.
-SHARED_KEYS = ("sources", "themes", "gmg_members", "meetings", "passages")
+LOADER = "load_gfmd"
+SYNTHETIC_SOURCE = "synthetic-benchmark-data"
 
 
-class FixtureError(Exception):
-    pass
+def yaml_parser():
+    yaml = YAML()  # round-trip mode: the exporter writes back what it read, comments and all
+    yaml.width = 4096
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
 
 
 def read_fixtures(paths):
     documents = []
     for path in sorted(Path(p) for p in paths):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as error:
+            data = yaml_parser().load(path.read_text(encoding="utf-8"))
+        except YAMLError as error:
             raise FixtureError(f"{path.name}: not valid YAML: {error}") from None
+        if data is None:
+            data = {}
         if not isinstance(data, dict):
             raise FixtureError(f"{path.name}: the top level must be a mapping of keys.")
         documents.append((path, data))
     return documents
 
 
-class Loader:
+@dataclass
+class Outcome:
+    """A record an editor changed, which the load kept as it is or replaced with the files' version."""
+
+    model: type
+    pk: int
+    label: str
+    what: str  # "changed", "deleted", "added"
+
+
+class Resolver:
+    """Records named in the files by natural key, looked up once."""
+
+    def __init__(self):
+        self.cache = {}
+
+    def get(self, label, *conditions, **lookup):
+        from django.apps import apps
+
+        model = apps.get_model(label) if isinstance(label, str) else label
+        key = None
+        if not conditions:
+            key = (model, tuple(sorted((k, getattr(v, "pk", v)) for k, v in lookup.items())))
+            if key in self.cache:
+                return self.cache[key]
+        try:
+            obj = model._default_manager.get(*conditions, **lookup)
+        except model.DoesNotExist:
+            shown = {k: getattr(v, "pk", v) for k, v in lookup.items()}
+            raise FixtureError(f"no {model._meta.verbose_name} with {shown}") from None
+        if key is not None:
+            self.cache[key] = obj
+        return obj
+
+
+class Loader(Walker):
     def __init__(self, *, force=False):
+        super().__init__()
         self.force = force
         self.stats = defaultdict(Counter)
-        self.where = ""
-        # Positions count across files in load order, so one list may span files.
-        self.positions = Counter()
-        # Records an editor changed since they were loaded: kept, or (forced) replaced.
         self.kept = []
         self.replaced = []
+        self.resolver = Resolver()
+        self.seen = defaultdict(set)  # model -> pks the files hold
 
     # -- entry point -------------------------------------------------------
 
-    def load(self, paths):
+    def load(self, paths, *, complete=True):
+        """Load the files; `complete` says they are all the files, so that records they lack are removed."""
         documents = read_fixtures(paths)
-        with transaction.atomic():
-            for key in SHARED_KEYS:
-                # A meeting's file may hold passages too: those are loaded with its content.
-                for path, data in (d for d in documents if "meeting" not in d[1]):
-                    for item in data.get(key) or []:
-                        self.where = f"{path.name}, {key}"
-                        self.positions[key] += 1
-                        getattr(self, f"load_{key}_item")(item, self.positions[key])
-            content = [(path, data) for path, data in documents if "meeting" in data]
-            # Passes, so that one file may add to a roundtable another file describes.
-            for load_pass in (self.pass_roundtables, self.pass_children, self.pass_lists, self.pass_links):
-                for path, data in content:
-                    self.where = path.name
-                    meeting = self.get(Meeting, slug=data["meeting"])
-                    load_pass(meeting, data, path.name)
+        with caching.one_revision():
+            self.walk(documents)
+            if complete:
+                self.remove_missing()
+            self.reset_sequences()
         return self.stats
 
-    # -- generic upsert ----------------------------------------------------
-
-    def get(self, model, *conditions, **lookup):
+    def meeting(self, slug, path):
         try:
-            return model.objects.get(*conditions, **lookup)
-        except model.DoesNotExist:
-            raise FixtureError(f"{self.where}: no {model._meta.verbose_name} with {lookup}.") from None
+            return self.resolver.get("gfmd_sessions.Meeting", slug=slug)
+        except FixtureError as error:
+            raise FixtureError(f"{path.name}: {error}.") from None
 
-    def upsert(self, model, lookup, values, *, m2m=None, tags=None):
-        obj = model.objects.filter(**lookup).first()
-        created = obj is None
-        if created:
-            obj = model(**lookup)
-        fields = [field for field, value in values.items() if differs(obj, field, value)]
-        relations = [
-            field
-            for field, related in (m2m or {}).items()
-            if created or set(getattr(obj, field).values_list("pk", flat=True)) != {r.pk for r in related}
-        ]
-        retag = tags is not None and (created or set(obj.tags.names()) != set(tags))
-        counts = self.stats[model._meta.verbose_name_plural]
-        if not created and obj.changed_since_loaded and (fields or relations or retag):
-            if not self.force:
-                self.kept.append((obj, str(obj)))
-                counts["kept"] += 1
+    # -- one record --------------------------------------------------------
+
+    def visit(self, node, seq, item, ctx, meaning):
+        try:
+            with transaction.atomic():
+                return self.upsert(node, item, ctx, meaning)
+        except FixtureError as error:
+            raise FixtureError(f"{ctx.file}, {node.key}: {error}: {short(item)}") from None
+        except IntegrityError as error:
+            raise FixtureError(f"{ctx.file}, {node.key}: the database refused {short(item)}: {error}") from None
+
+    def reference(self, node, seq, item, ctx):
+        meaning = node.meaning(item, ctx)
+        try:
+            with transaction.atomic():
+                record = self.find(node, item, ctx, meaning, reference=True)
+        except FixtureError as error:
+            raise FixtureError(f"{ctx.file}, {node.key}: {error}") from None
+        if record is None or record._state.adding:
+            raise FixtureError(f"{ctx.file}: no {node.model._meta.verbose_name} described as {short(item)}")
+        return record, meaning
+
+    def visit_deferred(self, node, item, ctx, record):
+        meaning = node.meaning(item, ctx, deferred=True)
+        try:
+            with transaction.atomic():
+                obj = self.locked(node.model, record.pk)
+                if obj is not None:
+                    self.apply(node, obj, meaning, ctx, [f for f in node.fields if f.deferred], count=False)
+        except FixtureError as error:
+            raise FixtureError(f"{ctx.file}, {node.key}: {error}: {short(item)}") from None
+
+    def locked(self, model, pk):
+        # No ordering: a default ordering across a nullable relation would join rows PostgreSQL cannot lock.
+        return model._default_manager.select_for_update(of=("self",)).filter(pk=pk).order_by().first()
+
+    def find(self, node, item, ctx, meaning, reference=False):
+        """The item's record (locked), a new one, or None where an editor deleted it and the load keeps that."""
+        model = node.model
+        pk = None if node.scalar else item.get("id")
+        if pk is not None:
+            obj = self.locked(model, pk)
+            if obj is not None:
                 return obj
-            self.replaced.append((obj, str(obj)))
-        for field in fields:
-            setattr(obj, field, values[field])
-        if created or fields or (self.force and obj.changed_since_loaded):
+            deletion = editor_deletion(model, pk)
+            if deletion is not None:
+                outcome = Outcome(model, pk, short(item), "deleted")
+                if not self.force:
+                    self.keep(outcome)
+                    return None
+                self.replaced.append(outcome)
+            return model(pk=pk)
+        found = model._default_manager.filter(**node.lookup(meaning, ctx)).order_by("pk").first()
+        # Two items without ids never claim one record; a reference names one another item described.
+        if found is not None and (reference or found.pk not in self.seen[model]):
+            return self.locked(model, found.pk)
+        return model()
+
+    def upsert(self, node, item, ctx, meaning):
+        obj = self.find(node, item, ctx, meaning)
+        if obj is None:
+            return None
+        self.apply(node, obj, meaning, ctx, [f for f in node.fields if not f.deferred])
+        self.seen[node.model].add(obj.pk)
+        return obj
+
+    def apply(self, node, obj, meaning, ctx, fields, count=True):
+        """Write what the files say where it differs, unless an editor changed the record (the one rule)."""
+        created = obj._state.adding
+        counts = self.stats[node.model._meta.verbose_name_plural]
+        if created:
+            changed = [f for f in fields if not isinstance(f, Slugs) or meaning[f.attr]]
+        else:
+            changed = [f for f in fields if f.db(obj) != meaning[f.attr]]
+        if changed and not created and obj.changed_since_loaded:
+            outcome = Outcome(type(obj), obj.pk, str(obj), "changed")
+            if not self.force:
+                self.keep(outcome)
+                return obj
+            self.replaced.append(outcome)
+        plain = [f for f in changed if not isinstance(f, Slugs)]
+        # Forced, a record an editor changed is written even where it says the same, so that it is the files' again.
+        if created or plain or (self.force and obj.changed_since_loaded and count):
+            for f in plain:
+                f.assign(obj, meaning[f.attr], self.resolver, ctx)
+            if any(f.attr == "position" for f in plain) and node.position_scope:
+                self.make_room(node, obj, meaning, ctx)
             try:
                 obj.full_clean()
             except ValidationError as error:
-                raise FixtureError(f"{self.where}: {model.__name__} {lookup}: {error.message_dict}") from None
+                raise FixtureError(f"{obj._meta.object_name} {error.message_dict}") from None
             self.save(obj)
-        for field in relations:
-            getattr(obj, field).set(m2m[field])
-        if retag:
-            obj.tags.set(tags, clear=True)
-        counts["created" if created else "updated" if fields or relations or retag else "unchanged"] += 1
+        for f in changed:
+            if isinstance(f, Slugs):
+                f.assign(obj, meaning[f.attr], self.resolver, ctx)
+        if count:
+            counts["created" if created else "updated" if changed else "unchanged"] += 1
         return obj
 
-    def save(self, obj, **kwargs):
+    def make_room(self, node, obj, meaning, ctx):
+        """Positions are unique in some lists: move a record the files place later out of the way."""
+        model = type(obj)
+        scope = {attr: getattr(obj, f"{attr}_id") for attr in node.position_scope}
+        others = model._default_manager.filter(**scope).exclude(pk=obj.pk)
+        holder = others.filter(position=obj.position).first()
+        if holder is None:
+            return
+        if holder.changed_since_loaded and not self.force:
+            # An editor put a record here: this one goes after it, and the list counts on from there.
+            taken = set(others.values_list("position", flat=True))
+            while obj.position in taken:
+                obj.position += 1
+            if node.counter is not None:
+                self.counts[node.counter(meaning, ctx)] = obj.position
+            return
+        highest = max(others.values_list("position", flat=True))
+        others.filter(pk=holder.pk).update(position=highest + 1)
+
+    def save(self, obj):
         """Save, recording that this version is the files' own."""
         obj.loaded_version = 1 if obj._state.adding else obj.version + 1
-        obj._change_reason = "load_gfmd"
-        obj.save(**kwargs)
+        obj._change_reason = LOADER
+        obj.save()
 
-    def provenance(self, item, default_source):
-        """Source fields present in an item, with the file's default source."""
-        values = {field: item[field] for field in PROVENANCE if field in item}
-        slug = item.get("source", default_source)
-        if slug is None:
-            raise FixtureError(f"{self.where}: a record has no source: {short(item)}")
-        values["source"] = self.get(SourceDocument, slug=slug)
-        m2m = {}
-        if "other_sources" in item:
-            m2m["other_sources"] = [self.get(SourceDocument, slug=s) for s in item["other_sources"]]
-        return values, m2m
+    def keep(self, outcome):
+        self.kept.append(outcome)
+        self.stats[outcome.model._meta.verbose_name_plural]["kept"] += 1
 
-    def themes(self, item):
-        return [self.get(Theme, slug=slug) for slug in item.get("themes", [])]
+    # -- records the files no longer hold ------------------------------------
 
-    # -- shared files ------------------------------------------------------
-
-    def load_sources_item(self, item, position):
-        values = {k: item.get(k, "") for k in ("title", "issuer", "kind", "url", "description")}
-        values["date"] = item.get("date")
-        self.upsert(SourceDocument, {"slug": item["slug"]}, values)
-
-    def load_themes_item(self, item, position):
-        values = {"name": item["name"], "description": text(item["description"]), "position": position}
-        self.upsert(Theme, {"slug": item["slug"]}, values)
-
-    def load_gmg_members_item(self, item, position):
-        self.upsert(GMGMember, {"acronym": item["acronym"]}, {"name": item["name"], "url": item.get("url", "")})
-
-    def load_meetings_item(self, item, position):
-        fields = (
-            "ordinal",
-            "year",
-            "city",
-            "country",
-            "chair",
-            "start_date",
-            "end_date",
-            "civil_society_start_date",
-            "civil_society_end_date",
-            "overarching_theme",
-            "summary",
-            "sessions_coverage",
-            "sessions_held",
-            "recommendations_coverage",
-            "coverage_note",
-        )
-        values = {field: text(item[field]) for field in fields if field in item}
-        provenance, m2m = self.provenance(item, None)
-        self.upsert(Meeting, {"slug": item["slug"]}, values | provenance, m2m=m2m)
-
-    def load_passages_item(self, item, position, meeting=None, default_source=None):
-        provenance, m2m = self.provenance(item, default_source)
-        if "meeting" in item:
-            meeting = self.get(Meeting, slug=item["meeting"])
-        # Positions count per meeting, or per source for passages of no meeting.
-        key = ("passage", meeting.pk if meeting else provenance["source"].slug)
-        self.positions[key] += 1
-        values = {"meeting": meeting, "heading": item.get("heading", ""), "text": text(item["text"])}
-        self.upsert(
-            Passage,
-            {"source": provenance.pop("source"), "source_location": provenance.pop("source_location")},
-            values | provenance | {"position": self.positions[key]},
-            m2m=m2m,
-        )
-
-    # -- meeting content ---------------------------------------------------
-
-    def roundtable_lookup(self, meeting, item, prefix=""):
-        return {
-            "meeting": meeting,
-            "track": item.get(f"{prefix}track", Track.GOVERNMENT),
-            "stage": item.get(f"{prefix}stage", Stage.HELD),
-            "kind": item.get(f"{prefix}kind", Roundtable.Kind.ROUNDTABLE),
-            "number": item[f"{prefix}number"] if prefix == "" else item["roundtable"],
-        }
-
-    def pass_roundtables(self, meeting, data, filename):
-        for item in data.get("events") or []:
-            values = {f: text(item[f]) for f in ("title", "when", "place", "organiser", "summary") if f in item}
-            provenance, m2m = self.provenance(item, data.get("source"))
-            self.upsert(Event, {"slug": item["slug"]}, values | provenance | {"meeting": meeting}, m2m=m2m)
-        for item in data.get("roundtables") or []:
-            described = {k for k in item if k not in ("number", "track", "stage", "kind", "sessions", "sections")}
-            if not described:
-                continue  # only a reference: another file describes this roundtable
-            values = {f: text(item[f]) for f in ("title", "group_heading", "summary") if f in item}
-            provenance, m2m = self.provenance(item, data.get("source"))
-            m2m["themes"] = self.themes(item)
-            self.upsert(
-                Roundtable,
-                self.roundtable_lookup(meeting, item),
-                values | provenance,
-                m2m=m2m,
-                tags=item.get("tags", []),
-            )
-
-    def pass_children(self, meeting, data, filename):
-        for item in data.get("roundtables") or []:
-            roundtable = self.get(Roundtable, **self.roundtable_lookup(meeting, item))
-            for session in item.get("sessions") or []:
-                self.load_session(roundtable, session, data.get("source"))
-            for section in item.get("sections") or []:
-                self.load_section(roundtable, section, data.get("source"))
-
-    def load_session(self, roundtable, item, default_source):
-        values = {f: text(item[f]) for f in ("title", "slug", "discussion", "co_chairs") if f in item}
-        number = str(item.get("number", ""))
-        lookup = {"roundtable": roundtable}
-        if number:
-            lookup["number"] = number
-        elif "slug" in values:
-            lookup["slug"] = values["slug"]
-        else:
-            lookup["title"] = values["title"]
-        provenance, m2m = self.provenance(item, default_source)
-        m2m["themes"] = self.themes(item)
-        self.upsert(Session, lookup, values | provenance, m2m=m2m, tags=item.get("tags", []))
-
-    def load_section(self, roundtable, item, default_source):
-        provenance, m2m = self.provenance(item, default_source)
-        section = self.upsert(
-            Section,
-            {"roundtable": roundtable, "letter": item["letter"]},
-            {"title": text(item["title"])} | provenance,
-            m2m=m2m,
-        )
-        for position, activity in enumerate(item.get("activities") or [], start=1):
-            self.load_activity(section, position, activity, default_source)
-
-    def load_activity(self, section, position, item, default_source):
-        provenance, m2m = self.provenance(item, default_source)
-        m2m["themes"] = self.themes(item)
-        m2m["gmg_members"] = [self.get(GMGMember, acronym=a) for a in item.get("gmg_members", [])]
-        activity = self.upsert(
-            ProposedActivity,
-            {"section": section, "position": position},
-            {"text": text(item["text"])} | provenance,
-            m2m=m2m,
-            tags=item.get("tags", []),
-        )
-        for model, key in ((SubActivity, "sub_activities"), (Objective, "objectives")):
-            texts = item.get(key) or []
-            for number, entry in enumerate(texts, start=1):
-                self.upsert(model, {"activity": activity, "position": number}, {"text": text(entry)})
-            for extra in model.objects.filter(activity=activity, position__gt=len(texts)):
-                if extra.changed_since_loaded and not self.force:
-                    self.kept.append((extra, str(extra)))
-                    self.stats[model._meta.verbose_name_plural]["kept"] += 1
-                    continue
-                if extra.changed_since_loaded:
-                    self.replaced.append((extra, str(extra)))
-                extra._change_reason = "load_gfmd"
-                extra.delete()
-
-    def pass_lists(self, meeting, data, filename):
-        for item in data.get("recommendations") or []:
-            self.load_recommendation(meeting, item, data.get("source"))
-        for item in data.get("passages") or []:
-            self.load_passages_item(item, None, meeting=meeting, default_source=data.get("source"))
-        for item in data.get("milestones") or []:
-            self.positions[("milestone", meeting.pk)] += 1
-            provenance, m2m = self.provenance(item, data.get("source"))
-            self.upsert(
-                Milestone,
-                {"meeting": meeting, "position": self.positions[("milestone", meeting.pk)]},
-                {"when": str(item["when"]), "text": text(item["text"])} | provenance,
-                m2m=m2m,
-            )
-
-    def load_recommendation(self, meeting, item, default_source, parent=None):
-        if parent is None:
-            track = item.get("track", Track.GOVERNMENT)
-            roundtable = None
-            if "roundtable" in item:
-                roundtable = self.get(
-                    Roundtable,
-                    meeting=meeting,
-                    track=track,
-                    stage=item.get("roundtable_stage", Stage.HELD),
-                    kind=item.get("roundtable_kind", Roundtable.Kind.ROUNDTABLE),
-                    number=item["roundtable"],
-                )
-            session = None
-            if "session" in item:
-                if roundtable is None:
-                    raise FixtureError(f"{self.where}: a recommendation names a session but no roundtable.")
-                # A session is named by its number, or by its slug where the source prints no number.
-                key = str(item["session"])
-                session = self.get(Session, Q(number=key) | Q(number="", slug=key), roundtable=roundtable)
-            kind = item.get("kind", Recommendation.Kind.RECOMMENDATION)
-            themes = self.themes(item)
-            group_heading = item.get("group_heading", "")
-            # A planned roundtable's points are planned whatever the item says (the model derives the same).
-            planned_roundtable = roundtable is not None and roundtable.stage == Stage.PLANNED
-            stage = Stage.PLANNED if planned_roundtable else item.get("stage", Stage.HELD)
-            event = self.get(Event, slug=item["event"], meeting=meeting) if "event" in item else None
-        else:
-            track, roundtable, session, kind = parent.track, parent.roundtable, parent.session, parent.kind
-            stage, event = parent.stage, parent.event
-            themes = self.themes(item) or list(parent.themes.all())
-            group_heading = item.get("group_heading", parent.group_heading)
-            default_source = item.get("source", default_source)
-        list_key = (meeting.pk, track, roundtable and roundtable.pk, session and session.pk, kind, parent and parent.pk)
-        self.positions[list_key] += 1
-        lookup = {
-            "meeting": meeting,
-            "track": track,
-            "roundtable": roundtable,
-            "session": session,
-            "kind": kind,
-            "parent": parent,
-            "position": self.positions[list_key],
-        }
-        provenance, m2m = self.provenance(item, default_source)
-        m2m["themes"] = themes
-        values = {
-            "number": str(item.get("number", "")),
-            "number_restored": bool(item.get("number_restored", False)),
-            "text": text(item["text"]),
-            "group_heading": group_heading,
-            "stage": stage,
-            "event": event,
-        }
-        recommendation = self.upsert(Recommendation, lookup, values | provenance, m2m=m2m, tags=item.get("tags", []))
-        for child in item.get("children") or []:
-            child.setdefault("source", provenance["source"].slug)
-            self.load_recommendation(meeting, child, default_source, parent=recommendation)
-
-    def pass_links(self, meeting, data, filename):
-        self.link_twins(meeting, data.get("recommendations") or [], data.get("source"))
-        for item in data.get("roundtables") or []:
-            for session_item in item.get("sessions") or []:
-                if "held_as" not in session_item:
-                    continue
-                roundtable = self.get(Roundtable, **self.roundtable_lookup(meeting, item))
-                session = self.get(Session, roundtable=roundtable, number=str(session_item["number"]))
-                held = self.get(
-                    Session,
-                    meeting=meeting,
-                    roundtable__stage=Stage.HELD,
-                    roundtable__track=roundtable.track,
-                    number=str(session_item["held_as"]),
-                )
-                if session.held_as_id != held.pk:
-                    if session.changed_since_loaded and not self.force:
-                        self.kept.append((session, str(session)))
-                        continue
-                    if session.changed_since_loaded:
-                        self.replaced.append((session, str(session)))
-                    session.held_as = held
-                    self.save(session, update_fields=["held_as", "loaded_version"])
-
-    def link_twins(self, meeting, items, default_source):
-        """A point reported in two sources names its twin by the twin's source and place in it."""
-        for item in items:
-            if "also_reported_as" not in item:
+    def remove_missing(self):
+        """Delete what the files no longer hold; what an editor added is kept (or, forced, deleted)."""
+        nodes = {node.model: node for node in all_nodes()}
+        for model in reversed(content_models()):
+            if model not in nodes:
                 continue
-            twin_key = item["also_reported_as"]
-            twin = self.get(
-                Recommendation,
-                meeting=meeting,
-                source__slug=twin_key.get("source", default_source),
-                source_location=twin_key["source_location"],
-            )
-            record = self.get(
-                Recommendation,
-                meeting=meeting,
-                source__slug=item.get("source", default_source),
-                source_location=item["source_location"],
-                parent=None,
-            )
-            if record.also_reported_as_id != twin.pk:
-                if record.changed_since_loaded and not self.force:
-                    self.kept.append((record, str(record)))
-                    continue
-                if record.changed_since_loaded:
-                    self.replaced.append((record, str(record)))
-                record.also_reported_as = twin
-                self.save(record, update_fields=["also_reported_as", "loaded_version"])
+            missing = model._default_manager.exclude(pk__in=self.seen[model]).exclude(synthetic(model))
+            for pk in missing.order_by("pk").values_list("pk", flat=True):
+                with transaction.atomic():
+                    obj = self.locked(model, pk)
+                    if obj is None:
+                        continue  # gone with its parent
+                    if obj.changed_since_loaded:
+                        outcome = Outcome(model, pk, str(obj), "added")
+                        if not self.force:
+                            self.keep(outcome)
+                            continue
+                        self.replaced.append(outcome)
+                    obj._change_reason = LOADER
+                    obj.delete()
+                    self.stats[model._meta.verbose_name_plural]["deleted"] += 1
+
+    def reset_sequences(self):
+        """Records created with the files' ids leave PostgreSQL's id sequences behind; move them on."""
+        statements = connection.ops.sequence_reset_sql(no_style(), content_models())
+        if statements:
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
 
 
-def differs(obj, field, value):
-    if isinstance(value, models.Model):
-        return getattr(obj, f"{field}_id") != value.pk
-    return getattr(obj, field) != value
+def editor_deletion(model, pk):
+    """The history entry of a deletion by someone other than the loader, if that is the record's last."""
+    last = model.history.filter(id=pk).order_by("-history_date", "-history_id").first()
+    if last is not None and last.history_type == "-" and last.history_change_reason != LOADER:
+        return last
+    return None
 
 
-def text(value):
-    """Strip the trailing newline YAML block scalars leave."""
-    return value.strip() if isinstance(value, str) else value
+def synthetic(model):
+    """Benchmark records (generate_synthetic), which no file holds and no load removes."""
+    from django.db.models import Q
+
+    names = {f.name for f in model._meta.get_fields()}
+    if model._meta.label == "gfmd.SourceDocument":
+        return Q(slug=SYNTHETIC_SOURCE)
+    if "source" in names:
+        return Q(source__slug=SYNTHETIC_SOURCE)
+    if "activity" in names:
+        return Q(activity__source__slug=SYNTHETIC_SOURCE)
+    return Q(pk__in=[])
 
 
 def short(item):
-    return str(item)[:120]
-
-
-def is_shared(data):
-    return "meeting" not in data and any(key in data for key in SHARED_KEYS)
+    return str(dict(item) if isinstance(item, dict) else item)[:120]
 
 
 def fixture_paths(directory, names=()):
@@ -428,9 +308,9 @@ def fixture_paths(directory, names=()):
     everything = sorted(directory.glob("*.yaml"))
     if not names:
         return everything
-    shared = [p for p in everything if is_shared(yaml.safe_load(p.read_text()) or {})]
+    shared = [p for p, data in read_fixtures(everything) if any(k in data for k in SHARED_KEYS)]
     named = [Path(n) if Path(n).exists() else directory / n for n in names]
     for path in named:
         if not path.exists():
             raise FixtureError(f"No fixture file {path}.")
-    return sorted(set(shared) | {p.resolve() for p in named})
+    return sorted({p.resolve() for p in shared} | {p.resolve() for p in named})

@@ -1,0 +1,753 @@
+"""The shape of the content fixtures (docs/fixtures.md), declared once.
+
+Every list of records in the files is a `Node`: the model its items are, the
+YAML key that holds them, its fields and the lists nested in its items. A
+`Field` knows the YAML keys it owns, what a file's item means for the record
+(with the defaults a file may leave out: the file's source, a sub-point's
+parent's kind and themes...) and what the record holds, both as natural values
+(slugs, numbers) so that the two compare without the database's ids.
+
+`load_gfmd` (pipeline/loading.py) and `export_gfmd` (pipeline/exporting.py)
+both walk the files with `walk()`, so they read the files the same way: the
+loader writes what differs into the database, the exporter writes what differs
+back into the files. A new field is one line here.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from django.apps import apps
+from django.db.models import Q
+
+SHARED_KEYS = ("sources", "themes", "gmg_members", "meetings")
+HELD, GOVERNMENT, ROUNDTABLE = "held", "government", "roundtable"
+
+
+class FixtureError(Exception):
+    pass
+
+
+def text(value):
+    """A file's string as stored: without the trailing newline YAML block scalars leave."""
+    return str(value).strip() if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where an item is: its file, the meeting and parent record it belongs to, and the defaults it inherits."""
+
+    file: str
+    meeting: object = None
+    parent: object = None
+    parent_meaning: dict = field(default_factory=dict)
+    source: str | None = None
+    position: int | None = None
+
+
+# -- fields -----------------------------------------------------------------
+
+
+class Field:
+    """A plain value: a YAML key holding the model field of the same name (or `attr`)."""
+
+    deferred = False  # set after every record of the files exists (a link to a record loaded later)
+    written = True  # has a YAML key (positions are the order of the items instead)
+
+    def __init__(self, key, attr=None, default="", convert=None):
+        self.key = key
+        self.attr = attr or key
+        self._default = default
+        self.convert = convert
+
+    @property
+    def keys(self):
+        return (self.key,)
+
+    def default(self, ctx, meaning):
+        return self._default(ctx, meaning) if callable(self._default) else self._default
+
+    def read(self, item, ctx, meaning):
+        """What the file says, as a natural value; the default where it says nothing."""
+        if self.key not in item or item[self.key] is None:
+            return self.default(ctx, meaning)
+        value = text(item[self.key])
+        return self.convert(value) if self.convert else value
+
+    def db(self, obj):
+        return getattr(obj, self.attr)
+
+    def assign(self, obj, value, resolver, ctx):
+        setattr(obj, self.attr, value)
+
+    def write(self, value, ctx, meaning):
+        """The YAML keys and values that say `value`; a key left out says the default."""
+        if value == self.default(ctx, meaning):
+            return {}
+        return {self.key: value}
+
+
+class Number(Field):
+    """A number as printed: '1.1', '7', 'b'; YAML may read a bare 7 as an integer."""
+
+    def __init__(self, key, attr=None, default=""):
+        super().__init__(key, attr, default, convert=str)
+
+
+class Slug(Field):
+    """A foreign key written as the related record's slug (or other natural key)."""
+
+    def __init__(self, key, model, natural="slug", attr=None, default=None):
+        super().__init__(key, attr, default)
+        self.model, self.natural = model, natural
+
+    def db(self, obj):
+        related = getattr(obj, self.attr)
+        return getattr(related, self.natural) if related is not None else None
+
+    def assign(self, obj, value, resolver, ctx):
+        setattr(obj, self.attr, resolver.get(self.model, **{self.natural: value}) if value is not None else None)
+
+
+class Slugs(Field):
+    """A many-to-many relation written as a list of natural keys; compared as a set."""
+
+    def __init__(self, key, model, natural="slug", attr=None, default=frozenset()):
+        super().__init__(key, attr, default)
+        self.model, self.natural = model, natural
+
+    def read(self, item, ctx, meaning):
+        if self.key not in item or item[self.key] is None:
+            return self.default(ctx, meaning)
+        return frozenset(text(value) for value in item[self.key])
+
+    def db(self, obj):
+        return frozenset(getattr(obj, self.attr).values_list(self.natural, flat=True))
+
+    def assign(self, obj, value, resolver, ctx):
+        getattr(obj, self.attr).set([resolver.get(self.model, **{self.natural: v}) for v in sorted(value)])
+
+    def ordered(self, value):
+        model = apps.get_model(self.model)
+        return list(
+            model._default_manager.filter(**{f"{self.natural}__in": value}).values_list(self.natural, flat=True)
+        )
+
+    def write(self, value, ctx, meaning):
+        if value == self.default(ctx, meaning):
+            return {}
+        return {self.key: self.ordered(value)}
+
+
+class Tags(Slugs):
+    def __init__(self, key="tags", default=frozenset()):
+        super().__init__(key, "taggit.Tag", natural="name", default=default)
+
+    def db(self, obj):
+        return frozenset(obj.tags.names())
+
+    def assign(self, obj, value, resolver, ctx):
+        obj.tags.set(sorted(value), clear=True)
+
+    def ordered(self, value):
+        return sorted(value)
+
+
+class Parent(Field):
+    """The record an item is nested in; not a YAML key: where the item stands says it."""
+
+    written = False
+
+    def __init__(self, attr, of="parent"):
+        super().__init__(attr, attr)
+        self.of = of
+
+    def read(self, item, ctx, meaning):
+        record = getattr(ctx, self.of)
+        return record.pk if record is not None else None
+
+    def db(self, obj):
+        return getattr(obj, f"{self.attr}_id")
+
+    def assign(self, obj, value, resolver, ctx):
+        setattr(obj, self.attr, getattr(ctx, self.of))
+
+    def write(self, value, ctx, meaning):
+        return {}
+
+
+class Position(Parent):
+    """The order within a list: counted from the items' order in the files."""
+
+    def __init__(self):
+        super().__init__("position")
+
+    def read(self, item, ctx, meaning):
+        return ctx.position
+
+    def db(self, obj):
+        return obj.position
+
+    def assign(self, obj, value, resolver, ctx):
+        obj.position = value
+
+
+class RoundtableRef(Field):
+    """A recommendation's roundtable: its number, with stage and kind where they are not the defaults."""
+
+    def __init__(self, default=None):
+        super().__init__("roundtable", default=default)
+
+    @property
+    def keys(self):
+        return ("roundtable", "roundtable_stage", "roundtable_kind")
+
+    def read(self, item, ctx, meaning):
+        if "roundtable" not in item:
+            return self.default(ctx, meaning)
+        return (
+            meaning["track"],
+            text(item.get("roundtable_stage", HELD)),
+            text(item.get("roundtable_kind", ROUNDTABLE)),
+            int(item["roundtable"]),
+        )
+
+    def db(self, obj):
+        rt = obj.roundtable
+        return None if rt is None else (rt.track, rt.stage, rt.kind, rt.number)
+
+    def assign(self, obj, value, resolver, ctx):
+        if value is None:
+            obj.roundtable = None
+            return
+        track, stage, kind, number = value
+        obj.roundtable = resolver.get(
+            "gfmd_sessions.Roundtable", meeting=ctx.meeting, track=track, stage=stage, kind=kind, number=number
+        )
+
+    def write(self, value, ctx, meaning):
+        if value == self.default(ctx, meaning) or value is None:
+            return {}
+        _, stage, kind, number = value
+        keys = {"roundtable": number}
+        if stage != HELD:
+            keys["roundtable_stage"] = stage
+        if kind != ROUNDTABLE:
+            keys["roundtable_kind"] = kind
+        return keys
+
+
+class SessionRef(Field):
+    """A session named by its number, or by its slug where the source prints no number."""
+
+    def __init__(self, key="session", default=None):
+        super().__init__(key, default=default)
+
+    def read(self, item, ctx, meaning):
+        if self.key not in item:
+            return self.default(ctx, meaning)
+        return str(text(item[self.key]))
+
+    def db(self, obj):
+        session = obj.session
+        return None if session is None else (session.number or session.slug)
+
+    def assign(self, obj, value, resolver, ctx):
+        if value is None:
+            obj.session = None
+            return
+        if obj.roundtable is None:
+            raise FixtureError(f"{ctx.file}: a recommendation names session {value} but no roundtable.")
+        obj.session = resolver.get(
+            "gfmd_sessions.Session", Q(number=value) | Q(number="", slug=value), roundtable=obj.roundtable
+        )
+
+
+class HeldAs(Field):
+    """A planned session's held session: its number among the held sessions of the same meeting and track."""
+
+    deferred = True
+
+    def __init__(self):
+        super().__init__("held_as", default=None, convert=str)
+
+    def db(self, obj):
+        return obj.held_as.number if obj.held_as_id else None
+
+    def assign(self, obj, value, resolver, ctx):
+        obj.held_as = (
+            None
+            if value is None
+            else resolver.get(
+                "gfmd_sessions.Session",
+                meeting=ctx.meeting,
+                roundtable__stage=HELD,
+                roundtable__track=ctx.parent.track,
+                number=value,
+            )
+        )
+
+
+def provenance(source_default=lambda ctx, meaning: ctx.source):
+    return [
+        Slug("source", "gfmd.SourceDocument", default=source_default),
+        Field("source_location"),
+        Slugs("other_sources", "gfmd.SourceDocument"),
+        Field("editorial_note"),
+    ]
+
+
+def browsing(themes_default=frozenset()):
+    return [Slugs("themes", "themes.Theme", default=themes_default), Tags()]
+
+
+def inherited(attr):
+    """A sub-point's default: what its parent recommendation holds."""
+    return lambda ctx, meaning: ctx.parent_meaning[attr]
+
+
+def session_slug(ctx, meaning):
+    model = apps.get_model("gfmd_sessions", "Session")
+    return model(roundtable=ctx.parent, number=meaning["number"], title=meaning["title"]).default_slug()
+
+
+# -- nodes ------------------------------------------------------------------
+
+
+@dataclass
+class Node:
+    key: str  # the YAML key of the list
+    label: str  # the model, by label
+    fields: list
+    children: list = field(default_factory=list)
+    # Where an item's record stands in the database, below its parent: for finding the children of a record.
+    parent_attr: str | None = None
+    parent_filter: dict = field(default_factory=dict)
+    ordering: tuple = ("pk",)
+    # Positions are counted per list; this says which list an item is in (None: not counted).
+    counter: object = None
+    # The records whose positions must differ (a unique constraint), given an item's meaning.
+    position_scope: tuple = ()
+    # How an item without an id is found: its natural key, from its meaning.
+    natural: object = None
+    scalar: bool = False  # items are plain strings: the record's text
+
+    @property
+    def model(self):
+        return apps.get_model(self.label)
+
+    @property
+    def key_order(self):
+        keys = ["id"]
+        for f in self.fields:
+            if f.written:
+                keys.extend(f.keys)
+        return keys + [child.key for child in self.children]
+
+    def meaning(self, item, ctx, deferred=False):
+        """The record as the item describes it: attribute -> natural value."""
+        meaning = {}
+        for f in self.fields:
+            if f.deferred == deferred:
+                if self.scalar:
+                    meaning[f.attr] = f.read({f.key: item}, ctx, meaning)
+                else:
+                    meaning[f.attr] = f.read(item, ctx, meaning)
+        return meaning
+
+    def db_meaning(self, obj, deferred=None):
+        return {f.attr: f.db(obj) for f in self.fields if deferred is None or f.deferred == deferred}
+
+    def lookup(self, meaning, ctx):
+        """Conditions that find an item's record without an id."""
+        return self.natural(meaning, ctx)
+
+    def children_of(self, record):
+        return self.model._default_manager.filter(**{self.parent_attr: record}, **self.parent_filter).order_by(
+            *self.ordering
+        )
+
+
+def is_reference(item):
+    """A roundtable item that only names a roundtable another file describes, to add to its lists."""
+    return not (set(item) - {"id", "number", "track", "stage", "kind", "sessions", "sections"})
+
+
+def scalar_node(key, label):
+    return Node(
+        key,
+        label,
+        [Parent("activity"), Position(), Field("text")],
+        parent_attr="activity",
+        ordering=("position",),
+        counter=lambda meaning, ctx: (key, ctx.parent.pk),
+        position_scope=("activity",),
+        natural=lambda meaning, ctx: {"activity": ctx.parent, "position": ctx.position},
+        scalar=True,
+    )
+
+
+def session_natural(meaning, ctx):
+    if meaning["number"]:
+        return {"roundtable": ctx.parent, "number": meaning["number"]}
+    if meaning["slug"]:
+        return {"roundtable": ctx.parent, "slug": meaning["slug"]}
+    return {"roundtable": ctx.parent, "title": meaning["title"]}
+
+
+SESSIONS = Node(
+    "sessions",
+    "gfmd_sessions.Session",
+    [
+        Parent("roundtable"),
+        Number("number"),
+        Field("title"),
+        Field("slug", default=session_slug),
+        Field("discussion"),
+        Field("co_chairs"),
+        HeldAs(),
+        *provenance(),
+        *browsing(),
+    ],
+    parent_attr="roundtable",
+    ordering=("number", "pk"),
+    natural=session_natural,
+)
+
+ACTIVITIES = Node(
+    "activities",
+    "recommendations.ProposedActivity",
+    [
+        Parent("section"),
+        Position(),
+        Field("text"),
+        Slugs("gmg_members", "recommendations.GMGMember", natural="acronym"),
+        *provenance(),
+        *browsing(),
+    ],
+    children=[
+        scalar_node("sub_activities", "recommendations.SubActivity"),
+        scalar_node("objectives", "recommendations.Objective"),
+    ],
+    parent_attr="section",
+    ordering=("position",),
+    counter=lambda meaning, ctx: ("activities", ctx.parent.pk),
+    position_scope=("section",),
+    natural=lambda meaning, ctx: {"section": ctx.parent, "position": ctx.position},
+)
+
+SECTIONS = Node(
+    "sections",
+    "recommendations.Section",
+    [Parent("roundtable"), Field("letter"), Field("title"), *provenance()],
+    children=[ACTIVITIES],
+    parent_attr="roundtable",
+    ordering=("letter",),
+    natural=lambda meaning, ctx: {"roundtable": ctx.parent, "letter": meaning["letter"]},
+)
+
+ROUNDTABLES = Node(
+    "roundtables",
+    "gfmd_sessions.Roundtable",
+    [
+        Parent("meeting", of="meeting"),
+        Field("number", convert=int, default=None),
+        Field("track", default=GOVERNMENT),
+        Field("stage", default=HELD),
+        Field("kind", default=ROUNDTABLE),
+        Field("title"),
+        Field("group_heading"),
+        Field("summary"),
+        *provenance(),
+        *browsing(),
+    ],
+    children=[SESSIONS, SECTIONS],
+    parent_attr="meeting",
+    ordering=("track", "stage", "kind", "number"),
+    natural=lambda meaning, ctx: {
+        "meeting": ctx.meeting,
+        **{k: meaning[k] for k in ("track", "stage", "kind", "number")},
+    },
+)
+
+
+def recommendation_list(meaning, ctx):
+    return (
+        "recommendations",
+        ctx.meeting.pk,
+        meaning["track"],
+        meaning["roundtable"],
+        meaning["session"],
+        meaning["kind"],
+        ctx.parent.pk if ctx.parent is not None else None,
+    )
+
+
+def recommendation_natural(meaning, ctx):
+    lookup = {
+        "meeting": ctx.meeting,
+        "track": meaning["track"],
+        "kind": meaning["kind"],
+        "parent": ctx.parent,
+        "position": ctx.position,
+    }
+    if meaning["roundtable"] is None:
+        lookup["roundtable"] = None
+    else:
+        track, stage, kind, number = meaning["roundtable"]
+        lookup |= {
+            "roundtable__track": track,
+            "roundtable__stage": stage,
+            "roundtable__kind": kind,
+            "roundtable__number": number,
+        }
+    if meaning["session"] is None:
+        lookup["session"] = None
+    else:
+        lookup["session__in"] = apps.get_model("gfmd_sessions", "Session")._default_manager.filter(
+            Q(number=meaning["session"]) | Q(number="", slug=meaning["session"]), meeting=ctx.meeting
+        )
+    return lookup
+
+
+def recommendation_fields(sub_point):
+    """A sub-point takes its parent's kind, track, roundtable, session, heading, source and themes unless it says."""
+
+    def default(attr, value):
+        return inherited(attr) if sub_point else value
+
+    return [
+        Parent("meeting", of="meeting"),
+        Parent("parent"),
+        Position(),
+        Field("kind", default=default("kind", "recommendation")),
+        Field("track", default=default("track", GOVERNMENT)),
+        RoundtableRef(default=default("roundtable", None)),
+        SessionRef(default=default("session", None)),
+        Number("number"),
+        Field("group_heading", default=default("group_heading", "")),
+        Field("text"),
+        *provenance(default("source", lambda ctx, meaning: ctx.source)),
+        *browsing(default("themes", frozenset())),
+    ]
+
+
+SUB_POINTS = Node(
+    "children",
+    "recommendations.Recommendation",
+    recommendation_fields(sub_point=True),
+    parent_attr="parent",
+    ordering=("position", "pk"),
+    counter=lambda meaning, ctx: ("sub-points", ctx.parent.pk),
+    position_scope=("parent",),
+    natural=recommendation_natural,
+)
+
+RECOMMENDATIONS = Node(
+    "recommendations",
+    "recommendations.Recommendation",
+    recommendation_fields(sub_point=False),
+    children=[SUB_POINTS],
+    parent_attr="meeting",
+    parent_filter={"parent": None},
+    ordering=(
+        "track",
+        "roundtable__stage",
+        "roundtable__kind",
+        "roundtable__number",
+        "session_id",
+        "kind",
+        "position",
+        "pk",
+    ),
+    counter=recommendation_list,
+    natural=recommendation_natural,
+)
+
+MILESTONES = Node(
+    "milestones",
+    "gfmd_sessions.Milestone",
+    [Parent("meeting", of="meeting"), Position(), Field("when", convert=str), Field("text"), *provenance()],
+    parent_attr="meeting",
+    ordering=("position",),
+    counter=lambda meaning, ctx: ("milestones", ctx.meeting.pk),
+    position_scope=("meeting",),
+    natural=lambda meaning, ctx: {"meeting": ctx.meeting, "position": ctx.position},
+)
+
+SOURCES = Node(
+    "sources",
+    "gfmd.SourceDocument",
+    [
+        Field("slug"),
+        Field("title"),
+        Field("issuer"),
+        Field("date", default=None),
+        Field("kind"),
+        Field("url"),
+        Field("description"),
+    ],
+    ordering=("slug",),
+    natural=lambda meaning, ctx: {"slug": meaning["slug"]},
+)
+
+THEMES = Node(
+    "themes",
+    "themes.Theme",
+    [Field("slug"), Field("name"), Field("description"), Position()],
+    ordering=("position", "name"),
+    counter=lambda meaning, ctx: ("themes",),
+    natural=lambda meaning, ctx: {"slug": meaning["slug"]},
+)
+
+GMG_MEMBERS = Node(
+    "gmg_members",
+    "recommendations.GMGMember",
+    [Field("acronym"), Field("name"), Field("url")],
+    ordering=("acronym",),
+    natural=lambda meaning, ctx: {"acronym": meaning["acronym"]},
+)
+
+MEETINGS = Node(
+    "meetings",
+    "gfmd_sessions.Meeting",
+    [
+        Field("slug"),
+        Field("ordinal", convert=int, default=None),
+        Field("year", convert=int, default=None),
+        Field("city"),
+        Field("country"),
+        Field("chair"),
+        Field("start_date", default=None),
+        Field("end_date", default=None),
+        Field("civil_society_start_date", default=None),
+        Field("civil_society_end_date", default=None),
+        Field("overarching_theme"),
+        Field("summary"),
+        *provenance(lambda ctx, meaning: None),
+    ],
+    ordering=("year",),
+    natural=lambda meaning, ctx: {"slug": meaning["slug"]},
+)
+
+SHARED = {"sources": SOURCES, "themes": THEMES, "gmg_members": GMG_MEMBERS, "meetings": MEETINGS}
+# A meeting's content file: its lists, in the order they are loaded.
+MEETING_CONTENT = [ROUNDTABLES, RECOMMENDATIONS, MILESTONES]
+
+
+def all_nodes():
+    seen = []
+
+    def visit(node):
+        seen.append(node)
+        for child in node.children:
+            visit(child)
+
+    for node in [*SHARED.values(), *MEETING_CONTENT]:
+        visit(node)
+    return seen
+
+
+# -- walking the files ------------------------------------------------------
+
+
+class Walker:
+    """Walks the files in load order, handing each item to `visit`, which returns its record (or None).
+
+    Shared lists first (sources, themes, GMG members, meetings), then the meetings'
+    content files in name order: first every roundtable a file describes, so that
+    another file may add to it, then their sessions and sections, then the
+    recommendations and milestones, and last the links to records loaded earlier.
+    """
+
+    def __init__(self):
+        self.counts = {}
+        self.deferred = []  # (node, item, ctx, record)
+
+    def next_position(self, node, meaning, ctx):
+        if node.counter is None:
+            return None
+        key = node.counter(meaning, ctx)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        return self.counts[key]
+
+    def walk(self, documents):
+        for key, node in SHARED.items():
+            for path, data in documents:
+                for item in list(data.get(key) or []):
+                    self.item(node, data[key], item, Context(file=path.name))
+        content = [(path, data) for path, data in documents if "meeting" in data]
+        roundtables = {}
+        for path, data in content:
+            meeting = self.meeting(data["meeting"], path)
+            ctx = Context(file=path.name, meeting=meeting, source=data.get("source"))
+            for item in list(data.get("roundtables") or []):
+                if not is_reference(item):
+                    roundtables[id(item)] = self.item(ROUNDTABLES, data["roundtables"], item, ctx, recurse=False)
+        for path, data in content:
+            meeting = self.meeting(data["meeting"], path)
+            ctx = Context(file=path.name, meeting=meeting, source=data.get("source"))
+            for item in list(data.get("roundtables") or []):
+                if id(item) in roundtables:
+                    record, meaning = roundtables[id(item)]
+                else:
+                    record, meaning = self.reference(ROUNDTABLES, data["roundtables"], item, ctx)
+                if record is not None:
+                    self.children(ROUNDTABLES, item, ctx, record, meaning)
+        for path, data in content:
+            meeting = self.meeting(data["meeting"], path)
+            ctx = Context(file=path.name, meeting=meeting, source=data.get("source"))
+            for node in MEETING_CONTENT[1:]:
+                for item in list(data.get(node.key) or []):
+                    self.item(node, data[node.key], item, ctx)
+        for node, item, ctx, record in self.deferred:
+            self.visit_deferred(node, item, ctx, record)
+
+    def item(self, node, seq, item, ctx, recurse=True):
+        if not node.scalar and not isinstance(item, dict):
+            raise FixtureError(f"{ctx.file}: an item of {node.key} must be a mapping of keys: {str(item)[:120]}")
+        meaning = node.meaning(item, ctx)
+        position = self.next_position(node, meaning, ctx)
+        if position is not None:
+            ctx = replace(ctx, position=position)
+            meaning = node.meaning(item, ctx)
+        record = self.visit(node, seq, item, ctx, meaning)
+        if record is None:
+            return None, meaning
+        if any(f.deferred for f in node.fields):
+            self.deferred.append((node, item, ctx, record))
+        if recurse:
+            self.children(node, item, ctx, record, meaning)
+        return record, meaning
+
+    def children(self, node, item, ctx, record, meaning):
+        for child in node.children:
+            seq = item.get(child.key) or []
+            child_ctx = Context(
+                file=ctx.file,
+                meeting=ctx.meeting,
+                parent=record,
+                parent_meaning=self.meaning_for_children(node, record, meaning),
+                source=ctx.source,
+            )
+            for entry in list(seq):
+                self.item(child, seq, entry, child_ctx)
+
+    def meaning_for_children(self, node, record, meaning):
+        return meaning
+
+    # Implemented by the loader and the exporter.
+    def meeting(self, slug, path):
+        raise NotImplementedError
+
+    def visit(self, node, seq, item, ctx, meaning):
+        raise NotImplementedError
+
+    def reference(self, node, seq, item, ctx):
+        raise NotImplementedError
+
+    def visit_deferred(self, node, item, ctx, record):
+        pass
+
+
+def is_date(value):
+    return isinstance(value, date)
