@@ -6,9 +6,11 @@ class GfmdConfig(AppConfig):
     verbose_name = "Sources"
 
     def ready(self):
-        from taggit.models import TaggedItem
+        from taggit.models import Tag, TaggedItem
 
-        from lib import caching
+        from lib import caching, editing
         from lib.content import content_models
 
-        caching.watch([*content_models(), TaggedItem])
+        # A renamed tag shows on every page of the records it tags.
+        caching.watch([*content_models(), TaggedItem, Tag])
+        editing.count_tag_edits_as_record_edits()

@@ -173,3 +173,42 @@ class ContentTabularInline(ContentInline, admin.TabularInline):
 
 class ContentStackedInline(ContentInline, admin.StackedInline):
     pass
+
+
+def count_tag_edits_as_record_edits():
+    """Renaming, merging or deleting a tag in the admin changes every record it tags: count each as edited.
+
+    Tags are not in the records' history, but the version tells load_gfmd that an editor changed the
+    record, so that a reload keeps the new tag instead of tagging the records with the old name again.
+    """
+    from django.db.models.signals import post_save, pre_delete
+    from taggit.models import Tag, TaggedItem
+
+    post_save.connect(tag_renamed, sender=Tag, dispatch_uid="tag-renamed-edits-records")
+    pre_delete.connect(tag_renamed, sender=Tag, dispatch_uid="tag-deleted-edits-records")
+    post_save.connect(tagging_moved, sender=TaggedItem, dispatch_uid="tagging-moved-edits-record")
+
+
+def tag_renamed(sender, instance, created=False, **kwargs):
+    if not created:
+        mark_edited(instance.taggit_taggeditem_items.values_list("content_type_id", "object_id"))
+
+
+def tagging_moved(sender, instance, created=False, **kwargs):
+    if not created:  # taggit's merge points an existing tagging at the tag it merges into
+        mark_edited([(instance.content_type_id, instance.object_id)])
+
+
+def mark_edited(taggings):
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import F
+
+    from lib.models import Versioned
+
+    by_type = {}
+    for content_type_id, object_id in taggings:
+        by_type.setdefault(content_type_id, []).append(object_id)
+    for content_type_id, ids in by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is not None and issubclass(model, Versioned):
+            model._default_manager.filter(pk__in=ids).update(version=F("version") + 1)

@@ -312,7 +312,9 @@ def dump(data):
 
 def export_fixtures(template_dir, directory):
     """Export into `directory`, starting from the files in `template_dir`; the names of the files written."""
-    documents = [(path.name, data) for path, data in read_fixtures(sorted(Path(template_dir).glob("*.yaml")))]
+    documents = [
+        (path.name, data) for path, data in read_fixtures(sorted(Path(template_dir).glob("*.yaml")), for_writing=True)
+    ]
     documents = Exporter(documents).export()
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ beside a load waits at most for one record, and the content revision (the key
 of every cached page) is bumped once, at the end.
 """
 
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_save
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
@@ -37,19 +39,27 @@ def yaml_parser():
     return yaml
 
 
-def read_fixtures(paths):
+def read_fixtures(paths, *, for_writing=False):
+    """(path, data) of each file; the loader, which only reads, gets a file's data parsed once per text."""
     documents = []
     for path in sorted(Path(p) for p in paths):
-        try:
-            data = yaml_parser().load(path.read_text(encoding="utf-8"))
-        except YAMLError as error:
-            raise FixtureError(f"{path.name}: not valid YAML: {error}") from None
-        if data is None:
-            data = {}
-        if not isinstance(data, dict):
-            raise FixtureError(f"{path.name}: the top level must be a mapping of keys.")
+        source = path.read_text(encoding="utf-8")
+        data = parse(path.name, source) if not for_writing else parse.__wrapped__(path.name, source)
         documents.append((path, data))
     return documents
+
+
+@functools.lru_cache(maxsize=64)
+def parse(name, source):
+    try:
+        data = yaml_parser().load(source)
+    except YAMLError as error:
+        raise FixtureError(f"{name}: not valid YAML: {error}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise FixtureError(f"{name}: the top level must be a mapping of keys.")
+    return data
 
 
 @dataclass
@@ -96,6 +106,7 @@ class Loader(Walker):
         self.replaced = []
         self.resolver = Resolver()
         self.seen = defaultdict(set)  # model -> pks the files hold
+        self.deleted = {}  # model -> pks an editor deleted
 
     # -- entry point -------------------------------------------------------
 
@@ -159,8 +170,7 @@ class Loader(Walker):
             obj = self.locked(model, pk)
             if obj is not None:
                 return obj
-            deletion = editor_deletion(model, pk)
-            if deletion is not None:
+            if pk in self.editor_deletions(model):
                 outcome = Outcome(model, pk, short(item), "deleted")
                 if not self.force:
                     self.keep(outcome)
@@ -196,20 +206,31 @@ class Loader(Walker):
                 return obj
             self.replaced.append(outcome)
         plain = [f for f in changed if not isinstance(f, Slugs)]
+        related = [f for f in changed if isinstance(f, Slugs)]
         # Forced, a record an editor changed is written even where it says the same, so that it is the files' again.
-        if created or plain or (self.force and obj.changed_since_loaded and count):
-            for f in plain:
-                f.assign(obj, meaning[f.attr], self.resolver, ctx)
-            if any(f.attr == "position" for f in plain) and node.position_scope:
-                self.make_room(node, obj, meaning, ctx)
-            try:
-                obj.full_clean()
-            except ValidationError as error:
-                raise FixtureError(f"{obj._meta.object_name} {error.message_dict}") from None
+        if not (created or plain or related or (self.force and obj.changed_since_loaded and count)):
+            if count:
+                counts["unchanged"] += 1
+            return obj
+        for f in plain:
+            f.assign(obj, meaning[f.attr], self.resolver, ctx)
+        if any(f.attr == "position" for f in plain) and node.position_scope:
+            self.make_room(node, obj, meaning, ctx)
+        try:
+            # The constraints are the database's to check (an IntegrityError names them); these are the rules
+            # only Python knows: choices, lengths, and the rules across rows each model's clean() holds.
+            obj.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            raise FixtureError(f"{obj._meta.object_name} {error.message_dict}") from None
+        # One history entry for the change, fields and links together, written once the links are set.
+        obj.skip_history_when_saving = True
+        try:
             self.save(obj)
-        for f in changed:
-            if isinstance(f, Slugs):
+            for f in related:
                 f.assign(obj, meaning[f.attr], self.resolver, ctx)
+        finally:
+            del obj.skip_history_when_saving
+        post_save.send(sender=type(obj), instance=obj, created=created, raw=False, using=obj._state.db)
         if count:
             counts["created" if created else "updated" if changed else "unchanged"] += 1
         return obj
@@ -238,6 +259,11 @@ class Loader(Walker):
         obj.loaded_version = 1 if obj._state.adding else obj.version + 1
         obj._change_reason = LOADER
         obj.save()
+
+    def editor_deletions(self, model):
+        if model not in self.deleted:
+            self.deleted[model] = editor_deletions(model)
+        return self.deleted[model]
 
     def keep(self, outcome):
         self.kept.append(outcome)
@@ -276,12 +302,15 @@ class Loader(Walker):
                     cursor.execute(sql)
 
 
-def editor_deletion(model, pk):
-    """The history entry of a deletion by someone other than the loader, if that is the record's last."""
-    last = model.history.filter(id=pk).order_by("-history_date", "-history_id").first()
-    if last is not None and last.history_type == "-" and last.history_change_reason != LOADER:
-        return last
-    return None
+def editor_deletions(model):
+    """The ids of the records whose last history entry is a deletion by someone other than the loader."""
+    deleted = set()
+    history = model.history.filter(history_type="-").exclude(history_change_reason=LOADER)
+    for pk in history.values_list("id", flat=True).distinct():
+        last = model.history.filter(id=pk).order_by("-history_date", "-history_id").first()
+        if last.history_type == "-" and last.history_change_reason != LOADER:
+            deleted.add(pk)
+    return deleted
 
 
 def synthetic(model):
