@@ -5,15 +5,23 @@ that need their own records build them in years the Forum never met.
 """
 
 import datetime
+import io
+import shutil
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import router
+from taggit.models import TaggedItem
 
 from gfmd.models import SourceDocument
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
 from sessions.models import Meeting, Roundtable, Session
+from lib.content import content_models
 from themes.models import Theme
+
+SMALL_FIXTURES = Path(__file__).resolve().parent / "small_fixtures"
 
 
 @pytest.fixture(scope="session")
@@ -88,3 +96,24 @@ def activity(section, source):
     activity = ProposedActivity.objects.create(section=section, position=1, text="Test something.", source=source)
     activity.gmg_members.set([GMGMember.objects.get(acronym="IOM")])
     return activity
+
+
+def empty_content():
+    """Remove every content record, straight in SQL (no signals, no history): a database without content."""
+    for model in reversed(content_models()):
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            through._default_manager.all()._raw_delete(router.db_for_write(through))
+        model._default_manager.all()._raw_delete(router.db_for_write(model))
+    TaggedItem.objects.all()._raw_delete(router.db_for_write(TaggedItem))
+
+
+@pytest.fixture
+def small_content(db, settings, tmp_path):
+    """The small made-up content of tests/small_fixtures alone, loaded from a copy tests may edit."""
+    directory = tmp_path / "fixtures"
+    shutil.copytree(SMALL_FIXTURES, directory)
+    settings.GFMD_FIXTURES_DIR = directory
+    empty_content()
+    call_command("load_gfmd", stdout=io.StringIO())
+    return directory
