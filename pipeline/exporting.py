@@ -24,7 +24,7 @@ from ruamel.yaml.scalarstring import (
 )
 
 from pipeline.loading import read_fixtures, synthetic, yaml_parser
-from pipeline.structure import SHARED, Context, Parent, Position, Walker, all_nodes
+from pipeline.structure import SHARED, Context, Parent, Position, Slugs, Walker, all_nodes, text
 
 FOLD_WIDTH = 80
 
@@ -217,6 +217,10 @@ def update(node, item, ctx, meaning, db, record):
         if not f.written or meaning[f.attr] == db[f.attr]:
             continue
         wanted = f.write(db[f.attr], ctx, db)
+        if isinstance(f, Slugs) and isinstance(item.get(f.key), list) and f.key in wanted:
+            # The names the file gives stay in its order; new ones follow.
+            kept = [name for name in item[f.key] if text(name) in db[f.attr]]
+            wanted[f.key] = kept + [name for name in wanted[f.key] if name not in kept]
         for key in f.keys:
             if key in item and key not in wanted:
                 del item[key]

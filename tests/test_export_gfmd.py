@@ -71,12 +71,14 @@ def test_a_new_paragraph_and_a_new_field_are_written_in_place(tmp_path):
     roundtable.tags.add("a new tag")
     changes = changed_lines(export(tmp_path / "export"))
     assert list(changes) == ["athens-2009-civil-society-days.yaml"]
-    added = changes["athens-2009-civil-society-days.yaml"]
-    assert all(line.startswith("+") for line in added), added
-    assert "+    editorial_note: |" in added and "+      In two paragraphs." in added
-    assert any(line.startswith("+    tags: [") and "a new tag" in line for line in added) or any(
-        "a new tag" in line for line in added
-    )
+    assert changes["athens-2009-civil-society-days.yaml"] == [
+        "+    editorial_note: |",
+        "+      A note an editor added.",
+        "+",
+        "+      In two paragraphs.",
+        "-    tags: [circular migration, domestic workers, portability]",
+        "+    tags: [circular migration, domestic workers, portability, a new tag]",
+    ]
 
 
 def test_a_record_added_in_the_admin_goes_where_its_parent_is(tmp_path):
@@ -92,6 +94,7 @@ def test_a_record_added_in_the_admin_goes_where_its_parent_is(tmp_path):
         position=last.position + 1,
         number="z",
         text="A sub-point an editor added.",
+        group_heading=parent.group_heading,
         source=parent.source,
     )
     new.themes.set(parent.themes.all())
@@ -99,8 +102,18 @@ def test_a_record_added_in_the_admin_goes_where_its_parent_is(tmp_path):
     changes = changed_lines(out)
     assert len(changes) == 1
     (lines,) = changes.values()
-    assert lines[0].endswith(f"- id: {new.pk}") and all(line.startswith("+") for line in lines)
-    assert "+            text: A sub-point an editor added." in lines or any("A sub-point an editor" in x for x in lines)
+    assert [line.replace(" ", "") for line in lines] == [
+        f"+-id:{new.pk}",
+        "+number:z",
+        "+text:Asub-pointaneditoradded.",
+    ]
+    # Below its siblings, indented as they are.
+    sibling = f"- id: {last.pk}"
+    assert any(line.endswith(sibling) and line.index("-") == lines[0][1:].index("-") for line in out_lines(out))
+
+
+def out_lines(directory):
+    return [line for path in directory.glob("*.yaml") for line in path.read_text().splitlines()]
 
 
 def test_a_deleted_record_leaves_the_files(tmp_path):
