@@ -3,6 +3,9 @@
 Each app's admin.py registers its models with these classes.
 """
 
+import threading
+from contextlib import contextmanager
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -134,6 +137,10 @@ class ContentAdmin(SimpleHistoryAdmin):
             return  # an unchanged record keeps its version, and so stays load_gfmd's to update
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        with tags_set_with_their_records():
+            super().save_related(request, form, formsets, change)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The version check locks the row, which needs a transaction, as the change view has.
         with transaction.atomic(using=router.db_for_write(self.model)):
@@ -181,21 +188,36 @@ def count_tag_edits_as_record_edits():
     Tags are not in the records' history, but the version tells load_gfmd that an editor changed the
     record, so that a reload keeps the new tag instead of tagging the records with the old name again.
     """
-    from django.db.models.signals import post_save, pre_delete
+    from django.db.models.signals import post_delete, post_save, pre_delete
     from taggit.models import Tag, TaggedItem
 
     post_save.connect(tag_renamed, sender=Tag, dispatch_uid="tag-renamed-edits-records")
     pre_delete.connect(tag_renamed, sender=Tag, dispatch_uid="tag-deleted-edits-records")
-    post_save.connect(tagging_moved, sender=TaggedItem, dispatch_uid="tagging-moved-edits-record")
+    post_save.connect(tagging_changed, sender=TaggedItem, dispatch_uid="tagging-moved-edits-record")
+    post_delete.connect(tagging_changed, sender=TaggedItem, dispatch_uid="tagging-removed-edits-record")
+
+
+_with_record = threading.local()
+
+
+@contextmanager
+def tags_set_with_their_records():
+    """Tags set by a record's own save (its admin form, load_gfmd): that save counts the edit already."""
+    _with_record.active = getattr(_with_record, "active", 0) + 1
+    try:
+        yield
+    finally:
+        _with_record.active -= 1
 
 
 def tag_renamed(sender, instance, created=False, **kwargs):
-    if not created:
+    if not created and not getattr(_with_record, "active", 0):
         mark_edited(instance.taggit_taggeditem_items.values_list("content_type_id", "object_id"))
 
 
-def tagging_moved(sender, instance, created=False, **kwargs):
-    if not created:  # taggit's merge points an existing tagging at the tag it merges into
+def tagging_changed(sender, instance, created=False, **kwargs):
+    # taggit's merge points a tagging at the tag it merges into, or deletes it where the record has that tag.
+    if not created and not getattr(_with_record, "active", 0):
         mark_edited([(instance.content_type_id, instance.object_id)])
 
 

@@ -38,6 +38,8 @@ class Exporter(Walker):
         self.records = {}  # id(item) -> record
         self.removed = []  # (seq, item)
         self.meetings = defaultdict(list)  # meeting slug -> its content documents
+        # id(seq) -> [seq, {list: [items]}]: the items of each ordered list, to put in the records' order
+        self.lists = defaultdict(lambda: [None, defaultdict(list)])
         for name, data in self.documents:
             if "meeting" in data:
                 self.meetings[str(data["meeting"])].append((name, data))
@@ -49,8 +51,20 @@ class Exporter(Walker):
                 if entry is item:
                     del seq[index]
                     break
+        self.put_in_order()
         self.add_missing()
         return self.documents
+
+    def put_in_order(self):
+        """Where an editor changed positions, the items change places (a list's order is its positions)."""
+        for seq, lists in self.lists.values():
+            for items in lists.values():
+                ordered = sorted(items, key=lambda item: self.records[id(item)].position)
+                if all(a is b for a, b in zip(ordered, items, strict=True)):
+                    continue
+                slots = sorted(index for index, entry in enumerate(seq) if any(entry is i for i in items))
+                for index, item in zip(slots, ordered, strict=True):
+                    seq[index] = item
 
     # -- the items the files hold ------------------------------------------
 
@@ -103,6 +117,9 @@ class Exporter(Walker):
             return record
         meaning = meaning | node.meaning(item, ctx, deferred=True)
         update(node, item, ctx, meaning, db, record)
+        if node.counter is not None:
+            self.lists[id(seq)][0] = seq
+            self.lists[id(seq)][1][node.counter(db, ctx)].append(item)
         self.records[id(item)] = record
         self.containers[(node.model, record.pk)].append(item)
         return record
@@ -146,7 +163,7 @@ class Exporter(Walker):
             put(holder, node.key, CommentedSeq(), node_of_item(holder, node))
         meeting = getattr(record, "meeting", None) or getattr(parent, "meeting", None)
         source = None
-        for name, data in self.documents:
+        for _name, data in self.documents:
             if contains(data, holder):
                 source = data.get("source")
                 break
@@ -157,7 +174,7 @@ class Exporter(Walker):
         return holder[node.key], ctx
 
     def shared_list(self, key):
-        for name, data in self.documents:
+        for _name, data in self.documents:
             if key in data:
                 if data[key] is None:
                     data[key] = CommentedSeq()

@@ -19,11 +19,12 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.db.models.signals import post_save
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from lib import caching
+from lib import caching, editing
 from lib.content import content_models
 from pipeline.structure import SHARED_KEYS, FixtureError, Slugs, Walker, all_nodes
 
@@ -113,7 +114,7 @@ class Loader(Walker):
     def load(self, paths, *, complete=True):
         """Load the files; `complete` says they are all the files, so that records they lack are removed."""
         documents = read_fixtures(paths)
-        with caching.one_revision():
+        with caching.one_revision(), editing.tags_set_with_their_records():
             self.walk(documents)
             if complete:
                 self.remove_missing()
@@ -251,7 +252,7 @@ class Loader(Walker):
             if node.counter is not None:
                 self.counts[node.counter(meaning, ctx)] = obj.position
             return
-        highest = max(others.values_list("position", flat=True))
+        highest = model._default_manager.filter(**scope).aggregate(Max("position"))["position__max"]
         others.filter(pk=holder.pk).update(position=highest + 1)
 
     def save(self, obj):

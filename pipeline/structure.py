@@ -539,7 +539,7 @@ SUB_POINTS = Node(
     ordering=("position", "pk"),
     counter=lambda meaning, ctx: ("sub-points", ctx.parent.pk),
     position_scope=("parent",),
-    natural=recommendation_natural,
+    natural=lambda meaning, ctx: {"parent": ctx.parent, "position": ctx.position},
 )
 
 RECOMMENDATIONS = Node(

@@ -16,9 +16,9 @@ from django.db import router
 from taggit.models import TaggedItem
 
 from gfmd.models import SourceDocument
+from lib.content import content_models
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
 from sessions.models import Meeting, Roundtable, Session
-from lib.content import content_models
 from themes.models import Theme
 
 SMALL_FIXTURES = Path(__file__).resolve().parent / "small_fixtures"
@@ -116,4 +116,6 @@ def small_content(db, settings, tmp_path):
     settings.GFMD_FIXTURES_DIR = directory
     empty_content()
     call_command("load_gfmd", stdout=io.StringIO())
+    # As in fixtures/, every item carries its record's id.
+    call_command("export_gfmd", str(directory), "--replace", stdout=io.StringIO())
     return directory

@@ -5,11 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pipeline.loading import FixtureError, Loader, fixture_paths
 
-WHAT = {
-    "changed": "changed",
-    "deleted": "deleted",
-    "added": "added in the admin, not in the files",
-}
+WHAT = {"changed": "changed", "deleted": "deleted", "added": "added"}
 
 
 class Command(BaseCommand):
@@ -79,7 +75,10 @@ class Command(BaseCommand):
             last = edits.select_related("history_user").order_by("-history_date", "-history_id").first()
             by = ""
             if last is not None:
-                by = f", {WHAT[outcome.what]} by {last.history_user.get_username()} on {last.history_date:%Y-%m-%d %H:%M}"
+                user, date = last.history_user.get_username(), f"{last.history_date:%Y-%m-%d %H:%M}"
+                by = f", {WHAT[outcome.what]} by {user} on {date}"
             elif outcome.what != "changed":
-                by = f" ({WHAT[outcome.what]})"
+                by = f", {WHAT[outcome.what]}"
+            if outcome.what == "added":
+                by += ", not in the files"
             self.stdout.write(f"  {outcome.model._meta.verbose_name} {outcome.pk}: {outcome.label}{by}")
