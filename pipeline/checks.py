@@ -16,12 +16,10 @@ from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 
 from gfmd.models import SourceDocument
+from lib.content import content_models, sourced_models
 from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
 from sessions.models import Coverage, Event, Meeting, Milestone, Passage, Roundtable, Session
 from themes.models import Theme
-
-SOURCED_MODELS = [Meeting, Roundtable, Session, Milestone, Event, Passage, Recommendation, Section, ProposedActivity]
-CHECKED_MODELS = [SourceDocument, Theme, GMGMember, *SOURCED_MODELS, SubActivity, Objective]
 
 # Sources that give only some of a meeting's sessions, so that a session list
 # taken from them may legitimately have gaps (Puerto Vallarta 2010 has 2.2
@@ -68,7 +66,7 @@ def find_problems():
         *coverage_statements(),
         *text_damage(),
     ]
-    records = sum(model.objects.count() for model in CHECKED_MODELS)
+    records = sum(model.objects.count() for model in content_models())
     return problems, records
 
 
@@ -78,7 +76,7 @@ def find_problems():
 def missing_provenance():
     # The database already refuses a record without a source; where in the
     # source it comes from is what an editor can leave out.
-    for model in SOURCED_MODELS:
+    for model in sourced_models():
         for record in model.objects.filter(source_location=""):
             yield Problem(record, "does not say where in its source it comes from (source location is empty).")
 
@@ -333,7 +331,7 @@ def text_fields(model):
 
 
 def text_damage():
-    for model in CHECKED_MODELS:
+    for model in content_models():
         fields = text_fields(model)
         related = [f.name for f in model._meta.get_fields() if f.many_to_one and f.name != "source"]
         for record in model.objects.select_related(*related):

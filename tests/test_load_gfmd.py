@@ -6,31 +6,15 @@ from django.core import serializers
 from django.core.management import call_command
 
 from gfmd.models import SourceDocument
-from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
-from sessions.models import Meeting, Milestone, Roundtable, Session
-from themes.models import Theme
+from lib.content import content_models
+from sessions.models import Meeting
 
 pytestmark = pytest.mark.django_db
-
-CONTENT_MODELS = [
-    SourceDocument,
-    Theme,
-    GMGMember,
-    Meeting,
-    Roundtable,
-    Session,
-    Milestone,
-    Recommendation,
-    Section,
-    ProposedActivity,
-    SubActivity,
-    Objective,
-]
 
 
 def snapshot():
     rows = []
-    for model in CONTENT_MODELS:
+    for model in content_models():
         rows.append(json.loads(serializers.serialize("json", model.objects.order_by("pk"))))
     return rows
 

@@ -1,6 +1,7 @@
 """The dependency direction of docs/architecture.md: building blocks below the apps, the pipeline above them."""
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,5 +39,16 @@ def test_nothing_in_the_web_layer_imports_the_pipeline():
         if (ROOT / package).is_dir()
         for path in modules(package)
         if "pipeline" in set(imported_packages(path))
+    }
+    assert not offenders
+
+
+def test_templates_build_their_links_with_url_and_querystring():
+    """A link written by hand breaks silently when an address changes; {% url %} fails loudly instead."""
+    hand_written = re.compile(r'(?:href|action|src)="(?:/(?!static/)|\?)')
+    offenders = {
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in (ROOT / "templates").rglob("*.html")
+        for match in hand_written.finditer(path.read_text(encoding="utf-8"))
     }
     assert not offenders

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from gfmd.models import SourceDocument
+from lib.content import content_models
 from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
 from sessions.models import Event, Meeting, Milestone, Passage, Roundtable, Session
 from tests.admin.conftest import form_data
@@ -14,22 +15,6 @@ from themes.models import Theme
 
 pytestmark = pytest.mark.django_db
 
-CONTENT_MODELS = [
-    SourceDocument,
-    Theme,
-    GMGMember,
-    Meeting,
-    Roundtable,
-    Session,
-    Milestone,
-    Event,
-    Passage,
-    Recommendation,
-    Section,
-    ProposedActivity,
-    SubActivity,
-    Objective,
-]
 # What identifies a record apart from its database id.
 NATURAL_KEYS = {
     SourceDocument: ["slug"],
@@ -64,7 +49,7 @@ def natural_value(obj, name):
 def snapshot():
     """Every content record, its relations given by natural keys, so that ids may differ."""
     rows = []
-    for model in CONTENT_MODELS:
+    for model in content_models():
         for obj in model.objects.all():
             row = {"model": model.__name__}
             for field in obj._meta.concrete_fields:
@@ -137,7 +122,7 @@ def test_export_then_load_into_an_empty_database_reproduces_it(tmp_path, setting
     before = snapshot()
     call_command("export_gfmd", str(tmp_path), stdout=io.StringIO())
 
-    for model in reversed(CONTENT_MODELS):
+    for model in reversed(content_models()):
         model.objects.all().delete()
         model.history.all().delete()  # an empty database, as a restore starts from
     assert Session.objects.count() == 0

@@ -18,8 +18,10 @@ from taggit.models import TaggedItem
 
 from gfmd.models import SourceDocument
 from lib.caching import content_changed
-from recommendations.models import Objective, ProposedActivity, Recommendation, Section, SubActivity
-from sessions.models import Meeting, Milestone, Roundtable, Session
+from lib.content import content_models, sourced_models
+from recommendations.models import GMGMember
+from sessions.models import Meeting
+from themes.models import Theme
 
 SYNTHETIC_SOURCE = "synthetic-benchmark-data"
 FIRST_YEAR = 2100
@@ -27,18 +29,11 @@ FIRST_ORDINAL = 1000
 MAX_SCALE = 1000
 BATCH_SIZE = 500
 
-# Parents before children; each with the path from the model to the source it cites.
-CLONED = [
-    (Meeting, "source"),
-    (Milestone, "source"),
-    (Roundtable, "source"),
-    (Session, "source"),
-    (Recommendation, "source"),
-    (Section, "source"),
-    (ProposedActivity, "source"),
-    (SubActivity, "activity__source"),
-    (Objective, "activity__source"),
-]
+
+def cloned():
+    """The records copied, parents before children; each with the path from the model to the source it cites."""
+    models = [model for model in content_models() if model not in (SourceDocument, Theme, GMGMember)]
+    return [(model, "source" if model in sourced_models() else "activity__source") for model in models]
 
 
 class Command(BaseCommand):
@@ -112,7 +107,7 @@ def clear_synthetic():
     if source is None:
         return 0, 0
     records = links = 0
-    for model, path in reversed(CLONED):
+    for model, path in reversed(cloned()):
         ids = synthetic(model, path, source).values("pk")
         if tagged(model):
             content_type = ContentType.objects.get_for_model(model)
@@ -144,7 +139,7 @@ def generate(scale, stdout):
     # {model: {real pk: [copy's pk for copy 0, 1, ...]}}
     copies = {}
     records = links = 0
-    for model, path in CLONED:
+    for model, path in cloned():
         originals = list(real(model, path, source).order_by("pk"))
         copies[model] = clone(model, originals, scale, source, copies)
         records += len(originals) * scale
