@@ -213,8 +213,17 @@ class Loader(Walker):
             if count:
                 counts["unchanged"] += 1
             return obj
-        for f in plain:
-            f.assign(obj, meaning[f.attr], self.resolver, ctx)
+        try:
+            for f in plain:
+                f.assign(obj, meaning[f.attr], self.resolver, ctx)
+        except FixtureError as error:
+            if created or self.force:
+                raise
+            # The files name a record by a number or slug an editor changed (a moved session): this one
+            # stays as it is until the files say the new name (export_gfmd) or a forced load restores the old.
+            obj.refresh_from_db()
+            self.keep(Outcome(type(obj), obj.pk, f"{obj} (the files name {error})", "refers"))
+            return obj
         if any(f.attr == "position" for f in plain) and node.position_scope:
             self.make_room(node, obj, meaning, ctx)
         try:

@@ -74,10 +74,10 @@ class Command(BaseCommand):
             edits = outcome.model.history.filter(id=outcome.pk).exclude(history_user=None)
             last = edits.select_related("history_user").order_by("-history_date", "-history_id").first()
             by = ""
-            if last is not None:
+            if last is not None and outcome.what != "refers":
                 user, date = last.history_user.get_username(), f"{last.history_date:%Y-%m-%d %H:%M}"
                 by = f", {WHAT[outcome.what]} by {user} on {date}"
-            elif outcome.what != "changed":
+            elif outcome.what not in ("changed", "refers"):
                 by = f", {WHAT[outcome.what]}"
             if outcome.what == "added":
                 by += ", not in the files"
