@@ -228,8 +228,10 @@ class Loader(Walker):
             self.make_room(node, obj, meaning, ctx)
         try:
             # The constraints are the database's to check (an IntegrityError names them); these are the rules
-            # only Python knows: choices, lengths, and the rules across rows each model's clean() holds.
-            obj.full_clean(validate_unique=False, validate_constraints=False)
+            # only Python knows: choices and lengths, and the rules across rows each model's clean() holds.
+            # Related records were found by the loader already: not looked up again, one query per link.
+            foreign_keys = [f.name for f in obj._meta.concrete_fields if f.is_relation]
+            obj.full_clean(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             raise FixtureError(f"{obj._meta.object_name} {error.message_dict}") from None
         # One history entry for the change, fields and links together, written once the links are set.

@@ -59,6 +59,8 @@ def editor_saves(session_pk, discussion):
 
 def waiting_on_a_lock():
     with connections["default"].cursor() as cursor:
+        # Inside a transaction PostgreSQL keeps showing the activity as it first saw it, unless told not to.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
         )
