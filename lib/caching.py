@@ -35,23 +35,28 @@ _deferred = threading.local()
 
 @contextmanager
 def one_revision():
-    """Bump the revision once, at the end, for all the saves made inside (in this thread only).
+    """Bump the revision once, at the end, for all the saves made inside (in this thread only); not at all
+    if nothing changed.
 
     A long write such as load_gfmd would otherwise update the revision row at every save
     and hold its lock from the first one, making every editor's save wait for it.
     """
+    outermost = not getattr(_deferred, "active", 0)
+    if outermost:
+        _deferred.changed = False
     _deferred.active = getattr(_deferred, "active", 0) + 1
     try:
         yield
     finally:
         _deferred.active -= 1
-        if not _deferred.active:
+        if outermost and _deferred.changed:
             content_changed()
 
 
 def content_changed(**kwargs):
     """Bump the revision; a fresh database gets its first row here."""
     if getattr(_deferred, "active", 0):
+        _deferred.changed = True
         return
     if revision_model().objects.filter(pk=1).update(number=F("number") + 1):
         return

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.db.models.signals import post_save
@@ -108,6 +107,7 @@ class Loader(Walker):
         self.resolver = Resolver()
         self.seen = defaultdict(set)  # model -> pks the files hold
         self.deleted = {}  # model -> pks an editor deleted
+        self.created_with_ids = set()  # models
 
     # -- entry point -------------------------------------------------------
 
@@ -171,17 +171,21 @@ class Loader(Walker):
             obj = self.locked(model, pk)
             if obj is not None:
                 return obj
-            if pk in self.editor_deletions(model):
-                outcome = Outcome(model, pk, short(item), "deleted")
+            deletion = self.editor_deletions(model).get(pk)
+            if deletion is not None:
+                outcome = Outcome(model, pk, name_of(deletion, item), "deleted")
                 if not self.force:
                     self.keep(outcome)
                     return None
                 self.replaced.append(outcome)
+            self.created_with_ids.add(model)
             return model(pk=pk)
         found = model._default_manager.filter(**node.lookup(meaning, ctx)).order_by("pk").first()
         # Two items without ids never claim one record; a reference names one another item described.
         if found is not None and (reference or found.pk not in self.seen[model]):
             return self.locked(model, found.pk)
+        if model in self.created_with_ids:
+            self.reset_sequences([model])  # the new record's id must come after the ids the files gave
         return model()
 
     def upsert(self, node, item, ctx, meaning):
@@ -305,24 +309,47 @@ class Loader(Walker):
                     obj.delete()
                     self.stats[model._meta.verbose_name_plural]["deleted"] += 1
 
-    def reset_sequences(self):
-        """Records created with the files' ids leave PostgreSQL's id sequences behind; move them on."""
-        statements = connection.ops.sequence_reset_sql(no_style(), content_models())
-        if statements:
-            with connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)
+    def reset_sequences(self, models=None):
+        """Records created with the files' ids leave PostgreSQL's id sequences behind: move them on, never back.
+
+        (SQLite's AUTOINCREMENT follows the ids inserted by itself.)
+        """
+        models = set(self.created_with_ids if models is None else models)
+        self.created_with_ids -= models
+        if connection.vendor != "postgresql":
+            return
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for model in models:
+                table, column = model._meta.db_table, model._meta.pk.column
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+                sequence = cursor.fetchone()[0]
+                if sequence is None:
+                    continue
+                cursor.execute(
+                    f"SELECT setval(%s, GREATEST((SELECT COALESCE(MAX({quote(column)}), 1) FROM {quote(table)}), "
+                    f"(SELECT last_value FROM {sequence})))",
+                    [sequence],
+                )
 
 
 def editor_deletions(model):
-    """The ids of the records whose last history entry is a deletion by someone other than the loader."""
-    deleted = set()
+    """Id -> history entry of the records whose last entry is a deletion by someone other than the loader."""
+    deleted = {}
     history = model.history.filter(history_type="-").exclude(history_change_reason=LOADER)
     for pk in history.values_list("id", flat=True).distinct():
         last = model.history.filter(id=pk).order_by("-history_date", "-history_id").first()
         if last.history_type == "-" and last.history_change_reason != LOADER:
-            deleted.add(pk)
+            deleted[pk] = last
     return deleted
+
+
+def name_of(history_entry, item):
+    """A deleted record's name, as its last version had it."""
+    try:
+        return str(history_entry.instance)
+    except Exception:  # a relation its name needs is gone too
+        return short(item)
 
 
 def synthetic(model):

@@ -139,6 +139,4 @@ def small_content(db, settings, tmp_path):
     settings.GFMD_FIXTURES_DIR = directory
     empty_content()
     call_command("load_gfmd", stdout=io.StringIO())
-    # As in fixtures/, every item carries its record's id.
-    call_command("export_gfmd", str(directory), "--replace", stdout=io.StringIO())
     return directory

@@ -100,6 +100,8 @@ def test_an_editor_saves_in_the_middle_of_a_load_without_waiting_for_it(small_co
 
 def test_a_load_meeting_a_record_an_editor_is_saving_waits_for_that_save_and_keeps_it(small_committed):
     session = Session.objects.get(meeting__slug="testville-2099", number="1.2")
+    # Something for the load to write, besides the record it finds the editor saving.
+    Session.objects.filter(meeting__slug="testville-2099", number="1.1").update(title="Not as the files say")
     revision = current_revision()
     errors, report = [], io.StringIO()
     holding, done = threading.Event(), threading.Event()

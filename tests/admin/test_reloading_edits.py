@@ -10,8 +10,9 @@ import pytest
 from django.core.management import call_command
 from taggit.models import Tag, TaggedItem
 
+from lib.caching import current_revision
 from recommendations.models import ProposedActivity, Recommendation
-from sessions.models import Roundtable, Session
+from sessions.models import Milestone, Roundtable, Session
 from tests.admin.conftest import form_data
 
 pytestmark = pytest.mark.django_db
@@ -184,6 +185,20 @@ def test_a_record_added_in_the_admin_is_kept_and_exported(small_content, editor)
     assert Recommendation.objects.get(pk=added.pk).text == "An editor's sub-point."
 
 
+def test_an_item_written_without_an_id_is_created_and_exported_with_its_id(small_content):
+    path = small_content / "testville-2099.yaml"
+    path.write_text(
+        path.read_text()
+        + '  - when: "July 2099"\n    text: "A step added to the files by hand."\n    source_location: "Timeline"\n'
+    )
+    assert "milestones: 1 created, 0 updated, 2 unchanged" in load()
+    added = Milestone.objects.get(text="A step added to the files by hand.")
+    assert added.position == 3
+    assert "milestones: 0 created, 0 updated, 3 unchanged" in load()
+    export(small_content)
+    assert f'  - id: {added.pk}\n    when: "July 2099"\n' in path.read_text()
+
+
 def test_a_record_the_files_no_longer_hold_is_removed(small_content):
     path = small_content / "testville-2099.yaml"
     export(small_content)
@@ -197,3 +212,13 @@ def test_a_record_the_files_no_longer_hold_is_removed(small_content):
     )
     report = load()
     assert "milestones: 0 created, 1 updated, 0 unchanged, 1 deleted as the files no longer hold them" in report
+
+
+def test_a_load_bumps_the_content_revision_once_and_only_if_it_wrote(small_content):
+    revision = current_revision()
+    Session.objects.update(title="Not as the files say")
+    Recommendation.objects.update(text="Nor this.")
+    load()
+    assert current_revision() == revision + 1
+    load()
+    assert current_revision() == revision + 1
