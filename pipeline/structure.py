@@ -53,11 +53,12 @@ class Field:
     deferred = False  # set after every record of the files exists (a link to a record loaded later)
     written = True  # has a YAML key (positions are the order of the items instead)
 
-    def __init__(self, key, attr=None, default="", convert=None):
+    def __init__(self, key, attr=None, default="", convert=None, always=False):
         self.key = key
         self.attr = attr or key
         self._default = default
         self.convert = convert
+        self.always = always  # written even where it says the default, so that a file states it
 
     @property
     def keys(self):
@@ -81,7 +82,7 @@ class Field:
 
     def write(self, value, ctx, meaning):
         """The YAML keys and values that say `value`; a key left out says the default."""
-        if value == self.default(ctx, meaning):
+        if value == self.default(ctx, meaning) and not self.always:
             return {}
         return {self.key: value}
 

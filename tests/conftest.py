@@ -121,9 +121,17 @@ def activity(section, source):
     return activity
 
 
-def empty_content():
-    """Remove every content record, straight in SQL (no signals, no history): a database without content."""
+def empty_content(*, history=False):
+    """Remove every content record, straight in SQL (no signals, no history): a database without content.
+
+    With `history`, their history goes too: a new, empty database, as a restore starts from.
+    """
     for model in reversed(content_models()):
+        if history:
+            history_model = model.history.model
+            for related in history_model._meta.related_objects:  # the history of their links
+                related.related_model._default_manager.all()._raw_delete(router.db_for_write(history_model))
+            history_model._default_manager.all()._raw_delete(router.db_for_write(history_model))
         for field in model._meta.many_to_many:
             through = field.remote_field.through
             through._default_manager.all()._raw_delete(router.db_for_write(through))
