@@ -134,8 +134,9 @@ class Exporter(Walker):
         for node in all_nodes():
             model = node.model
             records = model._default_manager.exclude(pk__in=self.visited[model]).exclude(synthetic(model))
+            records = records.filter(**node.parent_filter)
             if node.parent_attr is not None:
-                records = records.filter(**{f"{node.parent_attr}__isnull": False}, **node.parent_filter)
+                records = records.filter(**{f"{node.parent_attr}__isnull": False})
             for record in records.order_by(*node.ordering):
                 if record.pk in self.visited[model]:
                     continue  # written with its parent
@@ -175,7 +176,7 @@ class Exporter(Walker):
 
     def shared_list(self, key):
         for _name, data in self.documents:
-            if key in data:
+            if key in data and "meeting" not in data:
                 if data[key] is None:
                     data[key] = CommentedSeq()
                 return data[key]

@@ -331,6 +331,8 @@ class Node:
     # How an item without an id is found: its natural key, from its meaning.
     natural: object = None
     scalar: bool = False  # items are plain strings: the record's text
+    early: bool = False  # loaded before a meeting's other lists, which name its records
+    references: bool = False  # an item may only name a record another file describes, to add to its lists
 
     @property
     def model(self):
@@ -463,6 +465,8 @@ ROUNDTABLES = Node(
     ],
     children=[SESSIONS, SECTIONS],
     parent_attr="meeting",
+    early=True,
+    references=True,
     ordering=("track", "stage", "kind", "number"),
     natural=lambda meaning, ctx: {
         "meeting": ctx.meeting,
@@ -672,34 +676,38 @@ class Walker:
         return self.counts[key]
 
     def walk(self, documents):
+        shared = [(path, data) for path, data in documents if "meeting" not in data]
         for key, node in SHARED.items():
-            for path, data in documents:
+            for path, data in shared:
                 for item in list(data.get(key) or []):
                     self.item(node, data[key], item, Context(file=path.name))
         content = [(path, data) for path, data in documents if "meeting" in data]
-        roundtables = {}
-        for path, data in content:
-            meeting = self.meeting(data["meeting"], path)
-            ctx = Context(file=path.name, meeting=meeting, source=data.get("source"))
-            for item in list(data.get("roundtables") or []):
-                if not is_reference(item):
-                    roundtables[id(item)] = self.item(ROUNDTABLES, data["roundtables"], item, ctx, recurse=False)
-        for path, data in content:
-            meeting = self.meeting(data["meeting"], path)
-            ctx = Context(file=path.name, meeting=meeting, source=data.get("source"))
-            for item in list(data.get("roundtables") or []):
-                if id(item) in roundtables:
-                    record, meaning = roundtables[id(item)]
-                else:
-                    record, meaning = self.reference(ROUNDTABLES, data["roundtables"], item, ctx)
-                if record is not None:
-                    self.children(ROUNDTABLES, item, ctx, record, meaning)
-        for path, data in content:
-            meeting = self.meeting(data["meeting"], path)
-            ctx = Context(file=path.name, meeting=meeting, source=data.get("source"))
-            for node in MEETING_CONTENT[1:]:
+        contexts = [
+            (data, Context(file=path.name, meeting=self.meeting(data["meeting"], path), source=data.get("source")))
+            for path, data in content
+        ]
+        early = [node for node in MEETING_CONTENT if node.early]
+        # First what other lists name (events, roundtables), in every file; a roundtable's reference waits.
+        described = {}
+        for data, ctx in contexts:
+            for node in early:
                 for item in list(data.get(node.key) or []):
-                    self.item(node, data[node.key], item, ctx)
+                    if not (node.references and is_reference(item)):
+                        described[id(item)] = self.item(node, data[node.key], item, ctx, recurse=False)
+        for data, ctx in contexts:
+            for node in early:
+                for item in list(data.get(node.key) or []):
+                    if id(item) in described:
+                        record, meaning = described[id(item)]
+                    else:
+                        record, meaning = self.reference(node, data[node.key], item, ctx)
+                    if record is not None:
+                        self.children(node, item, ctx, record, meaning)
+        for data, ctx in contexts:
+            for node in MEETING_CONTENT:
+                if not node.early:
+                    for item in list(data.get(node.key) or []):
+                        self.item(node, data[node.key], item, ctx)
         for node, item, ctx, record in self.deferred:
             self.visit_deferred(node, item, ctx, record)
 
