@@ -159,16 +159,16 @@ class Exporter(Walker):
         items = self.containers.get((type(parent), parent.pk))
         if not items:
             return None
+        parent_node = next(n for n in all_nodes() if node in n.children)
         holder = next((i for i in items if i.get(node.key)), items[0])
         if holder.get(node.key) is None:
-            put(holder, node.key, CommentedSeq(), node_of_item(holder, node))
+            put(holder, node.key, CommentedSeq(), parent_node.key_order)
         meeting = getattr(record, "meeting", None) or getattr(parent, "meeting", None)
         source = None
         for _name, data in self.documents:
             if contains(data, holder):
                 source = data.get("source")
                 break
-        parent_node = next(n for n in all_nodes() if node in n.children)
         ctx = Context(
             file="", meeting=meeting, parent=parent, parent_meaning=parent_node.db_meaning(parent), source=source
         )
@@ -258,10 +258,6 @@ def put(item, key, value, order):
             index = i
             break
     item.insert(index, key, value)
-
-
-def node_of_item(item, child):
-    return next(n.key_order for n in all_nodes() if child in n.children)
 
 
 def contains(data, target):

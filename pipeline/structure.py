@@ -14,7 +14,6 @@ back into the files. A new field is one line here.
 """
 
 from dataclasses import dataclass, field, replace
-from datetime import date
 
 from django.apps import apps
 from django.db.models import Q
@@ -756,7 +755,3 @@ class Walker:
 
     def visit_deferred(self, node, item, ctx, record):
         pass
-
-
-def is_date(value):
-    return isinstance(value, date)
