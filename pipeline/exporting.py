@@ -37,6 +37,7 @@ class Exporter(Walker):
         self.containers = defaultdict(list)  # (model, pk) -> items of the record, where its lists go
         self.records = {}  # id(item) -> record
         self.removed = []  # (seq, item)
+        self.held = {}  # (list, model, pk) -> what the record holds
         self.meetings = defaultdict(list)  # meeting slug -> its content documents
         # id(seq) -> [seq, {list: [items]}]: the items of each ordered list, to put in the records' order
         self.lists = defaultdict(lambda: [None, defaultdict(list)])
@@ -78,7 +79,7 @@ class Exporter(Walker):
         if node.scalar:
             return model._default_manager.filter(activity=ctx.parent, position=ctx.position).first()
         if item.get("id") is not None:
-            return model._default_manager.filter(pk=item["id"]).first()
+            return model._default_manager.select_related(*node.related).filter(pk=item["id"]).first()
         records = model._default_manager.filter(**node.lookup(meaning, ctx))
         if not reference:
             records = records.exclude(pk__in=self.visited[model])
@@ -92,7 +93,7 @@ class Exporter(Walker):
         if "id" not in item:
             item.insert(0, "id", record.pk)
         self.containers[(node.model, record.pk)].append(item)
-        return record, node.db_meaning(record)
+        return record, self.db_meaning(node, record)
 
     def visit(self, node, seq, item, ctx, meaning):
         if ctx.meeting is None and ctx.parent is None and node not in SHARED.values():
@@ -101,7 +102,7 @@ class Exporter(Walker):
         if record is None:
             self.removed.append((seq, item))
             return None
-        db = node.db_meaning(record)
+        db = self.db_meaning(node, record)
         moved = any(
             isinstance(f, Parent) and not isinstance(f, Position) and db[f.attr] != meaning[f.attr] for f in node.fields
         )
@@ -124,9 +125,16 @@ class Exporter(Walker):
         self.containers[(node.model, record.pk)].append(item)
         return record
 
+    def db_meaning(self, node, record):
+        """What the record holds, read once per record and list."""
+        key = (node.key, type(record), record.pk)
+        if key not in self.held:
+            self.held[key] = node.db_meaning(record)
+        return self.held[key]
+
     def meaning_for_children(self, node, record, meaning):
         # The items below inherit what the record holds, which the item now says.
-        return node.db_meaning(record)
+        return self.db_meaning(node, record)
 
     # -- records no file holds ---------------------------------------------
 
@@ -170,7 +178,7 @@ class Exporter(Walker):
                 source = data.get("source")
                 break
         ctx = Context(
-            file="", meeting=meeting, parent=parent, parent_meaning=parent_node.db_meaning(parent), source=source
+            file="", meeting=meeting, parent=parent, parent_meaning=self.db_meaning(parent_node, parent), source=source
         )
         return holder[node.key], ctx
 
@@ -195,7 +203,7 @@ class Exporter(Walker):
     def build(self, node, record, ctx):
         """A new item for a record, with its lists."""
         self.visited[node.model].add(record.pk)
-        db = node.db_meaning(record)
+        db = self.db_meaning(node, record)
         if node.scalar:
             return represent(None, db["text"])
         item = CommentedMap()

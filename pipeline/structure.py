@@ -356,6 +356,11 @@ class Node:
                     meaning[f.attr] = f.read(item, ctx, meaning)
         return meaning
 
+    @property
+    def related(self):
+        """The relations its fields read, to fetch with the record."""
+        return [f.attr for f in self.fields if isinstance(f, Slug | RoundtableRef | SessionRef | HeldAs)]
+
     def db_meaning(self, obj, deferred=None):
         return {f.attr: f.db(obj) for f in self.fields if deferred is None or f.deferred == deferred}
 
