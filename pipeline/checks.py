@@ -17,9 +17,8 @@ from django.urls import NoReverseMatch, reverse
 
 from gfmd.models import SourceDocument
 from lib.content import content_models, sourced_models
-from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
-from sessions.models import Coverage, Event, Meeting, Milestone, Passage, Roundtable, Session
-from themes.models import Theme
+from recommendations.models import Objective, ProposedActivity, Recommendation, Section, SubActivity
+from sessions.models import Coverage, Meeting, Milestone, Roundtable, Session
 
 # Sources that give only some of a meeting's sessions, so that a session list
 # taken from them may legitimately have gaps (Puerto Vallarta 2010 has 2.2

@@ -287,6 +287,49 @@ class HeldAs(Field):
         )
 
 
+class Twin(Field):
+    """The same point reported in another source: named by that source and the place in it."""
+
+    deferred = True
+
+    def __init__(self):
+        super().__init__("also_reported_as", default=None)
+
+    def read(self, item, ctx, meaning):
+        twin = item.get(self.key)
+        if twin is None:
+            return None
+        return (text(twin.get("source", ctx.source)), text(twin["source_location"]))
+
+    def db(self, obj):
+        twin = obj.also_reported_as
+        return None if twin is None else (twin.source.slug, twin.source_location)
+
+    def assign(self, obj, value, resolver, ctx):
+        if value is None:
+            obj.also_reported_as = None
+            return
+        source, location = value
+        obj.also_reported_as = resolver.get(
+            "recommendations.Recommendation",
+            meeting=ctx.meeting,
+            source__slug=source,
+            source_location=location,
+            parent=None,
+        )
+
+    def write(self, value, ctx, meaning):
+        if value is None:
+            return {}
+        return {self.key: {"source": value[0], "source_location": value[1]}}
+
+
+def recommendation_stage(ctx, meaning):
+    """A planned roundtable's points are planned (the model says the same); others held unless the item says."""
+    roundtable = meaning["roundtable"]
+    return "planned" if roundtable is not None and roundtable[1] == "planned" else HELD
+
+
 def provenance(source_default=lambda ctx, meaning: ctx.source):
     return [
         Slug("source", "gfmd.SourceDocument", default=source_default),
@@ -532,11 +575,15 @@ def recommendation_fields(sub_point):
         Field("track", default=default("track", GOVERNMENT)),
         RoundtableRef(default=default("roundtable", None)),
         SessionRef(default=default("session", None)),
+        Field("stage", default=default("stage", recommendation_stage)),
+        Slug("event", "gfmd_sessions.Event", default=default("event", None)),
         Number("number"),
+        Field("number_restored", default=False),
         Field("group_heading", default=default("group_heading", "")),
         Field("text"),
         *provenance(default("source", lambda ctx, meaning: ctx.source)),
         *browsing(default("themes", frozenset())),
+        *([] if sub_point else [Twin()]),
     ]
 
 
@@ -581,6 +628,51 @@ MILESTONES = Node(
     counter=lambda meaning, ctx: ("milestones", ctx.meeting.pk),
     position_scope=("meeting",),
     natural=lambda meaning, ctx: {"meeting": ctx.meeting, "position": ctx.position},
+)
+
+EVENTS = Node(
+    "events",
+    "gfmd_sessions.Event",
+    [
+        Parent("meeting", of="meeting"),
+        Field("slug"),
+        Field("title"),
+        Field("when"),
+        Field("place"),
+        Field("organiser"),
+        Field("summary"),
+        *provenance(),
+    ],
+    parent_attr="meeting",
+    ordering=("slug",),
+    natural=lambda meaning, ctx: {"slug": meaning["slug"]},
+    early=True,
+)
+
+
+def passage_natural(meaning, ctx):
+    return {"source__slug": meaning["source"], "source_location": meaning["source_location"]}
+
+
+PASSAGES = Node(
+    "passages",
+    "gfmd_sessions.Passage",
+    [Parent("meeting", of="meeting"), Position(), Field("heading"), Field("text"), *provenance()],
+    parent_attr="meeting",
+    ordering=("position",),
+    counter=lambda meaning, ctx: ("passages", ctx.meeting.pk),
+    natural=passage_natural,
+)
+
+# Passages of no meeting: context a source gives, shown on its page; counted per source.
+CONTEXT_PASSAGES = Node(
+    "passages",
+    "gfmd_sessions.Passage",
+    [Parent("meeting", of="meeting"), Position(), Field("heading"), Field("text"), *provenance()],
+    parent_filter={"meeting": None},
+    ordering=("source__slug", "position"),
+    counter=lambda meaning, ctx: ("passages", meaning["source"]),
+    natural=passage_natural,
 )
 
 SOURCES = Node(
@@ -632,15 +724,26 @@ MEETINGS = Node(
         Field("civil_society_end_date", default=None),
         Field("overarching_theme"),
         Field("summary"),
+        # Coverage is written for a new meeting even at its default, so that its file says what its sources give.
+        Field("sessions_coverage", default="partial", always=True),
+        Field("sessions_held", default=None, convert=int),
+        Field("recommendations_coverage", default="partial", always=True),
+        Field("coverage_note"),
         *provenance(lambda ctx, meaning: None),
     ],
     ordering=("year",),
     natural=lambda meaning, ctx: {"slug": meaning["slug"]},
 )
 
-SHARED = {"sources": SOURCES, "themes": THEMES, "gmg_members": GMG_MEMBERS, "meetings": MEETINGS}
+SHARED = {
+    "sources": SOURCES,
+    "themes": THEMES,
+    "gmg_members": GMG_MEMBERS,
+    "meetings": MEETINGS,
+    "passages": CONTEXT_PASSAGES,
+}
 # A meeting's content file: its lists, in the order they are loaded.
-MEETING_CONTENT = [ROUNDTABLES, RECOMMENDATIONS, MILESTONES]
+MEETING_CONTENT = [EVENTS, ROUNDTABLES, RECOMMENDATIONS, PASSAGES, MILESTONES]
 
 
 def all_nodes():

@@ -7,6 +7,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from lib.content import content_models
+from pipeline.structure import all_nodes
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.models import Roundtable, Session
 
@@ -124,3 +126,18 @@ def test_a_deleted_record_leaves_the_files(tmp_path):
     removed = changes["brussels-2007-gmg-matrix.yaml"]
     assert all(line.startswith("-") for line in removed)
     assert any(" ".join(text_start) in line for line in removed)
+
+
+def test_every_field_an_editor_can_change_is_in_the_files():
+    """A field the declaration of the files leaves out would be lost by an export and a restore."""
+    covered = {}
+    for node in all_nodes():
+        covered.setdefault(node.model, set()).update(f.attr for f in node.fields)
+    missing = {
+        f"{model.__name__}.{field.name}"
+        for model in content_models()
+        for field in model._meta.get_fields()
+        if (field.concrete or field.many_to_many) and not field.auto_created and field.editable
+        if field.name not in covered.get(model, set()) | {"version", "loaded_version"}
+    }
+    assert not missing
