@@ -19,9 +19,7 @@ from taggit.models import TaggedItem
 from gfmd.models import SourceDocument
 from lib.caching import content_changed
 from lib.content import content_models, sourced_models
-from recommendations.models import GMGMember
 from sessions.models import Meeting
-from themes.models import Theme
 
 SYNTHETIC_SOURCE = "synthetic-benchmark-data"
 FIRST_YEAR = 2100
@@ -30,9 +28,19 @@ MAX_SCALE = 1000
 BATCH_SIZE = 500
 
 
+# Records unique across the knowledge base (by slug, acronym, or place in a source): the copies share them.
+SHARED_BY_COPIES = {
+    "gfmd.SourceDocument",
+    "themes.Theme",
+    "recommendations.GMGMember",
+    "gfmd_sessions.Event",
+    "gfmd_sessions.Passage",
+}
+
+
 def cloned():
     """The records copied, parents before children; each with the path from the model to the source it cites."""
-    models = [model for model in content_models() if model not in (SourceDocument, Theme, GMGMember)]
+    models = [model for model in content_models() if model._meta.label not in SHARED_BY_COPIES]
     return [(model, "source" if model in sourced_models() else "activity__source") for model in models]
 
 
