@@ -1,7 +1,7 @@
 """Server time and query count of every page type, in-process, against the database DATABASE_URL names.
 
 Prints one JSON object: {"pages": [{"name", "url", "status", "n", "median_ms", "p95_ms", "queries", ...}],
-"counts": {records of each kind}}.
+"csv": [{"name", "url", "first_byte_ms", "whole_ms", "peak_kb", ...}], "counts": {records of each kind}}.
 Run by bench/run.py; the page picks depend only on the real content, so 1x and 100x measure the same URLs.
 """
 
@@ -11,6 +11,7 @@ import os
 import statistics
 import sys
 import time
+import tracemalloc
 import warnings
 from pathlib import Path
 
@@ -30,8 +31,8 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from gfmd.management.commands.generate_synthetic import SYNTHETIC_SOURCE  # noqa: E402
 
+from pipeline.management.commands.generate_synthetic import SYNTHETIC_SOURCE  # noqa: E402
 from recommendations.models import GMGMember, ProposedActivity, Recommendation  # noqa: E402
 from sessions.models import Meeting, Session  # noqa: E402
 from themes.models import Theme  # noqa: E402
@@ -86,6 +87,7 @@ def pages():
         ("recommendations list", "/recommendations/"),
         ("recommendations list, year", "/recommendations/?year=2009"),
         ("recommendations list, 3 filters", "/recommendations/?year=2009&track=civil-society&kind=recommendation"),
+        ("recommendations list, all facet values", "/recommendations/?facet_size=all"),
         ("activities list", "/activities/"),
         ("activities list, 2 agencies", "/activities/?gmg_member=UNODC&gmg_member=UNDP"),
         ("API sessions", "/api/sessions/"),
@@ -158,6 +160,44 @@ def measure(client, url):
     }
 
 
+CSV_LISTS = [
+    ("sessions CSV", "/sessions/?format=csv"),
+    ("recommendations CSV", "/recommendations/?format=csv"),
+    ("activities CSV", "/activities/?format=csv"),
+]
+
+
+def measure_csv(client, url):
+    """Time to the first byte and to the last, and the most memory Python held while streaming it."""
+    first, whole = [], []
+    for _ in range(3):
+        clear_caches()
+        started = time.perf_counter()
+        response = client.get(url)
+        chunks = iter(response.streaming_content if response.streaming else [response.content])
+        size = len(next(chunks, b""))
+        first.append((time.perf_counter() - started) * 1000)
+        size += sum(len(chunk) for chunk in chunks)
+        whole.append((time.perf_counter() - started) * 1000)
+    clear_caches()
+    tracemalloc.start()
+    response = client.get(url)
+    rows = sum(
+        chunk.count(b"\n") for chunk in (response.streaming_content if response.streaming else [response.content])
+    )
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "status": response.status_code,
+        "streaming": response.streaming,
+        "first_byte_ms": round(statistics.median(first), 1),
+        "whole_ms": round(statistics.median(whole), 1),
+        "kb": round(size / 1024),
+        "lines": rows,
+        "peak_kb": round(peak / 1024),
+    }
+
+
 def main():
     # A page that fails is reported with its status, not allowed to stop the run.
     client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
@@ -170,12 +210,21 @@ def main():
             file=sys.stderr,
             flush=True,
         )
+    csvs = []
+    for name, url in CSV_LISTS:
+        csvs.append({"name": name, "url": url, **measure_csv(client, url)})
+        row = csvs[-1]
+        print(
+            f"    {name:34} first byte {row['first_byte_ms']:>8} ms, peak {row['peak_kb']} kB",
+            file=sys.stderr,
+            flush=True,
+        )
     counts = {
         str(model._meta.verbose_name_plural): model._default_manager.count()
         for model in apps.get_models()
         if model._meta.app_label in ("gfmd_sessions", "recommendations") and not model.__name__.startswith("Historical")
     }
-    print(json.dumps({"pages": results, "counts": counts}))
+    print(json.dumps({"pages": results, "csv": csvs, "counts": counts}))
 
 
 if __name__ == "__main__":

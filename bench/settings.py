@@ -5,6 +5,7 @@ import os
 from gfmd.settings import *  # noqa: F403
 
 STATIC_ROOT = os.environ["BENCH_STATIC_ROOT"]
+ROOT_URLCONF = "bench.urls"
 
 # The uncached server: every request renders its page, as for a URL nobody asked for since the last edit.
 if os.environ.get("BENCH_CACHE") == "off":

@@ -37,5 +37,5 @@ SITEMAPS = {
     "themes": RecordSitemap(Theme.objects.all()),
     "recommendations": RecordSitemap(Recommendation.objects.order_by("pk")),
     "activities": RecordSitemap(ProposedActivity.objects.order_by("pk")),
-    "gmg-members": RecordSitemap(GMGMember.objects.filter(activities__isnull=False).distinct()),
+    "gmg-members": RecordSitemap(GMGMember.objects.with_activities()),
 }

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from gfmd.models import SourceDocument
 from lib import search
 from lib.caching import cached_page
+from lib.listing import page_of
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.models import Meeting, Passage, Session
 from themes.models import Theme
@@ -22,23 +23,35 @@ SEARCHED = [
 ]
 
 
-@cached_page
+# The home page lists this many meetings at a time, so that it never grows with their number.
+HOME_MEETINGS = 12
+
+
+@cached_page(params=("page",))
 def home(request):
-    # Two grouped counts rather than two joins in one query, which would multiply each other's rows.
+    page, error = page_of(request, Meeting.objects.all(), HOME_MEETINGS, count=Meeting.objects.count())
+    if error:
+        return render(request, "400.html", {"message": error}, status=400)
+    meetings = list(page.object_list)
     # What was held at each meeting: plans, drafts and other events' points are not its outcomes.
-    sessions = dict(Session.objects.held().order_by().values_list("meeting").annotate(n=Count("pk")))
-    recommendations = dict(Recommendation.objects.held().order_by().values_list("meeting").annotate(n=Count("pk")))
-    meetings = list(Meeting.objects.all())
+    # Two grouped counts rather than two joins in one query, which would multiply each other's rows.
+    held_sessions = Session.objects.held().order_by()
+    held_recommendations = Recommendation.objects.held().order_by()
+    sessions = dict(held_sessions.filter(meeting__in=meetings).values_list("meeting").annotate(n=Count("pk")))
+    recommendations = dict(
+        held_recommendations.filter(meeting__in=meetings).values_list("meeting").annotate(n=Count("pk"))
+    )
     for meeting in meetings:
         meeting.session_count = sessions.get(meeting.pk, 0)
         meeting.recommendation_count = recommendations.get(meeting.pk, 0)
     context = {
         "meetings": meetings,
+        "page": page,
         "themes": Theme.objects.all(),
         "counts": {
-            "meetings": Meeting.objects.count(),
-            "sessions": sum(sessions.values()),
-            "recommendations": sum(recommendations.values()),
+            "meetings": page.paginator.count,
+            "sessions": held_sessions.count(),
+            "recommendations": held_recommendations.count(),
             "activities": ProposedActivity.objects.count(),
         },
     }

@@ -8,17 +8,24 @@ public on the next request, on every app server.
 import hashlib
 import threading
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
 PAGE_TIMEOUT = 60 * 60 * 24
+
+# The revision the current request read, so that it is read once per request.
+request_revision = ContextVar("request_revision", default=None)
 
 
 def revision_model():
@@ -27,7 +34,13 @@ def revision_model():
 
 
 def current_revision():
-    return revision_model().objects.filter(pk=1).values_list("number", flat=True).first() or 0
+    # Read on every public request, cached page or not: one plain statement, without building an ORM query,
+    # which would cost more than serving the cached page itself.
+    table = connection.ops.quote_name(revision_model()._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 _deferred = threading.local()
@@ -83,21 +96,98 @@ def etag(request, *args, **kwargs):
     return f"r{request.content_revision}"
 
 
-def cached_page(view):
-    """Serve the page from the cache while the content is unchanged; answer 304 to a matching ETag."""
+_memos = []
+
+
+def per_revision(function):
+    """Keep what function returns, in this process, for as long as the content revision is unchanged.
+
+    For small lookups every list needs whatever its filters (the meetings and
+    their years, the themes, the tags in use): read once per revision rather
+    than once per request. The revision is the one the current request read,
+    so a page never mixes two revisions; outside a page request nothing is kept.
+    """
+    memo = {}
+    lock = threading.Lock()
+    _memos.append(memo)
+
+    @wraps(function)
+    def remembered():
+        revision = request_revision.get()
+        if revision is None:
+            return function()
+        with lock:
+            if memo.get("revision") == revision:
+                return memo["value"]
+        value = function()
+        with lock:
+            memo.update(revision=revision, value=value)
+        return value
+
+    return remembered
+
+
+def forget_per_revision():
+    """Drop what per_revision kept: for tests, whose rolled-back transactions reuse revision numbers."""
+    for memo in _memos:
+        memo.clear()
+
+
+def page_key(request, revision, known=None):
+    """The cache key of a page: the revision, the host, the path and its parameters, sorted.
+
+    With `known`, only those parameters count (the caller has refused any other),
+    so that reordering or repeating the query string never makes a new entry.
+    """
+    params = sorted(
+        (name, value) for name, values in request.GET.lists() if known is None or name in known for value in values
+    )
+    address = request.path + "?" + urlencode(params)
+    return f"page:{revision}:{request.get_host()}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def unknown_parameter_response(request, unknown, known):
+    names = ", ".join(sorted(unknown))
+    takes = f"it takes {', '.join(sorted(known))}" if known else "it takes none"
+    message = f"This page does not take {names}: {takes}."
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"errors": {name: [message] for name in sorted(unknown)}}, status=400)
+    else:
+        response = render(request, "400.html", {"message": message}, status=400)
+    return response
+
+
+def cached_page(view=None, *, params=None):
+    """Serve the page from the cache while the content is unchanged; answer 304 to a matching ETag.
+
+    `params` names the query parameters the page takes (or is a function giving
+    them): any other is a 400, never cached, and the cache key holds only those.
+    Without it, every parameter is part of the key.
+    """
+    if view is None:
+        return lambda view: cached_page(view, params=params)
 
     @wraps(view)
     def cached(request, *args, **kwargs):
         revision = getattr(request, "content_revision", None)
         if revision is None:
             revision = current_revision()
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{revision}:{request.get_host()}:{path}"
+        known = None
+        if params is not None:
+            known = frozenset(params() if callable(params) else params)
+            unknown = set(request.GET) - known
+            if unknown:
+                return unknown_parameter_response(request, unknown, known)
+        key = page_key(request, revision, known)
         stored = cache.get(key)
         if stored is not None:
             response = stored
         else:
-            response = view(request, *args, **kwargs)
+            token = request_revision.set(revision)
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                request_revision.reset(token)
             if response.status_code == 200 and not response.streaming:
                 if hasattr(response, "render") and callable(response.render):
                     response = response.render()

@@ -1,13 +1,16 @@
-"""Facet values shared by every list, read from the database when a list is built."""
+"""Facet values shared by every list, read from the database once per content revision."""
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from taggit.models import Tag
 
+from lib.caching import per_revision
+
 
 def tags_of(model_path):
     """The tags used on one model, by name."""
 
+    @per_revision
     def choices():
         content_type = ContentType.objects.get_for_model(apps.get_model(model_path))
         return list(

@@ -4,6 +4,12 @@ They name the source document model by its label, so that this module imports no
 """
 
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
+
+# Each field's choices as a dict, built once: Django builds it again at every get_FOO_display() call,
+# and a list page makes a hundred and fifty of them.
+_choice_labels = {}
 
 
 class Versioned(models.Model):
@@ -28,6 +34,13 @@ class Versioned(models.Model):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
+
+    def _get_FIELD_display(self, field):
+        labels = _choice_labels.get(field)
+        if labels is None:
+            labels = _choice_labels[field] = dict(make_hashable(field.flatchoices))
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
 
     @property
     def changed_since_loaded(self):

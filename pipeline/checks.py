@@ -95,7 +95,7 @@ def missing_themes():
     querysets = [
         Roundtable.objects.select_related("meeting"),
         Session.objects.select_related("meeting"),
-        Recommendation.objects.filter(parent__isnull=True).select_related("meeting"),
+        Recommendation.objects.top_level().select_related("meeting"),
         ProposedActivity.objects.select_related("section__roundtable"),
     ]
     for queryset in querysets:

@@ -1,6 +1,7 @@
 import django_filters
 from django.db.models import Q
 
+from lib.caching import per_revision
 from lib.choices import tags_of
 from lib.listing import FacetedFilterSet, FacetFilter
 from recommendations.models import GMGMember, ProposedActivity, Recommendation
@@ -9,6 +10,7 @@ from sessions.models import Stage, Track
 from themes import choices as theme_choices
 
 
+@per_revision
 def roundtable_numbers():
     from recommendations.models import Section
 
@@ -16,6 +18,7 @@ def roundtable_numbers():
     return [(n, f"Roundtable {n}") for n in numbers]
 
 
+@per_revision
 def section_letters():
     from recommendations.models import Section
 
@@ -23,14 +26,16 @@ def section_letters():
     return [(letter, f"Section {letter}") for letter in letters]
 
 
+@per_revision
 def events():
     from sessions.models import Event
 
     return [(e.slug, e.title) for e in Event.objects.select_related("meeting")]
 
 
+@per_revision
 def gmg_members():
-    return [(m.acronym, m.name) for m in GMGMember.objects.filter(activities__isnull=False).distinct()]
+    return [(m.acronym, m.name) for m in GMGMember.objects.with_activities()]
 
 
 class RecommendationFilter(FacetedFilterSet):
@@ -48,17 +53,6 @@ class RecommendationFilter(FacetedFilterSet):
     tag = FacetFilter(field_name="tags__slug", choices=tags_of("recommendations.Recommendation"), label="Tag")
     sort = django_filters.OrderingFilter(fields=(("meeting__year", "year"),), label="Sort", empty_label="Source order")
 
-    facets = {
-        "year": "meeting__year",
-        "meeting": "meeting__slug",
-        "track": "track",
-        "kind": "kind",
-        "stage": "stage",
-        "event": "event__slug",
-        "theme": "themes__slug",
-        "tag": "tags__slug",
-    }
-
     class Meta:
         model = Recommendation
         fields = []
@@ -70,14 +64,6 @@ class ActivityFilter(FacetedFilterSet):
     section = FacetFilter(field_name="section__letter", choices=section_letters, label="Section")
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
     tag = FacetFilter(field_name="tags__slug", choices=tags_of("recommendations.ProposedActivity"), label="Tag")
-
-    facets = {
-        "gmg_member": "gmg_members__acronym",
-        "roundtable": "section__roundtable__number",
-        "section": "section__letter",
-        "theme": "themes__slug",
-        "tag": "tags__slug",
-    }
     search_related_fields = ("objectives__text", "sub_activities__text")
 
     class Meta:

@@ -29,6 +29,10 @@ class RecommendationQuerySet(models.QuerySet):
     def of_events(self):
         return self.filter(event__isnull=False)
 
+    def top_level(self):
+        """Numbered points, without their lettered sub-points."""
+        return self.filter(parent__isnull=True)
+
 
 class Recommendation(Sourced):
     """A recommendation, follow-up action, outcome sought or key message of a meeting."""
@@ -112,6 +116,8 @@ class Recommendation(Sourced):
 
     class Meta:
         ordering = ["meeting__year", "track", "roundtable__number", "kind", "parent_id", "position"]
+        # The kind and track facets count from this index alone, without reading the texts.
+        indexes = [models.Index(fields=["kind", "track"], name="recommendation_kind_track")]
         constraints = [
             models.UniqueConstraint(
                 fields=["parent", "position"],
@@ -176,6 +182,12 @@ class Recommendation(Sourced):
             raise ValidationError(errors)
 
 
+class GMGMemberQuerySet(models.QuerySet):
+    def with_activities(self):
+        """The agencies the matrix lists with expertise for at least one activity."""
+        return self.filter(activities__isnull=False).distinct()
+
+
 class GMGMember(Versioned):
     """An agency of the Global Migration Group."""
 
@@ -184,6 +196,8 @@ class GMGMember(Versioned):
     url = models.URLField(blank=True)
 
     history = HistoricalRecords()
+
+    objects = GMGMemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["acronym"]

@@ -1,123 +1,98 @@
 from itertools import groupby
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from lib.caching import cached_page
-from lib.listing import FacetedList, parse_paging
+from lib.listing import TAG_LIST, Column, FacetedList, joined, page_of
 from recommendations.filters import ActivityFilter, RecommendationFilter
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
+from sessions.models import Meeting
 
 # An agency's page lists its activities section by section, this many at a time.
-MEMBER_PAGE_SIZE = 100
+MEMBER_PAGE_SIZE = 50
 
 
-def joined(items, attribute="slug"):
-    return "; ".join(str(getattr(item, attribute)) for item in items)
-
-
-def recommendation_json(r):
-    return {
-        "id": r.pk,
-        "url": r.get_absolute_url(),
-        "meeting": r.meeting.slug,
-        "year": r.meeting.year,
-        "track": r.track,
-        "kind": r.kind,
-        "stage": r.stage,
-        "event": r.event.slug if r.event else None,
-        "number": r.number,
-        "number_restored": r.number_restored,
-        "text": r.text,
-        "roundtable": r.roundtable.number if r.roundtable else None,
-        "session": r.session.number if r.session else None,
-        "parent": r.parent_id,
-        "group_heading": r.group_heading,
-        "themes": [t.slug for t in r.themes.all()],
-        "tags": [t.slug for t in r.tags.all()],
-    }
-
-
-RECOMMENDATION_CSV = [
-    ("url", lambda r, request: request.build_absolute_uri(r.get_absolute_url())),
-    ("id", lambda r, request: r.pk),
-    ("meeting_id", lambda r, request: r.meeting_id),
-    ("meeting", lambda r, request: r.meeting.slug),
-    ("meeting_label", lambda r, request: f"{r.meeting.city} {r.meeting.year}"),
-    ("year", lambda r, request: r.meeting.year),
-    ("track", lambda r, request: r.track),
-    ("kind", lambda r, request: r.kind),
-    ("stage", lambda r, request: r.stage),
-    ("event", lambda r, request: r.event.slug if r.event else ""),
-    ("roundtable_id", lambda r, request: r.roundtable_id or ""),
-    ("roundtable", lambda r, request: r.roundtable.number if r.roundtable else ""),
-    ("roundtable_title", lambda r, request: r.roundtable.title if r.roundtable else ""),
-    ("session_id", lambda r, request: r.session_id or ""),
-    ("session", lambda r, request: r.session.number if r.session else ""),
-    ("parent_id", lambda r, request: r.parent_id or ""),
-    ("number", lambda r, request: r.number),
-    ("number_restored", lambda r, request: "yes" if r.number_restored else ""),
-    ("group_heading", lambda r, request: r.group_heading),
-    ("text", lambda r, request: r.text),
-    ("themes", lambda r, request: joined(r.themes.all())),
-    ("theme_labels", lambda r, request: joined(r.themes.all(), "name")),
-    ("tags", lambda r, request: joined(r.tags.all(), "name")),
-    ("source", lambda r, request: r.source.title),
-    ("source_location", lambda r, request: r.source_location),
+RECOMMENDATION_COLUMNS = [
+    Column("id", "integer", lambda r: r.pk),
+    Column("url", "string", lambda r: r.get_absolute_url(), format="uri-reference", description="The record's page."),
+    Column("meeting_id", "integer", lambda r: r.meeting_id, json=False),
+    Column("meeting", "string", lambda r: r.meeting.slug, description="The meeting's slug."),
+    Column("meeting_label", "string", lambda r: f"{r.meeting.city} {r.meeting.year}", json=False),
+    Column("year", "integer", lambda r: r.meeting.year),
+    Column("track", "string", lambda r: r.track),
+    Column("kind", "string", lambda r: r.kind),
+    Column("stage", "string", lambda r: r.stage, description="held, or planned (a draft or a plan)."),
+    Column(
+        "event",
+        ("string", "null"),
+        lambda r: r.event.slug if r.event else None,
+        description="The other event reported alongside the meeting whose point this is.",
+    ),
+    Column("number", "string", lambda r: r.number, description="As printed: 7, or b for a sub-point."),
+    Column(
+        "number_restored",
+        "boolean",
+        lambda r: r.number_restored,
+        csv=lambda r: "yes" if r.number_restored else "",
+        description="The number is restored by the editors, not printed in the source.",
+    ),
+    Column("text", "string", lambda r: r.text),
+    Column("roundtable_id", ("integer", "null"), lambda r: r.roundtable_id, json=False),
+    Column("roundtable", ("integer", "null"), lambda r: r.roundtable.number if r.roundtable else None),
+    Column("roundtable_title", "string", lambda r: r.roundtable.title if r.roundtable else "", json=False),
+    Column("session_id", ("integer", "null"), lambda r: r.session_id, json=False),
+    Column("session", ("string", "null"), lambda r: r.session.number if r.session else None),
+    Column(
+        "parent", ("integer", "null"), lambda r: r.parent_id, csv_name="parent_id", description="A sub-point's point."
+    ),
+    Column("group_heading", "string", lambda r: r.group_heading),
+    Column("themes", "array", lambda r: [t.slug for t in r.themes.all()], description="Theme slugs."),
+    Column("theme_labels", "string", lambda r: joined(r.themes.all(), "name"), json=False),
+    # The CSV has always given tags by name.
+    Column("tags", "array", lambda r: [t.slug for t in r.tag_list], csv=lambda r: joined(r.tag_list, "name")),
+    Column("source", "string", lambda r: r.source.title, json=False),
+    Column("source_location", "string", lambda r: r.source_location, json=False),
 ]
 
 recommendations_list = FacetedList(
     filterset_class=RecommendationFilter,
     queryset=Recommendation.objects.select_related(
         "meeting", "roundtable", "session", "source", "event"
-    ).prefetch_related("themes", "tags"),
+    ).prefetch_related("themes", TAG_LIST),
     template="recommendations/recommendation_list.html",
     title="Recommendations",
     noun="recommendations and other points",
-    to_json=recommendation_json,
-    csv_columns=RECOMMENDATION_CSV,
+    columns=RECOMMENDATION_COLUMNS,
     api_path="/api/recommendations/",
 )
 
-
-def activity_json(a):
-    return {
-        "id": a.pk,
-        "url": a.get_absolute_url(),
-        "roundtable": a.section.roundtable.number,
-        "section": a.section.letter,
-        "text": a.text,
-        "objectives": [o.text for o in a.objectives.all()],
-        "gmg_members": [m.acronym for m in a.gmg_members.all()],
-        "section_title": a.section.title,
-        "sub_activities": [s.text for s in a.sub_activities.all()],
-        "themes": [t.slug for t in a.themes.all()],
-        "tags": [t.slug for t in a.tags.all()],
-    }
-
-
-ACTIVITY_CSV = [
-    ("url", lambda a, request: request.build_absolute_uri(a.get_absolute_url())),
-    ("id", lambda a, request: a.pk),
-    ("meeting", lambda a, request: a.section.roundtable.meeting.slug),
-    ("roundtable_id", lambda a, request: a.section.roundtable_id),
-    ("roundtable", lambda a, request: a.section.roundtable.number),
-    ("roundtable_title", lambda a, request: a.section.roundtable.title),
-    ("section_id", lambda a, request: a.section_id),
-    ("section", lambda a, request: a.section.letter),
-    ("section_title", lambda a, request: a.section.title),
-    ("position", lambda a, request: a.position),
-    ("text", lambda a, request: a.text),
-    ("sub_activities", lambda a, request: "\n".join(s.text for s in a.sub_activities.all())),
-    ("objectives", lambda a, request: "\n".join(o.text for o in a.objectives.all())),
-    ("gmg_members", lambda a, request: joined(a.gmg_members.all(), "acronym")),
-    ("gmg_member_names", lambda a, request: joined(a.gmg_members.all(), "name")),
-    ("themes", lambda a, request: joined(a.themes.all())),
-    ("theme_labels", lambda a, request: joined(a.themes.all(), "name")),
-    ("tags", lambda a, request: joined(a.tags.all(), "name")),
-    ("source", lambda a, request: a.source.title),
-    ("source_location", lambda a, request: a.source_location),
+ACTIVITY_COLUMNS = [
+    Column("id", "integer", lambda a: a.pk),
+    Column("url", "string", lambda a: a.get_absolute_url(), format="uri-reference", description="The record's page."),
+    Column("meeting", "string", lambda a: a.section.roundtable.meeting.slug, json=False),
+    Column("roundtable_id", "integer", lambda a: a.section.roundtable_id, json=False),
+    Column("roundtable", "integer", lambda a: a.section.roundtable.number),
+    Column("roundtable_title", "string", lambda a: a.section.roundtable.title, json=False),
+    Column("section_id", "integer", lambda a: a.section_id, json=False),
+    Column("section", "string", lambda a: a.section.letter),
+    Column("position", "integer", lambda a: a.position, json=False),
+    Column("text", "string", lambda a: a.text),
+    Column("objectives", "array", lambda a: [o.text for o in a.objectives.all()], separator="\n"),
+    Column(
+        "gmg_members",
+        "array",
+        lambda a: [m.acronym for m in a.gmg_members.all()],
+        description="Acronyms of the GMG members listed with expertise.",
+    ),
+    Column("gmg_member_names", "string", lambda a: joined(a.gmg_members.all(), "name"), json=False),
+    Column("section_title", "string", lambda a: a.section.title),
+    Column("sub_activities", "array", lambda a: [s.text for s in a.sub_activities.all()], separator="\n"),
+    Column("themes", "array", lambda a: [t.slug for t in a.themes.all()], description="Theme slugs."),
+    Column("theme_labels", "string", lambda a: joined(a.themes.all(), "name"), json=False),
+    Column("tags", "array", lambda a: [t.slug for t in a.tag_list], csv=lambda a: joined(a.tag_list, "name")),
+    Column("source", "string", lambda a: a.source.title, json=False),
+    Column("source_location", "string", lambda a: a.source_location, json=False),
 ]
 
 ACTIVITIES = ProposedActivity.objects.select_related("section__roundtable__meeting", "source").prefetch_related(
@@ -126,32 +101,33 @@ ACTIVITIES = ProposedActivity.objects.select_related("section__roundtable__meeti
 
 activities_list = FacetedList(
     filterset_class=ActivityFilter,
-    queryset=ACTIVITIES,
+    queryset=ProposedActivity.objects.select_related("section__roundtable__meeting", "source").prefetch_related(
+        "objectives", "sub_activities", "gmg_members", "themes", TAG_LIST
+    ),
     template="recommendations/activity_list.html",
     title="GMG proposed activities",
     noun="activities",
-    to_json=activity_json,
-    csv_columns=ACTIVITY_CSV,
+    columns=ACTIVITY_COLUMNS,
     api_path="/api/activities/",
 )
 
 
-@cached_page
+@cached_page(params=recommendations_list.parameters)
 def recommendation_list(request):
     return recommendations_list.html(request)
 
 
-@cached_page
+@cached_page(params=recommendations_list.parameters)
 def recommendation_list_api(request):
     return recommendations_list.api(request)
 
 
-@cached_page
+@cached_page(params=activities_list.parameters)
 def activity_list(request):
     return activities_list.html(request)
 
 
-@cached_page
+@cached_page(params=activities_list.parameters)
 def activity_list_api(request):
     return activities_list.api(request)
 
@@ -179,14 +155,26 @@ def activity_detail(request, pk):
     return render(request, "recommendations/activity_detail.html", {"activity": activity})
 
 
-@cached_page
+@cached_page(params=("page",))
 def gmg_member_detail(request, acronym):
     member = get_object_or_404(GMGMember, acronym=acronym)
-    _, _, errors = parse_paging(request.GET)
-    if errors:
-        return render(request, "400.html", {"message": errors["page"][0]}, status=400)
-    paginator = Paginator(ACTIVITIES.filter(gmg_members=member), MEMBER_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    # The page shows each activity's text and link under its section: nothing else is read.
+    links = member.activities.through.objects.filter(gmgmember=member)
+    activities = (
+        ProposedActivity.objects.filter(pk__in=links.values("proposedactivity"))
+        .select_related("section__roundtable")
+        .only(
+            "text",
+            "section__letter",
+            "section__title",
+            "section__roundtable__number",
+            "section__roundtable__title",
+            "section__roundtable__kind",
+        )
+    )
+    page, error = page_of(request, activities, MEMBER_PAGE_SIZE, count=links.count())
+    if error:
+        return render(request, "400.html", {"message": error}, status=400)
     sections = [
         {"section": section, "activities": list(activities)}
         for section, activities in groupby(page.object_list, key=lambda a: a.section)
@@ -200,18 +188,32 @@ def gmg_member_detail(request, acronym):
     return render(request, "recommendations/gmg_member_detail.html", context)
 
 
-@cached_page
+@cached_page(params=("page",))
 def expertise_matrix(request):
-    """GMG members by section of the 2007 matrix: how many activities list each member."""
-    sections = list(Section.objects.select_related("roundtable").order_by("roundtable__number", "letter"))
-    members = list(GMGMember.objects.filter(activities__isnull=False).distinct())
+    """GMG members by section of a meeting's matrix: how many activities list each member.
+
+    One meeting's matrix a page (the sources hold one, Brussels 2007's), so that
+    the table never grows with the number of meetings.
+    """
+    meetings = Meeting.objects.filter(roundtables__sections__isnull=False).distinct().only("year", "city", "slug")
+    page, error = page_of(request, meetings, 1)
+    if error:
+        return render(request, "400.html", {"message": error}, status=400)
+    meeting = page.object_list[0] if page.object_list else None
+    sections = list(
+        Section.objects.filter(roundtable__meeting=meeting)
+        .select_related("roundtable")
+        .order_by("roundtable__number", "letter")
+    )
+    activities = ProposedActivity.objects.filter(section__in=sections).order_by()
     counts = {
         (acronym, section_id): n
-        for acronym, section_id, n in ProposedActivity.objects.order_by()
-        .values_list("gmg_members__acronym", "section_id")
-        .annotate(n=Count("pk", distinct=True))
+        for acronym, section_id, n in activities.values_list("gmg_members__acronym", "section_id").annotate(
+            n=Count("pk", distinct=True)
+        )
     }
-    section_totals = dict(ProposedActivity.objects.order_by().values_list("section_id").annotate(n=Count("pk")))
+    section_totals = dict(activities.values_list("section_id").annotate(n=Count("pk")))
+    members = list(GMGMember.objects.with_activities())
     member_totals = dict(GMGMember.objects.order_by().values_list("acronym").annotate(n=Count("activities")))
     biggest = max(counts.values(), default=1)
     rows = [
@@ -232,6 +234,8 @@ def expertise_matrix(request):
         for member in members
     ]
     context = {
+        "meeting": meeting,
+        "page": page,
         "rows": rows,
         "sections": [{"section": s, "total": section_totals.get(s.pk, 0)} for s in sections],
         "total": ProposedActivity.objects.count(),

@@ -1,12 +1,16 @@
-"""Facet values for meetings, in their natural order, read from the database when a list is built."""
+"""Facet values for meetings, in their natural order, read from the database once per content revision."""
+
+from lib.caching import per_revision
 
 
+@per_revision
 def meeting_years():
     from sessions.models import Meeting
 
     return [(year, str(year)) for year in Meeting.objects.values_list("year", flat=True)]
 
 
+@per_revision
 def meetings():
     from sessions.models import Meeting
 

@@ -27,15 +27,6 @@ class SessionFilter(FacetedFilterSet):
         empty_label="Source order",
     )
 
-    facets = {
-        "year": "meeting__year",
-        "meeting": "meeting__slug",
-        "track": "roundtable__track",
-        "stage": "roundtable__stage",
-        "theme": "themes__slug",
-        "tag": "tags__slug",
-    }
-
     class Meta:
         model = Session
         fields = []

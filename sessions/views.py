@@ -3,78 +3,62 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from lib.caching import cached_page
-from lib.listing import FacetedList
+from lib.listing import TAG_LIST, Column, FacetedList, joined
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.filters import SessionFilter
 from sessions.models import Event, Meeting, Session, Stage, Track
 
 # Numbered points with their lettered sub-points, in the source's order.
 TOP_LEVEL = (
-    Recommendation.objects.filter(parent__isnull=True)
+    Recommendation.objects.top_level()
     .select_related("source", "session")
     .prefetch_related(Prefetch("children", queryset=Recommendation.objects.order_by("position")))
     .order_by("kind", "position")
 )
 
 
-def session_json(session):
-    return {
-        "id": session.pk,
-        "url": session.get_absolute_url(),
-        "meeting": session.meeting.slug,
-        "year": session.meeting.year,
-        "track": session.roundtable.track,
-        "roundtable": session.roundtable.number,
-        "number": session.number,
-        "title": session.title,
-        "stage": session.roundtable.stage,
-        "roundtable_title": session.roundtable.title,
-        "co_chairs": session.co_chairs,
-        "themes": [theme.slug for theme in session.themes.all()],
-        "tags": [tag.slug for tag in session.tags.all()],
-    }
-
-
-SESSION_CSV = [
-    ("url", lambda s, request: request.build_absolute_uri(s.get_absolute_url())),
-    ("id", lambda s, request: s.pk),
-    ("meeting_id", lambda s, request: s.meeting_id),
-    ("meeting", lambda s, request: s.meeting.slug),
-    ("meeting_label", lambda s, request: f"{s.meeting.city} {s.meeting.year}"),
-    ("year", lambda s, request: s.meeting.year),
-    ("track", lambda s, request: s.roundtable.track),
-    ("stage", lambda s, request: s.roundtable.stage),
-    ("roundtable_id", lambda s, request: s.roundtable_id),
-    ("roundtable", lambda s, request: s.roundtable.number),
-    ("roundtable_title", lambda s, request: s.roundtable.title),
-    ("number", lambda s, request: s.number),
-    ("title", lambda s, request: s.title),
-    ("co_chairs", lambda s, request: s.co_chairs),
-    ("themes", lambda s, request: "; ".join(t.slug for t in s.themes.all())),
-    ("theme_labels", lambda s, request: "; ".join(t.name for t in s.themes.all())),
-    ("tags", lambda s, request: "; ".join(t.name for t in s.tags.all())),
-    ("source", lambda s, request: s.source.title),
-    ("source_location", lambda s, request: s.source_location),
+SESSION_COLUMNS = [
+    Column("id", "integer", lambda s: s.pk),
+    Column("url", "string", lambda s: s.get_absolute_url(), format="uri-reference", description="The session's page."),
+    Column("meeting_id", "integer", lambda s: s.meeting_id, json=False),
+    Column("meeting", "string", lambda s: s.meeting.slug, description="The meeting's slug."),
+    Column("meeting_label", "string", lambda s: f"{s.meeting.city} {s.meeting.year}", json=False),
+    Column("year", "integer", lambda s: s.meeting.year),
+    Column("track", "string", lambda s: s.roundtable.track),
+    Column("roundtable_id", "integer", lambda s: s.roundtable_id, json=False),
+    Column("roundtable", "integer", lambda s: s.roundtable.number),
+    Column("number", "string", lambda s: s.number),
+    Column("title", "string", lambda s: s.title),
+    Column(
+        "stage", "string", lambda s: s.roundtable.stage, description="held, or planned (as a concept paper planned it)."
+    ),
+    Column("roundtable_title", "string", lambda s: s.roundtable.title),
+    Column("co_chairs", "string", lambda s: s.co_chairs),
+    Column("themes", "array", lambda s: [t.slug for t in s.themes.all()], description="Theme slugs."),
+    Column("theme_labels", "string", lambda s: joined(s.themes.all(), "name"), json=False),
+    # The CSV has always given tags by name.
+    Column("tags", "array", lambda s: [t.slug for t in s.tag_list], csv=lambda s: joined(s.tag_list, "name")),
+    Column("source", "string", lambda s: s.source.title, json=False),
+    Column("source_location", "string", lambda s: s.source_location, json=False),
 ]
 
 sessions_list = FacetedList(
     filterset_class=SessionFilter,
-    queryset=Session.objects.select_related("meeting", "roundtable", "source").prefetch_related("themes", "tags"),
+    queryset=Session.objects.select_related("meeting", "roundtable", "source").prefetch_related("themes", TAG_LIST),
     template="sessions/session_list.html",
     title="Sessions",
     noun="sessions",
-    to_json=session_json,
-    csv_columns=SESSION_CSV,
+    columns=SESSION_COLUMNS,
     api_path="/api/sessions/",
 )
 
 
-@cached_page
+@cached_page(params=sessions_list.parameters)
 def session_list(request):
     return sessions_list.html(request)
 
 
-@cached_page
+@cached_page(params=sessions_list.parameters)
 def session_list_api(request):
     return sessions_list.api(request)
 

@@ -18,6 +18,7 @@ from django.db import connection, router
 from taggit.models import TaggedItem
 
 from gfmd.models import SourceDocument
+from lib.caching import forget_per_revision
 from lib.content import content_models
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
 from sessions.models import Meeting, Roundtable, Session
@@ -57,6 +58,7 @@ def create_roles():
 def empty_cache():
     # Each test rolls its data back but the cache would keep pages of it.
     cache.clear()
+    forget_per_revision()
 
 
 @pytest.fixture(autouse=True)

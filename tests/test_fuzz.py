@@ -203,7 +203,8 @@ def check(client, url, path, values):
     response = client.get(url)
     assert response.status_code < 500, url
     content_type = response.get("Content-Type", "")
-    body = response.content.decode("utf-8", "replace")
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode("utf-8", "replace")
     if path.startswith("/api/"):
         assert content_type.startswith("application/json"), (url, content_type)
         json.loads(body)

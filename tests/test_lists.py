@@ -134,7 +134,8 @@ def csv_rows(client, path, params):
     response = client.get(f"/{path}/?{urlencode(params, doseq=True)}&format=csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.streaming  # written as it is read, whatever the size of the list
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 @pytest.mark.parametrize("path", ["sessions", "recommendations", "activities"])

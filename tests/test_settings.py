@@ -37,7 +37,7 @@ def test_an_empty_host_in_the_list_is_rejected(monkeypatch):
 def test_no_database_url_means_the_sqlite_file(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     config = env_database("DATABASE_URL", sqlite_path=Path("db.sqlite3"))
-    assert config == {"ENGINE": "django.db.backends.sqlite3", "NAME": Path("db.sqlite3")}
+    assert config == {"ENGINE": "django.db.backends.sqlite3", "NAME": Path("db.sqlite3"), "CONN_MAX_AGE": 60}
 
 
 def test_a_postgres_url_is_split_into_its_parts(monkeypatch):

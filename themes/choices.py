@@ -1,6 +1,9 @@
-"""Facet values for themes, in their curated order, read from the database when a list is built."""
+"""Facet values for themes, in their curated order, read from the database once per content revision."""
+
+from lib.caching import per_revision
 
 
+@per_revision
 def themes():
     from themes.models import Theme
 

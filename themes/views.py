@@ -4,11 +4,16 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from lib.caching import cached_page
+from lib.listing import page_of
 from recommendations.models import Recommendation
 from sessions.models import Coverage, Meeting, Session
 from themes.models import Theme
 
 MEETING_FIELDS = ("year", "city", "slug", "sessions_coverage", "recommendations_coverage")
+# The themes table shows this many meetings at a time, and a theme's page this many years,
+# so that neither grows with the number of meetings; the pages after are a click away.
+MEETINGS_PER_TABLE = 12
+YEARS_PER_THEME_PAGE = 6
 
 
 def counts_by_theme_and_year(queryset):
@@ -17,17 +22,33 @@ def counts_by_theme_and_year(queryset):
     return {(slug, year): n for slug, year, n in rows if slug}
 
 
+def counts_by_theme(queryset):
+    """{theme slug: records of the queryset on it}, from the link table."""
+    field = queryset.model._meta.get_field("themes")
+    links = field.remote_field.through.objects.filter(**{f"{field.m2m_field_name()}__in": queryset.values("pk")})
+    return dict(links.order_by().values_list("theme__slug").annotate(n=Count("pk")))
+
+
+def bad_page(request, message):
+    return render(request, "400.html", {"message": message}, status=400)
+
+
 def count_cell(count, coverage):
     """A count, or None where our sources give none of the meeting's records: not the same as 0."""
     return None if not count and coverage == Coverage.NONE else count
 
 
-@cached_page
+@cached_page(params=("page",))
 def theme_list(request):
-    meetings = list(Meeting.objects.only(*MEETING_FIELDS))
+    page, error = page_of(request, Meeting.objects.only(*MEETING_FIELDS), MEETINGS_PER_TABLE)
+    if error:
+        return bad_page(request, error)
+    meetings = list(page.object_list)
     # What was held at each meeting, counted as the theme pages and the lists count it.
-    sessions = counts_by_theme_and_year(Session.objects.held())
-    recommendations = counts_by_theme_and_year(Recommendation.objects.held())
+    sessions = counts_by_theme_and_year(Session.objects.held().filter(meeting__in=meetings))
+    recommendations = counts_by_theme_and_year(Recommendation.objects.held().filter(meeting__in=meetings))
+    session_totals = counts_by_theme(Session.objects.held())
+    recommendation_totals = counts_by_theme(Recommendation.objects.held())
     biggest = max([*sessions.values(), *recommendations.values(), 1])
     rows = []
     for theme in Theme.objects.all():
@@ -44,13 +65,16 @@ def theme_list(request):
                     "shade": 0 if not (s + r) else 1 + min(4, 4 * (s + r) // biggest),
                 }
             )
-        rows.append({"theme": theme, "cells": cells})
-    return render(
-        request, "themes/theme_list.html", {"rows": rows, "meetings": meetings, "breadcrumbs": [("Themes", None)]}
-    )
+        totals = {
+            "sessions": session_totals.get(theme.slug, 0),
+            "recommendations": recommendation_totals.get(theme.slug, 0),
+        }
+        rows.append({"theme": theme, "cells": cells, "totals": totals})
+    context = {"rows": rows, "meetings": meetings, "page": page, "breadcrumbs": [("Themes", None)]}
+    return render(request, "themes/theme_list.html", context)
 
 
-def theme_points(theme):
+def theme_points(theme, meetings):
     """{year: [points]} of what was held under the theme, each record tagged with it counted once.
 
     A point is listed with its sub-points that carry the theme; a sub-point that carries the theme
@@ -58,7 +82,7 @@ def theme_points(theme):
     """
     records = list(
         Recommendation.objects.held()
-        .filter(themes=theme)
+        .filter(themes=theme, meeting__in=meetings)
         .select_related("meeting", "roundtable", "parent")
         .order_by("meeting__year", "track", "roundtable__number", "kind", "position", "pk")
     )
@@ -75,23 +99,31 @@ def theme_points(theme):
     return years, len(records)
 
 
-@cached_page
+@cached_page(params=("page",))
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
+    page, error = page_of(request, Meeting.objects.only(*MEETING_FIELDS), YEARS_PER_THEME_PAGE)
+    if error:
+        return bad_page(request, error)
+    meetings = list(page.object_list)
     years = defaultdict(lambda: {"sessions": [], "recommendations": [], "recommendation_count": 0, "activities": []})
-    for session in theme.sessions.held().select_related("meeting", "roundtable"):
+    for session in theme.sessions.held().filter(meeting__in=meetings).select_related("meeting", "roundtable"):
         years[session.meeting.year]["sessions"].append(session)
-    points, _ = theme_points(theme)
+    points, _ = theme_points(theme, meetings)
     for year, records in points.items():
         years[year]["recommendations"] = records
         years[year]["recommendation_count"] = sum(1 + len(r.tagged_children) for r in records)
-    activities = theme.activities.select_related("section__roundtable__meeting").prefetch_related("gmg_members")
+    activities = (
+        theme.activities.filter(section__roundtable__meeting__in=meetings)
+        .select_related("section__roundtable__meeting")
+        .prefetch_related("gmg_members")
+    )
     for activity in activities:
         years[activity.section.roundtable.meeting.year]["activities"].append(activity)
-    meetings = Meeting.objects.only(*MEETING_FIELDS)
     context = {
         "theme": theme,
         "years": [{"meeting": m, **years[m.year]} for m in meetings],
+        "page": page,
         "breadcrumbs": [("Themes", "/themes/"), (theme.name, None)],
     }
     return render(request, "themes/theme_detail.html", context)
