@@ -308,9 +308,9 @@ def choices_of(facet_filter):
 
 def top_values(values, size):
     """The `size` most frequent values with a count, and every selected one, in their natural order."""
-    with_count = [v for v in values if v["count"]]
-    if size is None or len(with_count) <= size:
+    if size is None:
         return values
+    with_count = [v for v in values if v["count"]]
     kept = {id(v) for v in sorted(with_count, key=lambda v: -v["count"])[:size]}
     return [v for v in values if id(v) in kept or v["selected"]]
 

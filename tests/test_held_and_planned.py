@@ -98,7 +98,8 @@ def test_an_unknown_stage_is_a_400_saying_so(client):
 
 
 def test_the_csv_follows_the_stage_parameter(client):
-    rows = client.get("/recommendations/", {"format": "csv", "stage": "planned"}).content.decode().splitlines()
+    response = client.get("/recommendations/", {"format": "csv", "stage": "planned"})
+    rows = b"".join(response.streaming_content).decode().splitlines()
     header = rows[0].split(",")
     stage = header.index("stage")
     assert len(rows) - 1 == sum(c[3] for c in COUNTS.values())

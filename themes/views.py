@@ -10,10 +10,10 @@ from sessions.models import Coverage, Meeting, Session
 from themes.models import Theme
 
 MEETING_FIELDS = ("year", "city", "slug", "sessions_coverage", "recommendations_coverage")
-# The themes table shows this many meetings at a time, and a theme's page this many years,
-# so that neither grows with the number of meetings; the pages after are a click away.
+# The themes table and a theme's page show this many meetings at a time, the same on both, so that
+# neither grows with the number of meetings; the meetings after are a click away.
 MEETINGS_PER_TABLE = 12
-YEARS_PER_THEME_PAGE = 6
+YEARS_PER_THEME_PAGE = MEETINGS_PER_TABLE
 
 
 def counts_by_theme_and_year(queryset):
