@@ -1,6 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from gfmd.models import SourceDocument
 from recommendations.models import GMGMember, ProposedActivity, Recommendation
 from sessions.models import Event, Meeting, Session
 from themes.models import Theme
@@ -15,6 +16,9 @@ class PagesSitemap(Sitemap):
             "recommendations:recommendation_list",
             "recommendations:activity_list",
             "recommendations:expertise",
+            "sessions:meeting_list",
+            "recommendations:gmg_member_list",
+            "gfmd:source_list",
         ]
 
     def location(self, item):
@@ -37,5 +41,6 @@ SITEMAPS = {
     "themes": RecordSitemap(Theme.objects.all()),
     "recommendations": RecordSitemap(Recommendation.objects.order_by("pk")),
     "activities": RecordSitemap(ProposedActivity.objects.order_by("pk")),
+    "sources": RecordSitemap(SourceDocument.objects.all()),
     "gmg-members": RecordSitemap(GMGMember.objects.with_activities()),
 }

@@ -2,15 +2,18 @@ from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from gfmd import citing
 from gfmd.models import SourceDocument
-from lib import search
+from lib import citation, search
 from lib.caching import cached_page
-from lib.listing import page_of
+from lib.listing import page_of, parse_paging
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.models import Meeting, Passage, Session
 from themes.models import Theme
 
 SEARCH_LIMIT = 50
+# A source page lists the records citing it this many at a time.
+CITING_PAGE_SIZE = 100
 
 # What the site search looks through: per type, the title and body fields it weighs, and the field it quotes.
 # What the site search looks through, and the field each result quotes.
@@ -59,15 +62,40 @@ def home(request):
 
 
 @cached_page
+def source_list(request):
+    counts = citing.counts_by_source()
+    sources = list(SourceDocument.objects.all())
+    for source in sources:
+        source.citing_count = counts.get(source.pk, 0)
+    return render(request, "gfmd/source_list.html", {"sources": sources, "breadcrumbs": [("Sources", None)]})
+
+
+@cached_page
 def source_detail(request, slug):
     source = get_object_or_404(SourceDocument, slug=slug)
     passages = (
         Passage.objects.filter(source=source).select_related("source", "meeting").prefetch_related("other_sources")
     )
+    cite = citation.for_record(request, source)
+    if (download := citation.respond(request, cite)) is not None:
+        return download
+    page, _, errors = parse_paging(request.GET)
+    if errors:
+        return render(request, "400.html", {"message": next(iter(errors.values()))[0]}, status=400)
+    groups, total = citing.citing_page(source, page, CITING_PAGE_SIZE)
+    pages = max(1, -(-total // CITING_PAGE_SIZE))
+    if page > pages:
+        message = f"There is no page {page}: this source's records fill {pages} page{'s' if pages != 1 else ''}."
+        return render(request, "400.html", {"message": message}, status=400)
     context = {
         "source": source,
+        "groups": groups,
         "passages": passages.order_by("meeting__year", "position"),
-        "breadcrumbs": [("Sources", None), (source.title, None)],
+        "total": total,
+        "page": {"number": page, "pages": pages, "previous": page - 1 if page > 1 else None},
+        "next_page": page + 1 if page < pages else None,
+        "citation": cite,
+        "breadcrumbs": [("Sources", "/sources/"), (source.title, None)],
     }
     return render(request, "gfmd/source_detail.html", context)
 

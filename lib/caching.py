@@ -19,6 +19,7 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
@@ -93,7 +94,8 @@ def watch(models):
 
 def etag(request, *args, **kwargs):
     request.content_revision = current_revision()
-    return f"r{request.content_revision}"
+    # Citations on the pages carry the day they were accessed, so a page is fresh for one day at most.
+    return f"r{request.content_revision}-{timezone.localdate():%Y%m%d}"
 
 
 _memos = []
@@ -178,7 +180,8 @@ def cached_page(view=None, *, params=None):
             unknown = set(request.GET) - known
             if unknown:
                 return unknown_parameter_response(request, unknown, known)
-        key = page_key(request, revision, known)
+        # The day too: pages cite the day they were accessed.
+        key = f"{page_key(request, revision, known)}:{timezone.localdate():%Y%m%d}"
         stored = cache.get(key)
         if stored is not None:
             response = stored

@@ -10,6 +10,7 @@ urlpatterns = [
     path("activities/", views.activity_list, name="activity_list"),
     path("activities/expertise/", views.expertise_matrix, name="expertise"),
     path("activities/<int:pk>/", views.activity_detail, name="activity"),
+    path("gmg/", views.gmg_member_list, name="gmg_member_list"),
     path("gmg/<str:acronym>/", views.gmg_member_detail, name="gmg_member"),
     path("api/recommendations/", views.recommendation_list_api, name="recommendation_list_api"),
     path("api/activities/", views.activity_list_api, name="activity_list_api"),

@@ -3,6 +3,7 @@ from itertools import groupby
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from lib import citation
 from lib.caching import cached_page
 from lib.listing import TAG_LIST, Column, FacetedList, joined, page_of
 from recommendations.filters import ActivityFilter, RecommendationFilter
@@ -146,13 +147,32 @@ def recommendation_detail(request, pk):
         ),
         pk=pk,
     )
-    return render(request, "recommendations/recommendation_detail.html", {"recommendation": recommendation})
+    cite = citation.for_record(request, recommendation)
+    if (download := citation.respond(request, cite)) is not None:
+        return download
+    return render(
+        request, "recommendations/recommendation_detail.html", {"recommendation": recommendation, "citation": cite}
+    )
 
 
 @cached_page
 def activity_detail(request, pk):
     activity = get_object_or_404(ACTIVITIES.prefetch_related("other_sources"), pk=pk)
-    return render(request, "recommendations/activity_detail.html", {"activity": activity})
+    cite = citation.for_record(request, activity)
+    if (download := citation.respond(request, cite)) is not None:
+        return download
+    return render(request, "recommendations/activity_detail.html", {"activity": activity, "citation": cite})
+
+
+@cached_page
+def gmg_member_list(request):
+    members = GMGMember.objects.annotate(activity_count=Count("activities"))
+    context = {
+        "members": members,
+        "total": ProposedActivity.objects.count(),
+        "breadcrumbs": [("GMG agencies", None)],
+    }
+    return render(request, "recommendations/gmg_member_list.html", context)
 
 
 @cached_page(params=("page",))

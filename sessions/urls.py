@@ -5,6 +5,7 @@ from sessions import views
 app_name = "sessions"
 
 urlpatterns = [
+    path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting"),
     path("meetings/<slug:meeting>/sessions/<slug:slug>/", views.session_detail, name="session"),
     path("events/<slug:slug>/", views.event_detail, name="event"),

@@ -2,11 +2,13 @@ from django.db.models import Count, Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from lib import citation
 from lib.caching import cached_page
+from lib.counting import held
 from lib.listing import TAG_LIST, Column, FacetedList, joined
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.filters import SessionFilter
-from sessions.models import Event, Meeting, Session, Stage, Track
+from sessions.models import Event, Meeting, Roundtable, Session, Stage, Track
 
 # Numbered points with their lettered sub-points, in the source's order.
 TOP_LEVEL = (
@@ -88,8 +90,28 @@ def meeting_list_api(request):
 
 
 @cached_page
+def meeting_list(request):
+    """The meetings with their dates, places and how much of each the knowledge base holds, as held."""
+    meetings = list(Meeting.objects.all())
+    counts = {
+        name: dict(held(queryset).order_by().values_list("meeting").annotate(n=Count("pk")))
+        for name, queryset in (
+            ("roundtables", Roundtable.objects.all()),
+            ("sessions", Session.objects.all()),
+            ("recommendations", Recommendation.objects.all()),
+        )
+    }
+    for meeting in meetings:
+        meeting.counts = {name: by_meeting.get(meeting.pk, 0) for name, by_meeting in counts.items()}
+    return render(request, "sessions/meeting_list.html", {"meetings": meetings, "breadcrumbs": [("Meetings", None)]})
+
+
+@cached_page
 def meeting_detail(request, slug):
     meeting = get_object_or_404(Meeting.objects.select_related("source").prefetch_related("other_sources"), slug=slug)
+    cite = citation.for_record(request, meeting)
+    if (download := citation.respond(request, cite)) is not None:
+        return download
     top_level = TOP_LEVEL.filter(meeting=meeting)
     roundtables = list(
         meeting.roundtables.select_related("source").prefetch_related(
@@ -117,6 +139,7 @@ def meeting_detail(request, slug):
         "passages": meeting.passages.select_related("source").prefetch_related("other_sources").order_by("position"),
         "milestones": meeting.milestones.select_related("source"),
         "breadcrumbs": [(meeting, None)],
+        "citation": cite,
     }
     return render(request, "sessions/meeting_detail.html", context)
 
@@ -181,6 +204,9 @@ def session_detail(request, meeting, slug):
         meeting__slug=meeting,
         slug=slug,
     )
+    cite = citation.for_record(request, session)
+    if (download := citation.respond(request, cite)) is not None:
+        return download
     themes = list(session.themes.all())
     siblings = list(
         Session.objects.filter(meeting=session.meeting)
@@ -205,7 +231,7 @@ def session_detail(request, meeting, slug):
             (session.roundtable.label, session.roundtable.get_absolute_url()),
             (session.number or session.title, None),
         ],
-        "citation": citation(request, session),
+        "citation": cite,
     }
     return render(request, "sessions/session_detail.html", context)
 
@@ -221,26 +247,3 @@ def related_activities(session, themes):
         .prefetch_related("gmg_members")
         .distinct()[:5]
     )
-
-
-def citation(request, session):
-    url = request.build_absolute_uri(session.get_absolute_url())
-    meeting = session.meeting
-    number = f"Session {session.number}: " if session.number else ""
-    title = session.title or "Untitled session"
-    where = f"{session.source.title}" + (f", {session.source_location}" if session.source_location else "")
-    plain = (
-        f"“{number}{title}.” {session.roundtable.label}, GFMD {meeting.year}, "
-        f"{meeting.city}, {meeting.country}. Source: {where}. GFMD Knowledge Base, {url}"
-    )
-    key = f"gfmd{meeting.year}-{session.slug}"
-    bibtex = (
-        f"@misc{{{key},\n"
-        f"  title = {{{{{number}{title}}}}},\n"
-        f"  howpublished = {{GFMD {meeting.year}, {meeting.city}, {session.roundtable.label}}},\n"
-        f"  year = {{{meeting.year}}},\n"
-        f"  note = {{Source: {where}}},\n"
-        f"  url = {{{url}}}\n"
-        f"}}"
-    )
-    return {"plain": plain, "bibtex": bibtex}

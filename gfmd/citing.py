@@ -1,0 +1,65 @@
+"""Which records cite a source document, as its main source or as a further one, counted as held."""
+
+from django.db.models import Count, F, Q
+
+from lib.counting import held
+from recommendations.models import ProposedActivity, Recommendation
+from sessions.models import Meeting, Milestone, Roundtable, Session
+
+# (label, model, related rows its link names), in the order a source page lists them.
+CITING = [
+    ("Meetings", Meeting, ()),
+    ("Roundtables and clusters", Roundtable, ("meeting",)),
+    ("Sessions", Session, ("meeting",)),
+    ("Recommendations and other points", Recommendation, ("meeting",)),
+    ("GMG proposed activities", ProposedActivity, ("section__roundtable",)),
+    ("Milestones", Milestone, ("meeting",)),
+]
+
+
+def citing(model, source):
+    """The records of one model citing the source, each once, as held."""
+    through = model.other_sources.through
+    further = through.objects.filter(sourcedocument=source).values(model._meta.model_name)
+    return held(model.objects.filter(Q(source=source) | Q(pk__in=further)))
+
+
+def counts_by_source():
+    """{source id: number of records citing it}: two grouped queries per kind of record."""
+    totals = {}
+    for _, model, _ in CITING:
+        records = held(model.objects.all())
+        for source_id, n in records.order_by().values_list("source").annotate(n=Count("pk")):
+            totals[source_id] = totals.get(source_id, 0) + n
+        name = model._meta.model_name
+        further = (
+            model.other_sources.through.objects.filter(**{f"{name}__in": records.values("pk")})
+            # A record naming its main source again among the further ones counts once.
+            .exclude(**{f"{name}__source": F("sourcedocument")})
+            .order_by()
+            .values_list("sourcedocument")
+            .annotate(n=Count("pk"))
+        )
+        for source_id, n in further:
+            totals[source_id] = totals.get(source_id, 0) + n
+    return totals
+
+
+def citing_page(source, page, page_size):
+    """(groups, total): the page's records grouped by kind, each group with its label and its full count.
+
+    The records run kind after kind; a page takes only the slices of the kinds it overlaps.
+    """
+    start = (page - 1) * page_size
+    end = start + page_size
+    groups = []
+    total = 0
+    for label, model, related in CITING:
+        queryset = citing(model, source)
+        count = queryset.count()
+        first, last = max(start - total, 0), min(end - total, count)
+        if first < last:
+            records = list(queryset.select_related(*related)[first:last])
+            groups.append({"label": label, "count": count, "records": records, "first": first + 1})
+        total += count
+    return groups, total
