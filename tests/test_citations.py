@@ -69,7 +69,9 @@ def record_urls():
 
 
 def meta_tags(page):
-    return {name: html.unescape(value) for name, value in re.findall(r'<meta name="(citation_\w+)" content="([^"]*)"', page)}
+    return {
+        name: html.unescape(value) for name, value in re.findall(r'<meta name="(citation_\w+)" content="([^"]*)"', page)
+    }
 
 
 def download(client, url, fmt, media_type, extension):

@@ -1,0 +1,107 @@
+"""The indexes of meetings, agencies and sources, and a source's page with every record citing it."""
+
+import re
+
+import pytest
+
+from gfmd import views as gfmd_views
+from gfmd.models import SourceDocument
+from recommendations.models import GMGMember, ProposedActivity, Recommendation
+from sessions.models import Meeting, Roundtable, Session
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+def row_of(page, link_text):
+    return next(row for row in re.findall(r"<tr>.*?</tr>", page, re.S) if f">{link_text}</a>" in row)
+
+
+def numbers(row):
+    return [int(n) for n in re.findall(r'<td class="number">(?:<a [^>]*>)?(\d+)', row)]
+
+
+def test_the_meetings_index_lists_the_six_meetings_with_dates_places_and_counts_as_held(client):
+    page = text_of(client, "/meetings/")
+    for meeting in Meeting.objects.all():
+        assert f'href="/meetings/{meeting.slug}/"' in page
+    row = row_of(page, "GFMD 2012")
+    assert "Port Louis, Mauritius" in row or "Mauritius" in row
+    mauritius = Meeting.objects.get(year=2012)
+    held_sessions = Session.objects.filter(meeting=mauritius, roundtable__stage="held").count()
+    assert Session.objects.filter(meeting=mauritius).count() > held_sessions, "2012 has planned sessions too"
+    assert numbers(row) == [
+        Roundtable.objects.filter(meeting=mauritius, stage="held").count(),
+        held_sessions,
+        Recommendation.objects.filter(meeting=mauritius).count(),
+    ]
+    assert "10&ndash;11 July 2007" in row_of(page, "GFMD 2007") or "July 2007" in row_of(page, "GFMD 2007")
+
+
+def test_the_agencies_index_counts_each_agencys_activities(client):
+    page = text_of(client, "/gmg/")
+    for member in GMGMember.objects.all():
+        row = row_of(page, member.acronym)
+        assert member.name in row.replace("&#x27;", "'")
+        assert numbers(row) == [ProposedActivity.objects.filter(gmg_members=member).count()]
+
+
+def test_the_sources_index_gives_issuer_date_kind_and_how_many_records_cite_each(client, source, meeting, roundtable):
+    Session.objects.create(roundtable=roundtable, number="1.1", title="Cites it", source=source)
+    other = Session.objects.create(roundtable=roundtable, number="1.2", title="Cites it twice", source=source)
+    other.other_sources.add(source)  # named twice, counted once
+    page = text_of(client, "/sources/")
+    row = row_of(page, "A test source")
+    # the meeting, its roundtable and two sessions
+    assert numbers(row) == [4]
+    assert "Report" in row and "Undated" in row and "Not printed" in row
+    synthesis = row_of(page, "CSD Athens 2009")
+    assert "5 November 2009" in synthesis
+
+
+def test_a_source_page_lists_every_record_citing_it_by_kind(client):
+    source = SourceDocument.objects.get(slug="athens-2009-csd-synthesis")
+    page = text_of(client, "/sources/athens-2009-csd-synthesis/")
+    assert "<dt>Kind</dt><dd>Report</dd>" in page and "5 November 2009" in page
+    citing = Recommendation.objects.filter(source=source)
+    assert citing.exists()
+    assert '<h3 id="group-' in page and "Recommendations and other points" in page
+    for recommendation in citing[:10]:
+        assert f'href="{recommendation.get_absolute_url()}"' in page
+
+
+def test_a_source_page_pages_through_its_records(client, monkeypatch, source, meeting, roundtable):
+    monkeypatch.setattr(gfmd_views, "CITING_PAGE_SIZE", 2)
+    for n in range(1, 4):
+        Session.objects.create(roundtable=roundtable, number=f"1.{n}", title=f"Session {n}", source=source)
+    # 1 meeting + 1 roundtable + 3 sessions = 5 records over 3 pages
+    first = text_of(client, "/sources/test-source/")
+    assert "Page 1 of 3" in first and 'href="/meetings/testville-2099/"' in first
+    second = text_of(client, "/sources/test-source/?page=2")
+    assert "Session 1<" not in first
+    assert "Session 1<" in second and "Session 2<" in second and "Session 3<" not in second
+    third = text_of(client, "/sources/test-source/?page=3")
+    assert "Session 3<" in third and "Session 2<" not in third and 'rel="next"' not in third
+    assert "no page 4" in text_of(client, "/sources/test-source/?page=4", status=400)
+    assert "page must be" in text_of(client, "/sources/test-source/?page=x", status=400)
+
+
+def test_the_indexes_run_a_fixed_number_of_queries(client, django_assert_max_num_queries, source, roundtable):
+    for url in ("/meetings/", "/gmg/", "/sources/", "/sources/athens-2009-csd-synthesis/"):
+        with django_assert_max_num_queries(20):
+            client.get(url)
+    for n in range(1, 30):
+        Session.objects.create(roundtable=roundtable, number=f"1.{n}", title=f"Session {n}", source=source)
+    with django_assert_max_num_queries(20):
+        assert client.get("/sources/test-source/").status_code == 200
+
+
+def test_the_navigation_leads_to_the_indexes_and_the_expertise_matrix(client):
+    nav = re.search(r'<nav aria-label="Main">.*?</nav>', text_of(client, "/"), re.S).group()
+    for url in ("/meetings/", "/gmg/", "/sources/", "/activities/expertise/"):
+        assert f'href="{url}"' in nav
