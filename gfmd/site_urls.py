@@ -12,6 +12,10 @@ urlpatterns = [
     path("api/search/", views.search_api, name="search_api"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/<slug:slug>/", views.source_detail, name="source"),
+    path("data/", views.data_page, name="data"),
+    path("data/datapackage.json", views.datapackage_json, name="datapackage"),
+    path("data/gfmd-knowledge-base.zip", views.data_zip, name="data_zip"),
+    path("data/<slug:name>.csv", views.data_csv, name="data_csv"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -1,8 +1,10 @@
+import json
+
 from django.db.models import Count
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from gfmd import citing
+from gfmd import citing, datapackage
 from gfmd.models import SourceDocument
 from lib import citation, search
 from lib.caching import cached_page
@@ -165,6 +167,44 @@ def search_api(request):
         {"count": len(results), "next": None, "previous": None, "results": results, "facets": {}},
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@cached_page
+def data_page(request):
+    tables = datapackage.tables()
+    context = {
+        "tables": [{"table": t, "count": t.count()} for t in tables],
+        "license": datapackage.LICENSE,
+        "breadcrumbs": [("Data", None)],
+    }
+    return render(request, "gfmd/data.html", context)
+
+
+def base_url(request):
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@cached_page
+def datapackage_json(request):
+    return JsonResponse(
+        datapackage.descriptor(base_url(request)), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+
+
+def data_csv(request, name):
+    table = datapackage.table(name)
+    if table is None:
+        raise Http404(f"The package has no table {name}.")
+    response = StreamingHttpResponse(table.csv_chunks(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{table.path}"'
+    return response
+
+
+def data_zip(request):
+    descriptor = json.dumps(datapackage.descriptor(base_url(request)), ensure_ascii=False, indent=2)
+    response = StreamingHttpResponse(datapackage.zip_chunks(descriptor), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{datapackage.ZIP_NAME}.zip"'
+    return response
 
 
 def robots_txt(request):
