@@ -72,17 +72,21 @@ def test_a_search_from_the_header_leads_to_a_session_to_cite(site, page):
     cite = page.locator("section.cite")
     cite.scroll_into_view_if_needed()
     expect(cite.get_by_role("heading", name="Cite this")).to_be_visible()
-    plain = cite.locator("p").inner_text()
-    assert plain.endswith(f"GFMD Knowledge Base, {session_url}")
+    plain = cite.locator("p").first.inner_text()
+    assert f"GFMD Knowledge Base, {session_url} (accessed " in plain
     assert "Source: " in plain and "GFMD 20" in plain
+    with page.expect_download() as arrival:
+        cite.get_by_role("link", name="RIS").click()
+    assert arrival.value.suggested_filename.endswith(".ris")
+    assert f"UR  - {session_url}" in arrival.value.path().read_text(encoding="utf-8")
 
     bibtex = cite.locator("details pre")
     expect(bibtex).to_be_hidden()
-    cite.get_by_text("BibTeX").click()
+    cite.get_by_text("BibTeX entry").click()
     expect(bibtex).to_be_visible()
     entry = bibtex.inner_text()
     assert re.match(r"@misc\{gfmd20\d\d-[\w-]+,\n", entry)
-    assert f"  url = {{{session_url}}}\n" in entry
+    assert f"  url = {{{session_url}}},\n" in entry
     assert entry.rstrip().endswith("}")
 
 
