@@ -1,0 +1,177 @@
+"""The API's OpenAPI 3.1 description, written from the declarations the lists run on.
+
+A list's parameters are its FilterSet's filters (their choices read from the
+database as the filters read them) and the paging parameters; its results are
+its columns; its facets are its FacetFilters. Nothing is described twice, so
+the description cannot drift from what the API answers.
+"""
+
+import django_filters
+
+from lib.listing import MAX_PAGE_SIZE, FacetFilter
+
+OPENAPI_VERSION = "3.1.0"
+
+ERRORS = {
+    "type": "object",
+    "description": "What was wrong with the request: each parameter at fault with its messages.",
+    "required": ["errors"],
+    "properties": {
+        "errors": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        }
+    },
+}
+FACET_VALUE = {
+    "type": "object",
+    "required": ["value", "label", "count"],
+    "properties": {
+        "value": {"type": "string", "description": "What to pass to the parameter of the same name."},
+        "label": {"type": "string"},
+        "count": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "How many records this value would give, with every other filter applied.",
+        },
+    },
+}
+PAGING = [
+    {
+        "name": "page",
+        "in": "query",
+        "description": "The page of results, from 1.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 999_999_999},
+    },
+    {
+        "name": "page_size",
+        "in": "query",
+        "description": f"Results per page, at most {MAX_PAGE_SIZE}.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+    },
+]
+
+
+def enum_of(choices):
+    return [str(value) for value, _ in choices]
+
+
+def filter_parameter(name, filter_):
+    """One query parameter, as the filter reads it."""
+    description = str(filter_.label or name)
+    if isinstance(filter_, django_filters.MultipleChoiceFilter):
+        schema = {"type": "array", "items": {"type": "string", "enum": enum_of(filter_.field.choices)}}
+        description += ". Repeat the parameter for several values: they combine with OR."
+        return {
+            "name": name,
+            "in": "query",
+            "description": description,
+            "style": "form",
+            "explode": True,
+            "schema": schema,
+        }
+    if isinstance(filter_, django_filters.OrderingFilter):
+        values = [value for value in enum_of(filter_.field.choices) if value]
+        return {"name": name, "in": "query", "description": description, "schema": {"type": "string", "enum": values}}
+    return {"name": name, "in": "query", "description": description, "schema": {"type": "string"}}
+
+
+def column_schema(column):
+    types = list(column.type) if isinstance(column.type, tuple | list) else column.type
+    schema = {"type": types}
+    if "array" in (types if isinstance(types, list) else [types]):
+        schema["items"] = {"type": column.items}
+    if column.format:
+        schema["format"] = column.format
+    if column.description:
+        schema["description"] = column.description
+    return schema
+
+
+def record_schema(columns):
+    shown = [column for column in columns if column.json]
+    return {
+        "type": "object",
+        "required": [column.name for column in shown],
+        "properties": {column.name: column_schema(column) for column in shown},
+        "additionalProperties": False,
+    }
+
+
+def page_schema(record, facets=()):
+    """The answer every list gives: a page of records, links to its neighbours, and the facets."""
+    link = {"type": ["string", "null"], "format": "uri"}
+    return {
+        "type": "object",
+        "required": ["count", "next", "previous", "results", "facets"],
+        "properties": {
+            "count": {"type": "integer", "minimum": 0, "description": "Matching records, before paging."},
+            "next": link,
+            "previous": link,
+            "results": {"type": "array", "items": record},
+            "facets": {
+                "type": "object",
+                "required": list(facets),
+                "properties": {name: {"type": "array", "items": FACET_VALUE} for name in facets},
+                "additionalProperties": False,
+            },
+        },
+    }
+
+
+class Endpoint:
+    """One GET endpoint of the API: where it is, what it says it does, its parameters and its records."""
+
+    def __init__(self, path, name, summary, *, record, parameters=(), facets=(), paged=True, required=()):
+        self.path = path
+        self.name = name
+        self.summary = summary
+        self.record = record
+        self.parameters = parameters
+        self.facets = facets
+        self.paged = paged
+        self.required = set(required)
+
+    @classmethod
+    def for_list(cls, listing, name, summary):
+        filters = listing.filterset_class.base_filters
+        return cls(
+            listing.api_path,
+            name,
+            summary,
+            record=record_schema(listing.columns),
+            parameters=lambda: [filter_parameter(n, f) for n, f in filters.items()],
+            facets=[n for n, f in filters.items() if isinstance(f, FacetFilter)],
+        )
+
+    def operation(self):
+        parameters = self.parameters() if callable(self.parameters) else list(self.parameters)
+        for parameter in parameters:
+            if parameter["name"] in self.required:
+                parameter["required"] = True
+        if self.paged:
+            parameters += PAGING
+        return {
+            "operationId": self.name,
+            "summary": self.summary,
+            "parameters": parameters,
+            "responses": {
+                "200": {
+                    "description": "A page of results.",
+                    "content": {"application/json": {"schema": page_schema(self.record, self.facets)}},
+                },
+                "400": {
+                    "description": "A parameter the list cannot read, or a page out of range.",
+                    "content": {"application/json": {"schema": ERRORS}},
+                },
+            },
+        }
+
+
+def document(endpoints, *, title, version, description, server):
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {"title": title, "version": version, "description": description},
+        "servers": [{"url": server}],
+        "paths": {endpoint.path: {"get": endpoint.operation()} for endpoint in endpoints},
+    }
