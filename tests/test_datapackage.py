@@ -8,7 +8,9 @@ import zipfile
 import pytest
 from frictionless import validate
 
+from recommendations.views import activities_list, recommendations_list
 from sessions.models import Session
+from sessions.views import sessions_list
 
 pytestmark = pytest.mark.django_db
 
@@ -61,14 +63,15 @@ def test_the_zip_is_a_valid_data_package_whose_counts_match_the_api(client, tmp_
     assert package["licenses"][0]["name"] and package["sources"]
     assert len(report.tasks) == len(package["resources"])
 
-    # Every stage, as the package holds them all.
-    every_stage = "?stage=held&stage=planned&page_size=1"
-    for table, api in (
-        ("meetings", "/api/meetings/"),
-        ("sessions", "/api/sessions/" + every_stage),
-        ("recommendations", "/api/recommendations/" + every_stage),
-        ("activities", "/api/activities/?page_size=1"),
+    for table, api, listing in (
+        ("meetings", "/api/meetings/", None),
+        ("sessions", "/api/sessions/", sessions_list),
+        ("recommendations", "/api/recommendations/", recommendations_list),
+        ("activities", "/api/activities/", activities_list),
     ):
+        # Every stage, as the package holds them all.
+        if listing and "stage" in listing.filterset_class.base_filters:
+            api += "?stage=held&stage=planned"
         assert len(rows_of(folder / f"{table}.csv")) == client.get(api).json()["count"], table
 
 

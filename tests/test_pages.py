@@ -63,7 +63,7 @@ def test_a_planned_session_links_to_the_session_as_held(client):
 
 def test_the_theme_pages_list_records_year_by_year(client):
     page = text_of(client, "/themes/")
-    assert "<caption id=\"themes-caption\">" in page and 'scope="row"' in page and 'scope="col"' in page
+    assert '<caption id="themes-caption">' in page and 'scope="row"' in page and 'scope="col"' in page
     detail = text_of(client, "/themes/gender-family/")
     assert "<h1>Gender, women and families</h1>" in detail
     assert detail.index("2007, Brussels") < detail.index("2009, Athens") < detail.index("2012, Port Louis")
