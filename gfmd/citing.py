@@ -3,7 +3,7 @@
 from django.db.models import Count, F, Q
 
 from lib.counting import held
-from recommendations.models import ProposedActivity, Recommendation
+from recommendations.models import ProposedActivity, Recommendation, Section
 from sessions.models import Meeting, Milestone, Roundtable, Session
 
 # (label, model, related rows its link names), in the order a source page lists them.
@@ -12,6 +12,7 @@ CITING = [
     ("Roundtables and clusters", Roundtable, ("meeting",)),
     ("Sessions", Session, ("meeting",)),
     ("Recommendations and other points", Recommendation, ("meeting",)),
+    ("Sections of the GMG matrix", Section, ("roundtable__meeting",)),
     ("GMG proposed activities", ProposedActivity, ("section__roundtable",)),
     ("Milestones", Milestone, ("meeting",)),
 ]

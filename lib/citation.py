@@ -43,9 +43,10 @@ class Citation:
 
     @property
     def plain(self):
-        year = f" {self.issued.year}" if self.issued else ""
+        year = f" {self.issued.year}." if self.issued else ""
+        source = f" Source: {self.source}." if self.source else ""
         return (
-            f"{self.author}.{year}. “{self.title}.” {self.container}. Source: {self.source}. "
+            f"{self.author}.{year} “{self.title}.” {self.container}.{source} "
             f"{PUBLISHER}, {self.url} (accessed {self.accessed.day} {self.accessed:%B %Y})."
         )
 
@@ -58,7 +59,7 @@ class Citation:
             ("year", str(self.issued.year) if self.issued else None),
             ("date", self.issued.isoformat() if self.issued else None),
             ("publisher", latex(PUBLISHER)),
-            ("note", latex(f"Source: {self.source}")),
+            ("note", latex(f"Source: {self.source}") if self.source else None),
             ("url", self.url),
             ("urldate", self.accessed.isoformat()),
         ]
@@ -77,7 +78,7 @@ class Citation:
             ("PB", PUBLISHER),
             ("UR", self.url),
             ("Y2", f"{self.accessed:%Y/%m/%d}"),
-            ("N1", f"Source: {self.source}"),
+            ("N1", f"Source: {self.source}" if self.source else None),
         ]
         # RIS is line-based: a value never spans lines.
         text = "".join(f"{tag}  - {' '.join(value.split())}\r\n" for tag, value in lines if value)
@@ -94,8 +95,9 @@ class Citation:
             "publisher": PUBLISHER,
             "URL": self.url,
             "accessed": date_parts(self.accessed),
-            "note": f"Source: {self.source}",
         }
+        if self.source:
+            item["note"] = f"Source: {self.source}"
         if self.issued:
             item["issued"] = date_parts(self.issued)
         return item
@@ -205,7 +207,8 @@ def for_record(request, record):
             author=record.issuer or FORUM,
             container=record.get_kind_display(),
             issued=record.date,
-            source=record.url or "the document as held by the knowledge base",
+            # The document itself, where it is online.
+            source=record.url,
             kind="document",
             **base,
         )
