@@ -2,7 +2,7 @@
 
 from django.db.models import Count, F, Q
 
-from lib.counting import held
+from lib.counting import has_stages, held, not_held
 from recommendations.models import ProposedActivity, Recommendation, Section
 from sessions.models import Meeting, Milestone, Roundtable, Session
 
@@ -19,10 +19,22 @@ CITING = [
 
 
 def citing(model, source):
-    """The records of one model citing the source, each once, as held."""
+    """The records of one model citing the source, each once, of every stage."""
     through = model.other_sources.through
     further = through.objects.filter(sourcedocument=source).values(model._meta.model_name)
-    return held(model.objects.filter(Q(source=source) | Q(pk__in=further)))
+    return model.objects.filter(Q(source=source) | Q(pk__in=further))
+
+
+def groups_of(source):
+    """(label, queryset, related, held) of each group a source page lists: the records as held, kind by kind,
+    then those only planned."""
+    groups = [(label, held(citing(model, source)), related, True) for label, model, related in CITING]
+    groups += [
+        (f"{label}, as planned", not_held(citing(model, source)), related, False)
+        for label, model, related in CITING
+        if has_stages(model)
+    ]
+    return groups
 
 
 def counts_by_source():
@@ -47,20 +59,21 @@ def counts_by_source():
 
 
 def citing_page(source, page, page_size):
-    """(groups, total): the page's records grouped by kind, each group with its label and its full count.
+    """(groups, total, held): the page's records grouped by kind, each group with its label and its full count;
+    how many records cite the source in all, and how many of them as held.
 
-    The records run kind after kind; a page takes only the slices of the kinds it overlaps.
+    The records run group after group; a page takes only the slices of the groups it overlaps.
     """
     start = (page - 1) * page_size
     end = start + page_size
     groups = []
-    total = 0
-    for label, model, related in CITING:
-        queryset = citing(model, source)
+    total = held_total = 0
+    for label, queryset, related, is_held in groups_of(source):
         count = queryset.count()
         first, last = max(start - total, 0), min(end - total, count)
         if first < last:
             records = list(queryset.select_related(*related)[first:last])
             groups.append({"label": label, "count": count, "records": records, "first": first + 1})
         total += count
-    return groups, total
+        held_total += count if is_held else 0
+    return groups, total, held_total

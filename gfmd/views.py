@@ -84,7 +84,7 @@ def source_detail(request, slug):
     page, _, errors = parse_paging(request.GET)
     if errors:
         return render(request, "400.html", {"message": next(iter(errors.values()))[0]}, status=400)
-    groups, total = citing.citing_page(source, page, CITING_PAGE_SIZE)
+    groups, total, held_total = citing.citing_page(source, page, CITING_PAGE_SIZE)
     pages = max(1, -(-total // CITING_PAGE_SIZE))
     if page > pages:
         message = f"There is no page {page}: this source's records fill {pages} page{'s' if pages != 1 else ''}."
@@ -94,6 +94,8 @@ def source_detail(request, slug):
         "groups": groups,
         "passages": passages.order_by("meeting__year", "position"),
         "total": total,
+        "held_total": held_total,
+        "planned_total": total - held_total,
         "page": {"number": page, "pages": pages, "previous": page - 1 if page > 1 else None},
         "next_page": page + 1 if page < pages else None,
         "citation": cite,

@@ -12,3 +12,14 @@ def held(queryset):
     if label == "gfmd_sessions.Roundtable":
         return queryset.filter(stage="held")
     return queryset
+
+
+def not_held(queryset):
+    """What `held` leaves out: plans, drafts, other events."""
+    return queryset.exclude(pk__in=held(queryset.model._default_manager.all()).values("pk"))
+
+
+def has_stages(model):
+    """Whether some records of this kind may be other than held: `held` narrows their queryset."""
+    everything = model._default_manager.all()
+    return held(everything) is not everything

@@ -105,3 +105,18 @@ def test_the_navigation_leads_to_the_indexes_and_the_expertise_matrix(client):
     nav = re.search(r'<nav aria-label="Main">.*?</nav>', text_of(client, "/"), re.S).group()
     for url in ("/meetings/", "/gmg/", "/sources/", "/activities/expertise/"):
         assert f'href="{url}"' in nav
+
+
+def test_a_source_page_counts_what_was_held_and_lists_what_was_planned_apart(client):
+    paper = SourceDocument.objects.get(slug="mauritius-2012-concept-paper")
+    planned = Session.objects.filter(roundtable__stage="planned", source=paper)
+    assert planned.exists()
+    page = text_of(client, "/sources/mauritius-2012-concept-paper/")
+    planned_roundtables = Roundtable.objects.filter(stage="planned", source=paper).count()
+    assert f"{planned.count() + planned_roundtables} more describe what was only planned" in page
+    assert "Sessions, as planned" in page
+    for session in planned:
+        assert f'href="{session.get_absolute_url()}"' in page
+    held_count = re.search(r"(\d+) records? of what was held", page).group(1)
+    row = row_of(text_of(client, "/sources/"), paper.title.replace("'", "&#x27;"))
+    assert numbers(row) == [int(held_count)]
