@@ -4,9 +4,9 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from gfmd import citing, datapackage
+from gfmd import api, citing, datapackage
 from gfmd.models import SourceDocument
-from lib import citation, search
+from lib import citation, openapi, search
 from lib.caching import cached_page
 from lib.listing import page_of, parse_paging
 from recommendations.models import ProposedActivity, Recommendation
@@ -207,6 +207,22 @@ def data_zip(request):
     response = StreamingHttpResponse(datapackage.zip_chunks(descriptor), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{datapackage.ZIP_NAME}.zip"'
     return response
+
+
+@cached_page
+def openapi_json(request):
+    return JsonResponse(api.openapi(base_url(request)), json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+@cached_page
+def api_page(request):
+    document = api.openapi(base_url(request))
+    context = {
+        "info": document["info"],
+        "operations": openapi.readable(document),
+        "breadcrumbs": [("API", None)],
+    }
+    return render(request, "gfmd/api.html", context)
 
 
 def robots_txt(request):

@@ -36,6 +36,7 @@ FACET_VALUE = {
         },
     },
 }
+SEARCH = "Words the records must contain: quoted phrases, `or`, and `-word` to exclude."
 PAGING = [
     {
         "name": "page",
@@ -73,6 +74,8 @@ def filter_parameter(name, filter_):
     if isinstance(filter_, django_filters.OrderingFilter):
         values = [value for value in enum_of(filter_.field.choices) if value]
         return {"name": name, "in": "query", "description": description, "schema": {"type": "string", "enum": values}}
+    if name == "q":
+        description = SEARCH
     return {"name": name, "in": "query", "description": description, "schema": {"type": "string"}}
 
 
@@ -86,6 +89,11 @@ def column_schema(column):
     if column.description:
         schema["description"] = column.description
     return schema
+
+
+def contract_record(fields):
+    """A record as the API contract names its fields ({name: JSON Schema}); it may carry more."""
+    return {"type": "object", "required": list(fields), "properties": fields}
 
 
 def record_schema(columns):
@@ -122,7 +130,7 @@ def page_schema(record, facets=()):
 class Endpoint:
     """One GET endpoint of the API: where it is, what it says it does, its parameters and its records."""
 
-    def __init__(self, path, name, summary, *, record, parameters=(), facets=(), paged=True, required=()):
+    def __init__(self, path, name, summary, *, record, parameters=(), facets=(), paged=False, required=()):
         self.path = path
         self.name = name
         self.summary = summary
@@ -133,15 +141,18 @@ class Endpoint:
         self.required = set(required)
 
     @classmethod
-    def for_list(cls, listing, name, summary):
+    def for_list(cls, listing, name, summary, contract):
         filters = listing.filterset_class.base_filters
+        # A list that declares its columns is described field by field; otherwise by the contract's fields.
+        columns = getattr(listing, "columns", None)
         return cls(
             listing.api_path,
             name,
             summary,
-            record=record_schema(listing.columns),
+            record=record_schema(columns) if columns else contract_record(contract),
             parameters=lambda: [filter_parameter(n, f) for n, f in filters.items()],
             facets=[n for n, f in filters.items() if isinstance(f, FacetFilter)],
+            paged=True,
         )
 
     def operation(self):
@@ -175,3 +186,51 @@ def document(endpoints, *, title, version, description, server):
         "servers": [{"url": server}],
         "paths": {endpoint.path: {"get": endpoint.operation()} for endpoint in endpoints},
     }
+
+
+def type_label(schema):
+    if "oneOf" in schema:
+        return " or ".join(type_label(option) for option in schema["oneOf"])
+    if "enum" in schema and schema.get("type") == "string" and len(schema["enum"]) == 1:
+        return f"`{schema['enum'][0]}`"
+    types = schema.get("type", "any")
+    types = types if isinstance(types, list) else [types]
+    label = " or ".join("list of " + type_label(schema.get("items", {})) if t == "array" else t for t in types)
+    return label + (f" ({schema['format']})" if schema.get("format") else "")
+
+
+def readable(document):
+    """The description as a page shows it: per endpoint, its parameters and its records' fields as rows."""
+    operations = []
+    for path, item in document["paths"].items():
+        operation = item["get"]
+        page = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        record = page["properties"]["results"]["items"]
+        parameters = []
+        for parameter in operation["parameters"]:
+            schema = parameter["schema"]
+            values = schema.get("enum") or schema.get("items", {}).get("enum") or []
+            parameters.append(
+                {
+                    "name": parameter["name"],
+                    "type": type_label(schema),
+                    "required": parameter.get("required", False),
+                    "description": parameter.get("description", ""),
+                    "values": values,
+                }
+            )
+        fields = [
+            {"name": name, "type": type_label(schema), "description": schema.get("description", "")}
+            for name, schema in record["properties"].items()
+        ]
+        operations.append(
+            {
+                "path": path,
+                "id": operation["operationId"],
+                "summary": operation["summary"],
+                "parameters": parameters,
+                "fields": fields,
+                "facets": list(page["properties"]["facets"]["properties"]),
+            }
+        )
+    return operations

@@ -47,6 +47,7 @@ def main_pages(site):
         "/sources/",
         "/sources/athens-2009-csd-synthesis/",
         "/data/",
+        "/api/",
     ]
 
 
