@@ -19,6 +19,7 @@ class PagesSitemap(Sitemap):
             "sessions:meeting_list",
             "recommendations:gmg_member_list",
             "gfmd:source_list",
+            "gfmd:data",
         ]
 
     def location(self, item):
