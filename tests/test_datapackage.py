@@ -114,6 +114,14 @@ def test_the_data_page_lists_every_table_with_its_rows(client):
     assert client.get("/data/nothing.csv").status_code == 404
 
 
-def test_the_descriptor_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, source, roundtable):
+def test_the_descriptor_and_the_data_page_run_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, source, roundtable
+):
+    # The data page counts each table once; the descriptor reads only the sources.
+    tables = len(client.get("/data/datapackage.json").json()["resources"])
+    for n in range(1, 20):
+        Session.objects.create(roundtable=roundtable, number=f"1.{n}", title=f"Session {n}", source=source)
     with django_assert_max_num_queries(3):
         client.get("/data/datapackage.json")
+    with django_assert_max_num_queries(tables + 3):
+        client.get("/data/")
