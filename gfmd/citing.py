@@ -4,17 +4,24 @@ from django.db.models import Count, F, Q
 
 from lib.counting import has_stages, held, not_held
 from recommendations.models import ProposedActivity, Recommendation, Section
-from sessions.models import Meeting, Milestone, Roundtable, Session
+from sessions.models import Event, Meeting, Milestone, Roundtable, Session
 
-# (label, model, related rows its link names), in the order a source page lists them.
+# (label, model, related rows its link names, label of its records not held), in the order a source page lists
+# them. Passages are left out: a source's page quotes them in full.
 CITING = [
-    ("Meetings", Meeting, ()),
-    ("Roundtables and clusters", Roundtable, ("meeting",)),
-    ("Sessions", Session, ("meeting",)),
-    ("Recommendations and other points", Recommendation, ("meeting",)),
-    ("Sections of the GMG matrix", Section, ("roundtable__meeting",)),
-    ("GMG proposed activities", ProposedActivity, ("section__roundtable",)),
-    ("Milestones", Milestone, ("meeting",)),
+    ("Meetings", Meeting, (), ""),
+    ("Roundtables and clusters", Roundtable, ("meeting",), "Roundtables and clusters as planned"),
+    ("Sessions", Session, ("meeting",), "Sessions as planned"),
+    (
+        "Recommendations and other points",
+        Recommendation,
+        ("meeting",),
+        "Points as planned, or of other events reported beside a meeting",
+    ),
+    ("Other events reported beside a meeting", Event, ("meeting",), ""),
+    ("Sections of the GMG matrix", Section, ("roundtable__meeting",), ""),
+    ("GMG proposed activities", ProposedActivity, ("section__roundtable",), ""),
+    ("Milestones", Milestone, ("meeting",), ""),
 ]
 
 
@@ -28,10 +35,10 @@ def citing(model, source):
 def groups_of(source):
     """(label, queryset, related, held) of each group a source page lists: the records as held, kind by kind,
     then those only planned."""
-    groups = [(label, held(citing(model, source)), related, True) for label, model, related in CITING]
+    groups = [(label, held(citing(model, source)), related, True) for label, model, related, _ in CITING]
     groups += [
-        (f"{label}, as planned", not_held(citing(model, source)), related, False)
-        for label, model, related in CITING
+        (other, not_held(citing(model, source)), related, False)
+        for _, model, related, other in CITING
         if has_stages(model)
     ]
     return groups
@@ -40,7 +47,7 @@ def groups_of(source):
 def counts_by_source():
     """{source id: number of records citing it}: two grouped queries per kind of record."""
     totals = {}
-    for _, model, _ in CITING:
+    for _, model, _, _ in CITING:
         records = held(model.objects.all())
         for source_id, n in records.order_by().values_list("source").annotate(n=Count("pk")):
             totals[source_id] = totals.get(source_id, 0) + n
