@@ -1,27 +1,29 @@
 """Which records cite a source document, as its main source or as a further one, counted as held."""
 
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Q, Value, When
 
 from lib.counting import has_stages, held, not_held
+from lib.listing import query_suffix
 from recommendations.models import ProposedActivity, Recommendation, Section
 from sessions.models import Event, Meeting, Milestone, Roundtable, Session
 
-# (label, model, related rows its link names, label of its records not held), in the order a source page lists
-# them. Passages are left out: a source's page quotes them in full.
+# (key, label, model, related rows its link names, label of its records not held), in the order a source page
+# lists them. Passages are left out: a source's page quotes them in full.
 CITING = [
-    ("Meetings", Meeting, (), ""),
-    ("Roundtables and clusters", Roundtable, ("meeting",), "Roundtables and clusters as planned"),
-    ("Sessions", Session, ("meeting",), "Sessions as planned"),
+    ("meetings", "Meetings", Meeting, (), ""),
+    ("roundtables", "Roundtables and clusters", Roundtable, ("meeting",), "Roundtables and clusters as planned"),
+    ("sessions", "Sessions", Session, ("meeting",), "Sessions as planned"),
     (
+        "recommendations",
         "Recommendations and other points",
         Recommendation,
         ("meeting",),
         "Points as planned, or of other events reported beside a meeting",
     ),
-    ("Other events reported beside a meeting", Event, ("meeting",), ""),
-    ("Sections of the GMG matrix", Section, ("roundtable__meeting",), ""),
-    ("GMG proposed activities", ProposedActivity, ("section__roundtable",), ""),
-    ("Milestones", Milestone, ("meeting",), ""),
+    ("events", "Other events reported beside a meeting", Event, ("meeting",), ""),
+    ("sections", "Sections of the GMG matrix", Section, ("roundtable__meeting",), ""),
+    ("activities", "GMG proposed activities", ProposedActivity, ("section__roundtable",), ""),
+    ("milestones", "Milestones", Milestone, ("meeting",), ""),
 ]
 
 
@@ -32,22 +34,53 @@ def citing(model, source):
     return model.objects.filter(Q(source=source) | Q(pk__in=further))
 
 
+class Group:
+    """The records of one kind citing a source, as held or not: the page's label, how many, and its records."""
+
+    def __init__(self, key, label, queryset, related, is_held):
+        self.key = key
+        self.label = label
+        self.queryset = queryset
+        self.related = related
+        self.is_held = is_held
+        self.count = 0
+
+    @property
+    def parameter(self):
+        return f"{self.key}_page"
+
+
 def groups_of(source):
-    """(label, queryset, related, held) of each group a source page lists: the records as held, kind by kind,
-    then those only planned."""
-    groups = [(label, held(citing(model, source)), related, True) for label, model, related, _ in CITING]
-    groups += [
-        (other, not_held(citing(model, source)), related, False)
-        for _, model, related, other in CITING
-        if has_stages(model)
-    ]
-    return groups
+    """Every group a source page may list, the records as held kind by kind, then those not held, each counted.
+
+    All the counts come from one query: one grouped count per kind, held and not held apart, in a UNION ALL.
+    """
+    groups, others, counts = [], [], []
+    for index, (key, label, model, related, other) in enumerate(CITING):
+        records = citing(model, source)
+        is_held = Value(1)
+        if has_stages(model):
+            held_keys = held(model._default_manager.all()).values("pk")
+            is_held = Case(When(pk__in=held_keys, then=Value(1)), default=Value(0))
+            others.append(Group(f"{key}-not-held", other, not_held(records), related, False))
+        groups.append(Group(key, label, held(records), related, True))
+        counts.append(
+            records.order_by()
+            .annotate(citing_kind=Value(index), citing_held=is_held)
+            .values("citing_kind", "citing_held")
+            .annotate(n=Count("pk"))
+        )
+    found = {(row["citing_kind"], row["citing_held"]): row["n"] for row in counts[0].union(*counts[1:], all=True)}
+    keys = [key for key, *_ in CITING]
+    for group in groups + others:
+        group.count = found.get((keys.index(group.key.removesuffix("-not-held")), int(group.is_held)), 0)
+    return groups + others
 
 
 def counts_by_source():
     """{source id: number of records citing it}: two grouped queries per kind of record."""
     totals = {}
-    for _, model, _, _ in CITING:
+    for _, _, model, _, _ in CITING:
         records = held(model.objects.all())
         for source_id, n in records.order_by().values_list("source").annotate(n=Count("pk")):
             totals[source_id] = totals.get(source_id, 0) + n
@@ -65,22 +98,24 @@ def counts_by_source():
     return totals
 
 
-def citing_page(source, page, page_size):
-    """(groups, total, held): the page's records grouped by kind, each group with its label and its full count;
-    how many records cite the source in all, and how many of them as held.
-
-    The records run group after group; a page takes only the slices of the groups it overlaps.
-    """
-    start = (page - 1) * page_size
-    end = start + page_size
-    groups = []
-    total = held_total = 0
-    for label, queryset, related, is_held in groups_of(source):
-        count = queryset.count()
-        first, last = max(start - total, 0), min(end - total, count)
-        if first < last:
-            records = list(queryset.select_related(*related)[first:last])
-            groups.append({"label": label, "count": count, "records": records, "first": first + 1})
-        total += count
-        held_total += count if is_held else 0
-    return groups, total, held_total
+def citing_page(source, params, page_size):
+    """(groups, errors): the groups with records, each showing the page of them its own parameter asks for
+    (`sessions_page=2`), a query per group shown."""
+    shown, errors = [], {}
+    for group in groups_of(source):
+        if not group.count:
+            continue
+        raw = params.get(group.parameter, "1")
+        pages = -(-group.count // page_size)
+        if not (raw.isascii() and raw.isdigit() and len(raw) < 7) or not 1 <= int(raw) <= pages:
+            errors[group.parameter] = f"{group.parameter} must be a page from 1 to {pages}."
+            continue
+        group.page = int(raw)
+        group.pages = pages
+        group.first = (group.page - 1) * page_size + 1
+        group.last = min(group.first + page_size - 1, group.count)
+        group.records = list(group.queryset.select_related(*group.related)[group.first - 1 : group.last])
+        group.previous_url = query_suffix(params, **{group.parameter: group.page - 1}) if group.page > 1 else None
+        group.next_url = query_suffix(params, **{group.parameter: group.page + 1}) if group.page < pages else None
+        shown.append(group)
+    return shown, errors

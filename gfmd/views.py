@@ -8,13 +8,13 @@ from gfmd import api, citing, datapackage
 from gfmd.models import SourceDocument
 from lib import citation, openapi, search
 from lib.caching import cached_page
-from lib.listing import page_of, parse_paging
+from lib.listing import page_of
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.models import Meeting, Passage, Session
 from themes.models import Theme
 
 SEARCH_LIMIT = 50
-# A source page lists the records citing it this many at a time.
+# A source page lists the records of each kind citing it this many at a time.
 CITING_PAGE_SIZE = 100
 
 # What the site search looks through: per type, the title and body fields it weighs, and the field it quotes.
@@ -81,23 +81,16 @@ def source_detail(request, slug):
     cite = citation.for_record(request, source)
     if (download := citation.respond(request, cite)) is not None:
         return download
-    page, _, errors = parse_paging(request.GET)
+    groups, errors = citing.citing_page(source, request.GET, CITING_PAGE_SIZE)
     if errors:
-        return render(request, "400.html", {"message": next(iter(errors.values()))[0]}, status=400)
-    groups, total, held_total = citing.citing_page(source, page, CITING_PAGE_SIZE)
-    pages = max(1, -(-total // CITING_PAGE_SIZE))
-    if page > pages:
-        message = f"There is no page {page}: this source's records fill {pages} page{'s' if pages != 1 else ''}."
-        return render(request, "400.html", {"message": message}, status=400)
+        return render(request, "400.html", {"message": " ".join(errors.values())}, status=400)
+    held_total = sum(group.count for group in groups if group.is_held)
     context = {
         "source": source,
         "groups": groups,
         "passages": passages.order_by("meeting__year", "position"),
-        "total": total,
         "held_total": held_total,
-        "planned_total": total - held_total,
-        "page": {"number": page, "pages": pages, "previous": page - 1 if page > 1 else None},
-        "next_page": page + 1 if page < pages else None,
+        "planned_total": sum(group.count for group in groups) - held_total,
         "citation": cite,
         "breadcrumbs": [("Sources", "/sources/"), (source.title, None)],
     }

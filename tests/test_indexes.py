@@ -76,20 +76,22 @@ def test_a_source_page_lists_every_record_citing_it_by_kind(client):
         assert f'href="{recommendation.get_absolute_url()}"' in page
 
 
-def test_a_source_page_pages_through_its_records(client, monkeypatch, source, meeting, roundtable):
+def test_a_source_page_pages_through_each_kind_of_record(client, monkeypatch, source, meeting, roundtable):
     monkeypatch.setattr(gfmd_views, "CITING_PAGE_SIZE", 2)
-    for n in range(1, 4):
+    for n in range(1, 6):
         Session.objects.create(roundtable=roundtable, number=f"1.{n}", title=f"Session {n}", source=source)
-    # 1 meeting + 1 roundtable + 3 sessions = 5 records over 3 pages
     first = text_of(client, "/sources/test-source/")
-    assert "Page 1 of 3" in first and 'href="/meetings/testville-2099/"' in first
-    second = text_of(client, "/sources/test-source/?page=2")
-    assert "Session 1<" not in first
-    assert "Session 1<" in second and "Session 2<" in second and "Session 3<" not in second
-    third = text_of(client, "/sources/test-source/?page=3")
-    assert "Session 3<" in third and "Session 2<" not in third and 'rel="next"' not in third
-    assert "no page 4" in text_of(client, "/sources/test-source/?page=4", status=400)
-    assert "page must be" in text_of(client, "/sources/test-source/?page=x", status=400)
+    # The meeting and its roundtable fit on one page; the five sessions take three.
+    assert 'href="/meetings/testville-2099/"' in first and "Roundtables and clusters <span" in first
+    assert "Session 1<" in first and "Session 2<" in first and "Session 3<" not in first
+    assert "Page 1 of 3" in first and 'href="?sessions_page=2"' in first
+    second = text_of(client, "/sources/test-source/?sessions_page=2")
+    assert "Session 3<" in second and "Session 4<" in second and "Session 1<" not in second
+    assert "3 to 4 here" in second
+    third = text_of(client, "/sources/test-source/?sessions_page=3")
+    assert "Session 5<" in third and 'rel="next"' not in third and 'href="?sessions_page=2"' in third
+    assert "from 1 to 3" in text_of(client, "/sources/test-source/?sessions_page=4", status=400)
+    assert "sessions_page must be" in text_of(client, "/sources/test-source/?sessions_page=x", status=400)
 
 
 def test_the_indexes_run_a_fixed_number_of_queries(client, django_assert_max_num_queries, source, roundtable):
