@@ -8,6 +8,7 @@ the description cannot drift from what the API answers.
 
 import django_filters
 
+from lib import listing as lists
 from lib.listing import MAX_PAGE_SIZE, FacetFilter
 
 OPENAPI_VERSION = "3.1.0"
@@ -37,6 +38,20 @@ FACET_VALUE = {
     },
 }
 SEARCH = "Words the records must contain: quoted phrases, `or`, and `-word` to exclude."
+# The parameters a list takes besides its filters, by name, where a list declares them (its `parameters()`).
+CONTROLS = {
+    "facet_size": {
+        "description": "How many values of each facet, the most frequent first, or `all`.",
+        "schema": {
+            "oneOf": [
+                {"type": "integer", "minimum": 1, "maximum": getattr(lists, "MAX_FACET_SIZE", 1000)},
+                {"type": "string", "enum": ["all"]},
+            ]
+        },
+    },
+}
+# Taken by a list's page only, not by its API.
+PAGE_ONLY = {"format"}
 PAGING = [
     {
         "name": "page",
@@ -143,6 +158,12 @@ class Endpoint:
     @classmethod
     def for_list(cls, listing, name, summary, contract):
         filters = listing.filterset_class.base_filters
+        paging = {parameter["name"] for parameter in PAGING}
+        controls = [
+            {"name": control, "in": "query", **CONTROLS.get(control, {"schema": {"type": "string"}})}
+            for control in (listing.parameters() if hasattr(listing, "parameters") else ())
+            if control not in filters and control not in paging and control not in PAGE_ONLY
+        ]
         # A list that declares its columns is described field by field; otherwise by the contract's fields.
         columns = getattr(listing, "columns", None)
         return cls(
@@ -150,7 +171,7 @@ class Endpoint:
             name,
             summary,
             record=record_schema(columns) if columns else contract_record(contract),
-            parameters=lambda: [filter_parameter(n, f) for n, f in filters.items()],
+            parameters=lambda: [filter_parameter(n, f) for n, f in filters.items()] + controls,
             facets=[n for n, f in filters.items() if isinstance(f, FacetFilter)],
             paged=True,
         )
