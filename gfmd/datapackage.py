@@ -1,7 +1,7 @@
 """The whole knowledge base as a Frictionless Data Package: one CSV per table, described by Table Schemas.
 
 The tables and their schemas are read from the models themselves (every content
-model of the apps below, and one link table per many-to-many field), so a new
+model lib/content.py lists, and one link table per many-to-many field), so a new
 field or model appears in the package without a change here. Rows are read in
 chunks and written as they are read: memory stays bounded at any size.
 """
@@ -17,8 +17,8 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
-CONTENT_APPS = ("gfmd_sessions", "recommendations", "themes")
-PROJECT_MODELS = ("gfmd.SourceDocument",)
+from lib import content
+
 # Bookkeeping of the editing console, not content.
 SKIPPED_FIELDS = {"version", "loaded_version"}
 # Names a researcher knows the tables by, where the model's own plural differs.
@@ -38,16 +38,9 @@ LICENSE = {
 }
 
 
-def content_models():
-    """Every model the package holds, the tables others point to first."""
-    found = [apps.get_model(label) for label in PROJECT_MODELS]
-    for label in CONTENT_APPS:
-        found += [
-            model
-            for model in apps.get_app_config(label).get_models()
-            if not model.__name__.startswith("Historical") and not hasattr(model, "instance_type")
-        ]
-    return found + [Tag]
+def package_models():
+    """Every model the package holds: the content models, the tables others point to first, and the tags."""
+    return [*content.content_models(), Tag]
 
 
 def resource_name(model):
@@ -222,7 +215,7 @@ def link_tables(model, names):
 
 
 def tables():
-    found = content_models()
+    found = package_models()
     names = {model: resource_name(model) for model in found}
     result = [model_table(model, names) for model in found]
     for model in found:
