@@ -310,6 +310,7 @@ def test_no_address_breaks_a_record_page(visitor, template, value, pairs):
         "/activities/?roundtable=99999999999999999999&section=a",
         "/search/?q=%ED%A0%80",
         "/gmg/UN%20Women/",
+        "/gmg/UNODC/?page_size=0",
         "/gmg/%ED%A0%80/",
         "/activities/99999999999999999999999/",
         "/recommendations/-1/",
