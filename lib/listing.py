@@ -46,13 +46,12 @@ class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet whose `facets` maps a filter's name to the field path it counts."""
 
     facets = {}
-    # Texts of related rows that also make a record match the search box.
-    search_related_fields = ()
 
     q = django_filters.CharFilter(method="filter_text", label="Search")
 
     def filter_text(self, queryset, name, value):
-        return search.filter_queryset(queryset, value, related_fields=self.search_related_fields)
+        # The record's search document holds the text of its rows too (an activity's objectives).
+        return search.filter_queryset(queryset, value)
 
     def filtered_without(self, skipped):
         queryset = self.queryset.all()

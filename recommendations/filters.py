@@ -78,7 +78,6 @@ class ActivityFilter(FacetedFilterSet):
         "theme": "themes__slug",
         "tag": "tags__slug",
     }
-    search_related_fields = ("objectives__text", "sub_activities__text")
 
     class Meta:
         model = ProposedActivity
