@@ -4,7 +4,6 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from lib import search
-
 from lib.models import Versioned
 
 

@@ -4,7 +4,6 @@ from django.shortcuts import get_object_or_404, render
 
 from gfmd.filters import SearchFilter
 from gfmd.models import SearchDocument, SourceDocument
-from lib import search
 from lib.caching import cached_page
 from lib.listing import FacetedList
 from recommendations.models import ProposedActivity, Recommendation
