@@ -256,6 +256,20 @@ def vector():
     return result
 
 
+def vectors_of(documents):
+    """The weighted vectors of documents not yet written, as `vector()` makes them, in one query."""
+    weighted = " || ".join(
+        f"setweight(to_tsvector(%s::regconfig, coalesce(x.{column}, '')), '{weight}')" for column, weight, _ in COLUMNS
+    )
+    columns = [column for column, _, _ in COLUMNS]
+    arrays = ", ".join(["%s::text[]"] * len(columns))
+    sql = f"SELECT ({weighted})::text FROM unnest({arrays}) WITH ORDINALITY AS x({', '.join(columns)}, n) ORDER BY n"
+    params = [CONFIG] * len(columns) + [[getattr(d, column) for d in documents] for column in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def tsquery(query):
     return SearchQuery(query.websearch(), search_type="websearch", config=CONFIG)
 
@@ -452,6 +466,13 @@ def rebuild(stdout=None):
     return total
 
 
+def vacuum():
+    """After a rebuild on PostgreSQL: reclaim the rows it replaced and give the planner fresh statistics."""
+    if on_postgresql() and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {index_model()._meta.db_table}")
+
+
 def chunks(items, size):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -475,6 +496,10 @@ def write(name, pks, records, *, replace):
             documents.append(Document(kind=name, object_id=record.pk, **values))
         if not documents:
             return
+        if on_postgresql():
+            # Computed before the INSERT: an UPDATE afterwards would leave a dead copy of every row.
+            for document, weighted in zip(documents, vectors_of(documents), strict=True):
+                document.vector = weighted
         Document.objects.bulk_create(documents)
         Through.objects.bulk_create(
             [
@@ -484,9 +509,7 @@ def write(name, pks, records, *, replace):
             ]
         )
         new = [document.pk for document in documents]
-        if on_postgresql():
-            Document.objects.filter(pk__in=new).update(vector=vector())
-        else:
+        if not on_postgresql():
             # An FTS5 row left by a table emptied without this module (a test's flush) must not shadow a new one.
             fts_delete(new)
             with connection.cursor() as cursor:

@@ -16,4 +16,5 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.stdout.write("Search documents:")
         total = search.rebuild(self.stdout)
+        search.vacuum()
         self.stdout.write(f"Built {total} search documents in {time.monotonic() - started:.1f} s.")

@@ -80,6 +80,7 @@ class Command(BaseCommand):
             content_changed()
         if connection.vendor == "postgresql":
             # Autovacuum would get to it later; until then the planner would plan for the tables as they were.
+            search.vacuum()
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         self.stdout.write(f"Done in {time.monotonic() - started:.1f} s.")
