@@ -13,6 +13,7 @@ under 50 ms, query counts equal to 1x, no errors under load, our faceted list at
 Datasette's requests per second.
 """
 
+import argparse
 import csv
 import http.client
 import json
@@ -40,7 +41,7 @@ DATASETTE = DATASETTE_VENV / "bin" / "datasette"
 OUTPUT = ROOT / "bench-results.md"
 
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/").rstrip("/")
-BENCH_DB = "gfmd_bench"
+BENCH_DB = os.environ.get("BENCH_DB", "gfmd_bench")
 SCALE = 99  # synthetic copies on top of the real content: 100x in all
 P95_TARGET_MS = 50
 DATASETTE_RATIO_TARGET = 3
@@ -400,6 +401,11 @@ def report(results, meta):
     ]
     for key, title in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL")):
         lines += [f"## Pages on {title}", "", *page_table(results[key]), ""]
+    if "load" not in results:
+        lines += ["## Targets at 100x", "", *targets(results), ""]
+        for key, title in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL")):
+            lines += [f"### Slow pages on {title}", "", *slow_table(results[key]), ""]
+        return "\n".join(lines)
     load = results["load"]
     lines += [
         "## Load on gunicorn, PostgreSQL, 100x",
@@ -480,6 +486,8 @@ def targets(results):
         ]
         verdict = "**met**." if not more else "**missed**: " + ", ".join(more) + "."
         lines.append(f"- {title}, query counts equal to 1x: {verdict}")
+    if "load" not in results:
+        return lines
     load = results["load"]
     errors = [
         f"{r['name']}, {mode} ({r['errors']})" for mode in ("cached", "uncached") for r in load[mode] if r["errors"]
@@ -500,10 +508,17 @@ def load_average():
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", help="Measure only the pages whose name holds this text, e.g. 'search'.")
+    parser.add_argument("--no-load", action="store_true", help="Skip gunicorn, wrk and Datasette.")
+    args = parser.parse_args()
+    if args.only:
+        os.environ["BENCH_ONLY"] = args.only
     started = time.monotonic()
-    if not subprocess.run(["sh", "-c", "command -v wrk"], stdout=subprocess.DEVNULL).returncode == 0:
-        sys.exit("wrk is missing: install it (apt-get install -y wrk).")
-    ensure_datasette()
+    if not args.no_load:
+        if not subprocess.run(["sh", "-c", "command -v wrk"], stdout=subprocess.DEVNULL).returncode == 0:
+            sys.exit("wrk is missing: install it (apt-get install -y wrk).")
+        ensure_datasette()
     meta = {"date": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(), "load_before": load_average()}
     results = {}
     with tempfile.TemporaryDirectory(prefix="gfmd-bench-") as tmp:
@@ -512,8 +527,9 @@ def main():
         with postgres_database() as (database_url, version):
             meta["postgres"] = version
             results["postgresql"], _ = bench_database("PostgreSQL", database_url)
-            session_url = next(p["url"] for p in results["postgresql"]["100x"] if p["name"] == "session page")
-            results["load"] = load_tests(database_url, session_url, workdir)
+            if not args.no_load:
+                session_url = next(p["url"] for p in results["postgresql"]["100x"] if p["name"] == "session page")
+                results["load"] = load_tests(database_url, session_url, workdir)
     meta["load_after"] = load_average()
     meta["minutes"] = (time.monotonic() - started) / 60
     text = report(results, meta)

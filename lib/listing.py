@@ -53,6 +53,12 @@ class FacetedFilterSet(django_filters.FilterSet):
         # The record's search document holds the text of its rows too (an activity's objectives).
         return search.filter_queryset(queryset, value)
 
+    @property
+    def search_notices(self):
+        """What the search left out of the query (words past the limit), for the reader."""
+        q = self.form.cleaned_data.get("q") if hasattr(self.form, "cleaned_data") else None
+        return search.parse(q).notices if q else []
+
     def filtered_without(self, skipped):
         queryset = self.queryset.all()
         for name, value in self.form.cleaned_data.items():
@@ -171,6 +177,7 @@ class FacetedList:
                 if page.has_previous()
                 else None,
                 "results": [self.to_json(obj) for obj in page.object_list],
+                **({"notices": filterset.search_notices} if filterset.search_notices else {}),
                 "facets": {
                     name: [{"value": v["value"], "label": v["label"], "count": v["count"]} for v in values]
                     for name, values in facets.items()

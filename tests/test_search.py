@@ -290,6 +290,15 @@ def test_a_query_of_many_words_is_cut_with_a_notice(client):
     assert api(client, q)["count"] == api(client, words)["count"]
 
 
+def test_a_list_search_of_many_words_says_what_it_left_out(client):
+    q = " ".join(f"word{n}" for n in range(20))
+    page = client.get("/activities/", {"q": q}).content.decode()
+    assert "Only the first 12 words are searched for" in page and "word19" in page
+    data = client.get("/api/activities/", {"q": q}).json()
+    assert data["notices"] and "word19" in data["notices"][0]
+    assert "notices" not in client.get("/api/activities/", {"q": "migration"}).json()
+
+
 def test_thirty_two_words_in_a_list_search_answer_without_an_error(client):
     response = client.get("/api/activities/", {"q": " ".join(f"word{n}" for n in range(32))})
     assert response.status_code == 200
