@@ -21,10 +21,12 @@ class FieldFilter(FacetFilter):
 
 
 class StageFilter(FieldFilter):
-    """Records as held unless the reader asks for planned ones."""
+    """Records as held at the meeting unless the reader asks by stage: no plans, no points of other events."""
 
     def filter(self, qs, value):
-        return super().filter(qs, value or [Stage.HELD])
+        if not value:
+            return qs.filter(stage=Stage.HELD, event="")
+        return super().filter(qs, value)
 
 
 class SearchFilter(FacetedFilterSet):

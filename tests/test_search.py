@@ -264,6 +264,12 @@ def test_planned_records_are_left_out_unless_asked_for(client, meeting, source):
     assert urls(client, "quokka", stage="planned") == {session.get_absolute_url()}
 
 
+def test_points_of_other_events_are_left_out_unless_asked_for(client, session):
+    SearchDocument.objects.filter(kind="session", object_id=session.pk).update(event="A workshop")
+    assert session.get_absolute_url() not in urls(client, "test session")
+    assert session.get_absolute_url() in urls(client, "test session", stage="held")
+
+
 def test_the_search_page_runs_as_many_queries_with_more_data(client, roundtable, source):
     Session.objects.create(roundtable=roundtable, number="1.0", title="Quokka corridor", source=source)
     with CaptureQueriesContext(connection) as before:
