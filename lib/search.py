@@ -310,13 +310,17 @@ def ranked(queryset, q):
     if query.empty:
         return queryset.order_by("pk")
     table = queryset.model._meta.db_table
+    # Only entities have names: records skip the check.
+    entity_kinds = [kind.name for kind in KINDS.values() if kind.priority]
+    entities = ", ".join(["%s"] * len(entity_kinds))
     if on_postgresql():
         ts = tsquery(query)
         queryset = queryset.annotate(
             rank=SearchRank(F("vector"), ts),
             named=RawSQL(
-                f'ts_filter("{table}"."vector", \'{{a}}\') @@ websearch_to_tsquery(%s::regconfig, %s)',
-                (CONFIG, query.websearch()),
+                f'"{table}"."kind" IN ({entities}) '
+                f'AND ts_filter("{table}"."vector", \'{{a}}\') @@ websearch_to_tsquery(%s::regconfig, %s)',
+                (*entity_kinds, CONFIG, query.websearch()),
                 output_field=BooleanField(),
             ),
         )
@@ -329,9 +333,10 @@ def ranked(queryset, q):
             select={
                 # bm25 is lower for better matches.
                 "rank": f"-bm25({FTS_TABLE}, {weights})",
-                "named": f"{table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+                "named": f"{table}.kind IN ({entities}) "
+                f"AND {table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
             },
-            select_params=[query.fts5(column="names")],
+            select_params=[*entity_kinds, query.fts5(column="names")],
         )
     priority = Case(
         *(When(kind=kind.name, then=Value(kind.priority)) for kind in KINDS.values() if kind.priority),
