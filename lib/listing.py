@@ -71,14 +71,12 @@ class FacetedFilterSet(django_filters.FilterSet):
         model = self.queryset.model
         result = {}
         for name, path in self.facets.items():
-            matching = self.filtered_without(name).values("pk")
-            counts = dict(
-                model.objects.filter(pk__in=matching)
-                .order_by()
-                .values_list(path)
-                # Each record holds a value once, so a plain count is exact.
-                .annotate(n=Count("pk"))
-            )
+            matching = self.filtered_without(name)
+            if "__" in path:
+                # A path across a relation joins: count over the matching keys, so no filter's rows repeat.
+                matching = model.objects.filter(pk__in=matching.values("pk"))
+            # Each record holds a value once, so a plain count is exact.
+            counts = dict(matching.order_by().values_list(path).annotate(n=Count("pk")))
             counts = {str(value): n for value, n in counts.items() if value is not None}
             selected = set(self.form.cleaned_data.get(name) or [])
             result[name] = [
