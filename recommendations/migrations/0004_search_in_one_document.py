@@ -1,6 +1,11 @@
 from django.db import migrations
 
-from lib.db import run_sql_on
+from lib.db import search_index
+
+
+def dropped(index):
+    """The reverse of a search_index operation: dropped going forwards, built again going back."""
+    return migrations.RunPython(index.reverse_code, index.code, elidable=False)
 
 
 class Migration(migrations.Migration):
@@ -12,9 +17,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        run_sql_on(
-            "postgresql",
-            ["DROP INDEX IF EXISTS activity_search", "DROP INDEX IF EXISTS recommendation_search"],
-            [],
+        dropped(search_index("recommendations", "ProposedActivity", "activity_search", (), ("text",))),
+        dropped(
+            search_index("recommendations", "Recommendation", "recommendation_search", ("group_heading",), ("text",))
         ),
     ]
