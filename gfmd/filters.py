@@ -53,6 +53,8 @@ class SearchFilter(FacetedFilterSet):
         "stage": "stage",
     }
 
+    max_terms = search.MAX_TERMS
+
     class Meta:
         model = SearchDocument
         fields = []

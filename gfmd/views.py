@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 
 from gfmd.filters import SearchFilter
 from gfmd.models import SearchDocument, SourceDocument
+from lib import search
 from lib.caching import cached_page
 from lib.listing import FacetedList
 from recommendations.models import ProposedActivity, Recommendation
@@ -91,7 +92,9 @@ search_list = FacetedList(
 @cached_page
 def search_page(request):
     if "q" not in request.GET:
-        return render(request, "gfmd/search_form.html", {"breadcrumbs": [("Search", None)]})
+        return render(
+            request, "gfmd/search_form.html", {"max_terms": search.MAX_TERMS, "breadcrumbs": [("Search", None)]}
+        )
     return search_list.html(request)
 
 

@@ -251,6 +251,7 @@ def test_a_bad_facet_value_is_a_400_that_says_why(client):
 def test_search_without_words_is_a_form_on_the_page_and_a_400_in_the_api(client):
     page = client.get("/search/")
     assert page.status_code == 200 and 'name="q"' in page.content.decode()
+    assert f"Up to {search.MAX_TERMS} words are searched for" in page.content.decode()
     response = client.get("/api/search/")
     assert response.status_code == 400 and "q is required" in response.json()["errors"]["q"][0]
 
