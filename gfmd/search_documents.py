@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from gfmd.models import SourceDocument
 from lib import search
 from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, SubActivity
-from sessions.models import Meeting, Session
+from sessions.models import Event, Meeting, Session
 from themes.models import Theme
 
 
@@ -28,9 +28,9 @@ def theme_pks(record):
 
 
 def event_of(record):
-    """The other event a record reports on, where records say (points of other events are not the meeting's)."""
+    """The other event a point belongs to: its points are not the meeting's."""
     event = getattr(record, "event", None)
-    return str(event)[:200] if event else ""
+    return event.title[:200] if event else ""
 
 
 def session_document(session):
@@ -120,6 +120,16 @@ def theme_document(theme):
     }
 
 
+def event_document(event):
+    return {
+        "url": event.get_absolute_url(),
+        "label": event.title,
+        "names": joined(event.title, event.place),
+        "body": joined(event.summary, event.organiser, event.when),
+        **meeting_fields(event.meeting),
+    }
+
+
 def source_document(source):
     return {
         "url": source.get_absolute_url(),
@@ -133,7 +143,7 @@ def register():
     # Entities first: the order of the type facet.
     search.register(
         "meeting",
-        priority=4,
+        priority=5,
         model="gfmd_sessions.Meeting",
         label="Meeting",
         plural="Meetings",
@@ -142,7 +152,7 @@ def register():
     )
     search.register(
         "gmg_member",
-        priority=3,
+        priority=4,
         model="recommendations.GMGMember",
         label="GMG member",
         plural="GMG members",
@@ -151,12 +161,21 @@ def register():
     )
     search.register(
         "theme",
-        priority=2,
+        priority=3,
         model="themes.Theme",
         label="Theme",
         plural="Themes",
         queryset=Theme.objects.all,
         build=theme_document,
+    )
+    search.register(
+        "event",
+        priority=2,
+        model="gfmd_sessions.Event",
+        label="Other event",
+        plural="Other events",
+        queryset=lambda: Event.objects.select_related("meeting"),
+        build=event_document,
     )
     search.register(
         "source",
@@ -180,7 +199,7 @@ def register():
         model="recommendations.Recommendation",
         label="Recommendation",
         plural="Recommendations",
-        queryset=lambda: Recommendation.objects.select_related("meeting", "roundtable").prefetch_related(
+        queryset=lambda: Recommendation.objects.select_related("meeting", "roundtable", "event").prefetch_related(
             "themes", Prefetch("children", queryset=Recommendation.objects.order_by("position"))
         ),
         build=recommendation_document,
@@ -199,6 +218,10 @@ def register():
     )
 
     search.depends("gfmd_sessions.Meeting", meeting_dependents)
+    search.depends(
+        "gfmd_sessions.Event",
+        lambda event: [("recommendation", pk) for pk in event.points.values_list("pk", flat=True)],
+    )
     search.depends("gfmd_sessions.Roundtable", roundtable_dependents)
     search.depends("recommendations.Section", lambda section: activities(section=section.pk))
     search.depends("recommendations.Recommendation", lambda r: [("recommendation", r.parent_id)])

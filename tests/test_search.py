@@ -144,6 +144,17 @@ def test_a_meeting_named_by_its_country_comes_first(client):
     assert any(r["year"] == 2008 for r in results[1:])
 
 
+def test_another_event_is_a_result_and_its_points_are_not_the_meetings(client):
+    from sessions.models import Event
+
+    event = Event.objects.filter(points__isnull=False).first()
+    results = api(client, event.title)["results"]
+    assert results[0]["url"] == event.get_absolute_url() and results[0]["type"] == "event"
+    points = {p.get_absolute_url() for p in event.points.all()}
+    assert not points & {r["url"] for r in results}
+    assert points <= urls(client, event.title, stage="held")
+
+
 def test_themes_and_sources_are_results(client):
     theme = Theme.objects.get(slug="remittances-diaspora")
     assert api(client, theme.name)["results"][0]["url"] == theme.get_absolute_url()

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     """Search reads one document per record (gfmd.SearchDocument): the per-table indexes go."""
 
     dependencies = [
-        ("recommendations", "0003_search_indexes"),
+        ("recommendations", "0004_stage_event_restored_numbers_twins"),
         ("gfmd", "0005_search_documents"),
     ]
 

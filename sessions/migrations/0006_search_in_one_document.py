@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     """Search reads one document per record (gfmd.SearchDocument): the per-table indexes go."""
 
     dependencies = [
-        ("gfmd_sessions", "0004_untitled_sessions"),
+        ("gfmd_sessions", "0005_held_and_planned_events_passages_coverage"),
         ("gfmd", "0005_search_documents"),
     ]
 
