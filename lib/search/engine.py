@@ -76,18 +76,16 @@ def ranked(queryset, q):
     (for its snippet).
     """
     query = q if isinstance(q, Query) else parse(q)
-    queryset = queryset.filter(matching(query)).annotate(
-        search_query=Value(query.websearch(), output_field=CharField())
-    )
+    queryset = queryset.annotate(search_query=Value(query.websearch(), output_field=CharField()))
     if query.empty:
-        return queryset.order_by("pk")
+        return queryset.none()
     table = queryset.model._meta.db_table
     # Only entities have names: records skip the check.
     entity_kinds = [kind.name for kind in KINDS.values() if kind.priority]
     entities = ", ".join(["%s"] * len(entity_kinds))
     if on_postgresql():
         ts = tsquery(query)
-        queryset = queryset.annotate(
+        queryset = queryset.filter(matching(query)).annotate(
             rank=SearchRank(F("vector"), ts),
             named=RawSQL(
                 f'"{table}"."kind" IN ({entities}) '
@@ -99,7 +97,7 @@ def ranked(queryset, q):
     else:
         weights = ", ".join(str(weight) for _, _, weight in COLUMNS)
         # bm25() exists only in a query that joins the FTS5 table and matches on it: the ORM has
-        # no join to a table without a model, so extra() adds it.
+        # no join to a table without a model, so extra() adds it. The join is the match.
         queryset = queryset.extra(
             tables=[FTS_TABLE],
             where=[f"{FTS_TABLE}.rowid = {table}.id", f"{FTS_TABLE} MATCH %s"],
