@@ -18,6 +18,7 @@ from django.db import connection, router
 from taggit.models import TaggedItem
 
 from gfmd.models import SourceDocument
+from lib import search
 from lib.content import content_models
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
 from sessions.models import Meeting, Roundtable, Session
@@ -137,6 +138,8 @@ def empty_content(*, history=False):
             through._default_manager.all()._raw_delete(router.db_for_write(through))
         model._default_manager.all()._raw_delete(router.db_for_write(model))
     TaggedItem.objects.all()._raw_delete(router.db_for_write(TaggedItem))
+    # The search index is derived from the content: it goes with it.
+    search.clear()
 
 
 @pytest.fixture

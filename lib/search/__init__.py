@@ -45,7 +45,7 @@ from lib.search.engine import (
     ranked,
 )
 from lib.search.highlight import SNIPPET_MAX_CHARS, SNIPPET_WORDS, WORD_MAX_CHARS, snippet, stem
-from lib.search.index import batched, rebuild, record_changed, update, vacuum
+from lib.search.index import batched, clear, rebuild, record_changed, update, vacuum
 from lib.search.query import MAX_QUERY_LENGTH, MAX_TERMS, STOP_WORDS, Query, clean_query, parse
 from lib.search.registry import DEPENDENTS, KINDS, Kind, depends, kind_choices, kind_of, register
 
@@ -67,6 +67,7 @@ __all__ = [
     "Query",
     "batched",
     "clean_query",
+    "clear",
     "depends",
     "filter_documents",
     "filter_queryset",

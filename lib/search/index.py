@@ -72,15 +72,20 @@ def update(targets):
             write(name, chunk, KINDS[name].queryset().filter(pk__in=chunk), replace=True)
 
 
+def clear():
+    """Empty the index, straight in SQL: for a database whose content was removed without signals."""
+    Document = index_model()
+    Document.themes.through.objects.all()._raw_delete(Document.objects.db)
+    Document.objects.all()._raw_delete(Document.objects.db)
+    if not on_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")
+
+
 def rebuild(stdout=None):
     """Every document built again from the records: after bulk writes that sent no signals."""
     with transaction.atomic():
-        Document = index_model()
-        Document.themes.through.objects.all()._raw_delete(Document.objects.db)
-        Document.objects.all()._raw_delete(Document.objects.db)
-        if not on_postgresql():
-            with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {FTS_TABLE}")
+        clear()
         total = 0
         for name, kind in KINDS.items():
             pks = list(kind.queryset().order_by("pk").values_list("pk", flat=True))
