@@ -127,6 +127,8 @@ def empty_content(*, history=False):
 
     With `history`, their history goes too: a new, empty database, as a restore starts from.
     """
+    # The search index is derived from the content and links to its themes: it goes first.
+    search.clear()
     for model in reversed(content_models()):
         if history:
             history_model = model.history.model
@@ -138,8 +140,6 @@ def empty_content(*, history=False):
             through._default_manager.all()._raw_delete(router.db_for_write(through))
         model._default_manager.all()._raw_delete(router.db_for_write(model))
     TaggedItem.objects.all()._raw_delete(router.db_for_write(TaggedItem))
-    # The search index is derived from the content: it goes with it.
-    search.clear()
 
 
 @pytest.fixture
