@@ -48,6 +48,22 @@ TIME_BUDGET_S = float(os.environ.get("BENCH_PAGE_BUDGET_S", "4"))
 MIN_REQUESTS = 5
 MIN_SLOW_REQUESTS = 3
 SEARCH = "remittances"
+LONG_QUERY = "+".join(
+    "migration development labour skills remittances diaspora rights protection gender family return data".split() * 3
+)
+# Searches beyond the one every run measures: a broad word, entities, syntax, facets, a cut query, repeats, CSV.
+SEARCHES = [
+    ("search, broad word", "/search/?q=migration"),
+    ("search, agency by acronym", "/api/search/?q=IOM"),
+    ("search, meeting by country", "/api/search/?q=Mauritius"),
+    ("search, phrase or -word", "/search/?q=%22domestic+workers%22+or+remittances+-trafficking"),
+    ("search, 3 facets", "/search/?q=migration&type=recommendation&year=2009&theme=rights-protection"),
+    ("search, 36 words", f"/search/?q={LONG_QUERY}"),
+    ("search, a word 11 times", "/search/?q=" + "+".join(["a"] * 10 + ["migrant"])),
+    ("search CSV", f"/search/?q={SEARCH}&format=csv"),
+    ("list search, 36 words", f"/api/activities/?q={LONG_QUERY}"),
+    ("list search, broad word", "/api/recommendations/?q=migration"),
+]
 
 
 def real(queryset):
@@ -72,7 +88,7 @@ def pages():
     activity = real(ProposedActivity.objects).annotate(n=Count("gmg_members")).order_by("-n", "pk").first()
     recommendation = real(Recommendation.objects).annotate(n=Count("children")).order_by("-n", "pk").first()
     member = GMGMember.objects.filter(acronym="IOM").first() or GMGMember.objects.first()
-    return [
+    pages = [
         ("home", "/"),
         ("meeting page", meeting.get_absolute_url()),
         ("session page", session.get_absolute_url()),
@@ -97,7 +113,10 @@ def pages():
         ("API activities, 2 agencies", "/api/activities/?gmg_member=UNODC&gmg_member=UNDP"),
         ("search page", f"/search/?q={SEARCH}"),
         ("API search", f"/api/search/?q={SEARCH}"),
+        *SEARCHES,
     ]
+    only = os.environ.get("BENCH_ONLY")
+    return [(name, url) for name, url in pages if not only or only in name]
 
 
 def percentile(values, fraction):

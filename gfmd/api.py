@@ -1,5 +1,6 @@
 """The API's endpoints, as the OpenAPI description lists them: each read from the declarations its view runs on."""
 
+from gfmd.searching import search_list
 from lib.openapi import Endpoint, contract_record, document
 from recommendations.views import activities_list, recommendations_list
 from sessions.views import sessions_list
@@ -91,20 +92,11 @@ def endpoints():
             "The activities the GMG proposed for the 2007 roundtables.",
             CONTRACT["activities"],
         ),
-        Endpoint(
-            "/api/search/",
+        Endpoint.for_list(
+            search_list,
             "search",
-            "Search every kind of record, best matches first.",
-            record=contract_record(CONTRACT["search"]),
-            parameters=[
-                {
-                    "name": "q",
-                    "in": "query",
-                    "description": "The words to search for: quoted phrases, `or`, and `-word` to exclude.",
-                    "schema": {"type": "string", "minLength": 1},
-                }
-            ],
-            required={"q"},
+            "Records and entities (meetings, agencies, themes, other events, sources), best first.",
+            CONTRACT["search"],
         ),
     ]
 

@@ -1,7 +1,9 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from lib import search
 from lib.models import Versioned
 
 
@@ -46,3 +48,57 @@ class ContentRevision(models.Model):
 
     def __str__(self):
         return f"Content revision {self.number}"
+
+
+class SearchDocument(models.Model):
+    """One searchable record or entity, as the site search and the lists' search box read it.
+
+    Derived data, written only by lib.search from the records themselves (on
+    every save, and by `manage.py rebuild_search_index`); never edited. On
+    PostgreSQL `vector` holds the weighted document and carries a GIN index
+    (migration 0005); on SQLite the same columns are in the FTS5 table
+    gfmd_search_fts.
+    """
+
+    kind = models.CharField(max_length=20)
+    object_id = models.PositiveIntegerField()
+    url = models.CharField(max_length=300)
+    label = models.CharField(max_length=400, help_text="What a result is called.")
+    names = models.TextField(blank=True, help_text="What names an entity: acronym, name, city, country, year.")
+    title = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    year = models.PositiveSmallIntegerField(null=True)
+    meeting = models.CharField(max_length=80, blank=True, help_text="The meeting's slug.")
+    meeting_label = models.CharField(max_length=200, blank=True)
+    track = models.CharField(max_length=20, blank=True)
+    roundtable = models.CharField(max_length=60, blank=True, help_text="Roundtable 2, Cluster 1.")
+    record_kind = models.CharField(max_length=60, blank=True, help_text="Recommendation, Key message...")
+    stage = models.CharField(max_length=10, default="held")
+    event = models.CharField(max_length=200, blank=True, help_text="The other event a record belongs to, if any.")
+    themes = models.ManyToManyField("themes.Theme", blank=True, related_name="+")
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="one_search_document_per_record")]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}: {self.label}"
+
+    def get_absolute_url(self):
+        return self.url
+
+    @property
+    def type_label(self):
+        kind = search.KINDS.get(self.kind)
+        return kind.label if kind else self.kind
+
+    @property
+    def track_label(self):
+        from sessions.models import Track
+
+        return dict(Track.choices).get(self.track, self.track)
+
+    @property
+    def snippet(self):
+        """The HTML-safe excerpt around the matches, for a document ranked by lib.search.ranked."""
+        return search.snippet(self.body, getattr(self, "search_query", ""))

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from gfmd import api, citing, datapackage
 from gfmd.models import SourceDocument
+from gfmd.searching import search_list
 from lib import citation, openapi, search
 from lib.caching import cached_page
 from lib.listing import page_of
@@ -13,20 +14,8 @@ from recommendations.models import ProposedActivity, Recommendation
 from sessions.models import Meeting, Passage, Session
 from themes.models import Theme
 
-SEARCH_LIMIT = 50
 # A source page lists the records of each kind citing it this many at a time.
 CITING_PAGE_SIZE = 100
-
-# What the site search looks through: per type, the title and body fields it weighs, and the field it quotes.
-# What the site search looks through, and the field each result quotes.
-# Sessions and points as held: plans, drafts and other events' points are in the lists, under `stage` and `event`.
-SEARCHED = [
-    ("meeting", Meeting.objects.all(), "summary"),
-    ("session", Session.objects.held().select_related("meeting"), "discussion"),
-    ("recommendation", Recommendation.objects.held().select_related("meeting"), "text"),
-    ("activity", ProposedActivity.objects.select_related("section__roundtable"), "text"),
-]
-
 
 # The home page lists this many meetings at a time, so that it never grows with their number.
 HOME_MEETINGS = 12
@@ -97,71 +86,18 @@ def source_detail(request, slug):
     return render(request, "gfmd/source_detail.html", context)
 
 
-def search_results(q):
-    """Every kind of record matching q, best first, each with its title, link and an HTML-safe snippet."""
-    results = []
-    for kind, queryset, snippet_field in SEARCHED:
-        matches = search.ranked(queryset, q, snippet_field=snippet_field, limit=SEARCH_LIMIT)
-        for record in matches:
-            title = result_title(kind, record)
-            if search.on_postgresql():
-                rank, snippet = record.rank, search.safe_headline(record.snippet or "")
-            else:
-                body = getattr(record, snippet_field) or ""
-                rank = 2 * search.simple_rank(title, q) + search.simple_rank(body, q)
-                snippet = search.highlight(body, q)
-            results.append(
-                {
-                    "type": kind,
-                    "title": title,
-                    "url": record.get_absolute_url(),
-                    "rank": rank,
-                    "snippet": snippet,
-                    "year": meeting_year(kind, record),
-                }
-            )
-    results.sort(key=lambda r: -r["rank"])
-    return results[:SEARCH_LIMIT]
-
-
-def result_title(kind, record):
-    if kind == "meeting":
-        return f"GFMD {record.year}, {record.city}"
-    if kind == "session":
-        return record.heading
-    if kind == "recommendation":
-        number = f" {record.number}" if record.number else ""
-        return f"{record.get_kind_display()}{number}, GFMD {record.meeting.year}" + (
-            f": {record.group_heading}" if record.group_heading else ""
-        )
-    return f"GMG proposed activity, Roundtable {record.section.roundtable.number}, section {record.section.letter}"
-
-
-def meeting_year(kind, record):
-    if kind == "meeting":
-        return record.year
-    if kind == "activity":
-        return 2007
-    return record.meeting.year
-
-
-@cached_page
+@cached_page(params=search_list.parameters)
 def search_page(request):
-    q = search.clean_query(request.GET.get("q", ""))
-    results = search_results(q) if q else []
-    return render(request, "gfmd/search.html", {"query": q, "results": results, "breadcrumbs": [("Search", None)]})
+    if "q" not in request.GET:
+        return render(
+            request, "gfmd/search_form.html", {"max_terms": search.MAX_TERMS, "breadcrumbs": [("Search", None)]}
+        )
+    return search_list.html(request)
 
 
-@cached_page
+@cached_page(params=search_list.parameters)
 def search_api(request):
-    q = search.clean_query(request.GET.get("q", ""))
-    if not q:
-        return JsonResponse({"errors": {"q": ["q is required: the words to search for."]}}, status=400)
-    results = [{key: r[key] for key in ("type", "title", "url", "snippet", "rank", "year")} for r in search_results(q)]
-    return JsonResponse(
-        {"count": len(results), "next": None, "previous": None, "results": results, "facets": {}},
-        json_dumps_params={"ensure_ascii": False},
-    )
+    return search_list.api(request)
 
 
 @cached_page

@@ -81,15 +81,30 @@ def content_changed(**kwargs):
         revision_model().objects.filter(pk=1).update(number=F("number") + 1)
 
 
-def watch(models):
-    """Bump the revision whenever one of these models, or its many-to-many links, change."""
+# Other receivers of every content change (the search index), called after the revision is bumped.
+LISTENERS = []
+
+
+def changed(sender, **kwargs):
+    content_changed()
+    for listener in LISTENERS:
+        listener(sender=sender, **kwargs)
+
+
+def watch(models, *, also=()):
+    """Bump the revision whenever one of these models, or its many-to-many links, change; and call `also`.
+
+    One registration for everything derived from the content, so that no
+    save can update one and not the other.
+    """
+    LISTENERS.extend(listener for listener in also if listener not in LISTENERS)
     for model in models:
-        post_save.connect(content_changed, sender=model, dispatch_uid=f"revision-save-{model._meta.label}")
-        post_delete.connect(content_changed, sender=model, dispatch_uid=f"revision-delete-{model._meta.label}")
+        post_save.connect(changed, sender=model, dispatch_uid=f"revision-save-{model._meta.label}")
+        post_delete.connect(changed, sender=model, dispatch_uid=f"revision-delete-{model._meta.label}")
         for field in model._meta.many_to_many:
             through = getattr(field.remote_field, "through", None)
             if through is not None:
-                m2m_changed.connect(content_changed, sender=through, dispatch_uid=f"revision-m2m-{through._meta.label}")
+                m2m_changed.connect(changed, sender=through, dispatch_uid=f"revision-m2m-{through._meta.label}")
 
 
 def etag(request, *args, **kwargs):

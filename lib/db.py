@@ -1,19 +1,25 @@
-"""Database operations that exist on PostgreSQL only."""
+"""Database operations that exist on one database only."""
 
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 
-from lib.search import search_vector
+
+def search_vector(title_fields, body_fields, config="english"):
+    """The weighted vector the first GIN indexes were built on (migrations 0003 of the content apps)."""
+    vector = None
+    for fields, weight in ((title_fields, "A"), (body_fields, "B")):
+        for field in fields:
+            part = SearchVector(field, weight=weight, config=config)
+            vector = part if vector is None else vector + part
+    return vector
 
 
 def search_index(app_label, model_name, name, title_fields, body_fields):
     """A migration operation building a GIN full-text index on PostgreSQL, and nothing on SQLite.
 
-    The index stays out of the models' Meta, so that SQLite, which rebuilds a
-    table to alter it, never tries to build an index it cannot hold. Its
-    expression must stay the model's search document (lib.search.document):
-    a change of a model's SEARCH_*_FIELDS needs a new migration that drops
-    and rebuilds the index.
+    The first search indexes, one per searched table; later migrations drop
+    them for the one search document per record (gfmd.SearchDocument).
     """
 
     def index():
@@ -28,3 +34,21 @@ def search_index(app_label, model_name, name, title_fields, body_fields):
             schema_editor.remove_index(apps.get_model(app_label, model_name), index())
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def run_sql_on(vendor, forwards, backwards):
+    """A migration operation running SQL on one database (`postgresql`, `sqlite`) and nothing on the other.
+
+    Indexes and tables only one database can hold stay out of the models, so
+    that the other never tries to build them (SQLite rebuilds a table to alter it).
+    """
+
+    def run(statements):
+        def operation(apps, schema_editor):
+            if schema_editor.connection.vendor == vendor:
+                for statement in statements:
+                    schema_editor.execute(statement)
+
+        return operation
+
+    return migrations.RunPython(run(forwards), run(backwards), elidable=False)

@@ -123,13 +123,17 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
 class FacetedFilterSet(django_filters.FilterSet):
     """A FilterSet whose FacetFilters are the list's facets, counted in their declared order."""
 
-    # Texts of related rows that also make a record match the search box.
-    search_related_fields = ()
-
     q = django_filters.CharFilter(method="filter_text", label="Search")
 
     def filter_text(self, queryset, name, value):
-        return search.filter_queryset(queryset, value, related_fields=self.search_related_fields)
+        # The record's search document holds the text of its rows too (an activity's objectives).
+        return search.filter_queryset(queryset, value)
+
+    @property
+    def search_notices(self):
+        """What the search left out of the query (words past the limit), for the reader."""
+        q = self.form.cleaned_data.get("q") if hasattr(self.form, "cleaned_data") else None
+        return search.parse(q).notices if q else []
 
     @classmethod
     def facet_names(cls):
@@ -444,6 +448,7 @@ class FacetedList:
                 if page.has_previous()
                 else None,
                 "results": [self.to_json(obj) for obj in page.object_list],
+                **({"notices": filterset.search_notices} if filterset.search_notices else {}),
                 "facets": {
                     name: [{"value": v["value"], "label": v["label"], "count": v["count"]} for v in values]
                     for name, values in facets.items()

@@ -174,6 +174,7 @@ class Endpoint:
             parameters=lambda: [filter_parameter(n, f) for n, f in filters.items()] + controls,
             facets=[n for n, f in filters.items() if isinstance(f, FacetFilter)],
             paged=True,
+            required={n for n, f in filters.items() if f.extra.get("required")},
         )
 
     def operation(self):

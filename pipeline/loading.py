@@ -23,7 +23,7 @@ from django.db.models.signals import post_save
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from lib import caching, editing
+from lib import caching, editing, search
 from lib.content import content_models
 from pipeline.structure import SHARED_KEYS, FixtureError, Slugs, Walker, all_nodes
 
@@ -114,7 +114,8 @@ class Loader(Walker):
     def load(self, paths, *, complete=True):
         """Load the files; `complete` says they are all the files, so that records they lack are removed."""
         documents = read_fixtures(paths)
-        with caching.one_revision(), editing.tags_set_with_their_records():
+        # Each record's search document is written once, at the end, however often the load touched it.
+        with caching.one_revision(), editing.tags_set_with_their_records(), search.batched():
             self.walk(documents)
             if complete:
                 self.remove_missing()

@@ -64,7 +64,6 @@ class ActivityFilter(FacetedFilterSet):
     section = FacetFilter(field_name="section__letter", choices=section_letters, label="Section")
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
     tag = FacetFilter(field_name="tags__slug", choices=tags_of("recommendations.ProposedActivity"), label="Tag")
-    search_related_fields = ("objectives__text", "sub_activities__text")
 
     class Meta:
         model = ProposedActivity

@@ -8,11 +8,6 @@ from taggit.managers import TaggableManager
 from lib.models import Sourced, Versioned
 from sessions.models import Stage, Track
 
-# What full-text search reads, titles above bodies. On PostgreSQL a GIN index is built on the
-# same expression by migration 0003: a change here needs a migration that rebuilds it.
-RECOMMENDATION_SEARCH = (("group_heading",), ("text",))
-ACTIVITY_SEARCH = ((), ("text",))
-
 
 class RecommendationQuerySet(models.QuerySet):
     def held(self):
@@ -36,8 +31,6 @@ class RecommendationQuerySet(models.QuerySet):
 
 class Recommendation(Sourced):
     """A recommendation, follow-up action, outcome sought or key message of a meeting."""
-
-    SEARCH_TITLE_FIELDS, SEARCH_BODY_FIELDS = RECOMMENDATION_SEARCH
 
     class Kind(models.TextChoices):
         RECOMMENDATION = "recommendation", "Recommendation"
@@ -237,8 +230,6 @@ class Section(Sourced):
 
 class ProposedActivity(Sourced):
     """An activity the GMG proposed, with the member agencies listed with expertise."""
-
-    SEARCH_TITLE_FIELDS, SEARCH_BODY_FIELDS = ACTIVITY_SEARCH
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="activities")
     position = models.PositiveSmallIntegerField(help_text="Order within its section, from 1.")

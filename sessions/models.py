@@ -8,11 +8,6 @@ from taggit.managers import TaggableManager
 
 from lib.models import Sourced
 
-# What full-text search reads, titles above bodies. On PostgreSQL a GIN index is built on the
-# same expression by migration 0003: a change here needs a migration that rebuilds it.
-MEETING_SEARCH = (("city", "country", "overarching_theme"), ("summary", "chair"))
-SESSION_SEARCH = (("title",), ("discussion", "co_chairs"))
-
 
 class Track(models.TextChoices):
     GOVERNMENT = "government", "Government meeting"
@@ -34,8 +29,6 @@ class Coverage(models.TextChoices):
 
 class Meeting(Sourced):
     """One annual meeting of the Forum, from Brussels 2007 on."""
-
-    SEARCH_TITLE_FIELDS, SEARCH_BODY_FIELDS = MEETING_SEARCH
 
     ordinal = models.PositiveSmallIntegerField(unique=True, help_text="1 for the first GFMD, 2 for the second...")
     year = models.PositiveSmallIntegerField(unique=True)
@@ -201,8 +194,6 @@ class SessionQuerySet(models.QuerySet):
 
 class Session(Sourced):
     """One session of a roundtable: the page the public reads."""
-
-    SEARCH_TITLE_FIELDS, SEARCH_BODY_FIELDS = SESSION_SEARCH
 
     meeting = models.ForeignKey(
         Meeting,

@@ -18,6 +18,7 @@ from django.db import connection, router
 from taggit.models import TaggedItem
 
 from gfmd.models import SourceDocument
+from lib import search
 from lib.caching import forget_per_revision
 from lib.content import content_models
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
@@ -128,6 +129,8 @@ def empty_content(*, history=False):
 
     With `history`, their history goes too: a new, empty database, as a restore starts from.
     """
+    # The search index is derived from the content and links to its themes: it goes first.
+    search.clear()
     for model in reversed(content_models()):
         if history:
             history_model = model.history.model

@@ -59,7 +59,7 @@ def test_a_search_from_the_header_leads_to_a_session_to_cite(site, page):
     header.get_by_role("button", name="Search").click()
 
     page.wait_for_url(re.compile(r"/search/\?q=domestic\+workers$"))
-    assert re.match(r"\d+ results? for “domestic workers”", page.locator("main h2").first.inner_text())
+    assert re.match(r"\d+ results? for “domestic workers”", page.locator("main h2.result-count").inner_text())
     session_result = page.locator("ol.records li.card", has=page.locator("p.meta", has_text=re.compile("^Session")))
     title = session_result.first.get_by_role("link").inner_text()
     session_result.first.get_by_role("link").click()

@@ -17,6 +17,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
 from gfmd.models import SourceDocument
+from lib import search
 from lib.caching import content_changed
 from lib.content import content_models, sourced_models
 from sessions.models import Meeting
@@ -73,8 +74,12 @@ class Command(BaseCommand):
                     f"Created {records} synthetic records ({scale}x the real content) "
                     f"and {links} links to themes, tags and agencies."
                 )
-            # Bulk writes send no signals: without this, cached pages would go on showing the content as it was.
+            # Bulk writes send no signals: without this, cached pages and search would show the content as it was.
+            self.stdout.write("Rebuilding the search index:")
+            search.rebuild(self.stdout)
             content_changed()
+        if connection.vendor == "postgresql":
+            search.vacuum()
         # The planner should plan for the tables as they now are: PostgreSQL's autovacuum would get to it
         # later, SQLite never does by itself (without statistics it picks an index on parent_id, null for
         # nearly every row, over the one on meeting_id).

@@ -1,0 +1,76 @@
+"""Snippets: an escaped excerpt around the matches, cut at word boundaries, marked in one pass."""
+
+from functools import lru_cache
+
+import snowballstemmer
+from django.utils.html import escape
+
+from lib.search.query import WORD, Query, parse
+
+SNIPPET_WORDS = 30
+SNIPPET_MAX_CHARS = 320
+WORD_MAX_CHARS = 40
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=50_000)
+def stem(word):
+    # The English Snowball stemmer, as PostgreSQL's english configuration uses; a pure function, so caching is safe.
+    return _stemmer.stemWord(word.lower())
+
+
+def snippet(text, query, *, words=SNIPPET_WORDS):
+    """An HTML-safe excerpt of `text`, cut at word boundaries, around its best run of matching words.
+
+    One pass over the text: each word is escaped once and marked at most
+    once, so marks never nest and the result is at most a few times the
+    length of the excerpt, whatever the query.
+    """
+    text = text or ""
+    query = query if isinstance(query, Query) else parse(query)
+    stems = {stem(word) for word in query.words()}
+    prefixes = {s[:3] for s in stems} | {w[:3] for w in query.words()}
+    tokens = []
+    hits = []
+    for match in WORD.finditer(text):
+        word = match.group().lower()
+        # Most words cannot match: only those sharing a stem's first letters are stemmed.
+        hit = word[:3] in prefixes and stem(word) in stems
+        if hit:
+            hits.append(len(tokens))
+        tokens.append((match.start(), match.end(), hit))
+    if not tokens:
+        return ""
+    start = best_window(hits, words)
+    start = max(0, start - 4) if hits else 0
+    pieces, position, length = [], tokens[start][0], 0
+    end = start
+    for index in range(start, min(len(tokens), start + words)):
+        token_start, token_end, hit = tokens[index]
+        gap = text[position:token_start]
+        if len(gap) > 3:
+            gap = " " if not gap.strip() else gap[:3].rstrip() + " "
+        word = text[token_start:token_end]
+        if len(word) > WORD_MAX_CHARS:
+            word = word[:WORD_MAX_CHARS] + "…"
+        length += len(gap) + len(word)
+        if length > SNIPPET_MAX_CHARS and index > start:
+            break
+        pieces.append(escape(gap))
+        pieces.append(f"<mark>{escape(word)}</mark>" if hit else escape(word))
+        position, end = token_end, index + 1
+    before = "… " if start > 0 else ""
+    after = " …" if end < len(tokens) else ""
+    return before + "".join(pieces) + after
+
+
+def best_window(hits, size):
+    """The first word of the window of `size` words holding the most hits (hits are word indexes, in order)."""
+    best, best_count, left = 0, 0, 0
+    for right, hit in enumerate(hits):
+        while hit - hits[left] >= size:
+            left += 1
+        if right - left + 1 > best_count:
+            best, best_count = hits[left], right - left + 1
+    return best
