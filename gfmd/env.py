@@ -1,6 +1,7 @@
 """Read settings from the environment, rejecting values that do not parse."""
 
 import os
+from email.utils import getaddresses
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -100,3 +101,19 @@ def env_cache(name):
     if scheme == "memcached":
         return {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": raw.split("://", 1)[1]}
     raise ImproperlyConfigured(f"{name} has the scheme {scheme!r}; use redis://, rediss:// or memcached://.")
+
+
+def env_admins(name):
+    """'Ops <ops@example.org>, alice@example.org' as Django's ADMINS: (name, address) pairs."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return []
+    admins = []
+    for display, address in getaddresses([raw]):
+        if "@" not in address:
+            raise ImproperlyConfigured(
+                f"{name}={raw!r} holds {address or display!r}, which is not an email address; "
+                "give addresses separated by commas, such as 'Ops <ops@example.org>, alice@example.org'."
+            )
+        admins.append((display or address, address))
+    return admins

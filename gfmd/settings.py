@@ -7,9 +7,11 @@ and DATABASE_URL.
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
-from gfmd.env import env_bool, env_cache, env_database, env_int, env_list, env_str
+from gfmd.env import env_admins, env_bool, env_cache, env_database, env_int, env_list, env_str
+from lib.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its line gives every response's final status and the whole time taken.
+    "lib.logs.log_requests",
     "django.middleware.security.SecurityMiddleware",
     "gfmd.security.security_headers",
     "gfmd.middleware.reject_nul_characters",
@@ -144,6 +148,20 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
+# Every request on one line and every server error with its traceback, on stderr; server errors
+# are also mailed to ADMINS when set ("Ops <ops@example.org>, alice@example.org").
+ADMINS = env_admins("ADMINS")
+LOG_LEVEL = env_str("LOG_LEVEL", default="INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"LOG_LEVEL={LOG_LEVEL!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL.")
+LOGGING = logging_config(level=LOG_LEVEL, mail_admins=bool(ADMINS))
+SERVER_EMAIL = env_str("SERVER_EMAIL", default="gfmd@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 
 # Where the knowledge base's content lives; tests point it elsewhere.
 GFMD_FIXTURES_DIR = BASE_DIR / "fixtures"
