@@ -91,16 +91,14 @@ def env_database(name, *, sqlite_path):
 
 
 def env_cache(name):
-    """Unset: a cache in each process's memory. redis://... or memcached://host:port: a shared cache."""
+    """Unset: a cache in each process's memory. redis://host:port/db: a Redis shared by the app servers."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     scheme = urlsplit(raw).scheme
-    if scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
-    if scheme == "memcached":
-        return {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": raw.split("://", 1)[1]}
-    raise ImproperlyConfigured(f"{name} has the scheme {scheme!r}; use redis://, rediss:// or memcached://.")
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "lib.cache.ForgivingRedisCache", "LOCATION": raw}
+    raise ImproperlyConfigured(f"{name} has the scheme {scheme!r}; use redis://, rediss:// or unix://.")
 
 
 def env_admins(name):

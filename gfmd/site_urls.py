@@ -13,4 +13,5 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.source_detail, name="source"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,6 +1,13 @@
+import logging
+import secrets
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from gfmd.models import SourceDocument
 from lib import search
@@ -9,6 +16,8 @@ from lib.listing import page_of
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.models import Meeting, Passage, Session
 from themes.models import Theme
+
+log = logging.getLogger(__name__)
 
 SEARCH_LIMIT = 50
 
@@ -159,3 +168,38 @@ def page_not_found(request, exception):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """For load balancers and monitoring: 200 when the database and the cache answer, 503 naming what does not."""
+    checks = {"database": database_answers(), "cache": cache_answers()}
+    failing = [name for name, problem in checks.items() if problem]
+    body = {
+        "status": "ok" if not failing else "failing: " + ", ".join(failing),
+        "checks": {name: problem or "ok" for name, problem in checks.items()},
+    }
+    return JsonResponse(body, status=503 if failing else 200)
+
+
+def database_answers():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        # The error names hosts; it goes to the log, not to whoever asks.
+        log.exception("Health check: the database did not answer.")
+        return "unreachable (see the log)"
+    return None
+
+
+def cache_answers():
+    probe = secrets.token_hex(8)
+    key = f"healthz:{probe}"
+    cache.set(key, probe, 10)
+    answered = cache.get(key)
+    cache.delete(key)
+    # The shared cache swallows its own errors (lib/cache.py); a probe that does not come back is the sign.
+    return None if answered == probe else "unreachable: a value stored was not read back (see the log)"
