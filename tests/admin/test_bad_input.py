@@ -1,4 +1,4 @@
-"""No input from an editor is a server error: what a link cannot carry, or what another record holds, is a form error."""
+"""No input from an editor is a server error: what a link cannot carry, or another record holds, is a form error."""
 
 import pytest
 
