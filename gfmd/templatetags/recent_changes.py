@@ -1,0 +1,18 @@
+from django import template
+from django.contrib.admin.models import LogEntry
+
+from gfmd.apps import CONTENT_APPS
+
+register = template.Library()
+
+# Tags are content too: renaming one changes the public pages.
+CONTENT_LABELS = CONTENT_APPS | {"taggit"}
+
+
+@register.simple_tag
+def recent_changes(user, limit=15):
+    """The latest admin changes; changes to accounts only for those who manage accounts."""
+    entries = LogEntry.objects.select_related("content_type", "user").order_by("-action_time")
+    if not user.has_perm("auth.view_user"):
+        entries = entries.filter(content_type__app_label__in=CONTENT_LABELS)
+    return entries[:limit]
