@@ -143,12 +143,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Brute-force protection on the admin login: five wrong passwords for one
-# account from one address lock that pair out for an hour.
+# Brute-force protection on the admin login (gfmd/login.py): five wrong passwords for one
+# account from one address lock that pair out for an hour; ACCOUNT_FAILURE_LIMIT for one
+# account from all addresses together lock the account everywhere.
+AXES_HANDLER = "gfmd.login.LoginHandler"
 AXES_FAILURE_LIMIT = 5
+ACCOUNT_FAILURE_LIMIT = env_int("ACCOUNT_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Tries from a locked address are refused and not counted, so one client cannot reach the account's cap.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Behind proxies, the client's address is in X-Forwarded-For (read by django-ipware). The count is
+# how many addresses the proxies put after the client's there: 0 behind one nginx that appends
+# $remote_addr, 1 behind a load balancer and then nginx. Unset: the connection's own address.
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", default=None)
+if AXES_IPWARE_PROXY_COUNT is not None:
+    if AXES_IPWARE_PROXY_COUNT < 0:
+        raise ImproperlyConfigured(f"AXES_IPWARE_PROXY_COUNT={AXES_IPWARE_PROXY_COUNT} cannot be negative.")
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 # Every request on one line and every server error with its traceback, on stderr; server errors
