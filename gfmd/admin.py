@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from taggit.admin import TagAdmin
+from taggit.models import Tag, TaggedItem
 
 from gfmd.models import SourceDocument
-from lib.editing import ContentAdmin
+from lib.editing import ContentAdmin, describe_dependents
 
 admin.site.site_header = "GFMD Knowledge Base"
 admin.site.site_title = "GFMD Knowledge Base admin"
@@ -55,3 +57,20 @@ admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
 admin.site.unregister(Group)
 admin.site.register(Group, RoleAdmin)
+
+
+class KeptTagAdmin(TagAdmin):
+    """A tag still on records is not deleted, which would take it off them for good: merge it instead."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        items = TaggedItem.objects.filter(tag__in=objs).select_related("content_type")
+        tagged = [item.content_object for item in items if item.content_object is not None]
+        if tagged:
+            protected = [*protected, "Merge it into another tag instead; these records carry it:"]
+            protected += describe_dependents(tagged)
+        return deleted, model_count, perms_needed, protected
+
+
+admin.site.unregister(Tag)
+admin.site.register(Tag, KeptTagAdmin)

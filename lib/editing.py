@@ -8,12 +8,17 @@ from contextlib import contextmanager
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import Truncator, capfirst
 from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
+
+from lib import history
 
 SOURCE_FIELDS = ["source", "source_location", "other_sources", "editorial_note"]
 
@@ -89,6 +94,9 @@ class VersionedForm(forms.ModelForm):
             )
             if self.reverting:
                 self.initial.update(self.historical_m2m())
+                tags = history.tags_at(self.instance, self.instance._history.version)
+                if "tags" in self.fields and tags is not None:
+                    self.initial["tags"] = tags
 
     @property
     def editing_existing(self):
@@ -100,7 +108,7 @@ class VersionedForm(forms.ModelForm):
 
     def historical_m2m(self):
         """The related records as they were in the version being restored."""
-        record = self.instance._history
+        record = history.last_record_of_version(self.instance._history)
         values = {}
         for field in record._history_m2m_fields:
             if field.name in self.fields:
@@ -113,6 +121,10 @@ class VersionedForm(forms.ModelForm):
         if self.editing_existing and (self.has_changed() or self.reverting):
             seen = cleaned.get("seen_version")
             current = current_version(self.instance)
+            if current is None and self.reverting:
+                # Restoring a deleted record from its history: it comes back as its version after the last.
+                self.instance.version = self.instance._history.version
+                return cleaned
             if current is None:
                 raise ValidationError(
                     f"This {self.instance._meta.verbose_name} was deleted while you were editing it; "
@@ -123,6 +135,45 @@ class VersionedForm(forms.ModelForm):
             # A revert carries the old version number; the save counts on from the current one.
             self.instance.version = current
         return cleaned
+
+
+DEPENDENTS_SHOWN = 50
+
+
+def dependents(objs):
+    """The content records that deleting these would take with them or unlink from them.
+
+    Generic over every content model (anything with a version): records deleted in cascade,
+    and records whose many-to-many links (themes, sources, agencies) point at these.
+    """
+    objs = list(objs)
+    if not objs:
+        return []
+    model = type(objs[0])
+    using = router.db_for_write(model)
+    collector = NestedObjects(using=using)
+    collector.collect(objs)
+    deleting = {(type(obj), obj.pk) for obj in objs}
+    found = []
+    for related_model, instances in collector.data.items():
+        if is_content(related_model):
+            found += [obj for obj in instances if (type(obj), obj.pk) not in deleting]
+    for relation in model._meta.get_fields(include_hidden=True):
+        if relation.many_to_many and relation.auto_created and is_content(relation.related_model):
+            linked = relation.related_model._default_manager.filter(**{f"{relation.field.name}__in": objs}).distinct()
+            found += [obj for obj in linked if (type(obj), obj.pk) not in deleting]
+    return list(dict.fromkeys(found))
+
+
+def is_content(model):
+    return any(f.name == "version" for f in model._meta.concrete_fields) and not model.__name__.startswith("Historical")
+
+
+def describe_dependents(found):
+    lines = [f"{capfirst(obj._meta.verbose_name)}: {obj}" for obj in found[:DEPENDENTS_SHOWN]]
+    if len(found) > DEPENDENTS_SHOWN:
+        lines.append(f"… and {len(found) - DEPENDENTS_SHOWN} more")
+    return lines
 
 
 class ContentAdmin(SimpleHistoryAdmin):
@@ -141,6 +192,27 @@ class ContentAdmin(SimpleHistoryAdmin):
         with tags_set_with_their_records():
             super().save_related(request, form, formsets, change)
 
+    def get_deleted_objects(self, objs, request):
+        # Nothing is lost by a deletion: a record that others depend on is refused, listing them;
+        # a record on its own can be restored from its history.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        found = dependents(objs)
+        if found:
+            protected = [*protected, *describe_dependents(found)]
+        return deleted, model_count, perms_needed, protected
+
+    def response_delete(self, request, obj_display, obj_id):
+        response = super().response_delete(request, obj_display, obj_id)
+        opts = self.opts
+        history_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj_id])
+        self.message_user(
+            request,
+            format_html(
+                'It can be restored from <a href="{}">its history</a>: open its last version and revert.', history_url
+            ),
+        )
+        return response
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The version check locks the row, which needs a transaction, as the change view has.
         with transaction.atomic(using=router.db_for_write(self.model)):
@@ -149,6 +221,20 @@ class ContentAdmin(SimpleHistoryAdmin):
 
 class ContentInlineFormSet(forms.BaseInlineFormSet):
     """Gives each row its parent as an object, so that rows neither query it nor lose its unsaved values."""
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk is not None:
+                found = dependents([form.instance])
+                if found:
+                    raise ValidationError(
+                        [
+                            f"{capfirst(form.instance._meta.verbose_name)} {form.instance} cannot be deleted: "
+                            "these depend on it; delete or move them first."
+                        ]
+                        + describe_dependents(found)
+                    )
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)

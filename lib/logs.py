@@ -70,5 +70,7 @@ def logging_config(*, level, mail_admins):
             "django.request": {"handlers": error_handlers, "level": "ERROR", "propagate": False},
             "django.security": {"handlers": error_handlers, "level": "ERROR", "propagate": False},
             "gfmd.requests": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            # Failed sign-ins and lockouts, not every successful one.
+            "axes": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
         },
     }
