@@ -2,6 +2,7 @@
 
 import os
 from email.utils import getaddresses
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -115,3 +116,37 @@ def env_admins(name):
             )
         admins.append((display or address, address))
     return admins
+
+
+def read_env_file(path):
+    """NAME=value lines; blank lines and # comments skipped, surrounding quotes removed."""
+    values = {}
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, equals, value = line.partition("=")
+        name = name.removeprefix("export ").strip()
+        if not equals or not name.isidentifier():
+            raise ImproperlyConfigured(f"{path}, line {number}: {line!r} is not NAME=value.")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[name] = value
+    return values
+
+
+def load_env_file(base_dir):
+    """For manage.py: `.env` if there is one, else the development defaults of `.env.example` when
+    the environment sets neither DEBUG nor SECRET_KEY. The environment always wins."""
+    base_dir = Path(base_dir)
+    chosen = base_dir / ".env"
+    if not chosen.exists():
+        if "DEBUG" in os.environ or "SECRET_KEY" in os.environ:
+            return None
+        chosen = base_dir / ".env.example"
+        if not chosen.exists():
+            return None
+    for name, value in read_env_file(chosen).items():
+        os.environ.setdefault(name, value)
+    return chosen

@@ -122,6 +122,8 @@ STORAGES = {
 }
 # Serve files straight from static/ when collectstatic has not run (make run, tests).
 WHITENOISE_USE_FINDERS = True
+# Files browsers ask for at the site's root: /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 TAGGIT_CASE_INSENSITIVE = True
 

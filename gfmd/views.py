@@ -148,6 +148,7 @@ def search_api(request):
     )
 
 
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.text import Truncator, capfirst
+from django.utils.text import Truncator, capfirst, slugify
 from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
@@ -115,6 +115,18 @@ class VersionedForm(forms.ModelForm):
                 target = get_m2m_reverse_field_name(field)
                 values[field.name] = [getattr(row, f"{target}_id") for row in getattr(record, field.name).all()]
         return values
+
+    def clean_tags(self):
+        names = self.cleaned_data.get("tags") or []
+        empty = [name for name in names if not slugify(name, allow_unicode=True)]
+        if empty:
+            # A tag's link is /sessions/?tag=<slug>; an empty slug would link to the whole list.
+            raise ValidationError(
+                "A tag needs at least one letter or digit: "
+                + ", ".join(f"“{name}”" for name in empty)
+                + " has none. Separate tags with commas; put a tag with a comma in double quotes."
+            )
+        return names
 
     def clean(self):
         cleaned = super().clean()

@@ -1,5 +1,6 @@
 from django import template
 from django.contrib.admin.models import LogEntry
+from django.urls import NoReverseMatch, reverse
 
 from gfmd.apps import CONTENT_APPS
 
@@ -15,4 +16,14 @@ def recent_changes(user, limit=15):
     entries = LogEntry.objects.select_related("content_type", "user").order_by("-action_time")
     if not user.has_perm("auth.view_user"):
         entries = entries.filter(content_type__app_label__in=CONTENT_LABELS)
-    return entries[:limit]
+    entries = list(entries[:limit])
+    for entry in entries:
+        if entry.is_deletion() and entry.content_type_id:
+            # A deleted record is restored from its history.
+            try:
+                entry.history_url = reverse(
+                    f"admin:{entry.content_type.app_label}_{entry.content_type.model}_history", args=[entry.object_id]
+                )
+            except NoReverseMatch:
+                entry.history_url = None
+    return entries

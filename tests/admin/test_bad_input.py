@@ -71,3 +71,11 @@ def test_a_bad_page_size_on_an_agency_page_is_no_server_error(anonymous, page_si
     assert "page must be" in response.content.decode()
 
 
+@pytest.mark.parametrize("typed", ['","', "!!!", '"-", history'])
+def test_a_tag_without_a_letter_or_digit_is_refused(editor, anonymous, session, typed):
+    data = form_data(editor.get(change_url(session)))
+    data["tags"] = typed
+    response = editor.post(change_url(session), data)
+    assert response.status_code == 200
+    assert "A tag needs at least one letter or digit" in response.content.decode()
+    assert not session.tags.exists()
