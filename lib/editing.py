@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.urls import reverse
@@ -149,6 +150,35 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
 
+class KnownChoicesOnly:
+    """An autocomplete that re-shows a refused form without looking up values that are not keys.
+
+    Django's autocomplete widgets query the submitted values as they are, so "abc" posted for a
+    meeting would fail the query instead of being reported on the field.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        field = self.choices.field
+        key = field.queryset.model._meta.get_field(field.to_field_name) if field.to_field_name else None
+        key = key or field.queryset.model._meta.pk
+        kept = []
+        for item in value:
+            try:
+                key.run_validators(key.to_python(item))
+            except (ValidationError, TypeError, ValueError):
+                continue
+            kept.append(item)
+        return super().optgroups(name, kept, attr)
+
+
+class SafeAutocompleteSelect(KnownChoicesOnly, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(KnownChoicesOnly, AutocompleteSelectMultiple):
+    pass
+
+
 DEPENDENTS_SHOWN = 50
 
 
@@ -203,6 +233,16 @@ class ContentAdmin(SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         with tags_set_with_their_records():
             super().save_related(request, form, formsets, change)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        inner = getattr(widget, "widget", widget)
+        if type(inner) is AutocompleteSelect:
+            inner.__class__ = SafeAutocompleteSelect
+        elif type(inner) is AutocompleteSelectMultiple:
+            inner.__class__ = SafeAutocompleteSelectMultiple
+        return formfield
 
     def get_deleted_objects(self, objs, request):
         # Nothing is lost by a deletion: a record that others depend on is refused, listing them;
