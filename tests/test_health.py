@@ -69,3 +69,14 @@ def test_a_stopped_redis_makes_pages_render_without_it(client, settings, caplog)
         assert response.status_code == 200 and "Athens" in response.content.decode()
         assert "The cache is unreachable" in caplog.text
         assert client.get("/healthz").status_code == 503
+
+
+def test_a_load_balancer_asks_about_the_database_only(client, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "lib.cache.ForgivingRedisCache", "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}
+    }
+    response = client.get("/healthz", {"only": "database"})
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok"}
+    assert client.get("/healthz", {"only": "cache"}).status_code == 503
+    assert client.get("/healthz", {"only": "disk"}).status_code == 400
