@@ -60,7 +60,13 @@ admin.site.register(Group, RoleAdmin)
 
 
 class KeptTagAdmin(TagAdmin):
-    """A tag still on records is not deleted, which would take it off them for good: merge it instead."""
+    """A tag still on records is not deleted, which would take it off them for good: merge it instead.
+
+    Records are tagged on their own pages; the list of tagged items by content type and id that
+    taggit adds here is left out, as nobody edits records that way.
+    """
+
+    inlines = []
 
     def get_deleted_objects(self, objs, request):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)

@@ -135,8 +135,8 @@ class VersionedForm(forms.ModelForm):
             seen = cleaned.get("seen_version")
             current = current_version(self.instance)
             if current is None and self.reverting:
-                # Restoring a deleted record from its history: it comes back as its version after the last.
-                self.instance.version = self.instance._history.version
+                # Restoring a deleted record from its history: it comes back as the version after its last.
+                self.instance.version = history.last_version(self.instance._history)
                 return cleaned
             if current is None:
                 raise ValidationError(

@@ -95,3 +95,10 @@ def keep_tags(models):
             label = model._meta.label
             pre_delete.connect(deleting, sender=model, dispatch_uid=f"tag-snapshot-deleting-{label}")
             post_delete.connect(deleted, sender=model, dispatch_uid=f"tag-snapshot-deleted-{label}")
+
+
+def last_version(record):
+    """The highest version a record's history holds, deleted or not."""
+    pk_name = record.instance_type._meta.pk.attname
+    rows = type(record).objects.filter(**{pk_name: getattr(record, pk_name)})
+    return rows.order_by("-version").values_list("version", flat=True).first() or record.version

@@ -90,12 +90,16 @@ def test_a_deleted_record_comes_back_from_its_history_with_its_links(secretariat
 
 def test_a_deleted_milestone_comes_back_from_its_history(secretariat_admin, meeting, source):
     milestone = Milestone.objects.create(meeting=meeting, position=1, when="May 2099", text="Kept.", source=source)
+    milestone.text = "Changed."
+    milestone.save()
     pk = milestone.pk
     assert secretariat_admin.post(admin_url(milestone, "delete"), {"post": "yes"}).status_code == 302
-    last = Milestone.history.filter(id=pk).exclude(history_type="-").latest("history_date", "history_id")
-    revert_url = f"/admin/gfmd_sessions/milestone/{pk}/history/{last.history_id}/"
+    # Restored from its first version: the text of then, counted as the version after its last.
+    first = Milestone.history.filter(id=pk).earliest("history_date", "history_id")
+    revert_url = f"/admin/gfmd_sessions/milestone/{pk}/history/{first.history_id}/"
     assert secretariat_admin.post(revert_url, form_data(secretariat_admin.get(revert_url))).status_code == 302
-    assert Milestone.objects.get(pk=pk).text == "Kept."
+    restored = Milestone.objects.get(pk=pk)
+    assert (restored.text, restored.version) == ("Kept.", 3)
 
 
 def test_reverting_to_the_first_version_keeps_the_links_it_had(editor, theme, source, roundtable):
