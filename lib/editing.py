@@ -159,16 +159,37 @@ class KnownChoicesOnly:
 
     def optgroups(self, name, value, attr=None):
         field = self.choices.field
-        key = field.queryset.model._meta.get_field(field.to_field_name) if field.to_field_name else None
-        key = key or field.queryset.model._meta.pk
-        kept = []
+        return super().optgroups(name, [item for item in value if is_key(field, item)], attr)
+
+
+def is_key(field, value):
+    """Whether a submitted value can be a key of the field's records, before any query sees it."""
+    opts = field.queryset.model._meta
+    key = opts.get_field(field.to_field_name) if field.to_field_name else opts.pk
+    try:
+        key.run_validators(key.to_python(value))
+    except (ValidationError, TypeError, ValueError):
+        return False
+    return True
+
+
+class KeyCheckedChoice(forms.ModelChoiceField):
+    """A choice of record whose submitted value is checked to be a key (not "abc", not beyond 2**63)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_key(self, value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class KeyCheckedMultipleChoice(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
         for item in value:
-            try:
-                key.run_validators(key.to_python(item))
-            except (ValidationError, TypeError, ValueError):
-                continue
-            kept.append(item)
-        return super().optgroups(name, kept, attr)
+            if not is_key(self, item):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)
 
 
 class SafeAutocompleteSelect(KnownChoicesOnly, AutocompleteSelect):
@@ -236,6 +257,10 @@ class ContentAdmin(SimpleHistoryAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if type(formfield) is forms.ModelChoiceField:
+            formfield.__class__ = KeyCheckedChoice
+        elif type(formfield) is forms.ModelMultipleChoiceField:
+            formfield.__class__ = KeyCheckedMultipleChoice
         widget = getattr(formfield, "widget", None)
         inner = getattr(widget, "widget", widget)
         if type(inner) is AutocompleteSelect:

@@ -79,3 +79,16 @@ def test_a_tag_without_a_letter_or_digit_is_refused(editor, anonymous, session, 
     assert response.status_code == 200
     assert "A tag needs at least one letter or digit" in response.content.decode()
     assert not session.tags.exists()
+
+
+@pytest.mark.parametrize("field", ["other_sources", "source", "meeting"])
+@pytest.mark.parametrize("value", ["9223389007646294015", "abc", "-1", "Ⅻ"])
+def test_a_chosen_record_that_cannot_be_a_key_is_a_form_error(editor, meeting, source, field, value):
+    from sessions.models import Milestone
+
+    milestone = Milestone.objects.create(meeting=meeting, position=1, when="May 2099", text="Kept.", source=source)
+    data = form_data(editor.get(change_url(milestone)))
+    data[field] = value
+    response = editor.post(change_url(milestone), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors[field]
