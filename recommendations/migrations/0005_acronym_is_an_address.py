@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0003_search_indexes'),
+        ('recommendations', '0004_stage_event_restored_numbers_twins'),
     ]
 
     operations = [
