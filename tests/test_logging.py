@@ -29,7 +29,7 @@ def run_production(code, tmp_path, **env):
     }
     environment.update(
         DEBUG="false",
-        SECRET_KEY="a-key-for-a-test-only-" + "x" * 40,
+        SECRET_KEY="t" * 60,  # a test-only key
         ALLOWED_HOSTS="testserver",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         DJANGO_SETTINGS_MODULE="gfmd.settings",

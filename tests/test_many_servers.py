@@ -130,7 +130,7 @@ def production_env(database_url, cache_url, static_root):
     env.update(
         DJANGO_SETTINGS_MODULE="gfmd.settings",
         DEBUG="false",
-        SECRET_KEY="a-secret-for-the-servers-test-only-" + "s" * 30,
+        SECRET_KEY="s" * 60,  # a test-only key
         ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=database_url,
         CACHE_URL=cache_url,

@@ -106,6 +106,26 @@ def test_an_edit_of_each_kind_of_record_is_on_every_page_that_shows_it(
     assert_shown(anonymous, urls, f"Edited {kind} words")
 
 
+def test_an_edit_of_a_record_of_a_newer_model_is_on_its_page(anonymous):
+    # Models added to the content apps are watched without more code: other events and passages.
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from sessions.models import Event, Passage
+
+    editor = Client()
+    editor.force_login(User.objects.create_superuser("root", "root@example.org", "a long enough root password"))
+    event = Event.objects.order_by("pk").first()
+    passage = Passage.objects.select_related("meeting", "source").order_by("pk").first()
+    for record, field, url in [
+        (event, "title", event.get_absolute_url()),
+        (passage, "text", passage.get_absolute_url().split("#")[0]),
+    ]:
+        warm(anonymous, [url])
+        edit(editor, record, **{field: f"Edited {record._meta.model_name} words"})
+        assert_shown(anonymous, [url], f"Edited {record._meta.model_name} words")
+
+
 @pytest.mark.parametrize("inline", ["sub_activities", "objectives"])
 def test_an_inline_edit_of_an_activity_s_parts_is_on_its_page(editor, anonymous, world, inline):
     urls = pages(world, ["activity"])
