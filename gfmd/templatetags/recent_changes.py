@@ -2,12 +2,9 @@ from django import template
 from django.contrib.admin.models import LogEntry
 from django.urls import NoReverseMatch, reverse
 
-from gfmd.apps import CONTENT_APPS
+from lib.content import content_models
 
 register = template.Library()
-
-# Tags are content too: renaming one changes the public pages.
-CONTENT_LABELS = CONTENT_APPS | {"taggit"}
 
 
 @register.simple_tag
@@ -15,7 +12,9 @@ def recent_changes(user, limit=15):
     """The latest admin changes; changes to accounts only for those who manage accounts."""
     entries = LogEntry.objects.select_related("content_type", "user").order_by("-action_time")
     if not user.has_perm("auth.view_user"):
-        entries = entries.filter(content_type__app_label__in=CONTENT_LABELS)
+        # Tags are content too: renaming one changes the public pages.
+        labels = {model._meta.app_label for model in content_models()} | {"taggit"}
+        entries = entries.filter(content_type__app_label__in=labels)
     entries = list(entries[:limit])
     for entry in entries:
         if entry.is_deletion() and entry.content_type_id:
