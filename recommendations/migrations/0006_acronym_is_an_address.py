@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0004_stage_event_restored_numbers_twins'),
+        ('recommendations', '0005_index_kind_and_track_for_facets'),
     ]
 
     operations = [
