@@ -69,7 +69,8 @@ def test_a_bad_page_size_on_an_agency_page_is_no_server_error(anonymous, page_si
     assert refused.status_code == 400 and "does not take page_size" in refused.content.decode()
     response = anonymous.get("/gmg/IOM/", {"page": page_size})
     assert response.status_code == 400
-    assert "page must be" in response.content.decode()
+    text = response.content.decode()
+    assert "page must be" in text or "There is no page 201" in text
 
 
 @pytest.mark.parametrize("typed", ['","', "!!!", '"-", history'])
