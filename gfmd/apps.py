@@ -10,13 +10,15 @@ class GfmdConfig(AppConfig):
         from taggit.models import Tag, TaggedItem
 
         from gfmd import search_documents
-        from lib import caching, editing, search
+        from lib import caching, editing, history, search
         from lib.content import content_models
 
         search_documents.register()
         # A renamed tag shows on every page of the records it tags; every change reaches the search index too.
         caching.watch([*content_models(), TaggedItem, Tag], also=[search.record_changed])
         editing.count_tag_edits_as_record_edits()
+        # A revert or a restore gives a record back the tags of its version.
+        history.keep_tags(content_models())
         post_migrate.connect(build_missing_search_index, sender=self, dispatch_uid="gfmd-build-search-index")
 
 

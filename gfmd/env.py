@@ -1,6 +1,8 @@
 """Read settings from the environment, rejecting values that do not parse."""
 
 import os
+from email.utils import getaddresses
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -90,13 +92,61 @@ def env_database(name, *, sqlite_path):
 
 
 def env_cache(name):
-    """Unset: a cache in each process's memory. redis://... or memcached://host:port: a shared cache."""
+    """Unset: a cache in each process's memory. redis://host:port/db: a Redis shared by the app servers."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     scheme = urlsplit(raw).scheme
-    if scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
-    if scheme == "memcached":
-        return {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache", "LOCATION": raw.split("://", 1)[1]}
-    raise ImproperlyConfigured(f"{name} has the scheme {scheme!r}; use redis://, rediss:// or memcached://.")
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "lib.cache.ForgivingRedisCache", "LOCATION": raw}
+    raise ImproperlyConfigured(f"{name} has the scheme {scheme!r}; use redis://, rediss:// or unix://.")
+
+
+def env_admins(name):
+    """'Ops <ops@example.org>, alice@example.org' as Django's ADMINS: (name, address) pairs."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return []
+    admins = []
+    for display, address in getaddresses([raw]):
+        if "@" not in address:
+            raise ImproperlyConfigured(
+                f"{name}={raw!r} holds {address or display!r}, which is not an email address; "
+                "give addresses separated by commas, such as 'Ops <ops@example.org>, alice@example.org'."
+            )
+        admins.append((display or address, address))
+    return admins
+
+
+def read_env_file(path):
+    """NAME=value lines; blank lines and # comments skipped, surrounding quotes removed."""
+    values = {}
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, equals, value = line.partition("=")
+        name = name.removeprefix("export ").strip()
+        if not equals or not name.isidentifier():
+            raise ImproperlyConfigured(f"{path}, line {number}: {line!r} is not NAME=value.")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[name] = value
+    return values
+
+
+def load_env_file(base_dir):
+    """For manage.py: `.env` if there is one, else the development defaults of `.env.example` when
+    the environment sets neither DEBUG nor SECRET_KEY. The environment always wins."""
+    base_dir = Path(base_dir)
+    chosen = base_dir / ".env"
+    if not chosen.exists():
+        if "DEBUG" in os.environ or "SECRET_KEY" in os.environ:
+            return None
+        chosen = base_dir / ".env.example"
+        if not chosen.exists():
+            return None
+    for name, value in read_env_file(chosen).items():
+        os.environ.setdefault(name, value)
+    return chosen

@@ -102,3 +102,25 @@ class SearchDocument(models.Model):
     def snippet(self):
         """The HTML-safe excerpt around the matches, for a document ranked by lib.search.ranked."""
         return search.snippet(self.body, getattr(self, "search_query", ""))
+
+
+class TagSnapshot(models.Model):
+    """The tags a content record had at one of its versions, so that a revert or a recovery restores them.
+
+    django-simple-history keeps fields and many-to-many links, but not django-taggit's generic tags.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    version = models.PositiveIntegerField()
+    names = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "version"], name="one_tag_snapshot_per_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"Tags of {self.content_type.model} {self.object_id} at version {self.version}"

@@ -7,9 +7,11 @@ and DATABASE_URL.
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
-from gfmd.env import env_bool, env_cache, env_database, env_int, env_list, env_str
+from gfmd.env import env_admins, env_bool, env_cache, env_database, env_int, env_list, env_str
+from lib.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,6 +49,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its line gives every response's final status and the whole time taken.
+    "lib.logs.log_requests",
     "django.middleware.security.SecurityMiddleware",
     "gfmd.security.security_headers",
     "gfmd.middleware.reject_nul_characters",
@@ -106,7 +110,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -118,12 +122,16 @@ STORAGES = {
 }
 # Serve files straight from static/ when collectstatic has not run (make run, tests).
 WHITENOISE_USE_FINDERS = True
+# Files browsers ask for at the site's root: /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 TAGGIT_CASE_INSENSITIVE = True
 
 # HTTPS in production: behind a proxy that terminates TLS, set BEHIND_TLS_PROXY=true
 # so that Django trusts its X-Forwarded-Proto header.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe the app servers directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
@@ -137,13 +145,40 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Brute-force protection on the admin login: five wrong passwords for one
-# account from one address lock that pair out for an hour.
+# Brute-force protection on the admin login (gfmd/login.py): five wrong passwords for one
+# account from one address lock that pair out for an hour; ACCOUNT_FAILURE_LIMIT for one
+# account from all addresses together lock the account everywhere.
+AXES_HANDLER = "gfmd.login.LoginHandler"
 AXES_FAILURE_LIMIT = 5
+ACCOUNT_FAILURE_LIMIT = env_int("ACCOUNT_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Tries from a locked address are refused and not counted, so one client cannot reach the account's cap.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Behind proxies, the client's address is in X-Forwarded-For (read by django-ipware). The count is
+# how many addresses the proxies put after the client's there: 0 behind one nginx that appends
+# $remote_addr, 1 behind a load balancer and then nginx. Unset: the connection's own address.
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", default=None)
+if AXES_IPWARE_PROXY_COUNT is not None:
+    if AXES_IPWARE_PROXY_COUNT < 0:
+        raise ImproperlyConfigured(f"AXES_IPWARE_PROXY_COUNT={AXES_IPWARE_PROXY_COUNT} cannot be negative.")
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+
+# Every request on one line and every server error with its traceback, on stderr; server errors
+# are also mailed to ADMINS when set ("Ops <ops@example.org>, alice@example.org").
+ADMINS = env_admins("ADMINS")
+LOG_LEVEL = env_str("LOG_LEVEL", default="INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"LOG_LEVEL={LOG_LEVEL!r} is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL.")
+LOGGING = logging_config(level=LOG_LEVEL, mail_admins=bool(ADMINS))
+SERVER_EMAIL = env_str("SERVER_EMAIL", default="gfmd@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 
 # Where the knowledge base's content lives; tests point it elsewhere.
 GFMD_FIXTURES_DIR = BASE_DIR / "fixtures"

@@ -1,8 +1,14 @@
 import json
+import logging
+import secrets
 
+from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from gfmd import api, citing, datapackage
 from gfmd.models import SourceDocument
@@ -13,6 +19,8 @@ from lib.listing import page_of
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.models import Meeting, Passage, Session
 from themes.models import Theme
+
+log = logging.getLogger(__name__)
 
 # A source page lists the records of each kind citing it this many at a time.
 CITING_PAGE_SIZE = 100
@@ -122,6 +130,7 @@ def datapackage_json(request):
     )
 
 
+@require_safe
 def data_csv(request, name):
     table = datapackage.table(name)
     if table is None:
@@ -131,6 +140,7 @@ def data_csv(request, name):
     return response
 
 
+@require_safe
 def data_zip(request):
     descriptor = json.dumps(datapackage.descriptor(base_url(request)), ensure_ascii=False, indent=2)
     response = StreamingHttpResponse(datapackage.zip_chunks(descriptor), content_type="application/zip")
@@ -154,6 +164,7 @@ def api_page(request):
     return render(request, "gfmd/api.html", context)
 
 
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",
@@ -174,3 +185,43 @@ def page_not_found(request, exception):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+@never_cache
+@require_safe
+def healthz(request):
+    """For load balancers and monitoring: 200 when the database and the cache answer, 503 naming what does not."""
+    probes = {"database": database_answers, "cache": cache_answers}
+    # A load balancer asks about the database only: a server without its cache still serves pages.
+    only = request.GET.get("only")
+    if only is not None and only not in probes:
+        return JsonResponse({"errors": {"only": ["only must be database or cache."]}}, status=400)
+    checks = {name: probe() for name, probe in probes.items() if only in (None, name)}
+    failing = [name for name, problem in checks.items() if problem]
+    body = {
+        "status": "ok" if not failing else "failing: " + ", ".join(failing),
+        "checks": {name: problem or "ok" for name, problem in checks.items()},
+    }
+    return JsonResponse(body, status=503 if failing else 200)
+
+
+def database_answers():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        # The error names hosts; it goes to the log, not to whoever asks.
+        log.exception("Health check: the database did not answer.")
+        return "unreachable (see the log)"
+    return None
+
+
+def cache_answers():
+    probe = secrets.token_hex(8)
+    key = f"healthz:{probe}"
+    cache.set(key, probe, 10)
+    answered = cache.get(key)
+    cache.delete(key)
+    # The shared cache swallows its own errors (lib/cache.py); a probe that does not come back is the sign.
+    return None if answered == probe else "unreachable: a value stored was not read back (see the log)"

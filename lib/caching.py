@@ -21,7 +21,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import condition
+from django.views.decorators.http import condition, require_safe
 
 PAGE_TIMEOUT = 60 * 60 * 24
 
@@ -151,7 +151,10 @@ def forget_per_revision():
 
 
 def page_key(request, revision, known=None):
-    """The cache key of a page: the revision, the host, the path and its parameters, sorted.
+    """The cache key of a page: the revision, the scheme, the host, the path and its parameters, sorted.
+
+    The scheme because a page holds absolute links: behind a TLS proxy, a page asked over plain
+    HTTP must not be served to HTTPS readers with http:// links.
 
     With `known`, only those parameters count (the caller has refused any other),
     so that reordering or repeating the query string never makes a new entry.
@@ -160,7 +163,7 @@ def page_key(request, revision, known=None):
         (name, value) for name, values in request.GET.lists() if known is None or name in known for value in values
     )
     address = request.path + "?" + urlencode(params)
-    return f"page:{revision}:{request.get_host()}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"page:{revision}:{request.scheme}:{request.get_host()}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def unknown_parameter_response(request, unknown, known):
@@ -214,4 +217,5 @@ def cached_page(view=None, *, params=None):
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
         return response
 
-    return condition(etag_func=etag)(cached)
+    # A page answers GET and HEAD; anything else (OPTIONS, TRACE, POST...) is a 405 naming those two.
+    return require_safe(condition(etag_func=etag)(cached))

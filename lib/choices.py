@@ -15,6 +15,7 @@ def tags_of(model_path):
         content_type = ContentType.objects.get_for_model(apps.get_model(model_path))
         return list(
             Tag.objects.filter(taggit_taggeditem_items__content_type=content_type)
+            .exclude(slug="")  # a value the filter would read as no filter at all
             .distinct()
             .order_by("name")
             .values_list("slug", "name")

@@ -7,13 +7,20 @@ import threading
 from contextlib import contextmanager
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
-from django.db import router, transaction
-from django.utils.text import Truncator, capfirst
+from django.db import IntegrityError, router, transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator, capfirst, slugify
 from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
+
+from lib import history
 
 SOURCE_FIELDS = ["source", "source_location", "other_sources", "editorial_note"]
 
@@ -89,6 +96,9 @@ class VersionedForm(forms.ModelForm):
             )
             if self.reverting:
                 self.initial.update(self.historical_m2m())
+                tags = history.tags_at(self.instance, self.instance._history.version)
+                if "tags" in self.fields and tags is not None:
+                    self.initial["tags"] = tags
 
     @property
     def editing_existing(self):
@@ -100,7 +110,7 @@ class VersionedForm(forms.ModelForm):
 
     def historical_m2m(self):
         """The related records as they were in the version being restored."""
-        record = self.instance._history
+        record = history.last_record_of_version(self.instance._history)
         values = {}
         for field in record._history_m2m_fields:
             if field.name in self.fields:
@@ -108,11 +118,27 @@ class VersionedForm(forms.ModelForm):
                 values[field.name] = [getattr(row, f"{target}_id") for row in getattr(record, field.name).all()]
         return values
 
+    def clean_tags(self):
+        names = self.cleaned_data.get("tags") or []
+        empty = [name for name in names if not slugify(name, allow_unicode=True)]
+        if empty:
+            # A tag's link is /sessions/?tag=<slug>; an empty slug would link to the whole list.
+            raise ValidationError(
+                "A tag needs at least one letter or digit: "
+                + ", ".join(f"“{name}”" for name in empty)
+                + " has none. Separate tags with commas; put a tag with a comma in double quotes."
+            )
+        return names
+
     def clean(self):
         cleaned = super().clean()
         if self.editing_existing and (self.has_changed() or self.reverting):
             seen = cleaned.get("seen_version")
             current = current_version(self.instance)
+            if current is None and self.reverting:
+                # Restoring a deleted record from its history: it comes back as the version after its last.
+                self.instance.version = history.last_version(self.instance._history)
+                return cleaned
             if current is None:
                 raise ValidationError(
                     f"This {self.instance._meta.verbose_name} was deleted while you were editing it; "
@@ -123,6 +149,95 @@ class VersionedForm(forms.ModelForm):
             # A revert carries the old version number; the save counts on from the current one.
             self.instance.version = current
         return cleaned
+
+
+class KnownChoicesOnly:
+    """An autocomplete that re-shows a refused form without looking up values that are not keys.
+
+    Django's autocomplete widgets query the submitted values as they are, so "abc" posted for a
+    meeting would fail the query instead of being reported on the field.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        field = self.choices.field
+        return super().optgroups(name, [item for item in value if is_key(field, item)], attr)
+
+
+def is_key(field, value):
+    """Whether a submitted value can be a key of the field's records, before any query sees it."""
+    opts = field.queryset.model._meta
+    key = opts.get_field(field.to_field_name) if field.to_field_name else opts.pk
+    try:
+        key.run_validators(key.to_python(value))
+    except (ValidationError, TypeError, ValueError):
+        return False
+    return True
+
+
+class KeyCheckedChoice(forms.ModelChoiceField):
+    """A choice of record whose submitted value is checked to be a key (not "abc", not beyond 2**63)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_key(self, value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class KeyCheckedMultipleChoice(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for item in value:
+            if not is_key(self, item):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                )
+        return super()._check_values(value)
+
+
+class SafeAutocompleteSelect(KnownChoicesOnly, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(KnownChoicesOnly, AutocompleteSelectMultiple):
+    pass
+
+
+DEPENDENTS_SHOWN = 50
+
+
+def dependents(objs):
+    """The content records that deleting these would take with them or unlink from them.
+
+    Generic over every content model (anything with a version): records deleted in cascade,
+    and records whose many-to-many links (themes, sources, agencies) point at these.
+    """
+    objs = list(objs)
+    if not objs:
+        return []
+    model = type(objs[0])
+    using = router.db_for_write(model)
+    collector = NestedObjects(using=using)
+    collector.collect(objs)
+    deleting = {(type(obj), obj.pk) for obj in objs}
+    found = []
+    for related_model, instances in collector.data.items():
+        if is_content(related_model):
+            found += [obj for obj in instances if (type(obj), obj.pk) not in deleting]
+    for relation in model._meta.get_fields(include_hidden=True):
+        if relation.many_to_many and relation.auto_created and is_content(relation.related_model):
+            linked = relation.related_model._default_manager.filter(**{f"{relation.field.name}__in": objs}).distinct()
+            found += [obj for obj in linked if (type(obj), obj.pk) not in deleting]
+    return list(dict.fromkeys(found))
+
+
+def is_content(model):
+    return any(f.name == "version" for f in model._meta.concrete_fields) and not model.__name__.startswith("Historical")
+
+
+def describe_dependents(found):
+    lines = [f"{capfirst(obj._meta.verbose_name)}: {obj}" for obj in found[:DEPENDENTS_SHOWN]]
+    if len(found) > DEPENDENTS_SHOWN:
+        lines.append(f"… and {len(found) - DEPENDENTS_SHOWN} more")
+    return lines
 
 
 class ContentAdmin(SimpleHistoryAdmin):
@@ -137,9 +252,60 @@ class ContentAdmin(SimpleHistoryAdmin):
             return  # an unchanged record keeps its version, and so stays load_gfmd's to update
         super().save_model(request, obj, form, change)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A rule the forms cannot see (two rows at one position, a link taken a moment ago by another
+        # editor) is the database's to enforce: the editor is told, and no part of the save is kept.
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError as error:
+            reason = str(error).splitlines()[0]
+            self.message_user(
+                request,
+                f"Nothing was saved: the database refused the change ({reason}). "
+                "Check the positions, numbers and links that must be unique, then save again.",
+                level=messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
     def save_related(self, request, form, formsets, change):
         with tags_set_with_their_records():
             super().save_related(request, form, formsets, change)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if type(formfield) is forms.ModelChoiceField:
+            formfield.__class__ = KeyCheckedChoice
+        elif type(formfield) is forms.ModelMultipleChoiceField:
+            formfield.__class__ = KeyCheckedMultipleChoice
+        widget = getattr(formfield, "widget", None)
+        inner = getattr(widget, "widget", widget)
+        if type(inner) is AutocompleteSelect:
+            inner.__class__ = SafeAutocompleteSelect
+        elif type(inner) is AutocompleteSelectMultiple:
+            inner.__class__ = SafeAutocompleteSelectMultiple
+        return formfield
+
+    def get_deleted_objects(self, objs, request):
+        # Nothing is lost by a deletion: a record that others depend on is refused, listing them;
+        # a record on its own can be restored from its history.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        found = dependents(objs)
+        if found:
+            protected = [*protected, *describe_dependents(found)]
+        return deleted, model_count, perms_needed, protected
+
+    def response_delete(self, request, obj_display, obj_id):
+        response = super().response_delete(request, obj_display, obj_id)
+        opts = self.opts
+        history_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj_id])
+        self.message_user(
+            request,
+            format_html(
+                'It can be restored from <a href="{}">its history</a>: open its last version and revert.', history_url
+            ),
+        )
+        return response
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The version check locks the row, which needs a transaction, as the change view has.
@@ -149,6 +315,20 @@ class ContentAdmin(SimpleHistoryAdmin):
 
 class ContentInlineFormSet(forms.BaseInlineFormSet):
     """Gives each row its parent as an object, so that rows neither query it nor lose its unsaved values."""
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk is not None:
+                found = dependents([form.instance])
+                if found:
+                    raise ValidationError(
+                        [
+                            f"{capfirst(form.instance._meta.verbose_name)} {form.instance} cannot be deleted: "
+                            "these depend on it; delete or move them first."
+                        ]
+                        + describe_dependents(found)
+                    )
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)

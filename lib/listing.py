@@ -27,6 +27,7 @@ from django.shortcuts import render
 
 from lib import search
 from lib.caching import per_revision
+from lib.spreadsheet import BYTE_ORDER_MARK, safe_row
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
@@ -34,7 +35,7 @@ MAX_PAGE_SIZE = 200
 # "all N values" opens the rest. The API gives every value unless asked for fewer.
 PAGE_FACET_SIZE = 30
 MAX_FACET_SIZE = 1000
-CONTROL_PARAMS = ("page", "page_size", "format", "facet_size")
+CONTROL_PARAMS = ("page", "page_size", "format", "facet_size", "bom")
 CSV_BATCH = 100
 # A CSV row starts with the record's page and its id, where a spreadsheet's reader looks first.
 CSV_LEAD = ("url", "id")
@@ -463,13 +464,16 @@ class FacetedList:
         filterset = self.filterset_class(filter_params(request.GET), queryset=self.csv_queryset)
         if not filterset.is_valid():
             errors.update(filterset.errors.get_json_data())
+        bom = request.GET.get("bom", "")
+        if bom not in ("", "0", "1"):
+            errors["bom"] = ["bom must be 1 (start the file with a byte-order mark) or 0."]
         if errors:
             return JsonResponse({"errors": errors}, status=400)
         columns = [column for column in self.columns if column.csv is not False]
         columns.sort(key=lambda column: CSV_LEAD.index(column.name) if column.name in CSV_LEAD else len(CSV_LEAD))
         base_url = request.build_absolute_uri("/")[:-1]
         response = StreamingHttpResponse(
-            csv_lines(filterset.qs, columns, base_url), content_type="text/csv; charset=utf-8"
+            csv_lines(filterset.qs, columns, base_url, bom=bom == "1"), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{self.api_path.strip("/").split("/")[-1]}.csv"'
         return response
@@ -482,15 +486,18 @@ class _Line:
         return line
 
 
-def csv_lines(queryset, columns, base_url):
+def csv_lines(queryset, columns, base_url, *, bom=False):
     writer = csv.writer(_Line())
+    if bom:
+        yield BYTE_ORDER_MARK
     yield writer.writerow([column.csv_name or column.name for column in columns])
     lookups = queryset._prefetch_related_lookups
     records = queryset.prefetch_related(None).iterator(chunk_size=CSV_BATCH)
     while batch := list(islice(records, CSV_BATCH)):
         prefetch_related_objects(batch, *lookups)
         for record in batch:
-            yield writer.writerow([column.csv_text(record, base_url) for column in columns])
+            # The one place a row is written: no cell a spreadsheet would run as a formula.
+            yield writer.writerow(safe_row(column.csv_text(record, base_url) for column in columns))
             # A prefetched queryset points back at its record: a cycle per record that only the cyclic
             # garbage collector frees, late, so memory would grow with the export. Broken here.
             record.__dict__.pop("_prefetched_objects_cache", None)

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -184,7 +185,19 @@ class GMGMemberQuerySet(models.QuerySet):
 class GMGMember(Versioned):
     """An agency of the Global Migration Group."""
 
-    acronym = models.CharField(max_length=20, unique=True, help_text="As the GMG spells it: UN-DESA.")
+    acronym = models.CharField(
+        max_length=20,
+        unique=True,
+        # It is the agency's address (/gmg/UN-DESA/): no slash, nothing a link would have to escape.
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*\Z",
+                "Use letters and digits, with single spaces or hyphens between words (UN-DESA, World Bank): "
+                "the acronym is the agency's address on the site.",
+            )
+        ],
+        help_text="As the GMG spells it: UN-DESA. Letters and digits, with spaces or hyphens between words.",
+    )
     name = models.CharField(max_length=200, unique=True)
     url = models.URLField(blank=True)
 

@@ -273,6 +273,14 @@ class Session(Sourced):
                     f"Session {self.number} belongs to {self.roundtable.get_kind_display().lower()} {belongs_to}, "
                     f"but it is in {self.roundtable.label.lower()}: correct the number or the roundtable."
                 )
+        if self.meeting_id and self.slug:
+            # The constraint spans the meeting, which no form edits, so Django's own check skips it.
+            clash = Session.objects.filter(meeting_id=self.meeting_id, slug=self.slug).exclude(pk=self.pk).first()
+            if clash is not None:
+                errors["slug"] = (
+                    f"Another session of this meeting, {clash.heading}, already has the link “{self.slug}”: "
+                    "give this one a different slug."
+                )
         if self.held_as_id:
             if self.held_as_id == self.pk:
                 errors["held_as"] = "A session cannot have been held as itself."

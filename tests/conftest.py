@@ -44,8 +44,8 @@ def django_db_setup(django_db_setup, django_db_blocker, django_db_use_migrations
 
 
 def create_roles():
-    """What the roles migration does, for a database built without migrations."""
-    roles = importlib.import_module("gfmd.migrations.0003_secretariat_roles")
+    """What the roles migrations do, for a database built without migrations."""
+    roles = importlib.import_module("gfmd.migrations.0007_roles_cover_events_and_passages")
     configs = list(django_apps.get_app_configs())
     modules = [config.models_module for config in configs]
     try:

@@ -38,6 +38,14 @@ def test_an_editor_adds_and_changes_but_cannot_delete(editor, session):
     assert "delete_selected" not in changelist
 
 
+def test_an_editor_edits_events_and_passages_but_no_derived_table(editor):
+    assert editor.get("/admin/gfmd_sessions/event/add/").status_code == 200
+    assert editor.get("/admin/gfmd_sessions/passage/add/").status_code == 200
+    codenames = set(Group.objects.get(name="Secretariat editor").permissions.values_list("codename", flat=True))
+    assert {"change_event", "add_passage"} <= codenames
+    assert not codenames & {"change_searchdocument", "change_tagsnapshot", "change_contentrevision"}
+
+
 def test_an_editor_cannot_manage_accounts(editor):
     assert editor.get("/admin/auth/user/").status_code == 403
     assert editor.get("/admin/auth/user/add/").status_code == 403

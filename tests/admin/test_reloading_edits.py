@@ -150,6 +150,11 @@ def test_a_deleted_record_stays_deleted_and_a_forced_load_restores_it_with_its_a
     # The files carry ids once exported.
     export(small_content)
     activity = ProposedActivity.objects.get(section__letter="a", position=2)
+    # Its objective first: a record that others depend on is not deleted (docs/editing.md).
+    change_url = f"/admin/recommendations/proposedactivity/{activity.pk}/change/"
+    data = form_data(secretariat_admin.get(change_url))
+    data["objectives-0-DELETE"] = "on"
+    assert secretariat_admin.post(change_url, data).status_code == 302
     url = f"/admin/recommendations/proposedactivity/{activity.pk}/delete/"
     assert secretariat_admin.post(url, {"post": "yes"}).status_code == 302
 
