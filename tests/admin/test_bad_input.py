@@ -115,5 +115,5 @@ def test_a_save_the_database_refuses_is_a_message_not_a_server_error(editor, sec
     response = editor.post(url, data, follow=True)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Nothing was saved" in page or "already exists" in page
+    assert "Nothing was saved: the database refused the change" in page
     assert list(section.activities.values_list("text", flat=True)) == [activity.text]
