@@ -232,7 +232,7 @@ class FacetedFilterSet(django_filters.FilterSet):
     def base_without(self, *names):
         """The records every active filter but these lets through, to count from."""
         queryset = self.filtered_without(*names)
-        if len(queryset.query.alias_map) > 1:
+        if joins_tables(queryset):
             # A filter joined another table (the search box's related texts): count each record once.
             queryset = queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
         return queryset
@@ -266,6 +266,13 @@ class FacetedFilterSet(django_filters.FilterSet):
                     if values[i] is not None:
                         counts[name][values[i]] += n
         return counts
+
+
+def joins_tables(queryset):
+    """Whether the query reads another table than the model's own. A join Django added and then trimmed
+    (`event__isnull=True` reads the key alone) stays in the alias map with no reference left."""
+    query = queryset.query
+    return any(query.alias_refcount[alias] for alias in query.alias_map if alias != query.base_table)
 
 
 def grouped(queryset, column):
