@@ -13,6 +13,7 @@ import csv
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import islice
 from typing import Any
 from urllib.parse import urlencode
@@ -20,6 +21,7 @@ from urllib.parse import urlencode
 import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
+from django.core.validators import EMPTY_VALUES
 from django.db.models import Count, Prefetch, TextField, Value, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.http import JsonResponse, StreamingHttpResponse
@@ -27,6 +29,7 @@ from django.shortcuts import render
 
 from lib import search
 from lib.caching import per_revision
+from lib.facet_index import FacetIndex, ordering_of
 from lib.spreadsheet import BYTE_ORDER_MARK, safe_row
 
 DEFAULT_PAGE_SIZE = 25
@@ -126,6 +129,10 @@ class FacetedFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_text", label="Search")
 
+    # A list counts its facets and finds its pages in an index of its facets kept in memory per content
+    # revision (lib.facet_index); without it, in the database, as the site search does to rank its results.
+    indexed = False
+
     def filter_text(self, queryset, name, value):
         # The record's search document holds the text of its rows too (an activity's objectives).
         return search.filter_queryset(queryset, value)
@@ -147,13 +154,57 @@ class FacetedFilterSet(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
+    @cached_property
+    def index_state(self):
+        """(index, {facet: the records its selection lets through}, the records every other filter lets through)."""
+        index = FacetIndex.of(self)
+        chosen = {name: index.selection(name, self.form.cleaned_data.get(name)) for name in self.facet_names()}
+        rest = index.everything
+        model = self.queryset.model
+        for name, value in self.form.cleaned_data.items():
+            if name in chosen or name == "sort" or value in EMPTY_VALUES:
+                continue
+            # The search box: the database says which records match, the index counts them.
+            matching = self.filters[name].filter(model._default_manager.all(), value)
+            rest &= index.bitset(matching.values_list("pk", flat=True))
+        return index, chosen, rest
+
+    def indexed_counts(self):
+        """{facet: {value: count}}, each facet counted under every other filter, from the index."""
+        index, chosen, rest = self.index_state
+        counts = {}
+        for name in chosen:
+            among = rest
+            for other, records in chosen.items():
+                if other != name:
+                    among &= records
+            counts[name] = index.counts(name, among)
+        return counts
+
+    def ordered(self):
+        """The filtered records from the database, in the list's order or the reader's, ties broken by id as
+        the index breaks them, so that a page, the API and the CSV agree on every database."""
+        queryset = self.qs
+        if not self.indexed:
+            return queryset
+        return queryset.order_by(*ordering_of(queryset), "pk")
+
+    def records(self):
+        """The filtered records in the list's order, to paginate; in the reader's order from the database."""
+        if not self.indexed or self.form.cleaned_data.get("sort"):
+            return self.ordered()
+        index, chosen, found = self.index_state
+        for records in chosen.values():
+            found &= records
+        return IndexedRecords(index, found, self.queryset)
+
     def facet_counts(self, size=None):
         """{facet: [{"value", "label", "count", "selected"}]}, values in their natural order.
 
         With a size, each facet keeps its `size` most frequent values and every
         selected one, and says how many values it has in all (`total`).
         """
-        counts = self.count_all()
+        counts = self.indexed_counts() if self.indexed else self.count_all()
         result = {}
         # How many values of each facet have records, shown or not.
         self.facet_totals = {}
@@ -173,7 +224,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         return result
 
     def count_all(self):
-        """{facet: {value: count}}, every facet counted in one query.
+        """{facet: {value: count}}, every facet counted in one query, for a list without an index.
 
         Each facet is a grouped count with every active filter but its own, on
         as few tables as it can be: a column of the list's own table; a foreign
@@ -266,6 +317,27 @@ class FacetedFilterSet(django_filters.FilterSet):
                     if values[i] is not None:
                         counts[name][values[i]] += n
         return counts
+
+
+class IndexedRecords:
+    """A list's filtered records as the paginator reads them: counted by the index, a page read by id."""
+
+    def __init__(self, index, found, queryset):
+        self.index = index
+        self.found = found
+        self.queryset = queryset
+
+    def count(self):
+        return self.found.bit_count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window):
+        pks = self.index.pks_at(self.found, window.start or 0, window.stop)
+        by_pk = {record.pk: record for record in self.queryset.order_by().filter(pk__in=pks)}
+        # A record deleted since the index was read is left out rather than failing the page.
+        return [by_pk[pk] for pk in pks if pk in by_pk]
 
 
 def joins_tables(queryset):
@@ -414,7 +486,7 @@ class FacetedList:
             errors.update({name: list(messages) for name, messages in filterset.errors.items()})
         if errors:
             return filterset, None, None, errors
-        paginator = Paginator(filterset.qs, page_size)
+        paginator = Paginator(filterset.records(), page_size)
         if page_number > paginator.num_pages:
             pages = paginator.num_pages
             errors["page"] = [f"There is no page {page_number}: this list has {pages} page{'s' if pages != 1 else ''}."]
@@ -480,7 +552,7 @@ class FacetedList:
         columns.sort(key=lambda column: CSV_LEAD.index(column.name) if column.name in CSV_LEAD else len(CSV_LEAD))
         base_url = request.build_absolute_uri("/")[:-1]
         response = StreamingHttpResponse(
-            csv_lines(filterset.qs, columns, base_url, bom=bom == "1"), content_type="text/csv; charset=utf-8"
+            csv_lines(filterset.ordered(), columns, base_url, bom=bom == "1"), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{self.api_path.strip("/").split("/")[-1]}.csv"'
         return response

@@ -1,0 +1,159 @@
+"""A list's facets as bitsets in memory, built once per content revision: any filter combination counted at once.
+
+The records of a list are numbered in the list's order. Each facet value keeps
+the set of records that have it: a Python int used as a bitset (bit i for
+record i) when it is frequent, the sorted record numbers when it is rare, so
+the index stays linear in the records however many values a facet has. A
+filter is an OR of its values' sets, the list an AND of its filters, a count
+a popcount, and a page the set bits from its offset. This is how search
+engines count facets (doc values and bitsets): counting no longer grows with
+the records a query matches, and a combination nobody asked for before costs
+what any other does.
+
+The database stays the source of truth: the index is read from it in one
+query per facet, kept per process for one content revision (lib.caching's
+per_revision), and read again after any change. Filters that are not facets
+(the search box) are asked of the database for their records' ids.
+"""
+
+from array import array
+from itertools import accumulate
+
+from lib.caching import per_revision
+
+# A value held by fewer than one record in this many is kept as record numbers, not as a bitset.
+SPARSE = 64
+BLOCK = 512  # bytes of a bitset skipped at once when looking for a page's first record
+
+
+class FacetIndex:
+    """The facets of one list at one revision; `FacetIndex.of(filterset)` gives the current one."""
+
+    _builders = {}
+
+    @classmethod
+    def of(cls, filterset):
+        key = filterset.__class__
+        if key not in cls._builders:
+            facets = {name: filterset.filters[name] for name in filterset.facet_names()}
+            queryset = filterset.queryset
+            cls._builders[key] = per_revision(lambda: cls(facets, queryset))
+        return cls._builders[key]()
+
+    def __init__(self, facets, queryset):
+        """`facets`: {name: FacetFilter}, each read through its `field_name` and kept with its `absent` condition."""
+        model = queryset.model
+        records = model._default_manager.order_by(*ordering_of(queryset), "pk")
+        self.pks = list(records.values_list("pk", flat=True))
+        self.position = {pk: i for i, pk in enumerate(self.pks)}
+        self.size = len(self.pks)
+        self.everything = (1 << self.size) - 1
+        self.values = {}
+        self.absent = {}
+        for name, facet in facets.items():
+            positions = {}
+            for pk, value in model._default_manager.order_by().values_list("pk", facet.field_name):
+                if value is not None:
+                    positions.setdefault(str(value), []).append(self.position[pk])
+            self.values[name] = {value: self.compact(found) for value, found in positions.items()}
+            if facet.absent is not None:
+                kept = model._default_manager.filter(facet.absent)
+                self.absent[name] = self.bitset(kept.values_list("pk", flat=True))
+
+    def compact(self, positions):
+        """A value's records: a bitset if they are many; a bitset of the stretch of the list they span
+        if they lie close together (a meeting's records, in a list ordered by year); else their numbers."""
+        positions = sorted(set(positions))
+        if len(positions) * SPARSE >= self.size:
+            return Window(0, bitset_of(positions, self.size))
+        first = positions[0] >> 3
+        if (positions[-1] >> 3) - first < len(positions) * SPARSE // 8:
+            return Window(first, bitset_of((p - first * 8 for p in positions), positions[-1] + 1 - first * 8))
+        return array("I", positions)
+
+    def bitset(self, pks):
+        """The records with these ids, as a bitset; ids the index does not hold are left out."""
+        position = self.position
+        return bitset_of((position[pk] for pk in pks if pk in position), self.size)
+
+    def selection(self, name, chosen):
+        """The records a facet lets through: any of the chosen values, or its condition when none is chosen."""
+        if not chosen:
+            return self.absent.get(name, self.everything)
+        values = self.values[name]
+        found = 0
+        for value in chosen:
+            held = values.get(str(value))
+            if isinstance(held, Window):
+                found |= held.bits << (held.first_byte * 8)
+            elif held is not None:
+                found |= bitset_of(held, self.size)
+        return found
+
+    def counts(self, name, among):
+        """{value: number of records of `among` with it} for one facet, values with none left out."""
+        counts = {}
+        data = among.to_bytes((self.size + 7) // 8, "little")
+        for value, held in self.values[name].items():
+            if isinstance(held, Window):
+                if held.first_byte:
+                    part = int.from_bytes(data[held.first_byte : held.first_byte + held.length], "little")
+                else:
+                    part = among
+                n = (held.bits & part).bit_count()
+            else:
+                n = sum(data[p >> 3] >> (p & 7) & 1 for p in held)
+            if n:
+                counts[value] = n
+        return counts
+
+    def pks_at(self, found, start, stop):
+        """The ids of the records `found` holds, from its start-th to its stop-th in the list's order."""
+        return [self.pks[p] for p in set_bits(found, start, stop, self.size)]
+
+
+class Window:
+    """The records of a value as a bitset of part of the list, from byte `first_byte` of the whole bitset."""
+
+    __slots__ = ("first_byte", "bits", "length")
+
+    def __init__(self, first_byte, bits):
+        self.first_byte = first_byte
+        self.bits = bits
+        self.length = (bits.bit_length() + 7) // 8
+
+
+def ordering_of(queryset):
+    return queryset.query.order_by or queryset.model._meta.ordering
+
+
+def bitset_of(positions, size):
+    bits = bytearray((size + 7) // 8)
+    for p in positions:
+        bits[p >> 3] |= 1 << (p & 7)
+    return int.from_bytes(bits, "little")
+
+
+def set_bits(found, start, stop, size):
+    """The positions of the set bits of `found`, from the start-th (0 first) up to, not including, the stop-th."""
+    data = found.to_bytes((size + 7) // 8, "little")
+    blocks = [int.from_bytes(data[i : i + BLOCK], "little").bit_count() for i in range(0, len(data), BLOCK)]
+    before = 0
+    positions = []
+    for block, seen in zip(range(len(blocks)), accumulate(blocks), strict=True):
+        if seen <= start:
+            before = seen
+            continue
+        offset = block * BLOCK
+        for i, byte in enumerate(data[offset : offset + BLOCK]):
+            while byte:
+                low = byte & -byte
+                if before >= start:
+                    positions.append((offset + i) * 8 + low.bit_length() - 1)
+                    if before + 1 >= stop:
+                        return positions
+                before += 1
+                byte ^= low
+        if before >= stop:
+            break
+    return positions
