@@ -90,6 +90,19 @@ def joined(items, attribute="slug"):
     return "; ".join(str(getattr(item, attribute)) for item in items)
 
 
+class FacetField(django_filters.fields.MultipleChoiceField):
+    """A facet's form field: a value is checked against the facet's values as a set. A facet can hold
+    hundreds of values (one per meeting), which Django's choice field would normalise and walk for each."""
+
+    def __init__(self, *args, choices=(), **kwargs):
+        self.values_of = choices
+        super().__init__(*args, choices=choices, **kwargs)
+
+    def valid_value(self, value):
+        choices = self.values_of() if callable(self.values_of) else self.values_of
+        return str(value) in {str(key) for key, _ in choices}
+
+
 class FacetFilter(django_filters.MultipleChoiceFilter):
     """A facet: several values combine with OR.
 
@@ -101,6 +114,8 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
     `absent` is the condition a list keeps when the parameter is not given
     (a stage facet shows what was held unless the reader asks for plans).
     """
+
+    field_class = FacetField
 
     def __init__(self, *args, absent=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,6 +157,16 @@ class FacetedFilterSet(django_filters.FilterSet):
         """What the search left out of the query (words past the limit), for the reader."""
         q = self.form.cleaned_data.get("q") if hasattr(self.form, "cleaned_data") else None
         return search.parse(q).notices if q else []
+
+    _form_classes = {}
+
+    def get_form_class(self):
+        # The form's fields come from the class's filters alone: built once per FilterSet class rather than
+        # at every request (a form copies its fields when it is made, so no request sees another's).
+        key = self.__class__
+        if key not in self._form_classes:
+            self._form_classes[key] = super().get_form_class()
+        return self._form_classes[key]
 
     @classmethod
     def facet_names(cls):
@@ -210,14 +235,14 @@ class FacetedFilterSet(django_filters.FilterSet):
         self.facet_totals = {}
         for name in self.facet_names():
             selected = set(self.form.cleaned_data.get(name) or [])
+            found = counts[name]
+            choices = [(str(value), label) for value, label in choices_of(self.filters[name])]
+            if size is not None:
+                # Only values with records, or chosen, can be shown: the others are not built at all.
+                choices = [(value, label) for value, label in choices if value in found or value in selected]
             values = [
-                {
-                    "value": str(value),
-                    "label": str(label),
-                    "count": counts[name].get(str(value), 0),
-                    "selected": str(value) in selected,
-                }
-                for value, label in choices_of(self.filters[name])
+                {"value": value, "label": str(label), "count": found.get(value, 0), "selected": value in selected}
+                for value, label in choices
             ]
             self.facet_totals[name] = sum(1 for v in values if v["count"] or v["selected"])
             result[name] = top_values(values, size)
@@ -457,9 +482,23 @@ def unknown_parameters(params, known):
 class FacetedList:
     """Everything one faceted list needs: its FilterSet, queryset, columns and output formats."""
 
-    def __init__(self, *, filterset_class, queryset, template, title, noun, columns, api_path, csv_queryset=None):
+    def __init__(
+        self,
+        *,
+        filterset_class,
+        queryset,
+        template,
+        title,
+        noun,
+        columns,
+        api_path,
+        csv_queryset=None,
+        page_queryset=None,
+    ):
         self.filterset_class = filterset_class
         self.queryset = queryset
+        # The page reads only what its cards show; by default what the API reads.
+        self.page_queryset = page_queryset if page_queryset is not None else queryset
         # The CSV reads only what its columns need; by default what the page reads.
         self.csv_queryset = csv_queryset if csv_queryset is not None else queryset
         self.template = template
@@ -475,13 +514,15 @@ class FacetedList:
     def to_json(self, record):
         return {column.name: column.value(record) for column in self.columns if column.json}
 
-    def run(self, request, facet_size):
+    def run(self, request, facet_size, queryset=None):
         params = request.GET
         page_number, page_size, errors = parse_paging(params)
         facet_size, facet_errors = parse_facet_size(params, facet_size)
         errors.update(facet_errors)
         errors.update(unknown_parameters(params, self.parameters()))
-        filterset = self.filterset_class(filter_params(params), queryset=self.queryset)
+        filterset = self.filterset_class(
+            filter_params(params), queryset=self.queryset if queryset is None else queryset
+        )
         if not filterset.is_valid():
             errors.update({name: list(messages) for name, messages in filterset.errors.items()})
         if errors:
@@ -498,7 +539,7 @@ class FacetedList:
             return self.csv(request)
         if request.GET.get("format") not in (None, "", "html"):
             return render(request, "400.html", {"message": "format must be csv, or left out."}, status=400)
-        filterset, page, facets, errors = self.run(request, PAGE_FACET_SIZE)
+        filterset, page, facets, errors = self.run(request, PAGE_FACET_SIZE, self.page_queryset)
         context = {
             "title": self.title,
             "noun": self.noun,
@@ -636,9 +677,15 @@ def facet_links(request, facets, filterset):
             for value in values
             if value["count"] or value["selected"]
         ]
-        active = any(value["selected"] for value in values)
+        chosen = [value["value"] for value in values if value["selected"]]
         total = filterset.facet_totals[name]
-        group = {"name": name, "label": filterset.filters[name].label, "values": items, "active": active}
+        group = {
+            "name": name,
+            "label": filterset.filters[name].label,
+            "values": items,
+            "active": bool(chosen),
+            "chosen": chosen,
+        }
         if len(items) < total:
             group["total"] = total
             group["more_url"] = request.path + query_suffix(request.GET, facet_size="all") + f"#facet-{name}"

@@ -66,6 +66,7 @@ recommendations_list = FacetedList(
     noun="recommendations and other points",
     columns=RECOMMENDATION_COLUMNS,
     api_path="/api/recommendations/",
+    page_queryset=Recommendation.objects.select_related("meeting", "roundtable", "event"),
 )
 
 ACTIVITY_COLUMNS = [
@@ -110,6 +111,7 @@ activities_list = FacetedList(
     noun="activities",
     columns=ACTIVITY_COLUMNS,
     api_path="/api/activities/",
+    page_queryset=ProposedActivity.objects.select_related("section__roundtable").prefetch_related("gmg_members"),
 )
 
 

@@ -52,6 +52,7 @@ sessions_list = FacetedList(
     noun="sessions",
     columns=SESSION_COLUMNS,
     api_path="/api/sessions/",
+    page_queryset=Session.objects.select_related("meeting", "roundtable"),
 )
 
 

@@ -105,3 +105,28 @@ def test_rare_values_are_kept_as_part_of_the_list_not_a_whole_bitset():
     # Each meeting's records lie together in a list ordered by year: a window of the list, not all of it.
     assert all(isinstance(held, Window) for held in meetings.values())
     assert sum(held.bits.bit_count() for held in meetings.values()) == index.size
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path, queries",
+    [
+        # The content revision, then the page's records with what their cards show.
+        ("/recommendations/?year=2009", 2),
+        ("/sessions/?theme=remittances-diaspora", 2),
+        # An activity's card names its agencies: one more query for them.
+        ("/activities/?gmg_member=IOM", 3),
+        # The API gives each record's themes and tags too.
+        ("/api/recommendations/?year=2009", 4),
+    ],
+)
+def test_a_list_page_reads_its_records_and_nothing_else_once_the_index_is_built(client, path, queries):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path)
+    cache.clear()
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(path).status_code == 200
+    assert len(context.captured_queries) == queries, [q["sql"][:120] for q in context.captured_queries]
