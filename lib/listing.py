@@ -26,6 +26,8 @@ from django.db.models import Count, Prefetch, TextField, Value, prefetch_related
 from django.db.models.functions import Cast
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from lib import search
 from lib.caching import per_revision
@@ -494,6 +496,7 @@ class FacetedList:
         api_path,
         csv_queryset=None,
         page_queryset=None,
+        body_template=None,
     ):
         self.filterset_class = filterset_class
         self.queryset = queryset
@@ -502,6 +505,8 @@ class FacetedList:
         # The CSV reads only what its columns need; by default what the page reads.
         self.csv_queryset = csv_queryset if csv_queryset is not None else queryset
         self.template = template
+        # A Jinja2 template of the list's body (jinja2/lists/), rendered inside includes/list_page.html.
+        self.body_template = body_template
         self.title = title
         self.noun = noun
         self.columns = columns
@@ -554,7 +559,11 @@ class FacetedList:
             "page_links": page and page_links(request, page),
             "active": page and active_filters(request, facets, filterset),
         }
-        return render(request, self.template, context, status=400 if errors else 200)
+        status = 400 if errors else 200
+        if self.body_template:
+            context["body"] = mark_safe(render_to_string(self.body_template, context, request, using="jinja2"))
+            return render(request, "includes/list_page.html", context, status=status)
+        return render(request, self.template, context, status=status)
 
     def api(self, request):
         filterset, page, facets, errors = self.run(request, None)

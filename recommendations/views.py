@@ -61,7 +61,8 @@ recommendations_list = FacetedList(
     queryset=Recommendation.objects.select_related(
         "meeting", "roundtable", "session", "source", "event"
     ).prefetch_related("themes", TAG_LIST),
-    template="recommendations/recommendation_list.html",
+    template=None,
+    body_template="lists/recommendations.html",
     title="Recommendations",
     noun="recommendations and other points",
     columns=RECOMMENDATION_COLUMNS,
@@ -106,7 +107,8 @@ activities_list = FacetedList(
     queryset=ProposedActivity.objects.select_related("section__roundtable__meeting", "source").prefetch_related(
         "objectives", "sub_activities", "gmg_members", "themes", TAG_LIST
     ),
-    template="recommendations/activity_list.html",
+    template=None,
+    body_template="lists/activities.html",
     title="GMG proposed activities",
     noun="activities",
     columns=ACTIVITY_COLUMNS,
