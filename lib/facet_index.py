@@ -43,22 +43,35 @@ class FacetIndex:
     def __init__(self, facets, queryset):
         """`facets`: {name: FacetFilter}, each read through its `field_name` and kept with its `absent` condition."""
         model = queryset.model
-        records = model._default_manager.order_by(*ordering_of(queryset), "pk")
-        self.pks = list(records.values_list("pk", flat=True))
+        manager = model._default_manager
+        # The records in the list's order, with every facet a record has one value of, in one query.
+        single = [name for name, facet in facets.items() if single_valued(model, facet.field_name)]
+        rows = manager.order_by(*ordering_of(queryset), "pk").values_list("pk", *(facets[n].field_name for n in single))
+        found = {name: {} for name in facets}
+        self.pks = []
+        for i, (pk, *values) in enumerate(rows):
+            self.pks.append(pk)
+            for name, value in zip(single, values, strict=True):
+                if value is not None:
+                    found[name].setdefault(str(value), []).append(i)
         self.position = {pk: i for i, pk in enumerate(self.pks)}
         self.size = len(self.pks)
         self.everything = (1 << self.size) - 1
-        self.values = {}
-        self.absent = {}
+        # A facet a record can have several values of (themes, tags): one query each.
         for name, facet in facets.items():
-            positions = {}
-            for pk, value in model._default_manager.order_by().values_list("pk", facet.field_name):
+            if name in single:
+                continue
+            for pk, value in manager.order_by().values_list("pk", facet.field_name):
                 if value is not None:
-                    positions.setdefault(str(value), []).append(self.position[pk])
-            self.values[name] = {value: self.compact(found) for value, found in positions.items()}
-            if facet.absent is not None:
-                kept = model._default_manager.filter(facet.absent)
-                self.absent[name] = self.bitset(kept.values_list("pk", flat=True))
+                    found[name].setdefault(str(value), []).append(self.position[pk])
+        self.values = {
+            name: {value: self.compact(held) for value, held in by_value.items()} for name, by_value in found.items()
+        }
+        self.absent = {
+            name: self.bitset(manager.order_by().filter(facet.absent).values_list("pk", flat=True))
+            for name, facet in facets.items()
+            if facet.absent is not None
+        }
 
     def compact(self, positions):
         """A value's records: a bitset if they are many; a bitset of the stretch of the list they span
@@ -121,6 +134,19 @@ class Window:
         self.first_byte = first_byte
         self.bits = bits
         self.length = (bits.bit_length() + 7) // 8
+
+
+def single_valued(model, path):
+    """Whether each record has at most one value at the end of the path: no many-to-many or reverse link on it."""
+    options = model._meta
+    for part in path.split("__"):
+        field = options.get_field(part)
+        if field.many_to_many or field.one_to_many:
+            return False
+        if not field.is_relation:
+            break
+        options = field.related_model._meta
+    return True
 
 
 def ordering_of(queryset):

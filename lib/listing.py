@@ -192,7 +192,7 @@ class FacetedFilterSet(django_filters.FilterSet):
             if name in chosen or name == "sort" or value in EMPTY_VALUES:
                 continue
             # The search box: the database says which records match, the index counts them.
-            matching = self.filters[name].filter(model._default_manager.all(), value)
+            matching = self.filters[name].filter(model._default_manager.order_by(), value)
             rest &= index.bitset(matching.values_list("pk", flat=True))
         return index, chosen, rest
 
