@@ -21,8 +21,9 @@ from itertools import accumulate
 
 from lib.caching import per_revision
 
-# A value held by fewer than one record in this many is kept as record numbers, not as a bitset.
-SPARSE = 64
+# A value held by fewer than one record in this many is kept as record numbers, not as a bitset: a bitset
+# costs at most SPARSE / 8 bytes per record holding the value, so the index stays linear in the records.
+SPARSE = 512
 BLOCK = 512  # bytes of a bitset skipped at once when looking for a page's first record
 
 

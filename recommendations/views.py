@@ -67,7 +67,11 @@ recommendations_list = FacetedList(
     noun="recommendations and other points",
     columns=RECOMMENDATION_COLUMNS,
     api_path="/api/recommendations/",
-    page_queryset=Recommendation.objects.select_related("meeting", "roundtable", "event"),
+    # What a card shows, and nothing more: a meeting row holds its whole summary.
+    page_queryset=Recommendation.objects.select_related("meeting", "roundtable", "event").only(
+        *("kind", "number", "number_restored", "track", "stage", "group_heading", "text"),
+        *("meeting__city", "meeting__year", "roundtable__kind", "roundtable__number", "event__slug", "event__title"),
+    ),
 )
 
 ACTIVITY_COLUMNS = [
