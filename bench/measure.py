@@ -173,6 +173,7 @@ def measure(client, url):
     uncached = timed(client, url, uncached=True)
     return {
         "status": response.status_code,
+        "streaming": response.streaming,
         "kb": round(len(body) / 1024),
         "cached_median_ms": round(statistics.median(cached), 1),
         "cached_p95_ms": round(percentile(cached, 0.95), 1),
@@ -224,6 +225,35 @@ def measure_csv(client, url):
     }
 
 
+def measure_indexes():
+    """How long each list's facet index takes to build, and its size: the first list page after an edit pays
+    the build, once in each server process; every other page reads the index."""
+    from lib.facet_index import FacetIndex
+    from recommendations.views import activities_list, recommendations_list
+    from sessions.views import sessions_list
+
+    results = []
+    for listing in (sessions_list, recommendations_list, activities_list):
+        filterset = listing.filterset_class(queryset=listing.queryset)
+        facets = {name: filterset.filters[name] for name in filterset.facet_names()}
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            index = FacetIndex(facets, listing.queryset)
+            timings.append((time.perf_counter() - started) * 1000)
+        results.append(
+            {
+                "name": listing.title,
+                "records": index.size,
+                "values": sum(len(values) for values in index.values.values()),
+                "build_ms": round(statistics.median(timings), 1),
+                "kb": round(index.memory() / 1024),
+            }
+        )
+        print(f"    index of {listing.title:24} {results[-1]['build_ms']:>8} ms", file=sys.stderr, flush=True)
+    return results
+
+
 def main():
     # A page that fails is reported with its status, not allowed to stop the run.
     client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
@@ -250,7 +280,7 @@ def main():
         for model in apps.get_models()
         if model._meta.app_label in ("gfmd_sessions", "recommendations") and not model.__name__.startswith("Historical")
     }
-    print(json.dumps({"pages": results, "csv": csvs, "counts": counts}))
+    print(json.dumps({"pages": results, "csv": csvs, "indexes": measure_indexes(), "counts": counts}))
 
 
 if __name__ == "__main__":

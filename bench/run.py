@@ -112,6 +112,8 @@ def bench_database(label, database_url):
         "100x": hundred["pages"],
         "csv_1x": one["csv"],
         "csv_100x": hundred["csv"],
+        "indexes_1x": one["indexes"],
+        "indexes_100x": hundred["indexes"],
         "counts": hundred["counts"],
     }, env
 
@@ -372,7 +374,8 @@ def misses(page, base):
     missed = []
     if page["p95_ms"] >= P95_TARGET_MS:
         missed.append("p95")
-    if page["cached_p95_ms"] >= P95_TARGET_MS:
+    # A streamed page (a CSV) is never cached: its uncached time is its only time.
+    if page["cached_p95_ms"] >= P95_TARGET_MS and not page.get("streaming"):
         missed.append("cached p95")
     if page["queries"] != base["queries"]:
         missed.append("queries")
@@ -397,6 +400,21 @@ def csv_table(result):
             f"| {row['kb']} kB "
             f"| {row['first_byte_ms']} ms | {row['whole_ms']} ms | {row['peak_kb']} kB "
             f"| {'yes' if row['streaming'] else 'no'} |"
+        )
+    return lines
+
+
+def index_table(result):
+    one = {row["name"]: row for row in result["indexes_1x"]}
+    lines = [
+        "| list | 1x records | 1x build | 100x records | 100x facet values | 100x build | 100x memory |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for row in result["indexes_100x"]:
+        base = one[row["name"]]
+        lines.append(
+            f"| {row['name']} | {base['records']} | {base['build_ms']} ms | {row['records']} | {row['values']} "
+            f"| {row['build_ms']} ms | {row['kb']} kB |"
         )
     return lines
 
@@ -491,6 +509,14 @@ def report(results, meta):
             "while the whole export was read (tracemalloc).",
             "",
             *csv_table(result),
+            "",
+            "### Facet indexes",
+            "",
+            "Each list counts its facets and finds its pages in an index of bitsets (lib/facet_index.py), read "
+            "from the database once per content revision in each server process: the first list page after an "
+            "edit pays its build on top of the page's own time; every other page, cached or not, reads it.",
+            "",
+            *index_table(result),
             "",
             "### Load on gunicorn, 100x",
             "",

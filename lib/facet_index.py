@@ -16,6 +16,7 @@ per_revision), and read again after any change. Filters that are not facets
 (the search box) are asked of the database for their records' ids.
 """
 
+import sys
 from array import array
 from itertools import accumulate
 
@@ -73,6 +74,14 @@ class FacetIndex:
             for name, facet in facets.items()
             if facet.absent is not None
         }
+
+    def memory(self):
+        """The bytes the index holds, about: its bitsets, record numbers and the list of ids."""
+        held = sum(sys.getsizeof(bits) for bits in self.absent.values())
+        for by_value in self.values.values():
+            for value in by_value.values():
+                held += sys.getsizeof(value.bits if isinstance(value, Window) else value)
+        return held + sys.getsizeof(self.pks) + sys.getsizeof(self.position) + 8 * 2 * self.size
 
     def compact(self, positions):
         """A value's records: a bitset if they are many; a bitset of the stretch of the list they span
