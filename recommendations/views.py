@@ -1,11 +1,12 @@
 from itertools import groupby
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from lib import citation
 from lib.caching import cached_page
 from lib.listing import TAG_LIST, Column, FacetedList, joined, page_of
+from lib.sources import attach_sources
 from recommendations.filters import ActivityFilter, RecommendationFilter
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
 from sessions.models import Meeting
@@ -143,18 +144,21 @@ def activity_list_api(request):
 
 @cached_page
 def recommendation_detail(request, pk):
+    # Four joins: the source comes from the memo, and the event and the twin, which few points have,
+    # are read only when there is one; the planning of a ten-table join cost more than all of that.
     recommendation = get_object_or_404(
-        Recommendation.objects.select_related(
-            "meeting", "roundtable", "session__meeting", "parent", "source", "event", "also_reported_as__source"
-        ).prefetch_related(
-            "themes",
-            "tags",
-            "other_sources",
-            "children",
-            Prefetch("reported_also_as", queryset=Recommendation.objects.select_related("source")),
+        Recommendation.objects.select_related("meeting", "roundtable", "session", "parent").prefetch_related(
+            "themes", "tags", "other_sources", "children", "reported_also_as"
         ),
         pk=pk,
     )
+    attach_sources([recommendation, *recommendation.reported_also_as.all()])
+    # The roundtable's and the session's links name their meeting, which is the point's own.
+    for part in (recommendation.roundtable, recommendation.session):
+        if part is not None and part.meeting_id == recommendation.meeting_id:
+            part.meeting = recommendation.meeting
+    if recommendation.also_reported_as is not None:
+        attach_sources([recommendation.also_reported_as])
     cite = citation.for_record(request, recommendation)
     if (download := citation.respond(request, cite)) is not None:
         return download
