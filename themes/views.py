@@ -1,7 +1,9 @@
 from collections import defaultdict
+from urllib.parse import quote
 
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from lib.caching import cached_page
 from lib.listing import page_of
@@ -50,17 +52,23 @@ def theme_list(request):
     session_totals = counts_by_theme(Session.objects.held())
     recommendation_totals = counts_by_theme(Recommendation.objects.held())
     biggest = max([*sessions.values(), *recommendations.values(), 1])
+    # The lists each count opens, linked once per theme rather than reversed again in every cell.
+    session_list = reverse("sessions:session_list")
+    recommendation_list = reverse("recommendations:recommendation_list")
     rows = []
     for theme in Theme.objects.all():
+        on_theme = f"?theme={quote(theme.slug)}"
         cells = []
         for meeting in meetings:
             s = sessions.get((theme.slug, meeting.year), 0)
             r = recommendations.get((theme.slug, meeting.year), 0)
             cells.append(
                 {
-                    "meeting": meeting,
+                    "year": meeting.year,
                     "sessions": count_cell(s, meeting.sessions_coverage),
                     "recommendations": count_cell(r, meeting.recommendations_coverage),
+                    "sessions_url": f"{session_list}{on_theme}&year={meeting.year}",
+                    "recommendations_url": f"{recommendation_list}{on_theme}&year={meeting.year}",
                     # Five shades, so that the table reads at a glance; the numbers carry the meaning.
                     "shade": 0 if not (s + r) else 1 + min(4, 4 * (s + r) // biggest),
                 }
@@ -68,6 +76,8 @@ def theme_list(request):
         totals = {
             "sessions": session_totals.get(theme.slug, 0),
             "recommendations": recommendation_totals.get(theme.slug, 0),
+            "sessions_url": session_list + on_theme,
+            "recommendations_url": recommendation_list + on_theme,
         }
         rows.append({"theme": theme, "cells": cells, "totals": totals})
     context = {"rows": rows, "meetings": meetings, "page": page, "breadcrumbs": [("Themes", None)]}
