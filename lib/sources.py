@@ -16,7 +16,8 @@ def source_documents():
 
 
 def attach_sources(records):
-    """Give each record its source document from the memo, without a query; return the records."""
+    """Give each record its source document from the memo, without a query; return them as a list."""
+    records = list(records)
     sources = source_documents()
     for record in records:
         record.source = sources[record.source_id]

@@ -8,14 +8,15 @@ from lib import citation
 from lib.caching import cached_page
 from lib.counting import held
 from lib.listing import TAG_LIST, Column, FacetedList, joined
+from lib.sources import attach_sources
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.filters import SessionFilter
 from sessions.models import Event, Meeting, Roundtable, Session, Stage, Track
 
-# Numbered points with their lettered sub-points, in the source's order.
+# Numbered points with their lettered sub-points, in the source's order. The pages show each point's
+# number, text and link, nothing of its source or session.
 TOP_LEVEL = (
     Recommendation.objects.top_level()
-    .select_related("source", "session")
     .prefetch_related(Prefetch("children", queryset=Recommendation.objects.order_by("position")))
     .order_by("kind", "position")
 )
@@ -112,20 +113,22 @@ def meeting_list(request):
 
 @cached_page
 def meeting_detail(request, slug):
-    meeting = get_object_or_404(Meeting.objects.select_related("source").prefetch_related("other_sources"), slug=slug)
+    meeting = get_object_or_404(Meeting.objects.prefetch_related("other_sources"), slug=slug)
+    attach_sources([meeting])
     cite = citation.for_record(request, meeting)
     if (download := citation.respond(request, cite)) is not None:
         return download
     top_level = TOP_LEVEL.filter(meeting=meeting)
     roundtables = list(
-        meeting.roundtables.select_related("source").prefetch_related(
-            "themes",
+        meeting.roundtables.prefetch_related(
             "other_sources",
             Prefetch("sessions", queryset=Session.objects.order_by("number", "title")),
             Prefetch("recommendations", queryset=top_level.held(), to_attr="held_points"),
             Prefetch("recommendations", queryset=top_level.planned(), to_attr="planned_points"),
         )
     )
+    passages = attach_sources(meeting.passages.prefetch_related("other_sources").order_by("position"))
+    attach_sources(roundtables)
     held = [r for r in roundtables if r.stage == Stage.HELD]
     context = {
         "meeting": meeting,
@@ -140,8 +143,8 @@ def meeting_detail(request, slug):
         "comparison": plan_and_outcome(roundtables),
         "coverage": meeting_coverage(meeting),
         "events": meeting.events.annotate(point_count=Count("points")),
-        "passages": meeting.passages.select_related("source").prefetch_related("other_sources").order_by("position"),
-        "milestones": meeting.milestones.select_related("source"),
+        "passages": passages,
+        "milestones": attach_sources(meeting.milestones.all()),
         "breadcrumbs": [(meeting, None)],
         "citation": cite,
     }
@@ -201,13 +204,16 @@ def event_detail(request, slug):
 
 @cached_page
 def session_detail(request, meeting, slug):
+    # The session it was held as, which only a planned session has, is read when there is one.
     session = get_object_or_404(
-        Session.objects.select_related("meeting", "roundtable", "source", "held_as__meeting").prefetch_related(
-            "themes", "tags", "other_sources", "planned_as__meeting"
+        Session.objects.select_related("meeting", "roundtable").prefetch_related(
+            "themes", "tags", "other_sources", "held_as", "planned_as"
         ),
         meeting__slug=meeting,
         slug=slug,
     )
+    attach_sources([session])
+    share_meeting([session.held_as, *session.planned_as.all()], session.meeting)
     cite = citation.for_record(request, session)
     if (download := citation.respond(request, cite)) is not None:
         return download
@@ -234,6 +240,14 @@ def session_detail(request, meeting, slug):
         "citation": cite,
     }
     return render(request, "sessions/session_detail.html", context)
+
+
+def share_meeting(records, meeting):
+    """Give the records of this meeting (a session's plan, or what it was held as) the meeting already
+    read, for their links, rather than a query for it."""
+    for record in records:
+        if record is not None and record.meeting_id == meeting.pk:
+            record.meeting = meeting
 
 
 def elsewhere(session, themes):
