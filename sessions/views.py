@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, Func, OuterRef, Prefetch, Q, Subquery, When
 from django.http import JsonResponse
@@ -18,7 +20,8 @@ from sessions.models import Event, Meeting, Roundtable, Session, Stage, Track
 TOP_LEVEL = (
     Recommendation.objects.top_level()
     .prefetch_related(Prefetch("children", queryset=Recommendation.objects.order_by("position")))
-    .order_by("kind", "position")
+    # The id breaks ties (two sessions' points 1 under one roundtable), so that both databases agree.
+    .order_by("kind", "position", "pk")
 )
 
 
@@ -118,17 +121,17 @@ def meeting_detail(request, slug):
     cite = citation.for_record(request, meeting)
     if (download := citation.respond(request, cite)) is not None:
         return download
-    top_level = TOP_LEVEL.filter(meeting=meeting)
     roundtables = list(
         meeting.roundtables.prefetch_related(
-            "other_sources",
-            Prefetch("sessions", queryset=Session.objects.order_by("number", "title")),
-            Prefetch("recommendations", queryset=top_level.held(), to_attr="held_points"),
-            Prefetch("recommendations", queryset=top_level.planned(), to_attr="planned_points"),
+            "other_sources", Prefetch("sessions", queryset=Session.objects.order_by("number", "title"))
         )
     )
-    passages = attach_sources(meeting.passages.prefetch_related("other_sources").order_by("position"))
     attach_sources(roundtables)
+    points = points_by_roundtable(meeting)
+    for roundtable in roundtables:
+        roundtable.held_points = points[roundtable.pk][Stage.HELD]
+        roundtable.planned_points = points[roundtable.pk][Stage.PLANNED]
+    passages = attach_sources(meeting.passages.prefetch_related("other_sources").order_by("position"))
     held = [r for r in roundtables if r.stage == Stage.HELD]
     context = {
         "meeting": meeting,
@@ -138,8 +141,8 @@ def meeting_detail(request, slug):
         "planned_roundtables": [r for r in roundtables if r.stage == Stage.PLANNED],
         # Drafts of roundtables that were then held, such as Manila's of late 2007.
         "drafts": [r for r in held if r.planned_points],
-        "meeting_recommendations": top_level.held().filter(roundtable__isnull=True),
-        "meeting_preparation": top_level.planned().filter(roundtable__isnull=True),
+        "meeting_recommendations": points[None][Stage.HELD],
+        "meeting_preparation": points[None][Stage.PLANNED],
         "comparison": plan_and_outcome(roundtables),
         "coverage": meeting_coverage(meeting),
         "events": meeting.events.annotate(point_count=Count("points")),
@@ -149,6 +152,17 @@ def meeting_detail(request, slug):
         "citation": cite,
     }
     return render(request, "sessions/meeting_detail.html", context)
+
+
+def points_by_roundtable(meeting):
+    """{roundtable id, or None for the meeting as a whole: {stage: [points]}} of the meeting's own points.
+
+    One query (and one for the sub-points) for the whole page, split here in the query's order.
+    """
+    points = defaultdict(lambda: {Stage.HELD: [], Stage.PLANNED: []})
+    for point in TOP_LEVEL.filter(meeting=meeting).of_stage([Stage.HELD, Stage.PLANNED]):
+        points[point.roundtable_id][point.stage].append(point)
+    return points
 
 
 def meeting_coverage(meeting):

@@ -1,7 +1,7 @@
 from collections import defaultdict
 from urllib.parse import quote
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -93,7 +93,7 @@ def theme_points(theme, meetings):
     records = list(
         Recommendation.objects.held()
         .filter(themes=theme, meeting__in=meetings)
-        .select_related("meeting", "roundtable", "parent")
+        .select_related("parent")
         .order_by("meeting__year", "track", "roundtable__number", "kind", "position", "pk")
     )
     tagged = {r.pk for r in records}
@@ -102,10 +102,11 @@ def theme_points(theme, meetings):
         if record.parent_id in tagged:
             children[record.parent_id].append(record)
     years = defaultdict(list)
+    year_of = {meeting.pk: meeting.year for meeting in meetings}
     for record in records:
         if record.parent_id not in tagged:
             record.tagged_children = children[record.pk]
-            years[record.meeting.year].append(record)
+            years[year_of[record.meeting_id]].append(record)
     return years, len(records)
 
 
@@ -116,8 +117,11 @@ def theme_detail(request, slug):
     if error:
         return bad_page(request, error)
     meetings = list(page.object_list)
+    # The records are each given their meeting from the page's own, not a join of the meetings table.
+    by_pk = {meeting.pk: meeting for meeting in meetings}
     years = defaultdict(lambda: {"sessions": [], "recommendations": [], "recommendation_count": 0, "activities": []})
-    for session in theme.sessions.held().filter(meeting__in=meetings).select_related("meeting", "roundtable"):
+    for session in theme.sessions.held().filter(meeting__in=meetings).select_related("roundtable"):
+        session.meeting = by_pk[session.meeting_id]
         years[session.meeting.year]["sessions"].append(session)
     points, _ = theme_points(theme, meetings)
     for year, records in points.items():
@@ -125,11 +129,11 @@ def theme_detail(request, slug):
         years[year]["recommendation_count"] = sum(1 + len(r.tagged_children) for r in records)
     activities = (
         theme.activities.filter(section__roundtable__meeting__in=meetings)
-        .select_related("section__roundtable__meeting")
+        .annotate(meeting_id=F("section__roundtable__meeting"))
         .prefetch_related("gmg_members")
     )
     for activity in activities:
-        years[activity.section.roundtable.meeting.year]["activities"].append(activity)
+        years[by_pk[activity.meeting_id].year]["activities"].append(activity)
     context = {
         "theme": theme,
         "years": [{"meeting": m, **years[m.year]} for m in meetings],
