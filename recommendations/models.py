@@ -179,7 +179,9 @@ class Recommendation(Sourced):
 class GMGMemberQuerySet(models.QuerySet):
     def with_activities(self):
         """The agencies the matrix lists with expertise for at least one activity."""
-        return self.filter(activities__isnull=False).distinct()
+        # A semi-join on the links: joining them and making the agencies distinct again sorts every link.
+        links = self.model.activities.through.objects.values("gmgmember")
+        return self.filter(pk__in=links)
 
 
 class GMGMember(Versioned):

@@ -1,10 +1,12 @@
 from itertools import groupby
+from urllib.parse import quote
 
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from lib import citation
-from lib.caching import cached_page
+from lib.caching import cached_page, per_revision
 from lib.listing import TAG_LIST, Column, FacetedList, joined, page_of
 from lib.sources import attach_sources
 from recommendations.filters import ActivityFilter, RecommendationFilter
@@ -220,6 +222,13 @@ def gmg_member_detail(request, acronym):
     return render(request, "recommendations/gmg_member_detail.html", context)
 
 
+@per_revision
+def meetings_with_matrix():
+    """The few meetings whose roundtables have sections of a GMG matrix, in order: read once per revision."""
+    with_matrix = Section.objects.values("roundtable__meeting")
+    return list(Meeting.objects.filter(pk__in=with_matrix).only("year", "city", "slug"))
+
+
 @cached_page(params=("page",))
 def expertise_matrix(request):
     """GMG members by section of a meeting's matrix: how many activities list each member.
@@ -227,8 +236,7 @@ def expertise_matrix(request):
     One meeting's matrix a page (the sources hold one, Brussels 2007's), so that
     the table never grows with the number of meetings.
     """
-    meetings = Meeting.objects.filter(roundtables__sections__isnull=False).distinct().only("year", "city", "slug")
-    page, error = page_of(request, meetings, 1)
+    page, error = page_of(request, meetings_with_matrix(), 1)
     if error:
         return render(request, "400.html", {"message": error}, status=400)
     meeting = page.object_list[0] if page.object_list else None
@@ -238,33 +246,35 @@ def expertise_matrix(request):
         .order_by("roundtable__number", "letter")
     )
     activities = ProposedActivity.objects.filter(section__in=sections).order_by()
+    # Counted on the links alone: one link per activity and agency.
+    links = ProposedActivity.gmg_members.through.objects.order_by()
     counts = {
-        (acronym, section_id): n
-        for acronym, section_id, n in activities.values_list("gmg_members__acronym", "section_id").annotate(
-            n=Count("pk", distinct=True)
-        )
+        (member_id, section_id): n
+        for member_id, section_id, n in links.filter(proposedactivity__section__in=sections)
+        .values_list("gmgmember", "proposedactivity__section")
+        .annotate(n=Count("pk"))
     }
     section_totals = dict(activities.values_list("section_id").annotate(n=Count("pk")))
     members = list(GMGMember.objects.with_activities())
-    member_totals = dict(GMGMember.objects.order_by().values_list("acronym").annotate(n=Count("activities")))
+    member_totals = dict(links.values_list("gmgmember").annotate(n=Count("pk")))
     biggest = max(counts.values(), default=1)
-    rows = [
-        {
-            "member": member,
-            "total": member_totals.get(member.acronym, 0),
-            "cells": [
+    # The list each count opens, reversed once rather than in every cell.
+    activity_list = reverse("recommendations:activity_list")
+    rows = []
+    for member in members:
+        of_member = f"{activity_list}?gmg_member={quote(member.acronym)}"
+        cells = []
+        for section in sections:
+            count = counts.get((member.pk, section.pk), 0)
+            cells.append(
                 {
                     "section": section,
-                    "count": counts.get((member.acronym, section.pk), 0),
-                    "shade": 0
-                    if not counts.get((member.acronym, section.pk))
-                    else 1 + min(4, 4 * counts[(member.acronym, section.pk)] // biggest),
+                    "count": count,
+                    "shade": 0 if not count else 1 + min(4, 4 * count // biggest),
+                    "url": f"{of_member}&roundtable={section.roundtable.number}&section={section.letter}",
                 }
-                for section in sections
-            ],
-        }
-        for member in members
-    ]
+            )
+        rows.append({"member": member, "total": member_totals.get(member.pk, 0), "url": of_member, "cells": cells})
     context = {
         "meeting": meeting,
         "page": page,
