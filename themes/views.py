@@ -18,17 +18,21 @@ MEETINGS_PER_TABLE = 12
 YEARS_PER_THEME_PAGE = MEETINGS_PER_TABLE
 
 
-def counts_by_theme_and_year(queryset):
-    """{(theme slug, year): count}, counted as the faceted lists count them."""
-    rows = queryset.order_by().values_list("themes__slug", "meeting__year").annotate(n=Count("pk", distinct=True))
-    return {(slug, year): n for slug, year, n in rows if slug}
+def counts_by_theme_and_meeting(queryset):
+    """{(theme id, meeting id): count}, counted as the faceted lists count them.
+
+    A record is linked to a theme once, so its links are counted as they are, by the keys alone:
+    no join of the themes or the meetings, and nothing made distinct.
+    """
+    rows = queryset.order_by().values_list("themes", "meeting").annotate(n=Count("pk"))
+    return {(theme, meeting): n for theme, meeting, n in rows if theme is not None}
 
 
 def counts_by_theme(queryset):
-    """{theme slug: records of the queryset on it}, from the link table."""
+    """{theme id: records of the queryset on it}, from the link table."""
     field = queryset.model._meta.get_field("themes")
     links = field.remote_field.through.objects.filter(**{f"{field.m2m_field_name()}__in": queryset.values("pk")})
-    return dict(links.order_by().values_list("theme__slug").annotate(n=Count("pk")))
+    return dict(links.order_by().values_list("theme").annotate(n=Count("pk")))
 
 
 def bad_page(request, message):
@@ -47,8 +51,8 @@ def theme_list(request):
         return bad_page(request, error)
     meetings = list(page.object_list)
     # What was held at each meeting, counted as the theme pages and the lists count it.
-    sessions = counts_by_theme_and_year(Session.objects.held().filter(meeting__in=meetings))
-    recommendations = counts_by_theme_and_year(Recommendation.objects.held().filter(meeting__in=meetings))
+    sessions = counts_by_theme_and_meeting(Session.objects.held().filter(meeting__in=meetings))
+    recommendations = counts_by_theme_and_meeting(Recommendation.objects.held().filter(meeting__in=meetings))
     session_totals = counts_by_theme(Session.objects.held())
     recommendation_totals = counts_by_theme(Recommendation.objects.held())
     biggest = max([*sessions.values(), *recommendations.values(), 1])
@@ -60,8 +64,8 @@ def theme_list(request):
         on_theme = f"?theme={quote(theme.slug)}"
         cells = []
         for meeting in meetings:
-            s = sessions.get((theme.slug, meeting.year), 0)
-            r = recommendations.get((theme.slug, meeting.year), 0)
+            s = sessions.get((theme.pk, meeting.pk), 0)
+            r = recommendations.get((theme.pk, meeting.pk), 0)
             cells.append(
                 {
                     "year": meeting.year,
@@ -74,8 +78,8 @@ def theme_list(request):
                 }
             )
         totals = {
-            "sessions": session_totals.get(theme.slug, 0),
-            "recommendations": recommendation_totals.get(theme.slug, 0),
+            "sessions": session_totals.get(theme.pk, 0),
+            "recommendations": recommendation_totals.get(theme.pk, 0),
             "sessions_url": session_list + on_theme,
             "recommendations_url": recommendation_list + on_theme,
         }
