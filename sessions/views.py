@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, Func, OuterRef, Prefetch, Q, Subquery, When
+from django.db.models import Case, Count, Func, OuterRef, Prefetch, Q, Subquery, When, prefetch_related_objects
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from taggit.models import TaggedItem
@@ -218,19 +218,16 @@ def event_detail(request, slug):
 
 @cached_page
 def session_detail(request, meeting, slug):
-    # The session it was held as, which only a planned session has, is read when there is one.
     session = get_object_or_404(
-        Session.objects.select_related("meeting", "roundtable").prefetch_related(
-            "themes", "tags", "other_sources", "held_as", "planned_as"
-        ),
-        meeting__slug=meeting,
-        slug=slug,
+        Session.objects.select_related("meeting", "roundtable"), meeting__slug=meeting, slug=slug
     )
     attach_sources([session])
-    share_meeting([session.held_as, *session.planned_as.all()], session.meeting)
     cite = citation.for_record(request, session)
     if (download := citation.respond(request, cite)) is not None:
         return download
+    # The session it was held as, which only a planned session has, is read when there is one.
+    prefetch_related_objects([session], "themes", "tags", "other_sources", "held_as", "planned_as")
+    share_meeting([session.roundtable, session.held_as, *session.planned_as.all()], session.meeting)
     themes = list(session.themes.all())
     siblings = list(
         Session.objects.filter(meeting=session.meeting)
@@ -257,8 +254,8 @@ def session_detail(request, meeting, slug):
 
 
 def share_meeting(records, meeting):
-    """Give the records of this meeting (a session's plan, or what it was held as) the meeting already
-    read, for their links, rather than a query for it."""
+    """Give the records of this meeting (a session's roundtable, its plan, what it was held as) the meeting
+    already read, for their links, rather than a query each."""
     for record in records:
         if record is not None and record.meeting_id == meeting.pk:
             record.meeting = meeting
