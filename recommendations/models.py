@@ -110,8 +110,12 @@ class Recommendation(Sourced):
 
     class Meta:
         ordering = ["meeting__year", "track", "roundtable__number", "kind", "parent_id", "position"]
-        # The kind and track facets count from this index alone, without reading the texts.
-        indexes = [models.Index(fields=["kind", "track"], name="recommendation_kind_track")]
+        indexes = [
+            # The kind and track facets count from this index alone, without reading the texts.
+            models.Index(fields=["kind", "track"], name="recommendation_kind_track"),
+            # A meeting's numbered points: without it SQLite reads every top-level point (parent IS NULL).
+            models.Index(fields=["meeting", "parent"], name="recommendation_meeting_parent"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["parent", "position"],
