@@ -13,6 +13,7 @@ under 50 ms, query counts equal to 1x, no errors under load, our faceted list at
 Datasette's requests per second.
 """
 
+import argparse
 import csv
 import http.client
 import json
@@ -493,9 +494,6 @@ def report(results, meta):
     ]
     for key, title in DATABASES:
         result = results[key]
-        load = result["load"]
-        theirs = load["datasette"]
-        ours_cached, ours = faceted(load, "cached"), faceted(load, "uncached")
         lines += [
             f"## {title}",
             "",
@@ -518,38 +516,10 @@ def report(results, meta):
             "",
             *index_table(result),
             "",
-            "### Load on gunicorn, 100x",
-            "",
-            f"gunicorn, {load['workers']} sync workers, production settings (DEBUG off); wrk, {WRK_THREADS} threads, "
-            f"{WRK_CONNECTIONS} connections, {WRK_SECONDS} s per URL, on loopback on the same machine. "
-            "Cached: the page cache on, as deployed. Uncached: the same server with a cache that keeps nothing, so "
-            "every request renders its page. The bare Django view answers through the same middleware, with no "
-            "database and no template: the ceiling for a cached page.",
-            "",
-            *load_table(load),
-            "",
-            "Errors: responses other than 2xx or 3xx, plus connect, read, write errors and timeouts (5 s).",
-            "",
-            "### Against Datasette",
-            "",
-            f"The {load['datasette_rows']} recommendations at 100x, exported with `/recommendations/?format=csv`, "
-            f"imported into an SQLite table (typed columns, an index on each facet) and served by "
-            f"{theirs['version']} (immutable mode, suggested facets off, one process as Datasette runs), "
-            "under the same wrk load, right after our uncached list.",
-            "",
-            "| server | URL | requests/s | latency p50 / p99 | errors |",
-            "|---|---|--:|--:|--:|",
         ]
-        for label, row in (("ours, cached", ours_cached), ("ours, uncached", ours), ("Datasette", theirs)):
-            lines.append(
-                f"| {label} | `{row['url']}` | {row['rps']:.1f} | {row['p50_ms']} / {row['p99_ms']} ms "
-                f"| {row['errors']} |"
-            )
+        if "load" in result:
+            lines += load_report(result)
         lines += [
-            "",
-            f"Ratio ours / Datasette: **{ratio(ours, theirs):.2f}x** uncached, "
-            f"**{ratio(ours_cached, theirs):.2f}x** cached (target: at least {DATASETTE_RATIO_TARGET}x uncached).",
-            "",
             "### Where the time goes in the slow pages (100x)",
             "",
             "Each page whose uncached p95 misses the target: the time its SQL took in the counted request, "
@@ -561,6 +531,46 @@ def report(results, meta):
     return "\n".join(lines)
 
 
+def load_report(result):
+    load = result["load"]
+    theirs = load["datasette"]
+    ours_cached, ours = faceted(load, "cached"), faceted(load, "uncached")
+    lines = [
+        "### Load on gunicorn, 100x",
+        "",
+        f"gunicorn, {load['workers']} sync workers, production settings (DEBUG off); wrk, {WRK_THREADS} threads, "
+        f"{WRK_CONNECTIONS} connections, {WRK_SECONDS} s per URL, on loopback on the same machine. "
+        "Cached: the page cache on, as deployed. Uncached: the same server with a cache that keeps nothing, so "
+        "every request renders its page. The bare Django view answers through the same middleware, with no "
+        "database and no template: the ceiling for a cached page.",
+        "",
+        *load_table(load),
+        "",
+        "Errors: responses other than 2xx or 3xx, plus connect, read, write errors and timeouts (5 s).",
+        "",
+        "### Against Datasette",
+        "",
+        f"The {load['datasette_rows']} recommendations at 100x, exported with `/recommendations/?format=csv`, "
+        f"imported into an SQLite table (typed columns, an index on each facet) and served by "
+        f"{theirs['version']} (immutable mode, suggested facets off, one process as Datasette runs), "
+        "under the same wrk load, right after our uncached list.",
+        "",
+        "| server | URL | requests/s | latency p50 / p99 | errors |",
+        "|---|---|--:|--:|--:|",
+    ]
+    for label, row in (("ours, cached", ours_cached), ("ours, uncached", ours), ("Datasette", theirs)):
+        lines.append(
+            f"| {label} | `{row['url']}` | {row['rps']:.1f} | {row['p50_ms']} / {row['p99_ms']} ms | {row['errors']} |"
+        )
+    lines += [
+        "",
+        f"Ratio ours / Datasette: **{ratio(ours, theirs):.2f}x** uncached, "
+        f"**{ratio(ours_cached, theirs):.2f}x** cached (target: at least {DATASETTE_RATIO_TARGET}x uncached).",
+        "",
+    ]
+    return lines
+
+
 def verdict(ok, detail=""):
     return ("**met**" if ok else "**not met**") + (f" ({detail})" if detail else "") + "."
 
@@ -570,12 +580,13 @@ def targets(results):
     for key, title in DATABASES:
         result = results[key]
         one = {p["name"]: p for p in result["1x"]}
-        load = result["load"]
-        value = ratio(faceted(load, "uncached"), load["datasette"])
-        lines.append(
-            f"- {title}, uncached faceted list `{OUR_FACETED}` at least {DATASETTE_RATIO_TARGET}x Datasette's "
-            f"requests/s: " + verdict(value >= DATASETTE_RATIO_TARGET, f"{value:.2f}x")
-        )
+        load = result.get("load")
+        if load:
+            value = ratio(faceted(load, "uncached"), load["datasette"])
+            lines.append(
+                f"- {title}, uncached faceted list `{OUR_FACETED}` at least {DATASETTE_RATIO_TARGET}x Datasette's "
+                f"requests/s: " + verdict(value >= DATASETTE_RATIO_TARGET, f"{value:.2f}x")
+            )
         slow = [f"{p['name']} ({p['p95_ms']} ms)" for p in result["100x"] if p["p95_ms"] >= P95_TARGET_MS]
         lines.append(
             f"- {title}, every page's uncached p95 under {P95_TARGET_MS} ms: "
@@ -593,17 +604,18 @@ def targets(results):
             f"- {title}, no page over {PAGE_KB_TARGET} kB: "
             + verdict(not big, ", ".join(big) if big else f"largest: {largest['name']}, {largest['kb']} kB")
         )
-        ceiling = bare(load)["rps"]
-        cached = [row for row in load["cached"] if row["url"] != BARE[1]]
-        lowest = min(cached, key=lambda row: row["rps"])
-        share = lowest["rps"] / ceiling if ceiling else 0
-        lines.append(
-            f"- {title}, cached pages at least {CACHED_SHARE_TARGET:.0%} of the bare view's requests/s: "
-            + verdict(
-                share >= CACHED_SHARE_TARGET,
-                f"lowest {lowest['name']} {lowest['rps']:.0f} of {ceiling:.0f}, {share:.0%}",
+        if load:
+            ceiling = bare(load)["rps"]
+            cached = [row for row in load["cached"] if row["url"] != BARE[1]]
+            lowest = min(cached, key=lambda row: row["rps"])
+            share = lowest["rps"] / ceiling if ceiling else 0
+            lines.append(
+                f"- {title}, cached pages at least {CACHED_SHARE_TARGET:.0%} of the bare view's requests/s: "
+                + verdict(
+                    share >= CACHED_SHARE_TARGET,
+                    f"lowest {lowest['name']} {lowest['rps']:.0f} of {ceiling:.0f}, {share:.0%}",
+                )
             )
-        )
         first = max(result["csv_100x"], key=lambda c: c["first_byte_ms"])
         lines.append(
             f"- {title}, CSV first byte under {CSV_FIRST_BYTE_TARGET_MS} ms: "
@@ -624,10 +636,14 @@ def targets(results):
                 f"{base[growth['name']]['peak_kb']} -> {growth['peak_kb']} kB",
             )
         )
-        errors = [
-            f"{r['name']}, {mode} ({r['errors']})" for mode in ("cached", "uncached") for r in load[mode] if r["errors"]
-        ]
-        lines.append(f"- {title}, no errors under load: " + verdict(not errors, ", ".join(errors)))
+        if load:
+            errors = [
+                f"{r['name']}, {mode} ({r['errors']})"
+                for mode in ("cached", "uncached")
+                for r in load[mode]
+                if r["errors"]
+            ]
+            lines.append(f"- {title}, no errors under load: " + verdict(not errors, ", ".join(errors)))
     return lines
 
 
@@ -635,24 +651,37 @@ def load_average():
     return ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+def arguments():
+    parser = argparse.ArgumentParser(description="Measure every page at 1x and 100x on SQLite and PostgreSQL.")
+    parser.add_argument("--only", metavar="TEXT", help="measure only the pages whose name holds TEXT")
+    parser.add_argument("--no-load", action="store_true", help="leave out gunicorn, wrk and Datasette")
+    return parser.parse_args()
+
+
 def main():
+    options = arguments()
+    if options.only:
+        os.environ["BENCH_ONLY"] = options.only
     started = time.monotonic()
-    if not subprocess.run(["sh", "-c", "command -v wrk"], stdout=subprocess.DEVNULL).returncode == 0:
-        sys.exit("wrk is missing: install it (apt-get install -y wrk).")
-    ensure_datasette()
+    if not options.no_load:
+        if not subprocess.run(["sh", "-c", "command -v wrk"], stdout=subprocess.DEVNULL).returncode == 0:
+            sys.exit("wrk is missing: install it (apt-get install -y wrk).")
+        ensure_datasette()
     meta = {"date": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(), "load_before": load_average()}
     results = {}
     with tempfile.TemporaryDirectory(prefix="gfmd-bench-") as tmp:
         workdir = Path(tmp)
         sqlite_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
         results["sqlite"], _ = bench_database("SQLite", sqlite_url)
-        session_url = next(p["url"] for p in results["sqlite"]["100x"] if p["name"] == "session page")
-        results["sqlite"]["load"] = load_tests("SQLite", sqlite_url, session_url, workdir)
+        if not options.no_load:
+            session_url = next(p["url"] for p in results["sqlite"]["100x"] if p["name"] == "session page")
+            results["sqlite"]["load"] = load_tests("SQLite", sqlite_url, session_url, workdir)
         with postgres_database() as (database_url, version):
             meta["postgres"] = version
             results["postgresql"], _ = bench_database("PostgreSQL", database_url)
-            session_url = next(p["url"] for p in results["postgresql"]["100x"] if p["name"] == "session page")
-            results["postgresql"]["load"] = load_tests("PostgreSQL", database_url, session_url, workdir)
+            if not options.no_load:
+                session_url = next(p["url"] for p in results["postgresql"]["100x"] if p["name"] == "session page")
+                results["postgresql"]["load"] = load_tests("PostgreSQL", database_url, session_url, workdir)
     meta["load_after"] = load_average()
     meta["minutes"] = (time.monotonic() - started) / 60
     text = report(results, meta)
