@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import BooleanField, Case, CharField, F, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, CharField, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from lib.search.query import Query, parse
@@ -68,21 +68,26 @@ def filter_queryset(queryset, q):
     return queryset.filter(pk__in=documents)
 
 
+def entity_kinds():
+    """The kinds that can be named by a query (meetings, agencies...): few, and ranked above every record."""
+    return [kind.name for kind in KINDS.values() if kind.priority]
+
+
 def ranked(queryset, q):
     """Matching documents, best first: entities the query names, then by rank.
 
     An entity is named when the query matches its names alone ("IOM",
     "Mauritius"). Each document carries `rank`, `named` and `search_query`
-    (for its snippet).
+    (for its snippet). A page of it is read in two steps (RankedDocuments).
     """
     query = q if isinstance(q, Query) else parse(q)
-    queryset = queryset.annotate(search_query=Value(query.websearch(), output_field=CharField()))
+    queryset = queryset.defer("vector").annotate(search_query=Value(query.websearch(), output_field=CharField()))
     if query.empty:
-        return queryset.none()
+        return RankedDocuments.of(queryset.none())
     table = queryset.model._meta.db_table
     # Only entities have names: records skip the check.
-    entity_kinds = [kind.name for kind in KINDS.values() if kind.priority]
-    entities = ", ".join(["%s"] * len(entity_kinds))
+    kinds = entity_kinds()
+    entities = ", ".join(["%s"] * len(kinds))
     if on_postgresql():
         ts = tsquery(query)
         queryset = queryset.filter(matching(query)).annotate(
@@ -90,7 +95,7 @@ def ranked(queryset, q):
             named=RawSQL(
                 f'"{table}"."kind" IN ({entities}) '
                 f'AND ts_filter("{table}"."vector", \'{{a}}\') @@ websearch_to_tsquery(%s::regconfig, %s)',
-                (*entity_kinds, CONFIG, query.websearch()),
+                (*kinds, CONFIG, query.websearch()),
                 output_field=BooleanField(),
             ),
         )
@@ -108,14 +113,58 @@ def ranked(queryset, q):
                 "named": f"{table}.kind IN ({entities}) "
                 f"AND {table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
             },
-            select_params=[*entity_kinds, query.fts5(column="names")],
+            select_params=[*kinds, query.fts5(column="names")],
         )
     priority = Case(
         *(When(kind=kind.name, then=Value(kind.priority)) for kind in KINDS.values() if kind.priority),
         default=Value(0),
         output_field=IntegerField(),
     )
-    return queryset.annotate(priority=priority).order_by("-named", "-priority", "-rank", "pk")
+    queryset = queryset.annotate(priority=priority).order_by("-named", "-priority", "-rank", "pk")
+    return RankedDocuments.of(queryset)
+
+
+class RankedDocuments(QuerySet):
+    """Ranked documents whose pages are read entities first, then records, in the same order as the whole.
+
+    The order (named, priority, rank) puts every matching entity before every
+    record, since only entities are named or have a priority. Entities are
+    few (a meeting per year, the agencies, the themes), so a page that lies
+    within them ranks them alone; the records, which a common word matches by
+    the thousand, are ranked only for a page that reaches past the entities.
+    Anything else (counting, the CSV's whole list) reads the one ordered query.
+    """
+
+    @classmethod
+    def of(cls, queryset):
+        return cls(model=queryset.model, query=queryset.query.chain(), using=queryset._db, hints=queryset._hints)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice) and k.stop is not None and not k.step and self._result_cache is None:
+            return self.page(k.start or 0, k.stop)
+        return super().__getitem__(k)
+
+    def page(self, start, stop):
+        """The documents from `start` to `stop` in rank order, as a list."""
+        entities = list(self.plain().filter(entity_condition(self.model))[:stop])
+        if len(entities) == stop:
+            return entities[start:]
+        # Fewer entities than the page's end: they are all here, and records follow them.
+        skipped = max(0, start - len(entities))
+        records = self.plain().exclude(kind__in=entity_kinds())[skipped : stop - len(entities)]
+        return entities[start:] + list(records)
+
+    def plain(self):
+        return QuerySet(model=self.model, query=self.query.chain(), using=self._db, hints=self._hints)
+
+
+def entity_condition(model):
+    """Documents of entities. On SQLite, as a set of ids the FTS5 rows are checked against before any
+    document is read; on PostgreSQL, a condition its planner combines with the text index."""
+    kinds = entity_kinds()
+    if on_postgresql():
+        return Q(kind__in=kinds)
+    return Q(pk__in=model._default_manager.filter(kind__in=kinds).values("pk"))
 
 
 def fts_create_sql():
