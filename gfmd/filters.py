@@ -1,13 +1,16 @@
 """The site search as a faceted list of search documents: the same facets, counts, API and CSV as the lists."""
 
+from collections import defaultdict
 from functools import cached_property
 
 import django_filters
 from django import forms
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 
 from gfmd.models import SearchDocument
 from lib import search
-from lib.listing import FacetedFilterSet, FacetFilter
+from lib.listing import FacetedFilterSet, FacetFilter, choices_of, key_values, link_table
+from themes.models import Theme
 from sessions import choices as meeting_choices
 from sessions.models import Stage, Track
 from themes import choices as theme_choices
@@ -17,16 +20,35 @@ class FieldFilter(FacetFilter):
     """A facet on a column of the document itself: a plain IN, no subquery, as no row can repeat."""
 
     def filter(self, qs, value):
-        return qs.filter(**{f"{self.field_name}__in": value}) if value else qs
+        return qs.filter(self.condition(value))
+
+    def condition(self, value):
+        """What a document must be to pass, as a condition on its row."""
+        return Q(**{f"{self.field_name}__in": value}) if value else Q()
 
 
 class StageFilter(FieldFilter):
     """Records as held at the meeting unless the reader asks by stage: no plans, no points of other events."""
 
-    def filter(self, qs, value):
+    def condition(self, value):
         if not value:
-            return qs.filter(stage=Stage.HELD, event="")
-        return super().filter(qs, value)
+            return Q(stage=Stage.HELD, event="")
+        return super().condition(value)
+
+
+class LinkFilter(FacetFilter):
+    """A facet on a many-to-many link of the document (its themes)."""
+
+    def condition(self, value):
+        """What a document must be to pass, as a condition on its row: linked to one of the values."""
+        if not value:
+            return Q()
+        head, _, rest = self.field_name.partition("__")
+        field = SearchDocument._meta.get_field(head)
+        links, record, target = link_table(SearchDocument, field)
+        wanted = {str(v) for v in value}
+        keys = [pk for pk, (v,) in key_values(field.related_model, (rest,)).items() if v in wanted]
+        return Q(pk__in=links.filter(**{f"{target}__in": keys}).values(record))
 
 
 class SearchFilter(FacetedFilterSet):
@@ -41,7 +63,7 @@ class SearchFilter(FacetedFilterSet):
     year = FieldFilter(field_name="year", choices=meeting_choices.meeting_years, label="Year")
     meeting = FieldFilter(field_name="meeting", choices=meeting_choices.meetings, label="Meeting")
     track = FieldFilter(field_name="track", choices=Track.choices, label="Track")
-    theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
+    theme = LinkFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
     stage = StageFilter(field_name="stage", choices=Stage.choices, label="Stage")
 
     facets = {
@@ -67,5 +89,77 @@ class SearchFilter(FacetedFilterSet):
         return search.filter_documents(queryset, self.query)
 
     def filter_queryset(self, queryset):
-        # The filters narrow, then the matches are ranked: entities the query names first.
-        return search.ranked(super().filter_queryset(queryset), self.query)
+        # The facets narrow, then the matches are ranked: entities the query names first. Ranking
+        # matches the words itself (on SQLite, by the join bm25 needs), so filter_text is not applied twice.
+        for name, value in self.form.cleaned_data.items():
+            if name != "q":
+                queryset = self.filters[name].filter(queryset, value)
+        return search.ranked(queryset, self.query)
+
+    def count_all(self):
+        """{facet: {value: count}}, each facet counted under every other filter, in two passes over the matches.
+
+        A broad word matches thousands of documents: one pass per facet would read them all six times.
+        The columns' facets are counted in one pass grouped by meeting and year, each value of the
+        other columns in a count of its own, filtered by the other facets' conditions; a facet that is
+        no column of the document (its themes) is a flag the rows are grouped by, so that its condition
+        is read once. Its own counts, through the links, are the second pass.
+        """
+        matches = self.filters["q"].filter(self.queryset.all(), self.form.cleaned_data.get("q"))
+        columns = [name for name in self.facet_names() if isinstance(self.filters[name], FieldFilter)]
+        links = [name for name in self.facet_names() if name not in columns]
+        conditions = {name: self.condition(name) for name in columns}
+        flags = {name: f"in_{name}" for name in links if self.form.cleaned_data.get(name)}
+
+        def others(name):
+            return Q(*(condition for other, condition in conditions.items() if other != name))
+
+        grouped = ["meeting", "year"]
+        pivoted = {
+            (name, str(value)): Count("pk", filter=Q(**{self.filters[name].field_name: value}) & others(name))
+            for name in columns
+            if name not in grouped
+            for value, _ in choices_of(self.filters[name])
+        }
+        rows = (
+            matches.annotate(**{flag: self.link_condition(name) for name, flag in flags.items()})
+            .order_by()
+            .values(*grouped, *flags.values())
+            .annotate(
+                **{f"by_{name}": Count("pk", filter=others(name)) for name in grouped},
+                **{f"n{i}": aggregate for i, aggregate in enumerate(pivoted.values())},
+            )
+        )
+        counts = defaultdict(lambda: defaultdict(int))
+        for row in rows:
+            if not all(row[flag] for flag in flags.values()):
+                continue
+            for name in grouped:
+                if row[name] is not None and row[f"by_{name}"]:
+                    counts[name][str(row[name])] += row[f"by_{name}"]
+            for i, (name, value) in enumerate(pivoted):
+                if row[f"n{i}"]:
+                    counts[name][value] += row[f"n{i}"]
+        for name in links:
+            counts[name] = self.count_links(name, matches.filter(others(None)), flags)
+        return {name: dict(counts[name]) for name in self.facet_names()}
+
+    def count_links(self, name, matches, flags):
+        """Counts of a many-to-many facet (themes) over the matches under the other facets."""
+        path = self.filters[name].field_name
+        head, _, rest = path.partition("__")
+        for other, flag in flags.items():
+            if other != name:
+                matches = matches.filter(self.link_condition(other).expression)
+        values_of = key_values(SearchDocument._meta.get_field(head).related_model, (rest,))
+        rows = matches.order_by().values(head).annotate(n=Count("pk"))
+        return {values_of[row[head]][0]: row["n"] for row in rows if row[head] in values_of}
+
+    def link_condition(self, name):
+        """Whether a document passes a many-to-many facet's filter, as a condition on its row."""
+        value = self.form.cleaned_data.get(name)
+        return ExpressionWrapper(self.filters[name].condition(value), output_field=BooleanField())
+
+    def condition(self, name):
+        """The condition a column's facet puts on a document's row."""
+        return self.filters[name].condition(self.form.cleaned_data.get(name))

@@ -41,6 +41,8 @@ from lib.search.engine import (
     fts_create_sql,
     index_model,
     matching,
+    matching_pks,
+    matching_records,
     on_postgresql,
     ranked,
 )
@@ -76,6 +78,8 @@ __all__ = [
     "kind_choices",
     "kind_of",
     "matching",
+    "matching_pks",
+    "matching_records",
     "on_postgresql",
     "parse",
     "ranked",
