@@ -94,10 +94,17 @@ class SearchFilter(FacetedFilterSet):
         for name, value in self.form.cleaned_data.items():
             if name != "q":
                 queryset = self.filters[name].filter(queryset, value)
-        return search.ranked(queryset, self.query)
+        ranked = search.ranked(queryset, self.query)
+        # The number of results is counted with the facets, in their pass over the matches.
+        ranked.known_count = lambda: self.facet_pass[1]
+        return ranked
 
     def count_all(self):
-        """{facet: {value: count}}, each facet counted under every other filter, in two passes over the matches.
+        return self.facet_pass[0]
+
+    @cached_property
+    def facet_pass(self):
+        """({facet: {value: count}}, the number of results): each facet counted under every other filter.
 
         A broad word matches thousands of documents: one pass per facet would read them all six times.
         The columns' facets are counted in one pass grouped by meeting and year, each value of the
@@ -115,34 +122,39 @@ class SearchFilter(FacetedFilterSet):
             return Q(*(condition for other, condition in conditions.items() if other != name))
 
         grouped = ["meeting", "year"]
-        pivoted = {
-            (name, str(value)): Count("pk", filter=Q(**{self.filters[name].field_name: value}) & others(name))
-            for name in columns
-            if name not in grouped
-            for value, _ in choices_of(self.filters[name])
-        }
+        # (facet, value or None for the grouped columns' own values): the rows it counts. A facet
+        # without a selection puts no condition, so several counts are often the same one, asked once.
+        counted = {(name, None): others(name) for name in grouped}
+        counted["total", "all"] = others(None)
+        for name in columns:
+            if name not in grouped:
+                for value, _ in choices_of(self.filters[name]):
+                    field = self.filters[name].field_name
+                    counted[name, str(value)] = Q(**{field: value}) & others(name)
+        aliases = {}
+        for condition in counted.values():
+            aliases.setdefault(condition, f"n{len(aliases)}")
         rows = (
             matches.annotate(**{flag: self.link_condition(name) for name, flag in flags.items()})
             .order_by()
             .values(*grouped, *flags.values())
-            .annotate(
-                **{f"by_{name}": Count("pk", filter=others(name)) for name in grouped},
-                **{f"n{i}": aggregate for i, aggregate in enumerate(pivoted.values())},
-            )
+            .annotate(**{alias: Count("pk", filter=condition) for condition, alias in aliases.items()})
         )
+        by_row_value = [(name, aliases[counted[name, None]]) for name in grouped]
+        by_choice = [(name, value, aliases[condition]) for (name, value), condition in counted.items() if value]
         counts = defaultdict(lambda: defaultdict(int))
         for row in rows:
             if not all(row[flag] for flag in flags.values()):
                 continue
-            for name in grouped:
-                if row[name] is not None and row[f"by_{name}"]:
-                    counts[name][str(row[name])] += row[f"by_{name}"]
-            for i, (name, value) in enumerate(pivoted):
-                if row[f"n{i}"]:
-                    counts[name][value] += row[f"n{i}"]
+            for name, alias in by_row_value:
+                if row[alias] and row[name] is not None:
+                    counts[name][str(row[name])] += row[alias]
+            for name, value, alias in by_choice:
+                counts[name][value] += row[alias]
         for name in links:
             counts[name] = self.count_links(name, matches.filter(others(None)), flags)
-        return {name: dict(counts[name]) for name in self.facet_names()}
+        facets = {name: {value: n for value, n in counts[name].items() if n} for name in self.facet_names()}
+        return facets, counts["total"]["all"]
 
     def count_links(self, name, matches, flags):
         """Counts of a many-to-many facet (themes) over the matches under the other facets."""

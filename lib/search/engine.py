@@ -174,6 +174,9 @@ class RankedDocuments(QuerySet):
     Anything else (counting, the CSV's whole list) reads the one ordered query.
     """
 
+    # A function giving the number of documents, where the caller counts them in a pass of its own.
+    known_count = None
+
     @classmethod
     def of(cls, queryset):
         return cls(model=queryset.model, query=queryset.query.chain(), using=queryset._db, hints=queryset._hints)
@@ -182,6 +185,11 @@ class RankedDocuments(QuerySet):
         if isinstance(k, slice) and k.stop is not None and not k.step and self._result_cache is None:
             return self.page(k.start or 0, k.stop)
         return super().__getitem__(k)
+
+    def count(self):
+        if self.known_count is not None and self._result_cache is None:
+            return self.known_count()
+        return super().count()
 
     def page(self, start, stop):
         """The documents from `start` to `stop` in rank order, as a list."""
