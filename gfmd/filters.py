@@ -5,7 +5,7 @@ from functools import cached_property
 
 import django_filters
 from django import forms
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import Count, Q
 
 from gfmd.models import SearchDocument
 from lib import search
@@ -94,7 +94,7 @@ class SearchFilter(FacetedFilterSet):
         for name, value in self.form.cleaned_data.items():
             if name != "q":
                 queryset = self.filters[name].filter(queryset, value)
-        ranked = search.ranked(queryset, self.query)
+        ranked = search.ranked(queryset, self.query, kinds=self.form.cleaned_data.get("type") or None)
         # The number of results is counted with the facets, in their pass over the matches.
         ranked.known_count = lambda: self.facet_pass[1]
         return ranked
@@ -108,21 +108,20 @@ class SearchFilter(FacetedFilterSet):
 
         A broad word matches thousands of documents: one pass per facet would read them all six times.
         The columns' facets are counted in one pass grouped by meeting and year, each value of the
-        other columns in a count of its own, filtered by the other facets' conditions; a facet that is
-        no column of the document (its themes) is a flag the rows are grouped by, so that its condition
-        is read once. Its own counts, through the links, are the second pass.
+        other columns in a count of its own, filtered by the other facets' conditions. A facet on the
+        document's links (its themes) is counted through the links, in a second pass.
         """
         matches = self.filters["q"].filter(self.queryset.all(), self.form.cleaned_data.get("q"))
         columns = [name for name in self.facet_names() if isinstance(self.filters[name], FieldFilter)]
         links = [name for name in self.facet_names() if name not in columns]
         conditions = {name: self.condition(name) for name in columns}
-        flags = {name: f"in_{name}" for name in links if self.form.cleaned_data.get(name)}
+        linked = {name: self.condition(name) for name in links}
 
         def others(name):
             return Q(*(condition for other, condition in conditions.items() if other != name))
 
         grouped = ["meeting", "year"]
-        # (facet, value or None for the grouped columns' own values): the rows it counts. A facet
+        # (facet, value, or None for the grouped columns' own values): the rows it counts. A facet
         # without a selection puts no condition, so several counts are often the same one, asked once.
         counted = {(name, None): others(name) for name in grouped}
         counted["total", "all"] = others(None)
@@ -134,44 +133,35 @@ class SearchFilter(FacetedFilterSet):
         aliases = {}
         for condition in counted.values():
             aliases.setdefault(condition, f"n{len(aliases)}")
+        # A document its links (themes) leave out counts for no column: it is left out of this pass.
         rows = (
-            matches.annotate(**{flag: self.link_condition(name) for name, flag in flags.items()})
+            matches.filter(*linked.values())
             .order_by()
-            .values(*grouped, *flags.values())
+            .values(*grouped)
             .annotate(**{alias: Count("pk", filter=condition) for condition, alias in aliases.items()})
         )
         by_row_value = [(name, aliases[counted[name, None]]) for name in grouped]
         by_choice = [(name, value, aliases[condition]) for (name, value), condition in counted.items() if value]
         counts = defaultdict(lambda: defaultdict(int))
         for row in rows:
-            if not all(row[flag] for flag in flags.values()):
-                continue
             for name, alias in by_row_value:
                 if row[alias] and row[name] is not None:
                     counts[name][str(row[name])] += row[alias]
             for name, value, alias in by_choice:
                 counts[name][value] += row[alias]
         for name in links:
-            counts[name] = self.count_links(name, matches.filter(others(None)), flags)
+            others_linked = [condition for other, condition in linked.items() if other != name]
+            counts[name] = self.count_links(name, matches.filter(others(None), *others_linked))
         facets = {name: {value: n for value, n in counts[name].items() if n} for name in self.facet_names()}
         return facets, counts["total"]["all"]
 
-    def count_links(self, name, matches, flags):
-        """Counts of a many-to-many facet (themes) over the matches under the other facets."""
-        path = self.filters[name].field_name
-        head, _, rest = path.partition("__")
-        for other, flag in flags.items():
-            if other != name:
-                matches = matches.filter(self.link_condition(other).expression)
+    def count_links(self, name, matches):
+        """Counts of a many-to-many facet (themes) over these matches."""
+        head, _, rest = self.filters[name].field_name.partition("__")
         values_of = key_values(SearchDocument._meta.get_field(head).related_model, (rest,))
         rows = matches.order_by().values(head).annotate(n=Count("pk"))
         return {values_of[row[head]][0]: row["n"] for row in rows if row[head] in values_of}
 
-    def link_condition(self, name):
-        """Whether a document passes a many-to-many facet's filter, as a condition on its row."""
-        value = self.form.cleaned_data.get(name)
-        return ExpressionWrapper(self.filters[name].condition(value), output_field=BooleanField())
-
     def condition(self, name):
-        """The condition a column's facet puts on a document's row."""
+        """The condition a facet puts on a document's row."""
         return self.filters[name].condition(self.form.cleaned_data.get(name))

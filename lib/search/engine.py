@@ -116,12 +116,14 @@ def entity_kinds():
     return [kind.name for kind in KINDS.values() if kind.priority]
 
 
-def ranked(queryset, q):
+def ranked(queryset, q, *, kinds=None):
     """The documents of queryset matching q, best first: entities the query names, then by rank.
 
     It matches the words itself: give it documents not yet matched. An entity is named when the query matches its names alone ("IOM",
     "Mauritius"). Each document carries `rank`, `named` and `search_query`
     (for its snippet). A page of it is read in two steps (RankedDocuments).
+    `kinds`: the kinds the queryset is limited to, if it is; a page of records
+    alone is then read in one step.
     """
     query = q if isinstance(q, Query) else parse(q)
     queryset = queryset.defer("vector").annotate(search_query=Value(query.websearch(), output_field=CharField()))
@@ -160,7 +162,9 @@ def ranked(queryset, q):
         output_field=IntegerField(),
     )
     queryset = queryset.annotate(priority=priority).order_by("-named", "-priority", "-rank", "pk")
-    return RankedDocuments.of(queryset)
+    documents = RankedDocuments.of(queryset)
+    documents.has_entities = kinds is None or any(kind in entity_kinds() for kind in kinds)
+    return documents
 
 
 class RankedDocuments(QuerySet):
@@ -176,6 +180,8 @@ class RankedDocuments(QuerySet):
 
     # A function giving the number of documents, where the caller counts them in a pass of its own.
     known_count = None
+    # Whether entities can be among them (the kinds asked for may be records only).
+    has_entities = True
 
     @classmethod
     def of(cls, queryset):
@@ -193,6 +199,8 @@ class RankedDocuments(QuerySet):
 
     def page(self, start, stop):
         """The documents from `start` to `stop` in rank order, as a list."""
+        if not self.has_entities:
+            return list(self.plain()[start:stop])
         entities = list(self.plain().filter(entity_condition(self.model))[:stop])
         if len(entities) == stop:
             return entities[start:]
