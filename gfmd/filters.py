@@ -10,7 +10,6 @@ from django.db.models import Count, Q
 from gfmd.models import SearchDocument
 from lib import search
 from lib.listing import FacetedFilterSet, FacetFilter, choices_of, key_values, link_table
-from themes.models import Theme
 from sessions import choices as meeting_choices
 from sessions.models import Stage, Track
 from themes import choices as theme_choices
@@ -111,7 +110,7 @@ class SearchFilter(FacetedFilterSet):
         other columns in a count of its own, filtered by the other facets' conditions. A facet on the
         document's links (its themes) is counted through the links, in a second pass.
         """
-        matches = self.filters["q"].filter(self.queryset.all(), self.form.cleaned_data.get("q"))
+        matches = search.joined_documents(self.queryset.all(), self.query)
         columns = [name for name in self.facet_names() if isinstance(self.filters[name], FieldFilter)]
         links = [name for name in self.facet_names() if name not in columns]
         conditions = {name: self.condition(name) for name in columns}

@@ -56,11 +56,17 @@ def matching(query):
 
 
 def filter_documents(queryset, q):
-    """Documents of the index matching q.
+    """Documents of the index matching q."""
+    return queryset.filter(matching(q if isinstance(q, Query) else parse(q)))
+
+
+def joined_documents(queryset, q):
+    """Documents of the index matching q, for an outermost query only (not a subquery).
 
     On SQLite, joined with the FTS5 table: each match's row is read once, where
     `id IN (matches)` would first build the set of every match, a cost of its own
-    when a common word matches thousands. The join is the match.
+    when a common word matches thousands. The join is the match; it names the
+    table, which a subquery would know by another alias.
     """
     query = q if isinstance(q, Query) else parse(q)
     if query.empty or on_postgresql():
@@ -119,9 +125,10 @@ def entity_kinds():
 def ranked(queryset, q, *, kinds=None):
     """The documents of queryset matching q, best first: entities the query names, then by rank.
 
-    It matches the words itself: give it documents not yet matched. An entity is named when the query matches its names alone ("IOM",
-    "Mauritius"). Each document carries `rank`, `named` and `search_query`
-    (for its snippet). A page of it is read in two steps (RankedDocuments).
+    It matches the words itself: give it documents not yet matched. An entity
+    is named when the query matches its names alone ("IOM", "Mauritius"). Each
+    document carries `rank`, `named` and `search_query` (for its snippet). A
+    page of it is read in two steps (RankedDocuments).
     `kinds`: the kinds the queryset is limited to, if it is; a page of records
     alone is then read in one step.
     """
@@ -131,30 +138,30 @@ def ranked(queryset, q, *, kinds=None):
         return RankedDocuments.of(queryset.none())
     table = queryset.model._meta.db_table
     # Only entities have names: records skip the check.
-    kinds = entity_kinds()
-    entities = ", ".join(["%s"] * len(kinds))
+    named_kinds = entity_kinds()
+    entities = ", ".join(["%s"] * len(named_kinds))
     if on_postgresql():
         ts = tsquery(query)
-        queryset = filter_documents(queryset, query).annotate(
+        queryset = joined_documents(queryset, query).annotate(
             rank=SearchRank(F("vector"), ts),
             named=RawSQL(
                 f'"{table}"."kind" IN ({entities}) '
                 f'AND ts_filter("{table}"."vector", \'{{a}}\') @@ websearch_to_tsquery(%s::regconfig, %s)',
-                (*kinds, CONFIG, query.websearch()),
+                (*named_kinds, CONFIG, query.websearch()),
                 output_field=BooleanField(),
             ),
         )
     else:
         weights = ", ".join(str(weight) for _, _, weight in COLUMNS)
-        # bm25() exists only in a query that joins the FTS5 table and matches on it, as filter_documents does.
-        queryset = filter_documents(queryset, query).extra(
+        # bm25() exists only in a query that joins the FTS5 table and matches on it, as joined_documents does.
+        queryset = joined_documents(queryset, query).extra(
             select={
                 # bm25 is lower for better matches.
                 "rank": f"-bm25({FTS_TABLE}, {weights})",
                 "named": f"{table}.kind IN ({entities}) "
                 f"AND {table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
             },
-            select_params=[*kinds, query.fts5(column="names")],
+            select_params=[*named_kinds, query.fts5(column="names")],
         )
     priority = Case(
         *(When(kind=kind.name, then=Value(kind.priority)) for kind in KINDS.values() if kind.priority),
@@ -163,7 +170,7 @@ def ranked(queryset, q, *, kinds=None):
     )
     queryset = queryset.annotate(priority=priority).order_by("-named", "-priority", "-rank", "pk")
     documents = RankedDocuments.of(queryset)
-    documents.has_entities = kinds is None or any(kind in entity_kinds() for kind in kinds)
+    documents.has_entities = kinds is None or any(kind in named_kinds for kind in kinds)
     return documents
 
 

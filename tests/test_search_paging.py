@@ -1,0 +1,88 @@
+"""The site search's pages, counts and facets read in few passes give what the one ordered query gives."""
+
+import pytest
+from django.db.models import QuerySet
+from django.http import QueryDict
+
+from gfmd.filters import SearchFilter
+from gfmd.models import SearchDocument
+from lib import search
+from lib.listing import FacetedFilterSet
+from recommendations.models import ProposedActivity, Recommendation
+from sessions.models import Session
+
+pytestmark = pytest.mark.django_db
+
+QUERIES = ["migration", "remittances", "IOM", "2009", "labour or skills -women", '"civil society"', "zzzqqq"]
+PARAMETERS = [
+    "",
+    "&type=recommendation",
+    "&type=meeting&type=session",
+    "&year=2009&track=civil-society",
+    "&theme=rights-protection",
+    "&theme=rights-protection&theme=labour-mobility&type=activity",
+    "&stage=planned",
+    "&stage=held&stage=planned&meeting=athens-2009",
+]
+
+
+class OneCountPerFacet(SearchFilter):
+    """The lists' own counting: a grouped count per facet under the other filters."""
+
+    count_all = FacetedFilterSet.count_all
+
+
+def filterset(params, filterset_class=SearchFilter):
+    f = filterset_class(QueryDict(params), queryset=SearchDocument.objects.all())
+    assert f.is_valid(), f.errors
+    return f
+
+
+def whole_list(documents):
+    """Every result, in the order of the one ordered query."""
+    return [d.pk for d in QuerySet.iterator(documents)]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+@pytest.mark.parametrize("size", [3, 25])
+def test_the_pages_of_the_results_are_the_ranked_list_cut_in_pages(q, size):
+    documents = filterset(f"q={q}").qs
+    expected = whole_list(documents)
+    pages = [documents[start : start + size] for start in range(0, len(expected) + size, size)]
+    assert [d.pk for page in pages for d in page] == expected
+    # What a page shows of a result is what the whole list says of it.
+    first = {d.pk: (d.rank, d.named, d.priority) for d in QuerySet.iterator(documents)}
+    assert all(first[d.pk] == (d.rank, d.named, d.priority) for page in pages[:2] for d in page)
+
+
+def test_a_page_crossing_from_entities_to_records_keeps_the_order():
+    documents = filterset("q=migration").qs
+    entities = [d for d in QuerySet.iterator(documents) if d.priority]
+    records = [d for d in QuerySet.iterator(documents) if not d.priority]
+    assert entities and records
+    middle = len(entities) - 1
+    assert [d.pk for d in documents[middle : middle + 3]] == [d.pk for d in entities[-1:] + records[:2]]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+@pytest.mark.parametrize("params", PARAMETERS)
+def test_the_facets_and_the_count_are_those_of_one_count_per_facet(q, params):
+    f = filterset(f"q={q}{params}")
+    assert f.facet_counts() == filterset(f"q={q}{params}", OneCountPerFacet).facet_counts()
+    assert f.qs.count() == QuerySet.count(f.qs)
+
+
+def test_a_kind_of_records_alone_is_ranked_as_the_whole_list():
+    documents = filterset("q=migration&type=recommendation&type=session").qs
+    assert not documents.has_entities
+    expected = whole_list(documents)
+    assert [d.pk for d in documents[5:30]] == expected[5:30]
+
+
+@pytest.mark.parametrize("q", ["migration", "remittances", '"domestic workers" or remittances -trafficking', "the"])
+@pytest.mark.parametrize("model", [Recommendation, ProposedActivity, Session])
+def test_matching_pks_are_the_records_the_search_box_finds(q, model):
+    found = set(search.filter_queryset(model.objects.all(), q).values_list("pk", flat=True))
+    assert search.matching_pks(model, q) == found
+    if q != "the":
+        assert found
