@@ -117,7 +117,7 @@ class SearchFilter(FacetedFilterSet):
         linked = {name: self.condition(name) for name in links}
 
         def others(name):
-            return Q(*(condition for other, condition in conditions.items() if other != name))
+            return Q(*(condition for other, condition in conditions.items() if other != name and condition))
 
         grouped = ["meeting", "year"]
         # (facet, value, or None for the grouped columns' own values): the rows it counts. A facet
@@ -158,7 +158,8 @@ class SearchFilter(FacetedFilterSet):
         """Counts of a many-to-many facet (themes) over these matches."""
         head, _, rest = self.filters[name].field_name.partition("__")
         values_of = key_values(SearchDocument._meta.get_field(head).related_model, (rest,))
-        rows = matches.order_by().values(head).annotate(n=Count("pk"))
+        # An inner join: a document without links counts for no value.
+        rows = matches.filter(**{f"{head}__isnull": False}).order_by().values(head).annotate(n=Count("pk"))
         return {values_of[row[head]][0]: row["n"] for row in rows if row[head] in values_of}
 
     def condition(self, name):
