@@ -5,6 +5,7 @@ from contextlib import contextmanager
 
 from django.db import connection, transaction
 
+from lib.caching import content_changed
 from lib.search.engine import FTS_TABLE, index_model, on_postgresql, vectors_of
 from lib.search.registry import DEPENDENTS, KINDS
 
@@ -94,6 +95,8 @@ def rebuild(stdout=None):
             total += len(pks)
             if stdout:
                 stdout.write(f"  {kind.plural}: {len(pks)}")
+        # Every document has a new id: what was kept for the revision (pages, the facets' index) is stale.
+        content_changed()
     return total
 
 
