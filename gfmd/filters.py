@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from gfmd.models import SearchDocument
 from lib import search
+from lib.facet_index import FacetIndex
 from lib.listing import FacetedFilterSet, FacetFilter
 from sessions import choices as meeting_choices
 from sessions.models import Stage, Track
@@ -75,6 +76,14 @@ class SearchFilter(FacetedFilterSet):
 
     def ordered(self):
         return self.qs
+
+    @cached_property
+    def index_state(self):
+        """(index, {facet: the records its selection lets through}, the documents matching the words)."""
+        index = FacetIndex.of(self)
+        chosen = {name: index.selection(name, self.form.cleaned_data.get(name)) for name in self.facet_names()}
+        # The ids of the matches straight from the text index, without reading their documents.
+        return index, chosen, index.bitset(search.matching_ids(self.query))
 
     def records(self):
         """The results in rank order, counted by the index."""

@@ -96,3 +96,9 @@ def test_the_facets_count_the_new_documents_after_a_rebuild(client):
     after = client.get("/api/search/", {"q": "migration"}).json()
     assert after["count"] == before["count"] > 0
     assert after["facets"] == before["facets"]
+
+
+@pytest.mark.parametrize("q", QUERIES + ["the", "-migration"])
+def test_matching_ids_are_the_documents_that_match(q):
+    expected = set(search.filter_documents(SearchDocument.objects.all(), q).values_list("pk", flat=True))
+    assert set(search.matching_ids(q)) == expected
