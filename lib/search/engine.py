@@ -98,9 +98,9 @@ def filter_queryset(queryset, q):
 def matching_pks(model, q):
     """The set of pks of the model's records (a registered kind) matching q, in one query.
 
-    For counting a list's facets in Python, or anything else that needs the matches
-    themselves rather than a condition: a common word's 10,000 matches are read in a
-    few milliseconds.
+    For counting a list's facets in Python (a bitset of them in lib.facet_index), or
+    anything else that needs the matches themselves rather than a condition: one
+    query of the index table, without the records' own table.
     """
     records = matching_records(model, q)
     if isinstance(records, RawSQL):
