@@ -145,7 +145,7 @@ def ranked(queryset, q, *, kinds=None):
     alone is then read in one step.
     """
     query = q if isinstance(q, Query) else parse(q)
-    queryset = queryset.defer("vector").annotate(search_query=Value(query.websearch(), output_field=CharField()))
+    queryset = queryset.annotate(search_query=Value(query.websearch(), output_field=CharField()))
     if query.empty:
         return RankedDocuments.of(queryset.none())
     table = queryset.model._meta.db_table
