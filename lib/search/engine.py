@@ -83,10 +83,15 @@ def matching_ids(q):
     query = q if isinstance(q, Query) else parse(q)
     if query.empty:
         return []
+    # Thousands of ids: read from the cursor, without a model layer per row.
     if on_postgresql():
-        return list(index_model().objects.filter(matching(query)).values_list("pk", flat=True))
+        table = index_model()._meta.db_table
+        sql = f"SELECT id FROM {table} WHERE vector @@ websearch_to_tsquery(%s::regconfig, %s)"
+        params = (CONFIG, query.websearch())
+    else:
+        sql, params = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (query.fts5(),)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (query.fts5(),))
+        cursor.execute(sql, params)
         return [pk for (pk,) in cursor.fetchall()]
 
 
@@ -102,12 +107,15 @@ def matching_pks(model, q):
     anything else that needs the matches themselves rather than a condition: one
     query of the index table, without the records' own table.
     """
-    records = matching_records(model, q)
-    if isinstance(records, RawSQL):
-        with connection.cursor() as cursor:
-            cursor.execute(records.sql, records.params)
-            return {pk for (pk,) in cursor.fetchall()}
-    return set(records)
+    query = q if isinstance(q, Query) else parse(q)
+    if query.empty:
+        return set()
+    records = matching_records(model, query)
+    sql, params = (records.sql, records.params) if isinstance(records, RawSQL) else records.query.sql_with_params()
+    # Thousands of ids: read from the cursor, without a model layer per row.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {pk for (pk,) in cursor.fetchall()}
 
 
 def matching_records(model, q):
