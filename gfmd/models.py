@@ -96,7 +96,11 @@ class SearchDocument(models.Model):
     def track_label(self):
         from sessions.models import Track
 
-        return dict(Track.choices).get(self.track, self.track)
+        # Track(value) is a lookup, where Track.choices builds the list of choices again.
+        try:
+            return Track(self.track).label
+        except ValueError:
+            return self.track
 
     @property
     def snippet(self):

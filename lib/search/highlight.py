@@ -1,9 +1,9 @@
 """Snippets: an escaped excerpt around the matches, cut at word boundaries, marked in one pass."""
 
 from functools import lru_cache
+from html import escape
 
 import snowballstemmer
-from django.utils.html import escape
 
 from lib.search.query import WORD, Query, parse
 
@@ -25,7 +25,9 @@ def snippet(text, query, *, words=SNIPPET_WORDS):
 
     One pass over the text: each word is escaped once and marked at most
     once, so marks never nest and the result is at most a few times the
-    length of the excerpt, whatever the query.
+    length of the excerpt, whatever the query. Escaped as Django's escape
+    does (it calls the same html.escape), without its lazy-string wrapper
+    around each of a page's thousand pieces.
     """
     text = text or ""
     query = query if isinstance(query, Query) else parse(query)
