@@ -191,9 +191,13 @@ class FacetedFilterSet(django_filters.FilterSet):
         for name, value in self.form.cleaned_data.items():
             if name in chosen or name == "sort" or value in EMPTY_VALUES:
                 continue
-            # The search box: the database says which records match, the index counts them.
-            matching = self.filters[name].filter(model._default_manager.order_by(), value)
-            rest &= index.bitset(matching.values_list("pk", flat=True))
+            if name == "q":
+                # The search box: the text index says which records match, the facet index counts them.
+                matching = search.matching_pks(model, value)
+            else:
+                kept = self.filters[name].filter(model._default_manager.order_by(), value)
+                matching = kept.values_list("pk", flat=True)
+            rest &= index.bitset(matching)
         return index, chosen, rest
 
     def indexed_counts(self):
