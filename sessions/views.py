@@ -9,6 +9,7 @@ from taggit.models import TaggedItem
 from lib import citation
 from lib.caching import cached_page
 from lib.counting import held
+from lib.links import link_to
 from lib.listing import TAG_LIST, Column, FacetedList, joined
 from lib.sources import attach_sources
 from recommendations.models import ProposedActivity, Recommendation
@@ -22,6 +23,23 @@ TOP_LEVEL = (
     .prefetch_related(Prefetch("children", queryset=Recommendation.objects.order_by("position")))
     # The id breaks ties (two sessions' points 1 under one roundtable), so that both databases agree.
     .order_by("kind", "position", "pk")
+)
+# The same points as a meeting's and a session's pages list them (includes/recommendation_items.html):
+# the columns those show, not the sources, notes and keys of rows read by the hundred.
+POINTS_SHOWN = (
+    TOP_LEVEL.prefetch_related(None)
+    .prefetch_related(
+        Prefetch(
+            "children",
+            queryset=Recommendation.objects.order_by("position").only("parent", "number", "number_restored", "text"),
+        )
+    )
+    .only("meeting", "roundtable", "stage", "kind", "number", "number_restored", "group_heading", "text")
+)
+
+# A meeting's sessions as its page lists them (heading, co-chairs, plan and outcome): not their discussions.
+SESSIONS_SHOWN = Session.objects.order_by("number", "title").only(
+    "roundtable", "slug", "number", "title", "co_chairs", "held_as"
 )
 
 
@@ -122,11 +140,10 @@ def meeting_detail(request, slug):
     if (download := citation.respond(request, cite)) is not None:
         return download
     roundtables = list(
-        meeting.roundtables.prefetch_related(
-            "other_sources", Prefetch("sessions", queryset=Session.objects.order_by("number", "title"))
-        )
+        meeting.roundtables.prefetch_related("other_sources", Prefetch("sessions", queryset=SESSIONS_SHOWN))
     )
     attach_sources(roundtables)
+    link_sessions(meeting, [s for r in roundtables for s in r.sessions.all()])
     points = points_by_roundtable(meeting)
     for roundtable in roundtables:
         roundtable.held_points = points[roundtable.pk][Stage.HELD]
@@ -160,9 +177,25 @@ def points_by_roundtable(meeting):
     One query (and one for the sub-points) for the whole page, split here in the query's order.
     """
     points = defaultdict(lambda: {Stage.HELD: [], Stage.PLANNED: []})
-    for point in TOP_LEVEL.filter(meeting=meeting).of_stage([Stage.HELD, Stage.PLANNED]):
+    for point in with_links(POINTS_SHOWN.filter(meeting=meeting).of_stage([Stage.HELD, Stage.PLANNED])):
         points[point.roundtable_id][point.stage].append(point)
     return points
+
+
+def with_links(points):
+    """The points as a list, each with its page's address as `url`, from one reverse() for them all."""
+    link = link_to("recommendations:recommendation", "pk")
+    points = list(points)
+    for point in points:
+        point.url = link(point.pk)
+    return points
+
+
+def link_sessions(meeting, sessions):
+    """Give each of the meeting's sessions its page's address as `url`, from one reverse() for them all."""
+    link = link_to("sessions:session", "slug", meeting=meeting.slug)
+    for session in sessions:
+        session.url = link(session.slug)
 
 
 def meeting_coverage(meeting):
@@ -238,7 +271,7 @@ def session_detail(request, meeting, slug):
     context = {
         "session": session,
         "themes": themes,
-        "recommendations": TOP_LEVEL.filter(session=session),
+        "recommendations": with_links(POINTS_SHOWN.filter(session=session)),
         "activities": related_activities(session, themes),
         "elsewhere": elsewhere(session, themes),
         "previous": siblings[index - 1] if index > 0 else None,
