@@ -25,16 +25,13 @@ TOP_LEVEL = (
     .order_by("kind", "position", "pk")
 )
 # The same points as a meeting's and a session's pages list them (includes/recommendation_items.html):
-# the columns those show, not the sources, notes and keys of rows read by the hundred.
-POINTS_SHOWN = (
-    TOP_LEVEL.prefetch_related(None)
-    .prefetch_related(
-        Prefetch(
-            "children",
-            queryset=Recommendation.objects.order_by("position").only("parent", "number", "number_restored", "text"),
-        )
-    )
-    .only("meeting", "roundtable", "stage", "kind", "number", "number_restored", "group_heading", "text")
+# the columns those show, not the sources, notes and keys of rows read by the hundred. Their sub-points
+# are read by points_shown().
+POINTS_SHOWN = TOP_LEVEL.prefetch_related(None).only(
+    "meeting", "roundtable", "stage", "kind", "number", "number_restored", "group_heading", "text"
+)
+SUB_POINTS_SHOWN = Recommendation.objects.order_by("parent", "position").only(
+    "parent", "number", "number_restored", "text"
 )
 
 # A meeting's sessions as its page lists them (heading, co-chairs, plan and outcome): not their discussions.
@@ -139,15 +136,14 @@ def meeting_detail(request, slug):
     cite = citation.for_record(request, meeting)
     if (download := citation.respond(request, cite)) is not None:
         return download
-    roundtables = list(
-        meeting.roundtables.prefetch_related("other_sources", Prefetch("sessions", queryset=SESSIONS_SHOWN))
-    )
+    roundtables = list(meeting.roundtables.prefetch_related("other_sources"))
     attach_sources(roundtables)
-    link_sessions(meeting, [s for r in roundtables for s in r.sessions.all()])
+    attach_sessions(meeting, roundtables)
     points = points_by_roundtable(meeting)
     for roundtable in roundtables:
-        roundtable.held_points = points[roundtable.pk][Stage.HELD]
         roundtable.planned_points = points[roundtable.pk][Stage.PLANNED]
+        # Its section lists what it held, or for a planned roundtable what was planned.
+        roundtable.points = points[roundtable.pk][roundtable.stage]
     passages = attach_sources(meeting.passages.prefetch_related("other_sources").order_by("position"))
     held = [r for r in roundtables if r.stage == Stage.HELD]
     context = {
@@ -177,25 +173,39 @@ def points_by_roundtable(meeting):
     One query (and one for the sub-points) for the whole page, split here in the query's order.
     """
     points = defaultdict(lambda: {Stage.HELD: [], Stage.PLANNED: []})
-    for point in with_links(POINTS_SHOWN.filter(meeting=meeting).of_stage([Stage.HELD, Stage.PLANNED])):
+    for point in points_shown(POINTS_SHOWN.filter(meeting=meeting).of_stage([Stage.HELD, Stage.PLANNED])):
         points[point.roundtable_id][point.stage].append(point)
     return points
 
 
-def with_links(points):
-    """The points as a list, each with its page's address as `url`, from one reverse() for them all."""
+def points_shown(points):
+    """The points as a list, each with its page's address as `url` and its lettered sub-points as `sub_points`.
+
+    One reverse() for all the links, and the sub-points read in one query and handed out here: a prefetch
+    builds a queryset for each point to hold its sub-points, which cost more than reading them.
+    """
     link = link_to("recommendations:recommendation", "pk")
     points = list(points)
     for point in points:
         point.url = link(point.pk)
+        point.sub_points = []
+    by_pk = {point.pk: point for point in points}
+    for sub_point in SUB_POINTS_SHOWN.filter(parent__in=by_pk):
+        by_pk[sub_point.parent_id].sub_points.append(sub_point)
     return points
 
 
-def link_sessions(meeting, sessions):
-    """Give each of the meeting's sessions its page's address as `url`, from one reverse() for them all."""
+def attach_sessions(meeting, roundtables):
+    """Give each roundtable its sessions as `listed_sessions`, each with its roundtable and its page's address
+    as `url`: one query, one reverse() for all the links, and no queryset built for each roundtable."""
+    by_pk = {roundtable.pk: roundtable for roundtable in roundtables}
+    for roundtable in roundtables:
+        roundtable.listed_sessions = []
     link = link_to("sessions:session", "slug", meeting=meeting.slug)
-    for session in sessions:
+    for session in SESSIONS_SHOWN.filter(roundtable__in=by_pk):
+        session.roundtable = by_pk[session.roundtable_id]
         session.url = link(session.slug)
+        session.roundtable.listed_sessions.append(session)
 
 
 def meeting_coverage(meeting):
@@ -223,10 +233,10 @@ def plan_and_outcome(roundtables):
 
     Empty for a meeting whose sources give no plan.
     """
-    planned = [s for r in roundtables if r.stage == Stage.PLANNED for s in r.sessions.all()]
+    planned = [s for r in roundtables if r.stage == Stage.PLANNED for s in r.listed_sessions]
     if not planned:
         return []
-    by_pk = {s.pk: s for r in roundtables if r.stage == Stage.HELD for s in r.sessions.all()}
+    by_pk = {s.pk: s for r in roundtables if r.stage == Stage.HELD for s in r.listed_sessions}
     rows = [{"planned": s, "held": by_pk.get(s.held_as_id)} for s in planned]
     became = {s.held_as_id for s in planned}
     rows += [{"planned": None, "held": s} for pk, s in by_pk.items() if pk not in became]
@@ -271,7 +281,7 @@ def session_detail(request, meeting, slug):
     context = {
         "session": session,
         "themes": themes,
-        "recommendations": with_links(POINTS_SHOWN.filter(session=session)),
+        "recommendations": points_shown(POINTS_SHOWN.filter(session=session)),
         "activities": related_activities(session, themes),
         "elsewhere": elsewhere(session, themes),
         "previous": siblings[index - 1] if index > 0 else None,
