@@ -5,7 +5,7 @@ from django.db.models import Count, F
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from lib.caching import cached_page
+from lib.caching import cached_page, per_revision
 from lib.listing import page_of
 from recommendations.models import Recommendation
 from sessions.models import Coverage, Meeting, Session
@@ -35,6 +35,20 @@ def counts_by_theme(queryset):
     return dict(links.order_by().values_list("theme").annotate(n=Count("pk")))
 
 
+@per_revision
+def held_totals_by_theme():
+    """{"sessions": {theme id: n}, "recommendations": {theme id: n}}: what was held on each theme, all meetings.
+
+    These count every meeting's records, so they grow with the data, and change only with the content:
+    read once per content revision, as the lists count their facets (lib/facet_index.py), rather than
+    counted again for every page of the table.
+    """
+    return {
+        "sessions": counts_by_theme(Session.objects.held()),
+        "recommendations": counts_by_theme(Recommendation.objects.held()),
+    }
+
+
 def bad_page(request, message):
     return render(request, "400.html", {"message": message}, status=400)
 
@@ -53,8 +67,8 @@ def theme_list(request):
     # What was held at each meeting, counted as the theme pages and the lists count it.
     sessions = counts_by_theme_and_meeting(Session.objects.held().filter(meeting__in=meetings))
     recommendations = counts_by_theme_and_meeting(Recommendation.objects.held().filter(meeting__in=meetings))
-    session_totals = counts_by_theme(Session.objects.held())
-    recommendation_totals = counts_by_theme(Recommendation.objects.held())
+    totals = held_totals_by_theme()
+    session_totals, recommendation_totals = totals["sessions"], totals["recommendations"]
     biggest = max([*sessions.values(), *recommendations.values(), 1])
     # The lists each count opens, linked once per theme rather than reversed again in every cell.
     session_list = reverse("sessions:session_list")
