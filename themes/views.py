@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from lib.caching import cached_page, per_revision
+from lib.links import link_to
 from lib.listing import page_of
 from recommendations.models import Recommendation
 from sessions.models import Coverage, Meeting, Session
@@ -53,6 +54,11 @@ def bad_page(request, message):
     return render(request, "400.html", {"message": message}, status=400)
 
 
+def plural(count, noun):
+    """The noun as the template's `pluralize` gives it after a count."""
+    return noun if count == 1 else f"{noun}s"
+
+
 def count_cell(count, coverage):
     """A count, or None where our sources give none of the meeting's records: not the same as 0."""
     return None if not count and coverage == Coverage.NONE else count
@@ -80,13 +86,19 @@ def theme_list(request):
         for meeting in meetings:
             s = sessions.get((theme.pk, meeting.pk), 0)
             r = recommendations.get((theme.pk, meeting.pk), 0)
+            sessions_cell = count_cell(s, meeting.sessions_coverage)
+            recommendations_cell = count_cell(r, meeting.recommendations_coverage)
             cells.append(
                 {
-                    "year": meeting.year,
-                    "sessions": count_cell(s, meeting.sessions_coverage),
-                    "recommendations": count_cell(r, meeting.recommendations_coverage),
+                    "sessions": sessions_cell,
+                    "recommendations": recommendations_cell,
                     "sessions_url": f"{session_list}{on_theme}&year={meeting.year}",
                     "recommendations_url": f"{recommendation_list}{on_theme}&year={meeting.year}",
+                    # What a screen reader says of each number, written here rather than in each of the cells.
+                    "sessions_said": f" {plural(s, 'session')} on {theme.name} in {meeting.year}",
+                    "recommendations_said": f" {plural(r, 'recommendation')} on {theme.name} in {meeting.year}",
+                    # Zero of both, as our sources give them (not "not in our sources").
+                    "none": sessions_cell == 0 and recommendations_cell == 0,
                     # Five shades, so that the table reads at a glance; the numbers carry the meaning.
                     "shade": 0 if not (s + r) else 1 + min(4, 4 * (s + r) // biggest),
                 }
@@ -113,7 +125,23 @@ def theme_points(theme, meetings):
         .filter(themes=theme, meeting__in=meetings)
         .select_related("parent")
         .order_by("meeting__year", "track", "roundtable__number", "kind", "position", "pk")
+        # What the page shows of each, and of the point a sub-point belongs to.
+        .only(
+            "meeting",
+            "kind",
+            "number",
+            "number_restored",
+            "group_heading",
+            "text",
+            "parent__kind",
+            "parent__number",
+        )
     )
+    link = link_to("recommendations:recommendation", "pk")
+    for record in records:
+        record.url = link(record.pk)
+        if record.parent is not None:
+            record.parent.url = link(record.parent_id)
     tagged = {r.pk for r in records}
     children = defaultdict(list)
     for record in records:
@@ -138,8 +166,17 @@ def theme_detail(request, slug):
     # The records are each given their meeting from the page's own, not a join of the meetings table.
     by_pk = {meeting.pk: meeting for meeting in meetings}
     years = defaultdict(lambda: {"sessions": [], "recommendations": [], "recommendation_count": 0, "activities": []})
-    for session in theme.sessions.held().filter(meeting__in=meetings).select_related("roundtable"):
+    # Each link is a format of one reverse() a meeting, not a reverse() a record.
+    session_links = {pk: link_to("sessions:session", "slug", meeting=m.slug) for pk, m in by_pk.items()}
+    sessions = (
+        theme.sessions.held()
+        .filter(meeting__in=meetings)
+        .select_related("roundtable")
+        .only("meeting", "slug", "number", "title", "roundtable__track")
+    )
+    for session in sessions:
         session.meeting = by_pk[session.meeting_id]
+        session.url = session_links[session.meeting_id](session.slug)
         years[session.meeting.year]["sessions"].append(session)
     points, _ = theme_points(theme, meetings)
     for year, records in points.items():
@@ -149,8 +186,11 @@ def theme_detail(request, slug):
         theme.activities.filter(section__roundtable__meeting__in=meetings)
         .annotate(meeting_id=F("section__roundtable__meeting"))
         .prefetch_related("gmg_members")
+        .only("text")
     )
+    activity_link = link_to("recommendations:activity", "pk")
     for activity in activities:
+        activity.url = activity_link(activity.pk)
         years[by_pk[activity.meeting_id].year]["activities"].append(activity)
     context = {
         "theme": theme,
