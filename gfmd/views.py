@@ -14,7 +14,7 @@ from gfmd import api, citing, datapackage
 from gfmd.models import SourceDocument
 from gfmd.searching import search_list
 from lib import citation, openapi, search
-from lib.caching import cached_page
+from lib.caching import cached_page, per_revision
 from lib.listing import page_of
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.models import Meeting, Passage, Session
@@ -50,14 +50,23 @@ def home(request):
         "meetings": meetings,
         "page": page,
         "themes": Theme.objects.all(),
-        "counts": {
-            "meetings": page.paginator.count,
-            "sessions": held_sessions.count(),
-            "recommendations": held_recommendations.count(),
-            "activities": ProposedActivity.objects.count(),
-        },
+        "counts": {"meetings": page.paginator.count, **held_totals()},
     }
     return render(request, "gfmd/home.html", context)
+
+
+@per_revision
+def held_totals():
+    """How many sessions and points were held at all the meetings, and how many activities there are.
+
+    Counted over every meeting, so they grow with the data, and changed only by an edit: read once per
+    content revision, as the lists count their facets (lib/facet_index.py).
+    """
+    return {
+        "sessions": Session.objects.held().count(),
+        "recommendations": Recommendation.objects.held().count(),
+        "activities": ProposedActivity.objects.count(),
+    }
 
 
 @cached_page

@@ -229,6 +229,20 @@ def meetings_with_matrix():
     return list(Meeting.objects.filter(pk__in=with_matrix).only("year", "city", "slug"))
 
 
+@per_revision
+def activity_totals():
+    """{"all": activities, "by_member": {agency id: its activities}}, of every meeting's matrix.
+
+    Counted over all the activities, so they grow with the data, and changed only by an edit: read once
+    per content revision, as the lists count their facets (lib/facet_index.py).
+    """
+    links = ProposedActivity.gmg_members.through.objects.order_by()
+    return {
+        "all": ProposedActivity.objects.count(),
+        "by_member": dict(links.values_list("gmgmember").annotate(n=Count("pk"))),
+    }
+
+
 @cached_page(params=("page",))
 def expertise_matrix(request):
     """GMG members by section of a meeting's matrix: how many activities list each member.
@@ -256,7 +270,7 @@ def expertise_matrix(request):
     }
     section_totals = dict(activities.values_list("section_id").annotate(n=Count("pk")))
     members = list(GMGMember.objects.with_activities())
-    member_totals = dict(links.values_list("gmgmember").annotate(n=Count("pk")))
+    totals = activity_totals()
     biggest = max(counts.values(), default=1)
     # The list each count opens, reversed once rather than in every cell.
     activity_list = reverse("recommendations:activity_list")
@@ -274,13 +288,15 @@ def expertise_matrix(request):
                     "url": f"{of_member}&roundtable={section.roundtable.number}&section={section.letter}",
                 }
             )
-        rows.append({"member": member, "total": member_totals.get(member.pk, 0), "url": of_member, "cells": cells})
+        rows.append(
+            {"member": member, "total": totals["by_member"].get(member.pk, 0), "url": of_member, "cells": cells}
+        )
     context = {
         "meeting": meeting,
         "page": page,
         "rows": rows,
         "sections": [{"section": s, "total": section_totals.get(s.pk, 0)} for s in sections],
-        "total": ProposedActivity.objects.count(),
+        "total": totals["all"],
         "breadcrumbs": [("GMG activities", "/activities/"), ("Expertise matrix", None)],
     }
     return render(request, "recommendations/expertise_matrix.html", context)
