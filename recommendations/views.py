@@ -2,11 +2,13 @@ from itertools import groupby
 from urllib.parse import quote
 
 from django.db.models import Count
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from lib import citation
 from lib.caching import cached_page, per_revision
+from lib.links import link_to
 from lib.listing import TAG_LIST, Column, FacetedList, joined, page_of
 from lib.sources import attach_sources
 from recommendations.filters import ActivityFilter, RecommendationFilter
@@ -189,26 +191,33 @@ def gmg_member_list(request):
     return render(request, "recommendations/gmg_member_list.html", context)
 
 
+# An agency's page shows each activity's text and link under its section: nothing else is read.
+MEMBER_ACTIVITIES = ProposedActivity.objects.select_related("section__roundtable").only(
+    "text",
+    "section__letter",
+    "section__title",
+    "section__roundtable__number",
+    "section__roundtable__title",
+    "section__roundtable__kind",
+)
+
+
 @cached_page(params=("page",))
 def gmg_member_detail(request, acronym):
     member = get_object_or_404(GMGMember, acronym=acronym)
-    # The page shows each activity's text and link under its section: nothing else is read.
-    links = member.activities.through.objects.filter(gmgmember=member)
-    activities = (
-        ProposedActivity.objects.filter(pk__in=links.values("proposedactivity"))
-        .select_related("section__roundtable")
-        .only(
-            "text",
-            "section__letter",
-            "section__title",
-            "section__roundtable__number",
-            "section__roundtable__title",
-            "section__roundtable__kind",
-        )
-    )
-    page, error = page_of(request, activities, MEMBER_PAGE_SIZE, count=links.count())
+    # The agency's activities in the activities list's order, found as that list finds them, in its facet
+    # index (lib/facet_index.py): a page reads its fifty by id rather than sorting all the agency's.
+    params = QueryDict(mutable=True)
+    params.setlist("gmg_member", [member.acronym])
+    filterset = ActivityFilter(params, queryset=MEMBER_ACTIVITIES)
+    # An agency no activity lists is not a value of the list's facet: it has none to show.
+    activities = filterset.records() if filterset.is_valid() else []
+    page, error = page_of(request, activities, MEMBER_PAGE_SIZE, count=len(activities))
     if error:
         return render(request, "400.html", {"message": error}, status=400)
+    link = link_to("recommendations:activity", "pk")
+    for activity in page.object_list:
+        activity.url = link(activity.pk)
     sections = [
         {"section": section, "activities": list(activities)}
         for section, activities in groupby(page.object_list, key=lambda a: a.section)
