@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, Func, OuterRef, Prefetch, Subquery, When, prefetch_related_objects
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from taggit.models import TaggedItem
 
@@ -37,6 +37,12 @@ SUB_POINTS_SHOWN = Recommendation.objects.order_by("parent", "position").only(
 # A meeting's sessions as its page lists them (heading, co-chairs, plan and outcome): not their discussions.
 SESSIONS_SHOWN = Session.objects.order_by("number", "title").only(
     "roundtable", "slug", "number", "title", "co_chairs", "held_as"
+)
+
+# A session's page lists this many sessions of other meetings on its themes, with their meeting's year and city.
+ELSEWHERE = 10
+ELSEWHERE_SHOWN = Session.objects.select_related("meeting").only(
+    "slug", "number", "title", "meeting__slug", "meeting__year", "meeting__city"
 )
 
 
@@ -283,7 +289,7 @@ def session_detail(request, meeting, slug):
         "themes": themes,
         "recommendations": points_shown(POINTS_SHOWN.filter(session=session)),
         "activities": related_activities(session, themes),
-        "elsewhere": elsewhere(session, themes),
+        "elsewhere": elsewhere(session, themes, siblings),
         "previous": siblings[index - 1] if index > 0 else None,
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         "breadcrumbs": [
@@ -304,21 +310,22 @@ def share_meeting(records, meeting):
             record.meeting = meeting
 
 
-def elsewhere(session, themes):
-    """Held sessions of other meetings on the session's themes, the first ten in the sessions' order.
+def elsewhere(session, themes, siblings):
+    """Held sessions of other meetings on the session's themes, the first ten in the sessions list's order.
 
-    A semi-join on the theme links rather than a join made distinct, so that only the ten rows shown are
-    read whole; the session's id breaks ties as the distinct rows' sort did.
+    Found as the sessions list finds them, in its facet index (lib/facet_index.py), rather than by sorting
+    every session on the themes: the first ten, and as many more as the meeting has sessions, are read by
+    id, and the meeting's own left out.
     """
-    on_themes = Session.themes.through.objects.filter(theme__in=themes).values("session_id")
-    return (
-        Session.objects.held()
-        .filter(pk__in=on_themes)
-        .exclude(meeting=session.meeting)
-        .select_related("meeting")
-        .only("slug", "number", "title", "meeting__slug", "meeting__year", "meeting__city")
-        .order_by(*Session._meta.ordering, "pk")[:10]
-    )
+    if not themes:
+        return []
+    params = QueryDict(mutable=True)
+    params.setlist("theme", [theme.slug for theme in themes])
+    filterset = SessionFilter(params, queryset=ELSEWHERE_SHOWN)
+    if not filterset.is_valid():
+        return []
+    found = filterset.records()[: ELSEWHERE + len(siblings)]
+    return [other for other in found if other.meeting_id != session.meeting_id][:ELSEWHERE]
 
 
 def related_activities(session, themes):
