@@ -96,8 +96,8 @@ class FacetIndex:
 
     def bitset(self, pks):
         """The records with these ids, as a bitset; ids the index does not hold are left out."""
-        position = self.position
-        return bitset_of((position[pk] for pk in pks if pk in position), self.size)
+        # Thousands of ids (a broad word's matches): looked up by map, without a Python step per id.
+        return bitset_of([p for p in map(self.position.get, pks) if p is not None], self.size)
 
     def selection(self, name, chosen):
         """The records a facet lets through: any of the chosen values, or its condition when none is chosen."""
@@ -163,11 +163,20 @@ def ordering_of(queryset):
     return queryset.query.order_by or queryset.model._meta.ordering
 
 
+# A byte per record, 0 or 1, as the digits "0" and "1".
+DIGITS = bytes.maketrans(b"\x00\x01", b"01")
+
+
 def bitset_of(positions, size):
-    bits = bytearray((size + 7) // 8)
+    """The bitset of these positions, below `size`: a byte set per position, then read at once as
+    binary digits (highest first), which costs less per position than setting a bit in place."""
+    if not size:
+        return 0
+    flags = bytearray(size)
     for p in positions:
-        bits[p >> 3] |= 1 << (p & 7)
-    return int.from_bytes(bits, "little")
+        flags[p] = 1
+    flags.reverse()
+    return int(flags.translate(DIGITS), 2)
 
 
 def set_bits(found, start, stop, size):

@@ -32,7 +32,7 @@ from django.utils.safestring import mark_safe
 from lib import search
 from lib.caching import per_revision
 from lib.facet_index import FacetIndex, ordering_of
-from lib.spreadsheet import BYTE_ORDER_MARK, safe_row
+from lib.spreadsheet import BYTE_ORDER_MARK, FORMULA_STARTS
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
@@ -68,18 +68,31 @@ class Column:
     csv_name: str = ""
     separator: str = "; "
 
-    def csv_text(self, record, base_url):
-        if callable(self.csv):
-            value = self.csv(record)
-        else:
-            value = self.value(record)
-        if value is None:
-            return ""
-        if isinstance(value, list):
-            return self.separator.join(str(item) for item in value)
-        if self.format == "uri-reference":
-            return base_url + value
-        return value
+    def csv_cell(self, base_url):
+        """A function giving a record's cell of this column: its text, safe for a spreadsheet (lib.spreadsheet).
+
+        What the cell is made of is decided here, once per column, rather than at
+        each of the thousands of cells of a CSV.
+        """
+        read = self.csv if callable(self.csv) else self.value
+        separator = self.separator
+        prefix = base_url if self.format == "uri-reference" else ""
+
+        def cell(record):
+            value = read(record)
+            if value is None:
+                return ""
+            if isinstance(value, str):
+                if prefix:
+                    value = prefix + value
+            elif isinstance(value, list):
+                value = separator.join(str(item) for item in value)
+            else:
+                return value
+            # safe_cell, spelled out: it is run for every cell.
+            return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+        return cell
 
 
 # A record's tags as a list, `tag_list`. Prefetched into django-taggit's manager instead, each record
@@ -612,28 +625,41 @@ class FacetedList:
         return response
 
 
-class _Line:
-    """A file-like object whose write gives back the line, for csv.writer to stream through."""
+class _Lines:
+    """A file-like object that keeps the lines csv.writer writes, to be taken a batch at a time."""
+
+    def __init__(self):
+        self.lines = []
 
     def write(self, line):
-        return line
+        self.lines.append(line)
+
+    def take(self):
+        text = "".join(self.lines)
+        self.lines.clear()
+        return text
 
 
 def csv_lines(queryset, columns, base_url, *, bom=False):
-    writer = csv.writer(_Line())
+    """The CSV's text, a batch of rows at a time: a chunk per row would cost the response its own step per row."""
+    out = _Lines()
+    writer = csv.writer(out)
     if bom:
         yield BYTE_ORDER_MARK
-    yield writer.writerow([column.csv_name or column.name for column in columns])
+    writer.writerow([column.csv_name or column.name for column in columns])
+    yield out.take()
+    # The one place a row is written: each cell is made safe (no formula a spreadsheet would run) by csv_cell.
+    cells = [column.csv_cell(base_url) for column in columns]
     lookups = queryset._prefetch_related_lookups
     records = queryset.prefetch_related(None).iterator(chunk_size=CSV_BATCH)
     while batch := list(islice(records, CSV_BATCH)):
         prefetch_related_objects(batch, *lookups)
+        writer.writerows([cell(record) for cell in cells] for record in batch)
         for record in batch:
-            # The one place a row is written: no cell a spreadsheet would run as a formula.
-            yield writer.writerow(safe_row(column.csv_text(record, base_url) for column in columns))
             # A prefetched queryset points back at its record: a cycle per record that only the cyclic
             # garbage collector frees, late, so memory would grow with the export. Broken here.
             record.__dict__.pop("_prefetched_objects_cache", None)
+        yield out.take()
 
 
 def filter_params(params):

@@ -227,14 +227,19 @@ class RankedDocuments(QuerySet):
     def page(self, start, stop):
         """The documents from `start` to `stop` in rank order, as a list."""
         if not self.has_entities:
-            return list(self.plain()[start:stop])
+            return list(self.records_by_rank()[start:stop])
         entities = list(self.plain().filter(entity_condition(self.model))[:stop])
         if len(entities) == stop:
             return entities[start:]
         # Fewer entities than the page's end: they are all here, and records follow them.
         skipped = max(0, start - len(entities))
-        records = self.plain().exclude(kind__in=entity_kinds())[skipped : stop - len(entities)]
+        records = self.records_by_rank().exclude(kind__in=entity_kinds())[skipped : stop - len(entities)]
         return entities[start:] + list(records)
+
+    def records_by_rank(self):
+        """The documents in the order of the whole for records: by rank alone, since a record is never named
+        and has no priority. Sorting on those too would compute them for each of thousands of matches."""
+        return self.plain().order_by("-rank", "pk")
 
     def plain(self):
         return QuerySet(model=self.model, query=self.query.chain(), using=self._db, hints=self._hints)

@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from html import escape
+from itertools import islice
 
 import snowballstemmer
 
@@ -33,23 +34,22 @@ def snippet(text, query, *, words=SNIPPET_WORDS):
     query = query if isinstance(query, Query) else parse(query)
     stems = {stem(word) for word in query.words()}
     prefixes = {s[:3] for s in stems} | {w[:3] for w in query.words()}
-    tokens = []
-    hits = []
-    for match in WORD.finditer(text):
-        word = match.group().lower()
-        # Most words cannot match: only those sharing a stem's first letters are stemmed.
-        hit = word[:3] in prefixes and stem(word) in stems
-        if hit:
-            hits.append(len(tokens))
-        tokens.append((match.start(), match.end(), hit))
-    if not tokens:
+    # The words, read by the regex engine at once. Most cannot match: only those sharing a stem's first
+    # letters are stemmed.
+    found = WORD.findall(text)
+    if not found:
         return ""
+    hits = [i for i, word in enumerate(map(str.lower, found)) if word[:3] in prefixes and stem(word) in stems]
     start = best_window(hits, words)
     start = max(0, start - 4) if hits else 0
-    pieces, position, length = [], tokens[start][0], 0
+    marked = set(hits)
+    # Only the excerpt's words are placed in the text.
+    spans = [match.span() for match in islice(WORD.finditer(text), start, start + words)]
+    # The text between marks is escaped a run at a time: escaping goes character by character, so a run
+    # escaped whole is its pieces escaped one by one.
+    pieces, run, position, length = [], [], spans[0][0], 0
     end = start
-    for index in range(start, min(len(tokens), start + words)):
-        token_start, token_end, hit = tokens[index]
+    for index, (token_start, token_end) in enumerate(spans, start):
         gap = text[position:token_start]
         if len(gap) > 3:
             gap = " " if not gap.strip() else gap[:3].rstrip() + " "
@@ -59,11 +59,17 @@ def snippet(text, query, *, words=SNIPPET_WORDS):
         length += len(gap) + len(word)
         if length > SNIPPET_MAX_CHARS and index > start:
             break
-        pieces.append(escape(gap))
-        pieces.append(f"<mark>{escape(word)}</mark>" if hit else escape(word))
+        run.append(gap)
+        if index in marked:
+            pieces.append(escape("".join(run)))
+            pieces.append(f"<mark>{escape(word)}</mark>")
+            run = []
+        else:
+            run.append(word)
         position, end = token_end, index + 1
+    pieces.append(escape("".join(run)))
     before = "… " if start > 0 else ""
-    after = " …" if end < len(tokens) else ""
+    after = " …" if end < len(found) else ""
     return before + "".join(pieces) + after
 
 
