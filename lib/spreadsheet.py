@@ -16,7 +16,3 @@ def safe_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
-
-
-def safe_row(values):
-    return [safe_cell(value) for value in values]
