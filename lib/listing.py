@@ -513,7 +513,6 @@ class FacetedList:
         api_path,
         csv_queryset=None,
         page_queryset=None,
-        body_template=None,
     ):
         self.filterset_class = filterset_class
         self.queryset = queryset
@@ -521,9 +520,8 @@ class FacetedList:
         self.page_queryset = page_queryset if page_queryset is not None else queryset
         # The CSV reads only what its columns need; by default what the page reads.
         self.csv_queryset = csv_queryset if csv_queryset is not None else queryset
+        # The Jinja2 template of the list's body (jinja2/lists/), rendered inside includes/list_page.html.
         self.template = template
-        # A Jinja2 template of the list's body (jinja2/lists/), rendered inside includes/list_page.html.
-        self.body_template = body_template
         self.title = title
         self.noun = noun
         self.columns = columns
@@ -576,11 +574,8 @@ class FacetedList:
             "page_links": page and page_links(request, page),
             "active": page and active_filters(request, facets, filterset),
         }
-        status = 400 if errors else 200
-        if self.body_template:
-            context["body"] = mark_safe(render_to_string(self.body_template, context, request, using="jinja2"))
-            return render(request, "includes/list_page.html", context, status=status)
-        return render(request, self.template, context, status=status)
+        context["body"] = mark_safe(render_to_string(self.template, context, request, using="jinja2"))
+        return render(request, "includes/list_page.html", context, status=400 if errors else 200)
 
     def api(self, request):
         filterset, page, facets, errors = self.run(request, None)

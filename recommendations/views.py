@@ -66,8 +66,7 @@ recommendations_list = FacetedList(
     queryset=Recommendation.objects.select_related(
         "meeting", "roundtable", "session", "source", "event"
     ).prefetch_related("themes", TAG_LIST),
-    template=None,
-    body_template="lists/recommendations.html",
+    template="lists/recommendations.html",
     title="Recommendations",
     noun="recommendations and other points",
     columns=RECOMMENDATION_COLUMNS,
@@ -116,8 +115,7 @@ activities_list = FacetedList(
     queryset=ProposedActivity.objects.select_related("section__roundtable__meeting", "source").prefetch_related(
         "objectives", "sub_activities", "gmg_members", "themes", TAG_LIST
     ),
-    template=None,
-    body_template="lists/activities.html",
+    template="lists/activities.html",
     title="GMG proposed activities",
     noun="activities",
     columns=ACTIVITY_COLUMNS,
