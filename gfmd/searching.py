@@ -22,6 +22,8 @@ search_list = FacetedList(
     filterset_class=SearchFilter,
     queryset=SearchDocument.objects.all(),
     template="lists/search.html",
+    # What the CSV's columns read (snippet and rank are the page's and the API's alone).
+    csv_fields=("kind", "label", "url", "year", "meeting", "track", "roundtable", "record_kind", "stage"),
     title="Search",
     noun="results",
     columns=SEARCH_COLUMNS,
