@@ -2,7 +2,8 @@
 
 The records of a list are numbered in the list's order. Each facet value keeps
 the set of records that have it: a Python int used as a bitset (bit i for
-record i) when it is frequent, the sorted record numbers when it is rare, so
+record i) when it is frequent, a bitset of the stretch of the list it spans
+when its records lie together, the sorted record numbers when it is rare, so
 the index stays linear in the records however many values a facet has. A
 filter is an OR of its values' sets, the list an AND of its filters, a count
 a popcount, and a page the set bits from its offset. This is how search
@@ -10,8 +11,9 @@ engines count facets (doc values and bitsets): counting no longer grows with
 the records a query matches, and a combination nobody asked for before costs
 what any other does.
 
-The database stays the source of truth: the index is read from it in one
-query per facet, kept per process for one content revision (lib.caching's
+The database stays the source of truth: the index is read from it (one query
+for the records' order and every facet a record has one value of, one for
+each other facet), kept per process for one content revision (lib.caching's
 per_revision), and read again after any change. Filters that are not facets
 (the search box) are asked of the database for their records' ids.
 """
