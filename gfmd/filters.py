@@ -40,15 +40,6 @@ class SearchFilter(FacetedFilterSet):
     # Records as held at the meeting unless the reader asks by stage: no plans, no points of other events.
     stage = FieldFilter(field_name="stage", choices=Stage.choices, label="Stage", absent=Q(stage=Stage.HELD, event=""))
 
-    facets = {
-        "type": "kind",
-        "year": "year",
-        "meeting": "meeting",
-        "track": "track",
-        "theme": "themes__slug",
-        "stage": "stage",
-    }
-
     max_terms = search.MAX_TERMS
 
     # The facets and the number of results are counted in the lists' index of facets (lib.facet_index):

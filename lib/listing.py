@@ -160,7 +160,8 @@ class FacetedFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label="Search")
 
     # A list counts its facets and finds its pages in an index of its facets kept in memory per content
-    # revision (lib.facet_index); without it, in the database, as the site search does to rank its results.
+    # revision (lib.facet_index); without it, with grouped counts in the database (count_all), which the
+    # tests also hold the index to.
     indexed = False
 
     def filter_text(self, queryset, name, value):
