@@ -1,0 +1,46 @@
+"""A server process takes what it keeps for life out of the garbage collector's way, once (lib.long_lived)."""
+
+import gc
+
+import pytest
+from django.core.signals import request_finished
+
+from lib import long_lived
+
+
+@pytest.fixture
+def unfrozen():
+    gc.unfreeze()
+    yield
+    request_finished.disconnect(dispatch_uid=long_lived.DISPATCH_UID)
+
+
+def test_what_lives_at_the_end_of_the_first_request_is_frozen(unfrozen):
+    kept = {"a long-lived": ["object"]}
+    long_lived.freeze_after_first_request()
+    assert gc.get_freeze_count() == 0
+    request_finished.send(sender=None)
+    assert gc.get_freeze_count() > 0
+    # Moved out of the generations a collection walks.
+    assert not any(obj is kept for obj in gc.get_objects())
+
+
+def test_later_requests_leave_new_objects_to_the_collector(unfrozen):
+    long_lived.freeze_after_first_request()
+    request_finished.send(sender=None)
+    frozen = gc.get_freeze_count()
+    made_later = {"made": ["later"]}
+    request_finished.send(sender=None)
+    assert gc.get_freeze_count() == frozen
+    assert any(obj is made_later for obj in gc.get_objects())
+
+
+def test_garbage_is_collected_before_freezing(unfrozen):
+    cycle = {}
+    cycle["self"] = cycle
+    marker = id(cycle)
+    del cycle
+    long_lived.freeze_after_first_request()
+    request_finished.send(sender=None)
+    gc.unfreeze()
+    assert not any(id(obj) == marker and "self" in obj for obj in gc.get_objects() if isinstance(obj, dict))
