@@ -80,10 +80,20 @@ class SearchFilter(FacetedFilterSet):
         """The results in rank order, counted by the index."""
         ranked = self.qs
         ranked.known_count = self.indexed_count
+        ranked.known_entities = self.indexed_entities
         return ranked
 
-    def indexed_count(self):
+    def found(self):
+        """The documents matching the words and every facet, as a bitset of the index."""
         _, chosen, found = self.index_state
         for records in chosen.values():
             found &= records
-        return found.bit_count()
+        return found
+
+    def indexed_count(self):
+        return self.found().bit_count()
+
+    def indexed_entities(self):
+        """How many of the results are entities: which of them a page holds, entities first."""
+        index, _, _ = self.index_state
+        return (self.found() & index.selection("type", search.entity_kinds())).bit_count()

@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -294,6 +295,22 @@ def test_the_search_page_runs_as_many_queries_with_more_data(client, roundtable,
         response = client.get("/search/", {"q": "quokka corridor"})
     assert "30 results" in response.content.decode()
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_a_search_page_runs_as_many_queries_whether_entities_fill_it_or_not(client):
+    # A first request reads what is kept for the content revision (the facets' choices and index).
+    client.get("/api/search/", {"q": "migration"})
+    counts = []
+    # A page of entities alone, one of entities and records, one of records alone.
+    for params in ({"page_size": 2}, {"page_size": 50}, {"page_size": 5, "page": 15}):
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/search/", {"q": "migration", **params})
+        kinds = {result["type"] for result in response.json()["results"]}
+        counts.append((len(queries.captured_queries), kinds <= {"meeting", "gmg_member", "theme", "source"}))
+    assert counts[0] == (counts[1][0], True)
+    assert counts[1] == (counts[0][0], False)
+    assert counts[2] == (counts[0][0], False)
 
 
 # -- 6. bounded cost -------------------------------------------------------------

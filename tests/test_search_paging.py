@@ -45,8 +45,10 @@ def whole_list(documents):
 
 @pytest.mark.parametrize("q", QUERIES)
 @pytest.mark.parametrize("size", [3, 25])
-def test_the_pages_of_the_results_are_the_ranked_list_cut_in_pages(q, size):
-    documents = filterset(f"q={q}").qs
+@pytest.mark.parametrize("indexed", [True, False], ids=["entities counted by the index", "entities not counted"])
+def test_the_pages_of_the_results_are_the_ranked_list_cut_in_pages(q, size, indexed):
+    f = filterset(f"q={q}")
+    documents = f.records() if indexed else f.qs
     expected = whole_list(documents)
     pages = [documents[start : start + size] for start in range(0, len(expected) + size, size)]
     assert [d.pk for page in pages for d in page] == expected
@@ -70,6 +72,20 @@ def test_the_facets_and_the_count_are_those_of_one_count_per_facet(q, params):
     f = filterset(f"q={q}{params}")
     assert f.facet_counts() == filterset(f"q={q}{params}", OneCountPerFacet).facet_counts()
     assert f.records().count() == QuerySet.count(f.qs)
+
+
+@pytest.mark.parametrize("params", ["", "&stage=held&stage=planned"])
+def test_a_page_is_one_query_whether_entities_fill_it_or_not(django_assert_num_queries, params):
+    f = filterset(f"q=migration{params}")
+    documents = f.records()
+    entities = f.indexed_entities()
+    assert 2 < entities < documents.count() - 5
+    expected = whole_list(documents)
+    # Within the entities, across from them to the records, past them.
+    for start, stop in [(0, entities - 1), (entities - 2, entities + 2), (entities + 1, entities + 5)]:
+        with django_assert_num_queries(1):
+            page = documents[start:stop]
+        assert [d.pk for d in page] == expected[start:stop]
 
 
 def test_a_kind_of_records_alone_is_ranked_as_the_whole_list():

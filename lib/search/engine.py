@@ -148,7 +148,7 @@ def ranked(queryset, q, *, kinds=None):
     It matches the words itself: give it documents not yet matched. An entity
     is named when the query matches its names alone ("IOM", "Mauritius"). Each
     document carries `rank`, `named` and `search_query` (for its snippet). A
-    page of it is read in two steps (RankedDocuments).
+    page of it is read in one query (RankedDocuments).
     `kinds`: the kinds the queryset is limited to, if it is; a page of records
     alone is then read in one step.
     """
@@ -195,18 +195,22 @@ def ranked(queryset, q, *, kinds=None):
 
 
 class RankedDocuments(QuerySet):
-    """Ranked documents whose pages are read entities first, then records, in the same order as the whole.
+    """Ranked documents whose pages are read in one query each, in the same order as the whole.
 
     The order (named, priority, rank) puts every matching entity before every
     record, since only entities are named or have a priority. Entities are
     few (a meeting per year, the agencies, the themes), so a page that lies
-    within them ranks them alone; the records, which a common word matches by
-    the thousand, are ranked only for a page that reaches past the entities.
-    Anything else (counting, the CSV's whole list) reads the one ordered query.
+    within them ranks them alone, and a page past them ranks the records by
+    rank alone; only the page that holds both ranks both. The records, which a
+    common word matches by the thousand, are never given a name check or a
+    priority. Anything else (counting, the CSV's whole list) reads the one
+    ordered query.
     """
 
     # A function giving the number of documents, where the caller counts them in a pass of its own.
     known_count = None
+    # A function giving the number of entities among them, likewise: which part of the order a page lies in.
+    known_entities = None
     # Whether entities can be among them (the kinds asked for may be records only).
     has_entities = True
 
@@ -225,16 +229,25 @@ class RankedDocuments(QuerySet):
         return super().count()
 
     def page(self, start, stop):
-        """The documents from `start` to `stop` in rank order, as a list."""
+        """The documents from `start` to `stop` in rank order, as a list, in one query whatever they are."""
         if not self.has_entities:
             return list(self.records_by_rank()[start:stop])
-        entities = list(self.plain().filter(entity_condition(self.model))[:stop])
-        if len(entities) == stop:
-            return entities[start:]
-        # Fewer entities than the page's end: they are all here, and records follow them.
-        skipped = max(0, start - len(entities))
-        records = self.records_by_rank().exclude(kind__in=entity_kinds())[skipped : stop - len(entities)]
-        return entities[start:] + list(records)
+        entities = self.known_entities() if self.known_entities is not None else None
+        if entities is not None and stop <= entities:
+            return list(self.plain().filter(entity_condition(self.model))[start:stop])
+        if entities is not None and entities <= start:
+            return list(self.records_only()[start - entities : stop - entities])
+        # Entities, then records, or not known: the matching entities and the first records by rank are
+        # the rows, ordered as the whole. The first records are a subquery compiled as an outermost query:
+        # on SQLite its join with the FTS5 table names the tables themselves.
+        first = stop - (entities or 0)
+        sql, params = self.records_only().values("pk")[:first].query.sql_with_params()
+        first_records = Q(pk__in=RawSQL(sql, params))
+        return list(self.plain().filter(entity_condition(self.model) | first_records)[start:stop])
+
+    def records_only(self):
+        """The documents of records, in the order of the whole."""
+        return self.records_by_rank().exclude(kind__in=entity_kinds())
 
     def records_by_rank(self):
         """The documents in the order of the whole for records: by rank alone, since a record is never named
