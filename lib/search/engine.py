@@ -83,16 +83,27 @@ def matching_ids(q):
     query = q if isinstance(q, Query) else parse(q)
     if query.empty:
         return []
-    # Thousands of ids: read from the cursor, without a model layer per row.
     if on_postgresql():
         table = index_model()._meta.db_table
         sql = f"SELECT id FROM {table} WHERE vector @@ websearch_to_tsquery(%s::regconfig, %s)"
-        params = (CONFIG, query.websearch())
-    else:
-        sql, params = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (query.fts5(),)
+        return read_ids(sql, (CONFIG, query.websearch()))
+    return read_ids(f"SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (query.fts5(),))
+
+
+def read_ids(sql, params):
+    """The integers of the one column of a query's rows, read as a single value that aggregates them.
+
+    A broad word matches thousands: a row each costs the database and the driver
+    more than one array (PostgreSQL) or one comma-separated text (SQLite).
+    """
+    aggregate = "array_agg" if on_postgresql() else "group_concat"
+    sql = f"WITH found(id) AS ({sql}) SELECT {aggregate}(id) FROM found"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [pk for (pk,) in cursor.fetchall()]
+        (ids,) = cursor.fetchone()
+    if ids is None:
+        return []
+    return ids if isinstance(ids, list) else list(map(int, ids.split(",")))
 
 
 def filter_queryset(queryset, q):
@@ -112,10 +123,7 @@ def matching_pks(model, q):
         return set()
     records = matching_records(model, query)
     sql, params = (records.sql, records.params) if isinstance(records, RawSQL) else records.query.sql_with_params()
-    # Thousands of ids: read from the cursor, without a model layer per row.
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {pk for (pk,) in cursor.fetchall()}
+    return set(read_ids(sql, params))
 
 
 def matching_records(model, q):
