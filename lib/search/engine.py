@@ -1,9 +1,9 @@
 """Matching and ranking on the index table: PostgreSQL's tsvector and GIN, or SQLite's FTS5."""
 
 from django.apps import apps
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import BooleanField, Case, CharField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, CharField, FloatField, IntegerField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from lib.search.query import Query, parse
@@ -169,37 +169,46 @@ def ranked(queryset, q, *, kinds=None):
     named_kinds = entity_kinds()
     entities = ", ".join(["%s"] * len(named_kinds))
     if on_postgresql():
-        ts = tsquery(query)
+        ts = "websearch_to_tsquery(%s::regconfig, %s)"
+        ts_params = (CONFIG, query.websearch())
+        # Raw expressions: the ORM's SearchRank and Case cost more to build and compile than the query to run.
         queryset = joined_documents(queryset, query).annotate(
-            rank=SearchRank(F("vector"), ts),
+            rank=RawSQL(f'ts_rank("{table}"."vector", {ts})', ts_params, output_field=FloatField()),
             named=RawSQL(
-                f'"{table}"."kind" IN ({entities}) '
-                f'AND ts_filter("{table}"."vector", \'{{a}}\') @@ websearch_to_tsquery(%s::regconfig, %s)',
-                (*named_kinds, CONFIG, query.websearch()),
+                f'"{table}"."kind" IN ({entities}) AND ts_filter("{table}"."vector", \'{{a}}\') @@ {ts}',
+                (*named_kinds, *ts_params),
                 output_field=BooleanField(),
             ),
+            priority=priority_of(table),
         )
     else:
         weights = ", ".join(str(weight) for _, _, weight in COLUMNS)
         # bm25() exists only in a query that joins the FTS5 table and matches on it, as joined_documents does.
-        queryset = joined_documents(queryset, query).extra(
-            select={
-                # bm25 is lower for better matches.
-                "rank": f"-bm25({FTS_TABLE}, {weights})",
-                "named": f"{table}.kind IN ({entities}) "
-                f"AND {table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
-            },
-            select_params=[*named_kinds, query.fts5(column="names")],
+        queryset = (
+            joined_documents(queryset, query)
+            .extra(
+                select={
+                    # bm25 is lower for better matches.
+                    "rank": f"-bm25({FTS_TABLE}, {weights})",
+                    "named": f"{table}.kind IN ({entities}) "
+                    f"AND {table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+                },
+                select_params=[*named_kinds, query.fts5(column="names")],
+            )
+            .annotate(priority=priority_of(table))
         )
-    priority = Case(
-        *(When(kind=kind.name, then=Value(kind.priority)) for kind in KINDS.values() if kind.priority),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    queryset = queryset.annotate(priority=priority).order_by("-named", "-priority", "-rank", "pk")
+    queryset = queryset.order_by("-named", "-priority", "-rank", "pk")
     documents = RankedDocuments.of(queryset)
     documents.has_entities = kinds is None or any(kind in named_kinds for kind in kinds)
     return documents
+
+
+def priority_of(table):
+    """A document's priority among entities the query names: its kind's, 0 for records."""
+    kinds = [kind for kind in KINDS.values() if kind.priority]
+    cases = " ".join("WHEN %s THEN %s" for _ in kinds)
+    params = [value for kind in kinds for value in (kind.name, kind.priority)]
+    return RawSQL(f'CASE "{table}"."kind" {cases} ELSE 0 END', params, output_field=IntegerField())
 
 
 class RankedDocuments(QuerySet):
