@@ -216,12 +216,12 @@ class RankedDocuments(QuerySet):
 
     The order (named, priority, rank) puts every matching entity before every
     record, since only entities are named or have a priority. Entities are
-    few (a meeting per year, the agencies, the themes), so a page that lies
-    within them ranks them alone, and a page past them ranks the records by
-    rank alone; only the page that holds both ranks both. The records, which a
-    common word matches by the thousand, are never given a name check or a
-    priority. Anything else (counting, the CSV's whole list) reads the one
-    ordered query.
+    few (a meeting per year, the agencies, the themes): where the caller
+    knows how many match (`known_entities`), a page that lies within them
+    ranks them alone, and a page past them ranks the records by rank alone,
+    never giving the thousands of records a common word matches a name check
+    or a priority. The page that holds both, and anything else (counting, the
+    CSV's whole list), reads the one ordered query.
     """
 
     # A function giving the number of documents, where the caller counts them in a pass of its own.
@@ -254,13 +254,9 @@ class RankedDocuments(QuerySet):
             return list(self.plain().filter(entity_condition(self.model))[start:stop])
         if entities is not None and entities <= start:
             return list(self.records_only()[start - entities : stop - entities])
-        # Entities, then records, or not known: the matching entities and the first records by rank are
-        # the rows, ordered as the whole. The first records are a subquery compiled as an outermost query:
-        # on SQLite its join with the FTS5 table names the tables themselves.
-        first = stop - (entities or 0)
-        sql, params = self.records_only().values("pk")[:first].query.sql_with_params()
-        first_records = Q(pk__in=RawSQL(sql, params))
-        return list(self.plain().filter(entity_condition(self.model) | first_records)[start:stop])
+        # Entities and records (or not known): every match is ranked, as the records on the page must be
+        # ranked among all records anyway; for a record the name check and the priority stop at its kind.
+        return list(self.plain()[start:stop])
 
     def records_only(self):
         """The documents of records, in the order of the whole."""
