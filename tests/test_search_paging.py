@@ -1,10 +1,13 @@
 """The site search's pages, counts and facets read in few passes give what the one ordered query gives."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import QueryDict
 
+from gfmd import filters
 from gfmd.filters import SearchFilter
 from gfmd.models import SearchDocument
 from lib import search
@@ -43,18 +46,47 @@ def whole_list(documents):
     return [d.pk for d in QuerySet.iterator(documents)]
 
 
+# How a page is read: among the results' ids (a few), knowing how many entities there are (many), or as
+# a slice of the one ordered query (without the index).
+READS = ["by id", "entities counted", "unknown"]
+
+
+def read_as(monkeypatch, read):
+    """The real content's results are few: with FEW at 0 any number is many, as a broad word's at scale."""
+    if read == "entities counted":
+        monkeypatch.setattr(filters, "FEW", 0)
+
+
 @pytest.mark.parametrize("q", QUERIES)
 @pytest.mark.parametrize("size", [3, 25])
-@pytest.mark.parametrize("indexed", [True, False], ids=["entities counted by the index", "entities not counted"])
-def test_the_pages_of_the_results_are_the_ranked_list_cut_in_pages(q, size, indexed):
+@pytest.mark.parametrize("read", READS)
+def test_the_pages_of_the_results_are_the_ranked_list_cut_in_pages(monkeypatch, q, size, read):
+    read_as(monkeypatch, read)
     f = filterset(f"q={q}")
-    documents = f.records() if indexed else f.qs
+    documents = f.qs if read == "unknown" else f.records()
     expected = whole_list(documents)
     pages = [documents[start : start + size] for start in range(0, len(expected) + size, size)]
     assert [d.pk for page in pages for d in page] == expected
     # What a page shows of a result is what the whole list says of it.
     first = {d.pk: (d.rank, d.named, d.priority) for d in QuerySet.iterator(documents)}
     assert all(first[d.pk] == (d.rank, d.named, d.priority) for page in pages[:2] for d in page)
+
+
+@pytest.mark.parametrize("q", QUERIES)
+@pytest.mark.parametrize("params", PARAMETERS)
+@pytest.mark.parametrize("read", READS[:2])
+def test_the_pages_of_narrowed_results_are_the_ranked_list_cut_in_pages(monkeypatch, q, params, read):
+    read_as(monkeypatch, read)
+    f = filterset(f"q={q}{params}")
+    documents = f.records()
+    expected = whole_list(documents)
+    # A few results are read among their ids, given by the index.
+    if expected:
+        by_id = re.search(r'"gfmd_searchdocument"\."id" IN \(\d', str(documents.query))
+        matches = len(search.matching_ids(q))
+        assert bool(by_id) == (len(expected) <= filters.FEW and len(expected) * filters.MATCHES_PER_ID <= matches)
+    pages = [documents[start : start + 7] for start in range(0, len(expected) + 7, 7)]
+    assert [d.pk for page in pages for d in page] == expected
 
 
 def test_a_page_crossing_from_entities_to_records_keeps_the_order():
@@ -75,7 +107,9 @@ def test_the_facets_and_the_count_are_those_of_one_count_per_facet(q, params):
 
 
 @pytest.mark.parametrize("params", ["", "&stage=held&stage=planned"])
-def test_a_page_is_one_query_whether_entities_fill_it_or_not(django_assert_num_queries, params):
+@pytest.mark.parametrize("read", READS[:2])
+def test_a_page_is_one_query_whether_entities_fill_it_or_not(django_assert_num_queries, monkeypatch, params, read):
+    read_as(monkeypatch, read)
     f = filterset(f"q=migration{params}")
     documents = f.records()
     entities = f.indexed_entities()
