@@ -125,22 +125,27 @@ def matching_pks(model, q):
     if query.empty:
         return set()
     records = matching_records(model, query)
-    sql, params = (records.sql, records.params) if isinstance(records, RawSQL) else records.query.sql_with_params()
-    return set(read_ids(sql, params))
+    return set(read_ids(records.sql, records.params))
 
 
 def matching_records(model, q):
     """The pks of the model's records matching q, as a subquery.
 
     On SQLite a join of the FTS5 table with the documents, which reads each match's
-    document once (`id IN (matches)` would first build the set of every match).
+    document once (`id IN (matches)` would first build the set of every match). Written
+    as SQL: the ORM would cost more to build and compile it than the database to run it.
     """
     query = q if isinstance(q, Query) else parse(q)
     kind = kind_of(model)
     Document = index_model()
-    if query.empty or on_postgresql():
-        return Document.objects.filter(kind=kind).filter(matching(query)).values_list("object_id", flat=True)
+    if query.empty:
+        return Document.objects.none().values_list("object_id", flat=True)
     table = Document._meta.db_table
+    if on_postgresql():
+        return RawSQL(
+            f"SELECT object_id FROM {table} WHERE kind = %s AND vector @@ websearch_to_tsquery(%s::regconfig, %s)",
+            (kind, CONFIG, query.websearch()),
+        )
     return RawSQL(
         f"SELECT {table}.object_id FROM {FTS_TABLE} JOIN {table} ON {table}.id = {FTS_TABLE}.rowid "
         f"WHERE {FTS_TABLE} MATCH %s AND {table}.kind = %s",
