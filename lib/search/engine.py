@@ -272,7 +272,7 @@ class RankedDocuments(QuerySet):
 
     def records_by_rank(self):
         """The documents in the order of the whole for records: by rank alone, since a record is never named
-        and has no priority. Sorting on those too would compute them for each of thousands of matches."""
+        and has no priority, so that the sort compares one value for each of thousands of matches."""
         return self.plain().order_by("-rank", "pk")
 
     def plain(self):
