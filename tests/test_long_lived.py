@@ -4,15 +4,19 @@ import gc
 
 import pytest
 from django.core.signals import request_finished
+from django.db import close_old_connections
 
 from lib import long_lived
 
 
 @pytest.fixture
 def unfrozen():
+    # As Django's test client does: the end of a request here must not close the test's database connection.
+    request_finished.disconnect(close_old_connections)
     gc.unfreeze()
     yield
     request_finished.disconnect(dispatch_uid=long_lived.DISPATCH_UID)
+    request_finished.connect(close_old_connections)
 
 
 def test_what_lives_at_the_end_of_the_first_request_is_frozen(unfrozen):
