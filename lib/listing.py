@@ -654,6 +654,8 @@ def csv_lines(queryset, columns, base_url, *, bom=False):
     # The one place a row is written: each cell is made safe (no formula a spreadsheet would run) by csv_cell.
     cells = [column.csv_cell(base_url) for column in columns]
     lookups = queryset._prefetch_related_lookups
+    # The lists the lookups give (`to_attr`): a reverse foreign key's rows point back at their record.
+    kept = [lookup.to_attr for lookup in lookups if isinstance(lookup, Prefetch) and lookup.to_attr]
     records = queryset.prefetch_related(None).iterator(chunk_size=CSV_BATCH)
     while batch := list(islice(records, CSV_BATCH)):
         if lookups:
@@ -664,6 +666,8 @@ def csv_lines(queryset, columns, base_url, *, bom=False):
                 # A prefetched queryset points back at its record: a cycle per record that only the cyclic
                 # garbage collector frees, late, so memory would grow with the export. Broken here.
                 record.__dict__.pop("_prefetched_objects_cache", None)
+                for name in kept:
+                    record.__dict__.pop(name, None)
         yield out.take()
 
 

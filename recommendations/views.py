@@ -1,7 +1,7 @@
 from itertools import groupby
 from urllib.parse import quote
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -12,8 +12,9 @@ from lib.links import link_to
 from lib.listing import TAG_LIST, Column, FacetedList, joined, page_of
 from lib.sources import attach_sources
 from recommendations.filters import ActivityFilter, RecommendationFilter
-from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
+from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
 from sessions.models import Meeting
+from themes.models import Theme
 
 # An agency's page lists its activities section by section, this many at a time.
 MEMBER_PAGE_SIZE = 50
@@ -89,18 +90,18 @@ ACTIVITY_COLUMNS = [
     Column("section", "string", lambda a: a.section.letter),
     Column("position", "integer", lambda a: a.position, json=False),
     Column("text", "string", lambda a: a.text),
-    Column("objectives", "array", lambda a: [o.text for o in a.objectives.all()], separator="\n"),
+    Column("objectives", "array", lambda a: [o.text for o in a.objective_list], separator="\n"),
     Column(
         "gmg_members",
         "array",
-        lambda a: [m.acronym for m in a.gmg_members.all()],
+        lambda a: [m.acronym for m in a.member_list],
         description="Acronyms of the GMG members listed with expertise.",
     ),
-    Column("gmg_member_names", "string", lambda a: joined(a.gmg_members.all(), "name"), json=False),
+    Column("gmg_member_names", "string", lambda a: joined(a.member_list, "name"), json=False),
     Column("section_title", "string", lambda a: a.section.title),
-    Column("sub_activities", "array", lambda a: [s.text for s in a.sub_activities.all()], separator="\n"),
-    Column("themes", "array", lambda a: [t.slug for t in a.themes.all()], description="Theme slugs."),
-    Column("theme_labels", "string", lambda a: joined(a.themes.all(), "name"), json=False),
+    Column("sub_activities", "array", lambda a: [s.text for s in a.sub_activity_list], separator="\n"),
+    Column("themes", "array", lambda a: [t.slug for t in a.theme_list], description="Theme slugs."),
+    Column("theme_labels", "string", lambda a: joined(a.theme_list, "name"), json=False),
     Column("tags", "array", lambda a: [t.slug for t in a.tag_list], csv=lambda a: joined(a.tag_list, "name")),
     Column("source", "string", lambda a: a.source.title, json=False),
     Column("source_location", "string", lambda a: a.source_location, json=False),
@@ -110,11 +111,35 @@ ACTIVITIES = ProposedActivity.objects.select_related("section__roundtable__meeti
     "objectives", "sub_activities", "gmg_members", "themes", "tags"
 )
 
+# What the activities' columns read of their related records, as lists (`to_attr`): a prefetch into the
+# related managers builds a queryset for each of an activity's four managers, which cost more than the
+# rows. An activity's objectives and sub-activities are read in their own order: their models' ordering
+# sorts by their activity's roundtable, section and place first, joining three tables to sort rows that
+# are then handed to one activity each.
+ACTIVITY_PARTS = (
+    Prefetch(
+        "objectives", queryset=Objective.objects.order_by("position").only("activity", "text"), to_attr="objective_list"
+    ),
+    Prefetch(
+        "sub_activities",
+        queryset=SubActivity.objects.order_by("position").only("activity", "text"),
+        to_attr="sub_activity_list",
+    ),
+    Prefetch("gmg_members", queryset=GMGMember.objects.only("acronym", "name"), to_attr="member_list"),
+    Prefetch("themes", queryset=Theme.objects.only("slug", "name"), to_attr="theme_list"),
+    TAG_LIST,
+)
+
 activities_list = FacetedList(
     filterset_class=ActivityFilter,
-    queryset=ProposedActivity.objects.select_related("section__roundtable__meeting", "source").prefetch_related(
-        "objectives", "sub_activities", "gmg_members", "themes", TAG_LIST
-    ),
+    # What the columns read: not the meetings' and roundtables' summaries, nor the sources' descriptions.
+    queryset=ProposedActivity.objects.select_related("section__roundtable__meeting", "source")
+    .only(
+        *("section", "position", "text", "source", "source_location", "source__title", "section__letter"),
+        *("section__title", "section__roundtable__number", "section__roundtable__title"),
+        "section__roundtable__meeting__slug",
+    )
+    .prefetch_related(*ACTIVITY_PARTS),
     template="lists/activities.html",
     title="GMG proposed activities",
     noun="activities",
