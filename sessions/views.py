@@ -15,6 +15,7 @@ from lib.sources import attach_sources
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.filters import SessionFilter
 from sessions.models import Event, Meeting, Roundtable, Session, Stage, Track
+from themes.models import Theme
 
 # Numbered points with their lettered sub-points, in the source's order. The pages show each point's
 # number, text and link, nothing of its source or session.
@@ -63,8 +64,8 @@ SESSION_COLUMNS = [
     ),
     Column("roundtable_title", "string", lambda s: s.roundtable.title),
     Column("co_chairs", "string", lambda s: s.co_chairs),
-    Column("themes", "array", lambda s: [t.slug for t in s.themes.all()], description="Theme slugs."),
-    Column("theme_labels", "string", lambda s: joined(s.themes.all(), "name"), json=False),
+    Column("themes", "array", lambda s: [t.slug for t in s.theme_list], description="Theme slugs."),
+    Column("theme_labels", "string", lambda s: joined(s.theme_list, "name"), json=False),
     # The CSV has always given tags by name.
     Column("tags", "array", lambda s: [t.slug for t in s.tag_list], csv=lambda s: joined(s.tag_list, "name")),
     Column("source", "string", lambda s: s.source.title, json=False),
@@ -73,7 +74,15 @@ SESSION_COLUMNS = [
 
 sessions_list = FacetedList(
     filterset_class=SessionFilter,
-    queryset=Session.objects.select_related("meeting", "roundtable", "source").prefetch_related("themes", TAG_LIST),
+    # What the columns read: not the summaries of the meetings and roundtables, nor the sessions' discussions.
+    queryset=Session.objects.select_related("meeting", "roundtable", "source")
+    .only(
+        *("meeting", "roundtable", "number", "slug", "title", "co_chairs", "source", "source_location"),
+        *("meeting__slug", "meeting__city", "meeting__year", "source__title"),
+        *("roundtable__track", "roundtable__number", "roundtable__stage", "roundtable__title"),
+    )
+    # The themes as a list: prefetched into the related manager, each session would build a queryset.
+    .prefetch_related(Prefetch("themes", queryset=Theme.objects.only("slug", "name"), to_attr="theme_list"), TAG_LIST),
     template="lists/sessions.html",
     title="Sessions",
     noun="sessions",
