@@ -8,6 +8,7 @@ from django.urls import reverse
 from lib.caching import cached_page, per_revision
 from lib.links import link_to
 from lib.listing import page_of
+from lib.rendering import render_with_body
 from recommendations.models import Recommendation
 from sessions.models import Coverage, Meeting, Session
 from themes.models import Theme
@@ -79,6 +80,7 @@ def theme_list(request):
     # The lists each count opens, linked once per theme rather than reversed again in every cell.
     session_list = reverse("sessions:session_list")
     recommendation_list = reverse("recommendations:recommendation_list")
+    theme_link = link_to("themes:detail", "slug")
     rows = []
     for theme in Theme.objects.all():
         on_theme = f"?theme={quote(theme.slug)}"
@@ -109,9 +111,9 @@ def theme_list(request):
             "sessions_url": session_list + on_theme,
             "recommendations_url": recommendation_list + on_theme,
         }
-        rows.append({"theme": theme, "cells": cells, "totals": totals})
+        rows.append({"theme": theme, "theme_url": theme_link(theme.slug), "cells": cells, "totals": totals})
     context = {"rows": rows, "meetings": meetings, "page": page, "breadcrumbs": [("Themes", None)]}
-    return render(request, "themes/theme_list.html", context)
+    return render_with_body(request, "themes/theme_list.html", "pages/theme_list.html", context)
 
 
 def theme_points(theme, meetings):
