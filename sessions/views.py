@@ -11,6 +11,7 @@ from lib.caching import cached_page
 from lib.counting import held
 from lib.links import link_to
 from lib.listing import TAG_LIST, Column, FacetedList, joined
+from lib.rendering import render_with_body
 from lib.sources import attach_sources
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.filters import SessionFilter
@@ -178,7 +179,7 @@ def meeting_detail(request, slug):
         "breadcrumbs": [(meeting, None)],
         "citation": cite,
     }
-    return render(request, "sessions/meeting_detail.html", context)
+    return render_with_body(request, "sessions/meeting_detail.html", "pages/meeting.html", context)
 
 
 def points_by_roundtable(meeting):
