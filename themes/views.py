@@ -200,4 +200,4 @@ def theme_detail(request, slug):
         "page": page,
         "breadcrumbs": [("Themes", "/themes/"), (theme.name, None)],
     }
-    return render(request, "themes/theme_detail.html", context)
+    return render_with_body(request, "themes/theme_detail.html", "pages/theme.html", context)
