@@ -308,7 +308,7 @@ def session_detail(request, meeting, slug):
         ],
         "citation": cite,
     }
-    return render(request, "sessions/session_detail.html", context)
+    return render_with_body(request, "sessions/session_detail.html", "pages/session.html", context)
 
 
 def share_meeting(records, meeting):
