@@ -172,7 +172,7 @@ def meeting_detail(request, slug):
         "meeting_recommendations": points[None][Stage.HELD],
         "meeting_preparation": points[None][Stage.PLANNED],
         "comparison": plan_and_outcome(roundtables),
-        "coverage": meeting_coverage(meeting),
+        "coverage": meeting_coverage(roundtables, points),
         "events": meeting.events.annotate(point_count=Count("points")),
         "passages": passages,
         "milestones": attach_sources(meeting.milestones.all()),
@@ -223,23 +223,23 @@ def attach_sessions(meeting, roundtables):
         session.roundtable.listed_sessions.append(session)
 
 
-def meeting_coverage(meeting):
-    """What our sources give of the meeting, held apart from planned: one grouped count per kind."""
-    sessions = dict(
-        Session.objects.filter(meeting=meeting).order_by().values_list("roundtable__stage").annotate(n=Count("pk"))
-    )
-    points = dict(
-        Recommendation.objects.of_stage(Stage.values)
-        .filter(meeting=meeting)
-        .order_by()
-        .values_list("stage")
-        .annotate(n=Count("pk"))
-    )
+def meeting_coverage(roundtables, points):
+    """What our sources give of the meeting, held apart from planned, counted in the rows the page read:
+    its roundtables' sessions, and its own points with their sub-points. A session's meeting is its
+    roundtable's, and a sub-point's stage its point's: both are derived when they are saved.
+    """
+    sessions = {Stage.HELD: 0, Stage.PLANNED: 0}
+    for roundtable in roundtables:
+        sessions[roundtable.stage] += len(roundtable.listed_sessions)
+    counts = {Stage.HELD: 0, Stage.PLANNED: 0}
+    for by_stage in points.values():
+        for stage, shown in by_stage.items():
+            counts[stage] += len(shown) + sum(len(point.sub_points) for point in shown)
     return {
-        "sessions": sessions.get(Stage.HELD, 0),
-        "recommendations": points.get(Stage.HELD, 0),
-        "planned_sessions": sessions.get(Stage.PLANNED, 0),
-        "planned_recommendations": points.get(Stage.PLANNED, 0),
+        "sessions": sessions[Stage.HELD],
+        "recommendations": counts[Stage.HELD],
+        "planned_sessions": sessions[Stage.PLANNED],
+        "planned_recommendations": counts[Stage.PLANNED],
     }
 
 
