@@ -283,18 +283,23 @@ def session_detail(request, meeting, slug):
     cite = citation.for_record(request, session)
     if (download := citation.respond(request, cite)) is not None:
         return download
-    # The session it was held as, which only a planned session has, is read when there is one.
-    prefetch_related_objects([session], "themes", "tags", "other_sources", "held_as", "planned_as")
-    share_meeting([session.roundtable, session.held_as, *session.planned_as.all()], session.meeting)
+    prefetch_related_objects([session], "themes", "tags", "other_sources")
+    share_meeting([session.roundtable], session.meeting)
     themes = list(session.themes.all())
+    # The meeting's sessions, for the links to the previous and the next. The session a planned one was
+    # held as, and those planned as this one, are among them: a plan and what became of it are sessions
+    # of one meeting (Session.clean), so they are found here rather than read.
     siblings = list(
-        Session.objects.filter(meeting=session.meeting)
-        .select_related("meeting")
-        .only("slug", "number", "title", "meeting__slug")
+        Session.objects.filter(meeting=session.meeting).only("meeting", "slug", "number", "title", "held_as")
     )
+    share_meeting(siblings, session.meeting)
+    by_pk = {sibling.pk: sibling for sibling in siblings}
+    if session.held_as_id in by_pk:
+        session.held_as = by_pk[session.held_as_id]
     index = next(i for i, s in enumerate(siblings) if s.pk == session.pk)
     context = {
         "session": session,
+        "planned_as": [sibling for sibling in siblings if sibling.held_as_id == session.pk],
         "themes": themes,
         "recommendations": points_shown(POINTS_SHOWN.filter(session=session)),
         "activities": related_activities(session, themes),
@@ -312,8 +317,8 @@ def session_detail(request, meeting, slug):
 
 
 def share_meeting(records, meeting):
-    """Give the records of this meeting (a session's roundtable, its plan, what it was held as) the meeting
-    already read, for their links, rather than a query each."""
+    """Give the records of this meeting (a session's roundtable, the meeting's sessions) the meeting already
+    read, for their links, rather than a query each."""
     for record in records:
         if record is not None and record.meeting_id == meeting.pk:
             record.meeting = meeting
