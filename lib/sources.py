@@ -1,8 +1,13 @@
 """The source documents every record cites: a small table, read once per content revision.
 
 A detail page joined it into its record's query; on PostgreSQL each join of a
-many-join query costs more to plan than the whole query costs to run.
+many-join query costs more to plan than the whole query costs to run. The
+further documents editors add to a record (`other_sources`) are links of a
+few dozen a kind, which synthetic records never have: kept per revision too,
+rather than prefetched for each record a page shows.
 """
+
+from collections import defaultdict
 
 from django.apps import apps
 
@@ -11,7 +16,7 @@ from lib.caching import per_revision
 
 @per_revision
 def source_documents():
-    """{pk: SourceDocument} of every source document."""
+    """{pk: SourceDocument} of every source document, in their order (date, then title)."""
     return {source.pk: source for source in apps.get_model("gfmd", "SourceDocument").objects.all()}
 
 
@@ -21,4 +26,40 @@ def attach_sources(records):
     sources = source_documents()
     for record in records:
         record.source = sources[record.source_id]
+    return records
+
+
+_link_memos = {}
+
+
+def other_source_links(model):
+    """{record pk: [source document pk, ...]} of the model's records citing further documents, each list
+    in the documents' order (as `record.other_sources.all()` gives them), kept per content revision."""
+    label = model._meta.label
+    if label not in _link_memos:
+
+        def read():
+            field = model._meta.get_field("other_sources")
+            order = {pk: position for position, pk in enumerate(source_documents())}
+            links = defaultdict(list)
+            rows = field.remote_field.through.objects.values_list(
+                field.m2m_field_name(), field.m2m_reverse_field_name()
+            )
+            for record, source in rows:
+                links[record].append(source)
+            return {record: sorted(sources, key=order.__getitem__) for record, sources in links.items()}
+
+        _link_memos[label] = per_revision(read)
+    return _link_memos[label]()
+
+
+def attach_other_sources(records):
+    """Give each record its further source documents as `other_source_list`, from the memos, without a
+    query; return them as a list."""
+    records = list(records)
+    if records:
+        links = other_source_links(records[0]._meta.model)
+        sources = source_documents()
+        for record in records:
+            record.other_source_list = [sources[pk] for pk in links.get(record.pk, ())]
     return records

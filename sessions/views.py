@@ -12,7 +12,7 @@ from lib.counting import held
 from lib.links import link_to
 from lib.listing import TAG_LIST, Column, FacetedList, joined
 from lib.rendering import render_with_body
-from lib.sources import attach_sources
+from lib.sources import attach_other_sources, attach_sources
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.filters import SessionFilter
 from sessions.models import Event, Meeting, Roundtable, Session, Stage, Track
@@ -146,20 +146,21 @@ def meeting_list(request):
 
 @cached_page
 def meeting_detail(request, slug):
-    meeting = get_object_or_404(Meeting.objects.prefetch_related("other_sources"), slug=slug)
+    meeting = get_object_or_404(Meeting, slug=slug)
     attach_sources([meeting])
+    attach_other_sources([meeting])
     cite = citation.for_record(request, meeting)
     if (download := citation.respond(request, cite)) is not None:
         return download
-    roundtables = list(meeting.roundtables.prefetch_related("other_sources"))
-    attach_sources(roundtables)
+    roundtables = attach_sources(meeting.roundtables.all())
+    attach_other_sources(roundtables)
     attach_sessions(meeting, roundtables)
     points = points_by_roundtable(meeting)
     for roundtable in roundtables:
         roundtable.planned_points = points[roundtable.pk][Stage.PLANNED]
         # Its section lists what it held, or for a planned roundtable what was planned.
         roundtable.points = points[roundtable.pk][roundtable.stage]
-    passages = attach_sources(meeting.passages.prefetch_related("other_sources").order_by("position"))
+    passages = attach_other_sources(attach_sources(meeting.passages.order_by("position")))
     held = [r for r in roundtables if r.stage == Stage.HELD]
     context = {
         "meeting": meeting,
@@ -280,10 +281,11 @@ def session_detail(request, meeting, slug):
         Session.objects.select_related("meeting", "roundtable"), meeting__slug=meeting, slug=slug
     )
     attach_sources([session])
+    attach_other_sources([session])
     cite = citation.for_record(request, session)
     if (download := citation.respond(request, cite)) is not None:
         return download
-    prefetch_related_objects([session], "themes", "tags", "other_sources")
+    prefetch_related_objects([session], "themes", "tags")
     share_meeting([session.roundtable], session.meeting)
     themes = list(session.themes.all())
     # The meeting's sessions, for the links to the previous and the next. The session a planned one was

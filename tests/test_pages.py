@@ -1,9 +1,12 @@
 """The public pages render their real content, with a query count that does not grow with the data."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from gfmd.models import SourceDocument
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
 from sessions.models import Event, Passage, Roundtable, Session, Stage
 
@@ -59,6 +62,24 @@ def test_a_planned_session_links_to_the_session_as_held(client):
     assert "as the Chair's concept paper planned it" in page.replace("&#x27;", "'")
     assert f'href="{held.get_absolute_url()}"' in page
     assert "concept paper planned this session" in text_of(client, held.get_absolute_url())
+
+
+def test_the_further_sources_an_editor_adds_are_shown_at_once_in_their_order(client, meeting, roundtable, session):
+    later = SourceDocument.objects.create(
+        slug="later", title="A later report", kind="report", date=datetime.date(2011, 1, 1)
+    )
+    earlier = SourceDocument.objects.create(
+        slug="earlier", title="An earlier one", kind="report", date=datetime.date(2008, 1, 1)
+    )
+    assert "See also" not in text_of(client, session.get_absolute_url())
+    session.other_sources.add(later, earlier)
+    roundtable.other_sources.add(later)
+    page = text_of(client, session.get_absolute_url())
+    assert (
+        'See also: <a href="/sources/earlier/">An earlier one</a>; <a href="/sources/later/">A later report</a>.'
+        in page
+    )
+    assert 'See also: <a href="/sources/later/">A later report</a>.' in text_of(client, meeting.get_absolute_url())
 
 
 def test_the_theme_pages_list_records_year_by_year(client):
