@@ -515,6 +515,7 @@ class FacetedList:
         csv_queryset=None,
         page_queryset=None,
         csv_fields=None,
+        attach=None,
     ):
         self.filterset_class = filterset_class
         self.queryset = queryset
@@ -525,6 +526,9 @@ class FacetedList:
         # When every CSV column reads a field of the record itself, these fields: the CSV then reads rows
         # of them (named tuples) rather than whole records, which cost a model instance per row.
         self.csv_fields = csv_fields
+        # What the columns read of related rows, set on a batch of records (the API's page, a CSV batch) by
+        # a function: values read as plain values, where a prefetch would make a model instance of each row.
+        self.attach = attach
         # The Jinja2 template of the list's body (jinja2/lists/), rendered inside includes/list_page.html.
         self.template = template
         self.title = title
@@ -587,6 +591,9 @@ class FacetedList:
         if errors:
             return JsonResponse({"errors": errors}, status=400)
         base = request.build_absolute_uri(request.path)
+        records = list(page.object_list)
+        if self.attach:
+            self.attach(records)
         return JsonResponse(
             {
                 "count": page.paginator.count,
@@ -594,7 +601,7 @@ class FacetedList:
                 "previous": base + query_suffix(request.GET, page=page.previous_page_number())
                 if page.has_previous()
                 else None,
-                "results": [self.to_json(obj) for obj in page.object_list],
+                "results": [self.to_json(obj) for obj in records],
                 **({"notices": filterset.search_notices} if filterset.search_notices else {}),
                 "facets": {
                     name: [{"value": v["value"], "label": v["label"], "count": v["count"]} for v in values]
@@ -622,7 +629,8 @@ class FacetedList:
         if self.csv_fields:
             records = records.values_list(*self.csv_fields, named=True)
         response = StreamingHttpResponse(
-            csv_lines(records, columns, base_url, bom=bom == "1"), content_type="text/csv; charset=utf-8"
+            csv_lines(records, columns, base_url, bom=bom == "1", attach=self.attach),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{self.api_path.strip("/").split("/")[-1]}.csv"'
         return response
@@ -643,7 +651,7 @@ class _Lines:
         return text
 
 
-def csv_lines(queryset, columns, base_url, *, bom=False):
+def csv_lines(queryset, columns, base_url, *, bom=False, attach=None):
     """The CSV's text, a batch of rows at a time: a chunk per row would cost the response its own step per row."""
     out = _Lines()
     writer = csv.writer(out)
@@ -660,6 +668,8 @@ def csv_lines(queryset, columns, base_url, *, bom=False):
     while batch := list(islice(records, CSV_BATCH)):
         if lookups:
             prefetch_related_objects(batch, *lookups)
+        if attach:
+            attach(batch)
         writer.writerows([cell(record) for cell in cells] for record in batch)
         if lookups:
             for record in batch:

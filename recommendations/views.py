@@ -90,7 +90,7 @@ ACTIVITY_COLUMNS = [
     Column("section", "string", lambda a: a.section.letter),
     Column("position", "integer", lambda a: a.position, json=False),
     Column("text", "string", lambda a: a.text),
-    Column("objectives", "array", lambda a: [o.text for o in a.objective_list], separator="\n"),
+    Column("objectives", "array", lambda a: a.objective_texts, separator="\n"),
     Column(
         "gmg_members",
         "array",
@@ -99,7 +99,7 @@ ACTIVITY_COLUMNS = [
     ),
     Column("gmg_member_names", "string", lambda a: joined(a.member_list, "name"), json=False),
     Column("section_title", "string", lambda a: a.section.title),
-    Column("sub_activities", "array", lambda a: [s.text for s in a.sub_activity_list], separator="\n"),
+    Column("sub_activities", "array", lambda a: a.sub_activity_texts, separator="\n"),
     Column("themes", "array", lambda a: [t.slug for t in a.theme_list], description="Theme slugs."),
     Column("theme_labels", "string", lambda a: joined(a.theme_list, "name"), json=False),
     Column("tags", "array", lambda a: [t.slug for t in a.tag_list], csv=lambda a: joined(a.tag_list, "name")),
@@ -111,24 +111,29 @@ ACTIVITIES = ProposedActivity.objects.select_related("section__roundtable__meeti
     "objectives", "sub_activities", "gmg_members", "themes", "tags"
 )
 
-# What the activities' columns read of their related records, as lists (`to_attr`): a prefetch into the
-# related managers builds a queryset for each of an activity's four managers, which cost more than the
-# rows. An activity's objectives and sub-activities are read in their own order: their models' ordering
-# sorts by their activity's roundtable, section and place first, joining three tables to sort rows that
-# are then handed to one activity each.
+# What the activities' columns read of their agencies and themes, as lists (`to_attr`): a prefetch into
+# the related managers builds a queryset for each activity and manager, which cost more than the rows.
 ACTIVITY_PARTS = (
-    Prefetch(
-        "objectives", queryset=Objective.objects.order_by("position").only("activity", "text"), to_attr="objective_list"
-    ),
-    Prefetch(
-        "sub_activities",
-        queryset=SubActivity.objects.order_by("position").only("activity", "text"),
-        to_attr="sub_activity_list",
-    ),
     Prefetch("gmg_members", queryset=GMGMember.objects.only("acronym", "name"), to_attr="member_list"),
     Prefetch("themes", queryset=Theme.objects.only("slug", "name"), to_attr="theme_list"),
     TAG_LIST,
 )
+
+
+def attach_texts(activities):
+    """Give each activity the texts of its objectives and sub-activities, in their order, as
+    `objective_texts` and `sub_activity_texts`: all the columns give of them, read as two columns of
+    text rather than a model instance a row (a page of activities has hundreds). Their models' ordering
+    sorts by their activity's roundtable, section and place, joining three tables: not needed here."""
+    by_pk = {activity.pk: activity for activity in activities}
+    for activity in activities:
+        activity.objective_texts = []
+        activity.sub_activity_texts = []
+    for model, name in ((Objective, "objective_texts"), (SubActivity, "sub_activity_texts")):
+        rows = model.objects.filter(activity__in=list(by_pk)).order_by("activity_id", "position")
+        for pk, text in rows.values_list("activity_id", "text"):
+            getattr(by_pk[pk], name).append(text)
+
 
 activities_list = FacetedList(
     filterset_class=ActivityFilter,
@@ -140,6 +145,7 @@ activities_list = FacetedList(
         "section__roundtable__meeting__slug",
     )
     .prefetch_related(*ACTIVITY_PARTS),
+    attach=attach_texts,
     template="lists/activities.html",
     title="GMG proposed activities",
     noun="activities",
