@@ -341,7 +341,11 @@ def elsewhere(session, themes, siblings):
     if not filterset.is_valid():
         return []
     found = filterset.records()[: ELSEWHERE + len(siblings)]
-    return [other for other in found if other.meeting_id != session.meeting_id][:ELSEWHERE]
+    others = [other for other in found if other.meeting_id != session.meeting_id][:ELSEWHERE]
+    link = link_to("sessions:session", "meeting", "slug")
+    for other in others:
+        other.url = link(other.meeting.slug, other.slug)
+    return others
 
 
 def related_activities(session, themes):
@@ -359,9 +363,13 @@ def related_activities(session, themes):
     on_themes = ProposedActivity.themes.through.objects.filter(theme__in=themes).values("proposedactivity_id")
     # One row per tag (taggit's links are unique), so a plain count.
     shared = tagged.filter(object_id=OuterRef("pk")).values(n=Func("pk", function="COUNT"))
-    return (
+    activities = list(
         ProposedActivity.objects.filter(pk__in=on_themes.union(tagged))
         .annotate(shared_tags=Case(When(pk__in=tagged, then=Subquery(shared)), default=0))
         .order_by("-shared_tags", "section__roundtable__number", "section__letter", "position", "pk")
         .prefetch_related("gmg_members")[:5]
     )
+    link = link_to("recommendations:activity", "pk")
+    for activity in activities:
+        activity.url = link(activity.pk)
+    return activities

@@ -51,6 +51,15 @@ def held_totals_by_theme():
     }
 
 
+def with_urls(meetings):
+    """The meetings as a list, each with its page's address as `url`, all from one reverse()."""
+    meetings = list(meetings)
+    link = link_to("sessions:meeting", "slug")
+    for meeting in meetings:
+        meeting.url = link(meeting.slug)
+    return meetings
+
+
 def bad_page(request, message):
     return render(request, "400.html", {"message": message}, status=400)
 
@@ -70,7 +79,7 @@ def theme_list(request):
     page, error = page_of(request, Meeting.objects.only(*MEETING_FIELDS), MEETINGS_PER_TABLE)
     if error:
         return bad_page(request, error)
-    meetings = list(page.object_list)
+    meetings = with_urls(page.object_list)
     # What was held at each meeting, counted as the theme pages and the lists count it.
     sessions = counts_by_theme_and_meeting(Session.objects.held().filter(meeting__in=meetings))
     recommendations = counts_by_theme_and_meeting(Recommendation.objects.held().filter(meeting__in=meetings))
@@ -164,7 +173,7 @@ def theme_detail(request, slug):
     page, error = page_of(request, Meeting.objects.only(*MEETING_FIELDS), YEARS_PER_THEME_PAGE)
     if error:
         return bad_page(request, error)
-    meetings = list(page.object_list)
+    meetings = with_urls(page.object_list)
     # The records are each given their meeting from the page's own, not a join of the meetings table.
     by_pk = {meeting.pk: meeting for meeting in meetings}
     years = defaultdict(lambda: {"sessions": [], "recommendations": [], "recommendation_count": 0, "activities": []})
