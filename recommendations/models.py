@@ -319,3 +319,8 @@ class Objective(Versioned):
 
     def __str__(self):
         return self.text[:80]
+
+
+# An activity's agencies as a page's list of activities names them: their acronyms, as a list (`agencies`),
+# rather than a queryset built in each activity's related manager.
+AGENCIES_SHOWN = models.Prefetch("gmg_members", queryset=GMGMember.objects.only("acronym"), to_attr="agencies")

@@ -13,7 +13,7 @@ from lib.links import link_to
 from lib.listing import TAG_LIST, Column, FacetedList, joined
 from lib.rendering import render_with_body
 from lib.sources import attach_other_sources, attach_sources
-from recommendations.models import ProposedActivity, Recommendation
+from recommendations.models import AGENCIES_SHOWN, ProposedActivity, Recommendation
 from sessions.filters import SessionFilter
 from sessions.models import Event, Meeting, Roundtable, Session, Stage, Track
 from themes.models import Theme
@@ -367,7 +367,7 @@ def related_activities(session, themes):
         ProposedActivity.objects.filter(pk__in=on_themes.union(tagged))
         .annotate(shared_tags=Case(When(pk__in=tagged, then=Subquery(shared)), default=0))
         .order_by("-shared_tags", "section__roundtable__number", "section__letter", "position", "pk")
-        .prefetch_related("gmg_members")[:5]
+        .prefetch_related(AGENCIES_SHOWN)[:5]
     )
     link = link_to("recommendations:activity", "pk")
     for activity in activities:

@@ -9,7 +9,7 @@ from lib.caching import cached_page, per_revision
 from lib.links import link_to
 from lib.listing import page_of
 from lib.rendering import render_with_body
-from recommendations.models import Recommendation
+from recommendations.models import AGENCIES_SHOWN, Recommendation
 from sessions.models import Coverage, Meeting, Session
 from themes.models import Theme
 
@@ -196,7 +196,7 @@ def theme_detail(request, slug):
     activities = (
         theme.activities.filter(section__roundtable__meeting__in=meetings)
         .annotate(meeting_id=F("section__roundtable__meeting"))
-        .prefetch_related("gmg_members")
+        .prefetch_related(AGENCIES_SHOWN)
         .only("text")
     )
     activity_link = link_to("recommendations:activity", "pk")
