@@ -51,6 +51,12 @@ def held_totals_by_theme():
     }
 
 
+@per_revision
+def meeting_count():
+    """How many meetings the pager pages through: it changes only with the content."""
+    return Meeting.objects.count()
+
+
 def with_urls(meetings):
     """The meetings as a list, each with its page's address as `url`, all from one reverse()."""
     meetings = list(meetings)
@@ -76,7 +82,7 @@ def count_cell(count, coverage):
 
 @cached_page(params=("page",))
 def theme_list(request):
-    page, error = page_of(request, Meeting.objects.only(*MEETING_FIELDS), MEETINGS_PER_TABLE)
+    page, error = page_of(request, Meeting.objects.only(*MEETING_FIELDS), MEETINGS_PER_TABLE, count=meeting_count())
     if error:
         return bad_page(request, error)
     meetings = with_urls(page.object_list)
@@ -170,7 +176,7 @@ def theme_points(theme, meetings):
 @cached_page(params=("page",))
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
-    page, error = page_of(request, Meeting.objects.only(*MEETING_FIELDS), YEARS_PER_THEME_PAGE)
+    page, error = page_of(request, Meeting.objects.only(*MEETING_FIELDS), YEARS_PER_THEME_PAGE, count=meeting_count())
     if error:
         return bad_page(request, error)
     meetings = with_urls(page.object_list)
