@@ -2,6 +2,7 @@ from collections import defaultdict
 from urllib.parse import quote
 
 from django.db.models import Count, F
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
@@ -9,7 +10,9 @@ from lib.caching import cached_page, per_revision
 from lib.links import link_to
 from lib.listing import page_of
 from lib.rendering import render_with_body
+from recommendations.filters import RecommendationFilter
 from recommendations.models import AGENCIES_SHOWN, Recommendation
+from sessions.filters import SessionFilter
 from sessions.models import Coverage, Meeting, Session
 from themes.models import Theme
 
@@ -20,14 +23,25 @@ MEETINGS_PER_TABLE = 12
 YEARS_PER_THEME_PAGE = MEETINGS_PER_TABLE
 
 
-def counts_by_theme_and_meeting(queryset):
-    """{(theme id, meeting id): count}, counted as the faceted lists count them.
+def held_by_theme_and_meeting(filterset_class, meetings):
+    """{(theme slug, meeting id): count} of what was held at the meetings, as the list counts it.
 
-    A record is linked to a theme once, so its links are counted as they are, by the keys alone:
-    no join of the themes or the meetings, and nothing made distinct.
+    Read in the list's facet index (lib/facet_index.py), kept per content revision: the list as it
+    is without parameters (what was held, a meeting's own points), each meeting's records counted
+    by theme. No query, and no join of the link table to the records, whose cost grew with them.
     """
-    rows = queryset.order_by().values_list("themes", "meeting").annotate(n=Count("pk"))
-    return {(theme, meeting): n for theme, meeting, n in rows if theme is not None}
+    model = filterset_class._meta.model
+    filterset = filterset_class(QueryDict(), queryset=model._default_manager.all())
+    filterset.is_valid()
+    index, chosen, held = filterset.index_state
+    for records in chosen.values():
+        held &= records
+    counts = {}
+    for meeting in meetings:
+        at_meeting = held & index.selection("meeting", [meeting.slug])
+        for theme, n in index.counts("theme", at_meeting).items():
+            counts[theme, meeting.pk] = n
+    return counts
 
 
 def counts_by_theme(queryset):
@@ -87,8 +101,8 @@ def theme_list(request):
         return bad_page(request, error)
     meetings = with_urls(page.object_list)
     # What was held at each meeting, counted as the theme pages and the lists count it.
-    sessions = counts_by_theme_and_meeting(Session.objects.held().filter(meeting__in=meetings))
-    recommendations = counts_by_theme_and_meeting(Recommendation.objects.held().filter(meeting__in=meetings))
+    sessions = held_by_theme_and_meeting(SessionFilter, meetings)
+    recommendations = held_by_theme_and_meeting(RecommendationFilter, meetings)
     totals = held_totals_by_theme()
     session_totals, recommendation_totals = totals["sessions"], totals["recommendations"]
     biggest = max([*sessions.values(), *recommendations.values(), 1])
@@ -101,8 +115,8 @@ def theme_list(request):
         on_theme = f"?theme={quote(theme.slug)}"
         cells = []
         for meeting in meetings:
-            s = sessions.get((theme.pk, meeting.pk), 0)
-            r = recommendations.get((theme.pk, meeting.pk), 0)
+            s = sessions.get((theme.slug, meeting.pk), 0)
+            r = recommendations.get((theme.slug, meeting.pk), 0)
             sessions_cell = count_cell(s, meeting.sessions_coverage)
             recommendations_cell = count_cell(r, meeting.recommendations_coverage)
             cells.append(
