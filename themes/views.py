@@ -197,8 +197,8 @@ def theme_detail(request, slug):
     # The records are each given their meeting from the page's own, not a join of the meetings table.
     by_pk = {meeting.pk: meeting for meeting in meetings}
     years = defaultdict(lambda: {"sessions": [], "recommendations": [], "recommendation_count": 0, "activities": []})
-    # Each link is a format of one reverse() a meeting, not a reverse() a record.
-    session_links = {pk: link_to("sessions:session", "slug", meeting=m.slug) for pk, m in by_pk.items()}
+    # Each link is a format of one reverse(), not a reverse() a record.
+    session_link = link_to("sessions:session", "meeting", "slug")
     sessions = (
         theme.sessions.held()
         .filter(meeting__in=meetings)
@@ -207,7 +207,7 @@ def theme_detail(request, slug):
     )
     for session in sessions:
         session.meeting = by_pk[session.meeting_id]
-        session.url = session_links[session.meeting_id](session.slug)
+        session.url = session_link(session.meeting.slug, session.slug)
         years[session.meeting.year]["sessions"].append(session)
     points, _ = theme_points(theme, meetings)
     for year, records in points.items():
