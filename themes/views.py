@@ -20,6 +20,10 @@ MEETING_FIELDS = ("year", "city", "slug", "sessions_coverage", "recommendations_
 # The themes table and a theme's page show this many meetings at a time, the same on both, so that
 # neither grows with the number of meetings; the meetings after are a click away.
 MEETINGS_PER_TABLE = 12
+# A theme's page lists its sessions with their track.
+SESSIONS_SHOWN = Session.objects.select_related("roundtable").only(
+    "meeting", "slug", "number", "title", "roundtable__track"
+)
 YEARS_PER_THEME_PAGE = MEETINGS_PER_TABLE
 
 
@@ -145,6 +149,23 @@ def theme_list(request):
     return render_with_body(request, "themes/theme_list.html", "pages/theme_list.html", context)
 
 
+def held_sessions(theme, meetings):
+    """The sessions held on the theme at the meetings, in the sessions list's order.
+
+    Found as the list finds them, in its facet index (lib/facet_index.py), and read by id: the query
+    that joined the theme's links to the sessions and their roundtables took PostgreSQL longer to plan
+    than to run.
+    """
+    params = QueryDict(mutable=True)
+    params["theme"] = theme.slug
+    params.setlist("meeting", [meeting.slug for meeting in meetings])
+    filterset = SessionFilter(params, queryset=SESSIONS_SHOWN)
+    if not filterset.is_valid():
+        return []
+    found = filterset.records()
+    return found[0 : found.count()]
+
+
 def theme_points(theme, meetings):
     """{year: [points]} of what was held under the theme, each record tagged with it counted once.
 
@@ -199,13 +220,7 @@ def theme_detail(request, slug):
     years = defaultdict(lambda: {"sessions": [], "recommendations": [], "recommendation_count": 0, "activities": []})
     # Each link is a format of one reverse(), not a reverse() a record.
     session_link = link_to("sessions:session", "meeting", "slug")
-    sessions = (
-        theme.sessions.held()
-        .filter(meeting__in=meetings)
-        .select_related("roundtable")
-        .only("meeting", "slug", "number", "title", "roundtable__track")
-    )
-    for session in sessions:
+    for session in held_sessions(theme, meetings):
         session.meeting = by_pk[session.meeting_id]
         session.url = session_link(session.meeting.slug, session.slug)
         years[session.meeting.year]["sessions"].append(session)
