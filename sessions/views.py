@@ -26,7 +26,7 @@ TOP_LEVEL = (
     # The id breaks ties (two sessions' points 1 under one roundtable), so that both databases agree.
     .order_by("kind", "position", "pk")
 )
-# The same points as a meeting's and a session's pages list them (includes/recommendation_items.html):
+# The same points as a meeting's and a session's pages list them (recommendation_items, jinja2/pages/parts.html):
 # the columns those show, not the sources, notes and keys of rows read by the hundred. Their sub-points
 # are read by points_shown().
 POINTS_SHOWN = TOP_LEVEL.prefetch_related(None).only(
