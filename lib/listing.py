@@ -378,6 +378,10 @@ class IndexedRecords:
     def __len__(self):
         return self.count()
 
+    def pks(self):
+        """The ids of every record, in the list's order."""
+        return self.index.pks_at(self.found, 0, self.count())
+
     def __getitem__(self, window):
         pks = self.index.pks_at(self.found, window.start or 0, window.stop)
         by_pk = {record.pk: record for record in self.queryset.order_by().filter(pk__in=pks)}

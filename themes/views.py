@@ -1,6 +1,7 @@
 from collections import defaultdict
 from urllib.parse import quote
 
+from django.db import connection
 from django.db.models import Count, F
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
@@ -13,7 +14,7 @@ from lib.rendering import render_with_body
 from recommendations.filters import RecommendationFilter
 from recommendations.models import AGENCIES_SHOWN, Recommendation
 from sessions.filters import SessionFilter
-from sessions.models import Coverage, Meeting, Session
+from sessions.models import Coverage, Meeting, Roundtable, Session
 from themes.models import Theme
 
 MEETING_FIELDS = ("year", "city", "slug", "sessions_coverage", "recommendations_coverage")
@@ -149,21 +150,49 @@ def theme_list(request):
     return render_with_body(request, "themes/theme_list.html", "pages/theme_list.html", context)
 
 
-def held_sessions(theme, meetings):
-    """The sessions held on the theme at the meetings, in the sessions list's order.
+def held_on_theme(filterset_class, theme, meetings, queryset):
+    """What a list shows with the theme and the meetings chosen (what was held at them), as it finds it:
+    in its facet index (lib/facet_index.py), read by id. None if the list does not take them.
 
-    Found as the list finds them, in its facet index (lib/facet_index.py), and read by id: the query
-    that joined the theme's links to the sessions and their roundtables took PostgreSQL longer to plan
-    than to run.
+    A query joining the theme's links to the records read every link of the theme, and PostgreSQL
+    took longer to plan it than to run it.
     """
     params = QueryDict(mutable=True)
     params["theme"] = theme.slug
     params.setlist("meeting", [meeting.slug for meeting in meetings])
-    filterset = SessionFilter(params, queryset=SESSIONS_SHOWN)
-    if not filterset.is_valid():
-        return []
-    found = filterset.records()
-    return found[0 : found.count()]
+    filterset = filterset_class(params, queryset=queryset)
+    return filterset.records() if filterset.is_valid() else None
+
+
+def held_sessions(theme, meetings):
+    """The sessions held on the theme at the meetings, in the sessions list's order."""
+    found = held_on_theme(SessionFilter, theme, meetings, SESSIONS_SHOWN)
+    return found[0 : found.count()] if found else []
+
+
+@per_revision
+def roundtable_numbers():
+    """{roundtable id: number}, to order a page's points without joining the roundtables to them."""
+    return dict(Roundtable.objects.order_by().values_list("pk", "number"))
+
+
+def point_order(meetings):
+    """A sort key giving the points of the meetings the order of ORDER BY meeting's year, track, roundtable's
+    number, kind, position, id: the order the page had when the database sorted them, by joining the
+    meetings and the roundtables, which it read whole. A point of no roundtable comes where the database
+    puts a null: last on PostgreSQL, first on SQLite."""
+    year_of = {meeting.pk: meeting.year for meeting in meetings}
+    numbers = roundtable_numbers()
+    nulls_last = connection.features.nulls_order_largest
+
+    def key(point):
+        if point.roundtable_id is None:
+            roundtable = (nulls_last, 0)
+        else:
+            roundtable = (not nulls_last, numbers[point.roundtable_id])
+        return (year_of[point.meeting_id], point.track, roundtable, point.kind, point.position, point.pk)
+
+    return key
 
 
 def theme_points(theme, meetings):
@@ -172,23 +201,18 @@ def theme_points(theme, meetings):
     A point is listed with its sub-points that carry the theme; a sub-point that carries the theme
     when its parent does not is listed on its own, so the page counts what the table counts.
     """
+    found = held_on_theme(RecommendationFilter, theme, meetings, Recommendation.objects.all())
     records = list(
-        Recommendation.objects.held()
-        .filter(themes=theme, meeting__in=meetings)
+        Recommendation.objects.filter(pk__in=found.pks() if found else [])
         .select_related("parent")
-        .order_by("meeting__year", "track", "roundtable__number", "kind", "position", "pk")
-        # What the page shows of each, and of the point a sub-point belongs to.
+        .order_by()
+        # What the page shows of each, and of the point a sub-point belongs to; what orders them.
         .only(
-            "meeting",
-            "kind",
-            "number",
-            "number_restored",
-            "group_heading",
-            "text",
-            "parent__kind",
-            "parent__number",
+            *("meeting", "kind", "number", "number_restored", "group_heading", "text", "parent__kind"),
+            *("parent__number", "track", "roundtable", "position"),
         )
     )
+    records.sort(key=point_order(meetings))
     link = link_to("recommendations:recommendation", "pk")
     for record in records:
         record.url = link(record.pk)
