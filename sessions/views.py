@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from taggit.models import TaggedItem
 
 from lib import citation
-from lib.caching import cached_page
+from lib.caching import cached_page, per_revision
 from lib.counting import held
 from lib.links import link_to
 from lib.listing import TAG_LIST, Column, FacetedList, joined
@@ -43,9 +43,7 @@ SESSIONS_SHOWN = Session.objects.order_by("number", "title").only(
 
 # A session's page lists this many sessions of other meetings on its themes, with their meeting's year and city.
 ELSEWHERE = 10
-ELSEWHERE_SHOWN = Session.objects.select_related("meeting").only(
-    "slug", "number", "title", "meeting__slug", "meeting__year", "meeting__city"
-)
+ELSEWHERE_SHOWN = Session.objects.only("meeting", "slug", "number", "title")
 
 
 SESSION_COLUMNS = [
@@ -342,10 +340,22 @@ def elsewhere(session, themes, siblings):
         return []
     found = filterset.records()[: ELSEWHERE + len(siblings)]
     others = [other for other in found if other.meeting_id != session.meeting_id][:ELSEWHERE]
+    meetings = meetings_named()
     link = link_to("sessions:session", "meeting", "slug")
     for other in others:
+        other.meeting = meetings[other.meeting_id]
         other.url = link(other.meeting.slug, other.slug)
     return others
+
+
+@per_revision
+def meetings_named():
+    """{meeting id: meeting} with what a link to another meeting's session names of it (year, city, slug).
+
+    A small table, read once per content revision: joined to a page's few sessions, PostgreSQL read it
+    whole. The meetings are shared by the requests of the revision, and only read.
+    """
+    return {meeting.pk: meeting for meeting in Meeting.objects.only("year", "city", "slug")}
 
 
 def related_activities(session, themes):
