@@ -32,7 +32,9 @@ TOP_LEVEL = (
 POINTS_SHOWN = TOP_LEVEL.prefetch_related(None).only(
     "meeting", "roundtable", "stage", "kind", "number", "number_restored", "group_heading", "text"
 )
-SUB_POINTS_SHOWN = Recommendation.objects.order_by("parent", "position").only(
+# Ordered by the parent's id, not by the parent (which sorts by the point's meeting, track, roundtable...
+# and joins three tables): each point's sub-points are handed to it in their order.
+SUB_POINTS_SHOWN = Recommendation.objects.order_by("parent_id", "position").only(
     "parent", "number", "number_restored", "text"
 )
 
