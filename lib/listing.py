@@ -41,7 +41,10 @@ MAX_PAGE_SIZE = 200
 PAGE_FACET_SIZE = 30
 MAX_FACET_SIZE = 1000
 CONTROL_PARAMS = ("page", "page_size", "format", "facet_size", "bom")
-CSV_BATCH = 100
+# A CSV is read, prefetched and written this many rows at a time: what a download holds in memory at once.
+# At 100x, 50 rather than 100 took a third less memory (a sessions CSV 777 -> 503 kB on PostgreSQL) in the
+# same time, the round trips it adds costing no more than the larger batches' work.
+CSV_BATCH = 50
 # A CSV row starts with the record's page and its id, where a spreadsheet's reader looks first.
 CSV_LEAD = ("url", "id")
 
