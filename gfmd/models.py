@@ -4,6 +4,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from lib import search
+from lib.citation import FORUM
 from lib.models import Versioned
 
 
@@ -35,6 +36,18 @@ class SourceDocument(Versioned):
 
     def get_absolute_url(self):
         return reverse("gfmd:source", kwargs={"slug": self.slug})
+
+    def citation(self):
+        return {
+            "key": self.slug,
+            "title": self.title,
+            "author": self.issuer or FORUM,
+            "container": self.get_kind_display(),
+            "issued": self.date,
+            # The document itself, where it is online.
+            "source": self.url,
+            "kind": "document",
+        }
 
 
 class ContentRevision(models.Model):

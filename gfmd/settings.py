@@ -112,6 +112,13 @@ DATABASES = {"default": env_database("DATABASE_URL", sqlite_path=BASE_DIR / "db.
 CACHES = {"default": env_cache("CACHE_URL")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The project's models the building blocks in lib/ work with, named here as AUTH_USER_MODEL names the user
+# model, so that lib/ imports no app: read them with lib.models.configured_model().
+SOURCE_DOCUMENT_MODEL = "gfmd.SourceDocument"
+SEARCH_DOCUMENT_MODEL = "gfmd.SearchDocument"
+CONTENT_REVISION_MODEL = "gfmd.ContentRevision"
+TAG_SNAPSHOT_MODEL = "gfmd.TagSnapshot"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -1,8 +1,9 @@
 """Citations of any record: one description, written as text, BibTeX, RIS, CSL-JSON and citation_* meta tags.
 
-`for_record` reads a record's attributes (it imports no app) and says who is
-its author, what it is called, what it belongs to and when it was issued; the
-writers below only format that one description, so the formats cannot disagree.
+Each model that can be cited says, in its `citation()` method, who is a
+record's author, what it is called, what it belongs to and when it was issued;
+the writers below only format that one description, so the formats cannot
+disagree.
 """
 
 import datetime
@@ -148,71 +149,10 @@ def where(record):
 
 
 def for_record(request, record):
-    """The citation of a session, recommendation, proposed activity, meeting or source document."""
-    kind = record._meta.model_name
-    base = {"url": request.build_absolute_uri(record.get_absolute_url()), "accessed": timezone.localdate()}
-    if kind == "session":
-        meeting = record.meeting
-        number = f"Session {record.number}: " if record.number else ""
-        return Citation(
-            key=f"gfmd{meeting.year}-{record.slug}",
-            title=f"{number}{record.title or 'Untitled session'}",
-            author=FORUM,
-            container=f"GFMD {meeting.year}, {meeting.city}, {record.roundtable.label}",
-            issued=meeting.start_date,
-            source=where(record),
-            **base,
-        )
-    if kind == "recommendation":
-        meeting = record.meeting
-        number = " ".join(n for n in (record.parent.number if record.parent else "", record.number) if n)
-        label = record.get_kind_display() + (f" {number}" if number else "")
-        part = f", {record.roundtable.label}" if record.roundtable else ""
-        return Citation(
-            key=f"gfmd{meeting.year}-{record.kind}-{record.pk}",
-            title=f"{label}: {short(record.text)}",
-            author=FORUM,
-            container=f"GFMD {meeting.year}, {meeting.city}{part}",
-            issued=meeting.start_date,
-            source=where(record),
-            **base,
-        )
-    if kind == "proposedactivity":
-        section = record.section
-        roundtable = section.roundtable
-        return Citation(
-            key=f"gmg{roundtable.meeting.year}-{roundtable.number}{section.letter}-{record.position}",
-            title=f"Proposed activity {roundtable.number}{section.letter}.{record.position}: {short(record.text)}",
-            author=GMG,
-            container=f"GFMD {roundtable.meeting.year}, {roundtable.meeting.city}, {roundtable.label}, "
-            f"section {section.letter}",
-            issued=record.source.date or roundtable.meeting.start_date,
-            source=where(record),
-            **base,
-        )
-    if kind == "meeting":
-        return Citation(
-            key=f"gfmd{record.year}",
-            title=f"The {record.ordinal_word} {FORUM}, {record.city} {record.year}",
-            author=FORUM,
-            container=f"GFMD {record.year}, {record.city}, {record.country}",
-            issued=record.start_date,
-            source=where(record),
-            **base,
-        )
-    if kind == "sourcedocument":
-        return Citation(
-            key=record.slug,
-            title=record.title,
-            author=record.issuer or FORUM,
-            container=record.get_kind_display(),
-            issued=record.date,
-            # The document itself, where it is online.
-            source=record.url,
-            kind="document",
-            **base,
-        )
-    raise ValueError(f"No citation for a {kind}")
+    """The citation of a record whose model says how it is cited: its `citation()` gives every field of
+    a Citation but the page's address and the day it was accessed."""
+    url = request.build_absolute_uri(record.get_absolute_url())
+    return Citation(url=url, accessed=timezone.localdate(), **record.citation())
 
 
 def respond(request, citation):

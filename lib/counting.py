@@ -1,17 +1,13 @@
-"""Counts a reader sees count records as held at a meeting, never plans, drafts or other events."""
+"""Counts a reader sees count records as held at a meeting, never plans, drafts or other events.
+
+A model whose records may be other than held says what `held` means for it with a
+`held()` method on its QuerySet; the records of any other model are all held.
+"""
 
 
 def held(queryset):
-    """Only what was held. Every count on the indexes goes through here, so that the models'
-    own `held()` is used as soon as they have one."""
-    if hasattr(queryset, "held"):
-        return queryset.held()
-    label = queryset.model._meta.label
-    if label == "gfmd_sessions.Session":
-        return queryset.filter(roundtable__stage="held")
-    if label == "gfmd_sessions.Roundtable":
-        return queryset.filter(stage="held")
-    return queryset
+    """Only what was held. Every count on the indexes goes through here."""
+    return queryset.held() if hasattr(queryset, "held") else queryset
 
 
 def not_held(queryset):
@@ -21,5 +17,4 @@ def not_held(queryset):
 
 def has_stages(model):
     """Whether some records of this kind may be other than held: `held` narrows their queryset."""
-    everything = model._default_manager.all()
-    return held(everything) is not everything
+    return hasattr(model._default_manager.all(), "held")

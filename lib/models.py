@@ -1,11 +1,21 @@
 """Abstract models every content record inherits: versions for optimistic locking, and provenance.
 
-They name the source document model by its label, so that this module imports no app.
+The source documents they cite are the model settings.SOURCE_DOCUMENT_MODEL names, so that this module
+imports no app.
 """
 
+from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
+
+
+def configured_model(setting):
+    """The model a setting names by its label ("SOURCE_DOCUMENT_MODEL"), as get_user_model() reads
+    AUTH_USER_MODEL: how lib/ reaches the project's own models without importing an app."""
+    return apps.get_model(getattr(settings, setting))
+
 
 # Each field's choices as a dict, built once: Django builds it again at every get_FOO_display() call,
 # and a list page makes a hundred and fifty of them.
@@ -51,7 +61,7 @@ class Sourced(Versioned):
     """Provenance shared by every content record: where it comes from, and where in it."""
 
     source = models.ForeignKey(
-        "gfmd.SourceDocument",
+        settings.SOURCE_DOCUMENT_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
         help_text="The document this record is taken from.",
@@ -62,7 +72,7 @@ class Sourced(Versioned):
         help_text="Where in the source: section, page, item number.",
     )
     other_sources = models.ManyToManyField(
-        "gfmd.SourceDocument",
+        settings.SOURCE_DOCUMENT_MODEL,
         blank=True,
         related_name="+",
         help_text="Further documents that confirm or contradict this record.",

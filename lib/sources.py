@@ -9,15 +9,14 @@ rather than prefetched for each record a page shows.
 
 from collections import defaultdict
 
-from django.apps import apps
-
 from lib.caching import per_revision
+from lib.models import configured_model
 
 
 @per_revision
 def source_documents():
     """{pk: SourceDocument} of every source document, in their order (date, then title)."""
-    return {source.pk: source for source in apps.get_model("gfmd", "SourceDocument").objects.all()}
+    return {source.pk: source for source in configured_model("SOURCE_DOCUMENT_MODEL").objects.all()}
 
 
 def attach_sources(records):

@@ -51,7 +51,7 @@ class RecommendationFilter(FacetedFilterSet):
         field_name="event__slug", choices=events, label="Other event reported alongside", absent=Q(event__isnull=True)
     )
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
-    tag = FacetFilter(field_name="tags__slug", choices=tags_of("recommendations.Recommendation"), label="Tag")
+    tag = FacetFilter(field_name="tags__slug", choices=tags_of(Recommendation), label="Tag")
     sort = django_filters.OrderingFilter(fields=(("meeting__year", "year"),), label="Sort", empty_label="Source order")
 
     class Meta:
@@ -65,7 +65,7 @@ class ActivityFilter(FacetedFilterSet):
     roundtable = FacetFilter(field_name="section__roundtable__number", choices=roundtable_numbers, label="Roundtable")
     section = FacetFilter(field_name="section__letter", choices=section_letters, label="Section")
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
-    tag = FacetFilter(field_name="tags__slug", choices=tags_of("recommendations.ProposedActivity"), label="Tag")
+    tag = FacetFilter(field_name="tags__slug", choices=tags_of(ProposedActivity), label="Tag")
 
     class Meta:
         model = ProposedActivity

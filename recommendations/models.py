@@ -6,6 +6,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from lib.citation import FORUM, GMG, short, where
 from lib.models import Sourced, Versioned
 from sessions.models import Stage, Track
 
@@ -136,6 +137,20 @@ class Recommendation(Sourced):
 
     def get_absolute_url(self):
         return reverse("recommendations:recommendation", kwargs={"pk": self.pk})
+
+    def citation(self):
+        meeting = self.meeting
+        number = " ".join(n for n in (self.parent.number if self.parent else "", self.number) if n)
+        label = self.get_kind_display() + (f" {number}" if number else "")
+        part = f", {self.roundtable.label}" if self.roundtable else ""
+        return {
+            "key": f"gfmd{meeting.year}-{self.kind}-{self.pk}",
+            "title": f"{label}: {short(self.text)}",
+            "author": FORUM,
+            "container": f"GFMD {meeting.year}, {meeting.city}{part}",
+            "issued": meeting.start_date,
+            "source": where(self),
+        }
 
     def derive_fields(self):
         """A planned roundtable's points are planned; a sub-point is at its parent's stage and event."""
@@ -278,6 +293,19 @@ class ProposedActivity(Sourced):
 
     def get_absolute_url(self):
         return reverse("recommendations:activity", kwargs={"pk": self.pk})
+
+    def citation(self):
+        section = self.section
+        roundtable = section.roundtable
+        meeting = roundtable.meeting
+        return {
+            "key": f"gmg{meeting.year}-{roundtable.number}{section.letter}-{self.position}",
+            "title": f"Proposed activity {roundtable.number}{section.letter}.{self.position}: {short(self.text)}",
+            "author": GMG,
+            "container": f"GFMD {meeting.year}, {meeting.city}, {roundtable.label}, section {section.letter}",
+            "issued": self.source.date or meeting.start_date,
+            "source": where(self),
+        }
 
 
 class SubActivity(Versioned):

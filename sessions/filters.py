@@ -21,7 +21,7 @@ class SessionFilter(FacetedFilterSet):
         absent=Q(roundtable__stage=Stage.HELD),
     )
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
-    tag = FacetFilter(field_name="tags__slug", choices=tags_of("gfmd_sessions.Session"), label="Tag")
+    tag = FacetFilter(field_name="tags__slug", choices=tags_of(Session), label="Tag")
     sort = django_filters.OrderingFilter(
         fields=(("meeting__year", "year"), ("number", "number"), ("title", "title")),
         label="Sort",

@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from lib.citation import FORUM, where
 from lib.models import Sourced
 
 
@@ -85,6 +86,16 @@ class Meeting(Sourced):
     def get_absolute_url(self):
         return reverse("sessions:meeting", kwargs={"slug": self.slug})
 
+    def citation(self):
+        return {
+            "key": f"gfmd{self.year}",
+            "title": f"The {self.ordinal_word} {FORUM}, {self.city} {self.year}",
+            "author": FORUM,
+            "container": f"GFMD {self.year}, {self.city}, {self.country}",
+            "issued": self.start_date,
+            "source": where(self),
+        }
+
     def date_errors(self):
         """Dates out of order, each on the field to correct; the constraints hold the same rules."""
         errors = {}
@@ -116,6 +127,12 @@ class Meeting(Sourced):
         return max(d for d in (self.end_date, self.civil_society_end_date) if d)
 
 
+class RoundtableQuerySet(models.QuerySet):
+    def held(self):
+        """What a reader counts by default: roundtables held, not those a concept paper planned."""
+        return self.filter(stage=Stage.HELD)
+
+
 class Roundtable(Sourced):
     """A roundtable (or, in 2011, a thematic cluster) of a meeting, in one track."""
 
@@ -142,6 +159,8 @@ class Roundtable(Sourced):
     tags = TaggableManager(blank=True)
 
     history = HistoricalRecords(m2m_fields=["other_sources", "themes"])
+
+    objects = RoundtableQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting__year", "track", "stage", "kind", "number"]
@@ -302,6 +321,18 @@ class Session(Sourced):
 
     def get_absolute_url(self):
         return reverse("sessions:session", kwargs={"meeting": self.meeting.slug, "slug": self.slug})
+
+    def citation(self):
+        meeting = self.meeting
+        number = f"Session {self.number}: " if self.number else ""
+        return {
+            "key": f"gfmd{meeting.year}-{self.slug}",
+            "title": f"{number}{self.title or 'Untitled session'}",
+            "author": FORUM,
+            "container": f"GFMD {meeting.year}, {meeting.city}, {self.roundtable.label}",
+            "issued": meeting.start_date,
+            "source": where(self),
+        }
 
 
 class Milestone(Sourced):

@@ -2,16 +2,15 @@
 
 import json
 
-from django.apps import apps
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import BooleanField, CharField, FloatField, IntegerField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
+from lib.models import configured_model
 from lib.search.query import Query, parse
 from lib.search.registry import KINDS, kind_of
 
-INDEX_MODEL = "gfmd.SearchDocument"
 CONFIG = "english"
 # The searched columns, best first: their PostgreSQL weight and their SQLite bm25 weight.
 COLUMNS = (("names", "A", 10.0), ("title", "B", 4.0), ("body", "C", 1.0))
@@ -24,7 +23,8 @@ def on_postgresql():
 
 
 def index_model():
-    return apps.get_model(INDEX_MODEL)
+    """The index table: one search document per record."""
+    return configured_model("SEARCH_DOCUMENT_MODEL")
 
 
 def vectors_of(documents):

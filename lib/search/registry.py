@@ -1,31 +1,46 @@
-"""What is indexed: the kinds of search document, declared by the apps (gfmd/search_documents.py)."""
+"""What is indexed: the kinds of search document, which each app declares for its own records."""
 
 from dataclasses import dataclass
+from functools import partial
 
 
 @dataclass
 class Kind:
     name: str
-    model: str  # the model's label, "gfmd_sessions.Session"
+    model: str  # the model's label, which a record's own _meta.label is compared with
     label: str
     plural: str
     queryset: object  # () -> the model's queryset, with what build needs fetched
-    build: object  # (record) -> {field: value} of its SearchDocument; "themes" a list of theme pks
+    build: object  # (record) -> {field: value} of its search document; "themes" a list of theme pks
     # Among entities the query names, the higher first: the 2012 meeting above a source titled "GFMD 2012 Mauritius".
     priority: int = 0
 
 
+# Entities first, by priority, then the kinds of record in the order they were registered: the order of the
+# type facet, whatever the order in which the apps are ready.
 KINDS = {}
 # {model label: (instance) -> [(kind, pk)] of other documents showing something of it}
 DEPENDENTS = {}
+_dependents = {}
 
 
 def register(name, *, model, label, plural, queryset, build, priority=0):
-    KINDS[name] = Kind(name, model, label, plural, queryset, build, priority)
+    KINDS[name] = Kind(name, model._meta.label, label, plural, queryset, build, priority)
+    ordered = sorted(KINDS.values(), key=lambda kind: -kind.priority)
+    KINDS.clear()
+    KINDS.update((kind.name, kind) for kind in ordered)
 
 
 def depends(model, targets):
-    DEPENDENTS[model] = targets
+    """Documents of other kinds show something of this model's records: `targets(instance)` gives their
+    (kind, pk). Each app declares the documents of its own kinds, so a model may have several."""
+    label = model._meta.label
+    _dependents.setdefault(label, []).append(targets)
+    DEPENDENTS[label] = partial(all_dependents, _dependents[label])
+
+
+def all_dependents(declared, instance):
+    return [target for targets in declared for target in targets(instance)]
 
 
 def kind_of(model):
@@ -37,3 +52,8 @@ def kind_of(model):
 
 def kind_choices():
     return [(kind.name, kind.plural) for kind in KINDS.values()]
+
+
+def joined(*parts):
+    """A document's text from the parts a record has, one a line."""
+    return "\n".join(part for part in parts if part)
