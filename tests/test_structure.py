@@ -4,6 +4,8 @@ import ast
 import re
 from pathlib import Path
 
+from django.apps import apps
+
 ROOT = Path(__file__).resolve().parent.parent
 APPS = {"gfmd", "themes", "sessions", "recommendations", "pipeline"}
 WEB_LAYER = ["gfmd", "themes", "sessions", "recommendations", "lib", "templates"]
@@ -30,6 +32,80 @@ def test_building_blocks_import_no_app():
         if name in APPS
     }
     assert not offenders
+
+
+# Modules that still read a project model by its label rather than through lib.models.configured_model().
+READ_BY_LABEL = {"lib/caching.py", "lib/history.py"}
+
+
+def app_models():
+    return [model for config in apps.get_app_configs() if config.name in APPS for model in config.get_models()]
+
+
+def docstrings(tree):
+    """The string constants that are docstrings: prose may tell what a mechanism is used for."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                yield first.value
+
+
+def names_of_app_models(path, models):
+    """What in a module's code names an app model: its class (Session), a string that is its name ("session")
+    or holds its label ("gfmd_sessions.Session"), or get_model() given a string, a label by another route."""
+    classes = {model.__name__ for model in models}
+    names = {model.__name__.lower() for model in models}
+    labels = {model._meta.label_lower for model in models}
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = {id(node) for node in docstrings(tree)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in classes:
+            yield f"{node.id} (line {node.lineno})"
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skipped:
+            value = node.value.lower()
+            if value in names or set(re.findall(r"[\w.]+", value)) & labels:
+                yield f"{node.value!r} (line {node.lineno})"
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "get_model":
+            if any(isinstance(arg, ast.Constant) for arg in node.args):
+                yield f"get_model of a label (line {node.lineno})"
+
+
+def test_building_blocks_name_no_app_model():
+    """lib/ offers mechanisms; each app declares what its records are and registers them. A label in lib/
+    would be a dependency on an app that the imports do not show."""
+    models = app_models()
+    offenders = {
+        f"{path.relative_to(ROOT)} names {name}"
+        for path in modules("lib")
+        if str(path.relative_to(ROOT)) not in READ_BY_LABEL
+        for name in names_of_app_models(path, models)
+    }
+    assert not offenders
+
+
+def test_the_check_of_building_blocks_finds_an_app_model_by_any_name(tmp_path):
+    module = tmp_path / "module.py"
+    module.write_text(
+        '''"""A docstring may say that a Session is counted."""
+from django.apps import apps
+
+def held(queryset, session):
+    if queryset.model._meta.model_name == "session":
+        return queryset
+    if queryset.model._meta.label == "gfmd_sessions.Session":
+        return queryset
+    return apps.get_model("gfmd", "SearchDocument"), Meeting, "logger gfmd.requests"
+''',
+        encoding="utf-8",
+    )
+    assert sorted(names_of_app_models(module, app_models())) == [
+        "'SearchDocument' (line 9)",
+        "'gfmd_sessions.Session' (line 7)",
+        "'session' (line 5)",
+        "Meeting (line 9)",
+        "get_model of a label (line 9)",
+    ]
 
 
 def test_nothing_in_the_web_layer_imports_the_pipeline():

@@ -172,43 +172,50 @@ def ranked(queryset, q, *, kinds=None):
     queryset = queryset.annotate(search_query=Value(query.websearch(), output_field=CharField()))
     if query.empty:
         return RankedDocuments.of(queryset.none())
-    table = queryset.model._meta.db_table
     # Only entities have names: records skip the check.
     named_kinds = entity_kinds()
-    entities = ", ".join(["%s"] * len(named_kinds))
-    if on_postgresql():
-        ts = "websearch_to_tsquery(%s::regconfig, %s)"
-        ts_params = (CONFIG, query.websearch())
-        # Raw expressions: the ORM's SearchRank and Case cost more to build and compile than the query to run.
-        queryset = joined_documents(queryset, query).annotate(
-            rank=RawSQL(f'ts_rank("{table}"."vector", {ts})', ts_params, output_field=FloatField()),
-            named=RawSQL(
-                f'"{table}"."kind" IN ({entities}) AND ts_filter("{table}"."vector", \'{{a}}\') @@ {ts}',
-                (*named_kinds, *ts_params),
-                output_field=BooleanField(),
-            ),
-            priority=priority_of(table),
-        )
-    else:
-        weights = ", ".join(str(weight) for _, _, weight in COLUMNS)
-        # bm25() exists only in a query that joins the FTS5 table and matches on it, as joined_documents does.
-        queryset = (
-            joined_documents(queryset, query)
-            .extra(
-                select={
-                    # bm25 is lower for better matches.
-                    "rank": f"-bm25({FTS_TABLE}, {weights})",
-                    "named": f"{table}.kind IN ({entities}) "
-                    f"AND {table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
-                },
-                select_params=[*named_kinds, query.fts5(column="names")],
-            )
-            .annotate(priority=priority_of(table))
-        )
-    queryset = queryset.order_by("-named", "-priority", "-rank", "pk")
-    documents = RankedDocuments.of(queryset)
+    rank = ranked_on_postgresql if on_postgresql() else ranked_on_sqlite
+    queryset = rank(joined_documents(queryset, query), query, named_kinds)
+    documents = RankedDocuments.of(queryset.order_by("-named", "-priority", "-rank", "pk"))
     documents.has_entities = kinds is None or any(kind in named_kinds for kind in kinds)
     return documents
+
+
+def ranked_on_postgresql(queryset, query, named_kinds):
+    """The matched documents with their rank (ts_rank), whether the query names them, and their priority."""
+    table = queryset.model._meta.db_table
+    entities = ", ".join(["%s"] * len(named_kinds))
+    ts = "websearch_to_tsquery(%s::regconfig, %s)"
+    ts_params = (CONFIG, query.websearch())
+    # Raw expressions: the ORM's SearchRank and Case cost more to build and compile than the query to run.
+    return queryset.annotate(
+        rank=RawSQL(f'ts_rank("{table}"."vector", {ts})', ts_params, output_field=FloatField()),
+        named=RawSQL(
+            f'"{table}"."kind" IN ({entities}) AND ts_filter("{table}"."vector", \'{{a}}\') @@ {ts}',
+            (*named_kinds, *ts_params),
+            output_field=BooleanField(),
+        ),
+        priority=priority_of(table),
+    )
+
+
+def ranked_on_sqlite(queryset, query, named_kinds):
+    """The matched documents with their rank (bm25), whether the query names them, and their priority.
+
+    bm25() exists only in a query that joins the FTS5 table and matches on it, as joined_documents does.
+    """
+    table = queryset.model._meta.db_table
+    entities = ", ".join(["%s"] * len(named_kinds))
+    weights = ", ".join(str(weight) for _, _, weight in COLUMNS)
+    return queryset.extra(
+        select={
+            # bm25 is lower for better matches.
+            "rank": f"-bm25({FTS_TABLE}, {weights})",
+            "named": f"{table}.kind IN ({entities}) "
+            f"AND {table}.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
+        },
+        select_params=[*named_kinds, query.fts5(column="names")],
+    ).annotate(priority=priority_of(table))
 
 
 def priority_of(table):
