@@ -34,7 +34,7 @@ def content_models():
 
     for model in found:
         visit(model)
-    return ordered
+    return tuple(ordered)
 
 
 def parents(model):
