@@ -9,7 +9,6 @@ Each list declares its fields once, as Columns: the JSON results and the CSV
 rows are both read from them, in their order.
 """
 
-import csv
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from django.utils.safestring import mark_safe
 from lib import search
 from lib.caching import per_revision
 from lib.facet_index import FacetIndex, ordering_of
-from lib.spreadsheet import BYTE_ORDER_MARK, FORMULA_STARTS
+from lib.spreadsheet import csv_text, safe_cell
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
@@ -93,8 +92,7 @@ class Column:
                 value = separator.join(str(item) for item in value)
             else:
                 return value
-            # safe_cell, spelled out: it is run for every cell.
-            return "'" + value if value.startswith(FORMULA_STARTS) else value
+            return safe_cell(value)
 
         return cell
 
@@ -637,37 +635,20 @@ class FacetedList:
         if self.csv_fields:
             records = records.values_list(*self.csv_fields, named=True)
         response = StreamingHttpResponse(
-            csv_lines(records, columns, base_url, bom=bom == "1", attach=self.attach),
+            csv_text(
+                [column.csv_name or column.name for column in columns],
+                csv_batches(records, columns, base_url, attach=self.attach),
+                bom=bom == "1",
+            ),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{self.api_path.strip("/").split("/")[-1]}.csv"'
         return response
 
 
-class _Lines:
-    """A file-like object that keeps the lines csv.writer writes, to be taken a batch at a time."""
-
-    def __init__(self):
-        self.lines = []
-
-    def write(self, line):
-        self.lines.append(line)
-
-    def take(self):
-        text = "".join(self.lines)
-        self.lines.clear()
-        return text
-
-
-def csv_lines(queryset, columns, base_url, *, bom=False, attach=None):
-    """The CSV's text, a batch of rows at a time: a chunk per row would cost the response its own step per row."""
-    out = _Lines()
-    writer = csv.writer(out)
-    if bom:
-        yield BYTE_ORDER_MARK
-    writer.writerow([column.csv_name or column.name for column in columns])
-    yield out.take()
-    # The one place a row is written: each cell is made safe (no formula a spreadsheet would run) by csv_cell.
+def csv_batches(queryset, columns, base_url, *, attach=None):
+    """The rows of the CSV, a batch at a time: read, prefetched and written CSV_BATCH records at once."""
+    # Each cell is made safe (no formula a spreadsheet would run) by csv_cell.
     cells = [column.csv_cell(base_url) for column in columns]
     lookups = queryset._prefetch_related_lookups
     # The lists the lookups give (`to_attr`): a reverse foreign key's rows point back at their record.
@@ -678,7 +659,7 @@ def csv_lines(queryset, columns, base_url, *, bom=False, attach=None):
             prefetch_related_objects(batch, *lookups)
         if attach:
             attach(batch)
-        writer.writerows([cell(record) for cell in cells] for record in batch)
+        yield [[cell(record) for cell in cells] for record in batch]
         if lookups:
             for record in batch:
                 # A prefetched queryset points back at its record: a cycle per record that only the cyclic
@@ -686,7 +667,6 @@ def csv_lines(queryset, columns, base_url, *, bom=False, attach=None):
                 record.__dict__.pop("_prefetched_objects_cache", None)
                 for name in kept:
                     record.__dict__.pop(name, None)
-        yield out.take()
 
 
 def filter_params(params):
