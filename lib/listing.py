@@ -9,7 +9,6 @@ Each list declares its fields once, as Columns: the JSON results and the CSV
 rows are both read from them, in their order.
 """
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,8 +20,7 @@ import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.core.validators import EMPTY_VALUES
-from django.db.models import Count, Prefetch, TextField, Value, prefetch_related_objects
-from django.db.models.functions import Cast
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -157,14 +155,14 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
 
 
 class FacetedFilterSet(django_filters.FilterSet):
-    """A FilterSet whose FacetFilters are the list's facets, counted in their declared order."""
+    """A FilterSet whose FacetFilters are the list's facets, counted in their declared order.
+
+    The facets are counted, and a page's records found, in the list's index of
+    facets kept per content revision (lib.facet_index); the tests hold it to
+    counts made by the database.
+    """
 
     q = django_filters.CharFilter(method="filter_text", label="Search")
-
-    # A list counts its facets and finds its pages in an index of its facets kept in memory per content
-    # revision (lib.facet_index); without it, with grouped counts in the database (count_all), which the
-    # tests also hold the index to.
-    indexed = False
 
     def filter_text(self, queryset, name, value):
         # The record's search document holds the text of its rows too (an activity's objectives).
@@ -189,13 +187,6 @@ class FacetedFilterSet(django_filters.FilterSet):
     @classmethod
     def facet_names(cls):
         return [name for name, f in cls.base_filters.items() if isinstance(f, FacetFilter)]
-
-    def filtered_without(self, *skipped):
-        queryset = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
-            if name not in skipped and name != "sort":
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
 
     @cached_property
     def index_state(self):
@@ -232,13 +223,11 @@ class FacetedFilterSet(django_filters.FilterSet):
         """The filtered records from the database, in the list's order or the reader's, ties broken by id as
         the index breaks them, so that a page, the API and the CSV agree on every database."""
         queryset = self.qs
-        if not self.indexed:
-            return queryset
         return queryset.order_by(*ordering_of(queryset), "pk")
 
     def records(self):
         """The filtered records in the list's order, to paginate; in the reader's order from the database."""
-        if not self.indexed or self.form.cleaned_data.get("sort"):
+        if self.form.cleaned_data.get("sort"):
             return self.ordered()
         index, chosen, found = self.index_state
         for records in chosen.values():
@@ -251,7 +240,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         With a size, each facet keeps its `size` most frequent values and every
         selected one, and says how many values it has in all (`total`).
         """
-        counts = self.indexed_counts() if self.indexed else self.count_all()
+        counts = self.indexed_counts()
         result = {}
         # How many values of each facet have records, shown or not.
         self.facet_totals = {}
@@ -270,109 +259,14 @@ class FacetedFilterSet(django_filters.FilterSet):
             result[name] = top_values(values, size)
         return result
 
-    def count_all(self):
-        """{facet: {value: count}}, every facet counted in one query, for a list without an index.
 
-        Each facet is a grouped count with every active filter but its own, on
-        as few tables as it can be: a column of the list's own table; a foreign
-        key (facets read through the same key, a meeting's year and slug, share
-        one count); a many-to-many link table. The counts are joined with UNION
-        ALL, so the database is asked once, whatever the number of facets.
-        """
-        model = self.queryset.model
-        by_key = defaultdict(list)
-        parts = {}
-        counts = {}
-        for name in self.facet_names():
-            path = self.filters[name].field_name
-            head, _, rest = path.partition("__")
-            field = model._meta.get_field(head)
-            if not rest:
-                parts[name] = grouped(self.base_without(name), path)
-            elif field.many_to_one and field.concrete:
-                # A facet with a condition of its own when absent (stage: held) is counted apart: the others'
-                # counts keep that condition, which the grouped counts could not apply in Python.
-                by_key[(head, name) if self.filters[name].absent is not None else (head,)].append(name)
-            elif field.many_to_many and "__" not in rest:
-                links, record, target = link_table(model, field)
-                base = self.base_without(name)
-                if base.query.where:
-                    links = links.filter(**{f"{record}__in": base.values("pk")})
-                parts[name] = grouped(links, target)
-            else:
-                counts[name] = self.count_path(name)
-        for group, names in by_key.items():
-            parts[group] = grouped(self.base_without(*names), group[0])
-        labels = list(parts)
-        rows = defaultdict(dict)
-        if labels:
-            querysets = [
-                queryset.annotate(part=Value(i)).values_list("part", "value").annotate(n=Count("pk"))
-                for i, queryset in enumerate(parts.values())
-            ]
-            union = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
-            for i, value, n in union:
-                if value is not None:
-                    rows[labels[i]][value] = n
-        for name in self.facet_names():
-            path = self.filters[name].field_name
-            head, _, rest = path.partition("__")
-            if name in parts and not rest:
-                counts[name] = rows[name]
-            elif name in parts:
-                values_of = key_values(model._meta.get_field(head).related_model, (rest,))
-                counts[name] = {values_of[int(pk)][0]: n for pk, n in rows[name].items() if int(pk) in values_of}
-        for group, names in by_key.items():
-            n_by_key = {int(pk): n for pk, n in rows[group].items()}
-            counts.update(self.spread_key_counts(group[0], names, n_by_key))
-        return counts
-
-    def base_without(self, *names):
-        """The records every active filter but these lets through, to count from."""
-        queryset = self.filtered_without(*names)
-        if joins_tables(queryset):
-            # A filter joined another table (the search box's related texts): count each record once.
-            queryset = queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
-        return queryset
-
-    def count_path(self, name):
-        """Counts of a facet read through a longer path, by a join."""
-        path = self.filters[name].field_name
-        queryset = self.filtered_without(name)
-        if queryset.query.where:
-            queryset = queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
-        rows = queryset.order_by().values_list(path).annotate(n=Count("pk", distinct=True))
-        return {str(value): n for value, n in rows if value is not None}
-
-    def spread_key_counts(self, key, names, n_by_key):
-        """Counts of several facets that are fields of the row one foreign key points to.
-
-        The records were counted by the key, with every filter but these facets';
-        each facet's counts then apply the other facets' selections to the keys,
-        in Python, which is exact since each record has one key.
-        """
-        paths = tuple(self.filters[name].field_name.partition("__")[2] for name in names)
-        values_of = key_values(self.queryset.model._meta.get_field(key).related_model, paths)
-        selected = [set(self.form.cleaned_data.get(name) or []) for name in names]
-        counts = {name: defaultdict(int) for name in names}
-        for pk, n in n_by_key.items():
-            values = values_of.get(pk)
-            if values is None:
-                continue
-            for i, name in enumerate(names):
-                if all(not chosen or values[j] in chosen for j, chosen in enumerate(selected) if j != i):
-                    if values[i] is not None:
-                        counts[name][values[i]] += n
-        return counts
-
-
+@dataclass
 class IndexedRecords:
     """A list's filtered records as the paginator reads them: counted by the index, a page read by id."""
 
-    def __init__(self, index, found, queryset):
-        self.index = index
-        self.found = found
-        self.queryset = queryset
+    index: FacetIndex
+    found: int  # a bitset of the index's records
+    queryset: QuerySet
 
     def count(self):
         return self.found.bit_count()
@@ -389,19 +283,6 @@ class IndexedRecords:
         by_pk = {record.pk: record for record in self.queryset.order_by().filter(pk__in=pks)}
         # A record deleted since the index was read is left out rather than failing the page.
         return [by_pk[pk] for pk in pks if pk in by_pk]
-
-
-def joins_tables(queryset):
-    """Whether the query reads another table than the model's own. A join Django added and then trimmed
-    (`event__isnull=True` reads the key alone) stays in the alias map with no reference left."""
-    query = queryset.query
-    return any(query.alias_refcount[alias] for alias in query.alias_map if alias != query.base_table)
-
-
-def grouped(queryset, column):
-    """The queryset, unordered, with `value`: the column as text, to be counted by."""
-    field = queryset.model._meta.get_field(column)
-    return queryset.order_by().annotate(value=Cast(field.attname, TextField()))
 
 
 _key_value_memos = {}
