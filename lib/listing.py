@@ -386,42 +386,34 @@ def unknown_parameters(params, known):
     return {name: [f"{name} is not a parameter of this list; it takes {', '.join(sorted(known))}."] for name in unknown}
 
 
+@dataclass(kw_only=True, eq=False)  # a list is itself: compared and hashed by identity
 class FacetedList:
     """Everything one faceted list needs: its FilterSet, queryset, columns and output formats."""
 
-    def __init__(
-        self,
-        *,
-        filterset_class,
-        queryset,
-        template,
-        title,
-        noun,
-        columns,
-        api_path,
-        csv_queryset=None,
-        page_queryset=None,
-        csv_fields=None,
-        attach=None,
-    ):
-        self.filterset_class = filterset_class
-        self.queryset = queryset
-        # The page reads only what its cards show; by default what the API reads.
-        self.page_queryset = page_queryset if page_queryset is not None else queryset
-        # The CSV reads only what its columns need; by default what the page reads.
-        self.csv_queryset = csv_queryset if csv_queryset is not None else queryset
-        # When every CSV column reads a field of the record itself, these fields: the CSV then reads rows
-        # of them (named tuples) rather than whole records, which cost a model instance per row.
-        self.csv_fields = csv_fields
-        # What the columns read of related rows, set on a batch of records (the API's page, a CSV batch) by
-        # a function: values read as plain values, where a prefetch would make a model instance of each row.
-        self.attach = attach
-        # The Jinja2 template of the list's body (jinja2/lists/), rendered inside includes/list_page.html.
-        self.template = template
-        self.title = title
-        self.noun = noun
-        self.columns = columns
-        self.api_path = api_path
+    filterset_class: type[FacetedFilterSet]
+    queryset: QuerySet
+    # The template of the list's body (jinja2/lists/), rendered inside includes/list_page.html.
+    template: str
+    title: str
+    noun: str
+    columns: list[Column]
+    api_path: str
+    # The page reads only what its cards show; by default what the API reads.
+    page_queryset: QuerySet | None = None
+    # The CSV reads only what its columns need; by default what the API reads.
+    csv_queryset: QuerySet | None = None
+    # When every CSV column reads a field of the record itself, these fields: the CSV then reads rows
+    # of them (named tuples) rather than whole records, which cost a model instance per row.
+    csv_fields: tuple[str, ...] | None = None
+    # What the columns read of related rows, set on a batch of records (the API's page, a CSV batch) by
+    # a function: values read as plain values, where a prefetch would make a model instance of each row.
+    attach: Callable[[list], None] | None = None
+
+    def __post_init__(self):
+        if self.page_queryset is None:
+            self.page_queryset = self.queryset
+        if self.csv_queryset is None:
+            self.csv_queryset = self.queryset
 
     def parameters(self):
         """Every parameter the list, its API and its CSV take."""
