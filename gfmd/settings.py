@@ -4,7 +4,7 @@ Whatever differs between machines comes from the environment, read by
 gfmd/env.py, and a value that does not parse stops start-up with a message
 saying why (README.md lists the variables). The defaults serve one machine
 from an SQLite file and each process's memory as the cache. With DEBUG off,
-SECRET_KEY must be set and HTTPS is required; production also sets
+SECRET_KEY must be set and readers are sent to HTTPS; production also sets
 ALLOWED_HOSTS, DATABASE_URL and, with several app servers, CACHE_URL.
 `manage.py` takes development defaults (DEBUG=true) from .env or .env.example.
 """
