@@ -1,6 +1,8 @@
 """Which records cite a source document, as its main source or as a further one, counted as held."""
 
-from django.db.models import Case, Count, F, Q, Value, When
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
 from lib.counting import has_stages, held, not_held
 from lib.listing import query_suffix
@@ -34,16 +36,16 @@ def citing(model, source):
     return model.objects.filter(Q(source=source) | Q(pk__in=further))
 
 
+@dataclass
 class Group:
     """The records of one kind citing a source, as held or not: the page's label, how many, and its records."""
 
-    def __init__(self, key, label, queryset, related, is_held):
-        self.key = key
-        self.label = label
-        self.queryset = queryset
-        self.related = related
-        self.is_held = is_held
-        self.count = 0
+    key: str
+    label: str
+    queryset: QuerySet
+    related: tuple[str, ...]  # what select_related reads with each record
+    is_held: bool
+    count: int = 0
 
     @property
     def parameter(self):

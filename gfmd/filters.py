@@ -49,10 +49,6 @@ class SearchFilter(FacetedFilterSet):
 
     max_terms = search.MAX_TERMS
 
-    # The facets and the number of results are counted in the lists' index of facets (lib.facet_index):
-    # a broad word's thousands of matches are read once, for their ids. The results are ranked by the database.
-    indexed = True
-
     class Meta:
         model = SearchDocument
         fields = []

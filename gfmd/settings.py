@@ -1,8 +1,12 @@
 """Settings for the GFMD knowledge base.
 
-Every value comes from the environment. The defaults let a fresh clone run
-with DEBUG off on an SQLite file; production sets SECRET_KEY, ALLOWED_HOSTS
-and DATABASE_URL.
+Whatever differs between machines comes from the environment, read by
+gfmd/env.py, and a value that does not parse stops start-up with a message
+saying why (README.md lists the variables). The defaults serve one machine
+from an SQLite file and each process's memory as the cache. With DEBUG off,
+SECRET_KEY must be set and readers are sent to HTTPS; production also sets
+ALLOWED_HOSTS, DATABASE_URL and, with several app servers, CACHE_URL.
+`manage.py` takes development defaults (DEBUG=true) from .env or .env.example.
 """
 
 from pathlib import Path

@@ -1,4 +1,4 @@
-from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import GenericSitemap, Sitemap
 from django.urls import reverse
 
 from gfmd.models import SourceDocument
@@ -26,22 +26,19 @@ class PagesSitemap(Sitemap):
         return reverse(item)
 
 
-class RecordSitemap(Sitemap):
-    def __init__(self, queryset):
-        self.queryset = queryset
-
-    def items(self):
-        return self.queryset
+def records(queryset):
+    """A sitemap of records, each at its get_absolute_url()."""
+    return GenericSitemap({"queryset": queryset})
 
 
 SITEMAPS = {
     "pages": PagesSitemap(),
-    "meetings": RecordSitemap(Meeting.objects.all()),
-    "sessions": RecordSitemap(Session.objects.select_related("meeting")),
-    "events": RecordSitemap(Event.objects.all()),
-    "themes": RecordSitemap(Theme.objects.all()),
-    "recommendations": RecordSitemap(Recommendation.objects.order_by("pk")),
-    "activities": RecordSitemap(ProposedActivity.objects.order_by("pk")),
-    "sources": RecordSitemap(SourceDocument.objects.all()),
-    "gmg-members": RecordSitemap(GMGMember.objects.with_activities()),
+    "meetings": records(Meeting.objects.all()),
+    "sessions": records(Session.objects.select_related("meeting")),
+    "events": records(Event.objects.all()),
+    "themes": records(Theme.objects.all()),
+    "recommendations": records(Recommendation.objects.order_by("pk")),
+    "activities": records(ProposedActivity.objects.order_by("pk")),
+    "sources": records(SourceDocument.objects.all()),
+    "gmg-members": records(GMGMember.objects.with_activities()),
 }

@@ -18,6 +18,7 @@ per_revision), and read again after any change. Filters that are not facets
 (the search box) are asked of the database for their records' ids.
 """
 
+import dataclasses
 import sys
 from array import array
 from itertools import accumulate
@@ -137,15 +138,16 @@ class FacetIndex:
         return [self.pks[p] for p in set_bits(found, start, stop, self.size)]
 
 
+@dataclasses.dataclass(slots=True)
 class Window:
     """The records of a value as a bitset of part of the list, from byte `first_byte` of the whole bitset."""
 
-    __slots__ = ("first_byte", "bits", "length")
+    first_byte: int
+    bits: int
+    length: int = dataclasses.field(init=False)  # in bytes
 
-    def __init__(self, first_byte, bits):
-        self.first_byte = first_byte
-        self.bits = bits
-        self.length = (bits.bit_length() + 7) // 8
+    def __post_init__(self):
+        self.length = (self.bits.bit_length() + 7) // 8
 
 
 def single_valued(model, path):

@@ -9,8 +9,6 @@ Each list declares its fields once, as Columns: the JSON results and the CSV
 rows are both read from them, in their order.
 """
 
-import csv
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -22,8 +20,7 @@ import django_filters
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.core.validators import EMPTY_VALUES
-from django.db.models import Count, Prefetch, TextField, Value, prefetch_related_objects
-from django.db.models.functions import Cast
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -32,7 +29,7 @@ from django.utils.safestring import mark_safe
 from lib import search
 from lib.caching import per_revision
 from lib.facet_index import FacetIndex, ordering_of
-from lib.spreadsheet import BYTE_ORDER_MARK, FORMULA_STARTS
+from lib.spreadsheet import csv_text, safe_cell
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
@@ -93,8 +90,7 @@ class Column:
                 value = separator.join(str(item) for item in value)
             else:
                 return value
-            # safe_cell, spelled out: it is run for every cell.
-            return "'" + value if value.startswith(FORMULA_STARTS) else value
+            return safe_cell(value)
 
         return cell
 
@@ -159,14 +155,14 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
 
 
 class FacetedFilterSet(django_filters.FilterSet):
-    """A FilterSet whose FacetFilters are the list's facets, counted in their declared order."""
+    """A FilterSet whose FacetFilters are the list's facets, counted in their declared order.
+
+    The facets are counted, and a page's records found, in the list's index of
+    facets kept per content revision (lib.facet_index); the tests hold it to
+    counts made by the database.
+    """
 
     q = django_filters.CharFilter(method="filter_text", label="Search")
-
-    # A list counts its facets and finds its pages in an index of its facets kept in memory per content
-    # revision (lib.facet_index); without it, with grouped counts in the database (count_all), which the
-    # tests also hold the index to.
-    indexed = False
 
     def filter_text(self, queryset, name, value):
         # The record's search document holds the text of its rows too (an activity's objectives).
@@ -191,13 +187,6 @@ class FacetedFilterSet(django_filters.FilterSet):
     @classmethod
     def facet_names(cls):
         return [name for name, f in cls.base_filters.items() if isinstance(f, FacetFilter)]
-
-    def filtered_without(self, *skipped):
-        queryset = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
-            if name not in skipped and name != "sort":
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
 
     @cached_property
     def index_state(self):
@@ -234,13 +223,11 @@ class FacetedFilterSet(django_filters.FilterSet):
         """The filtered records from the database, in the list's order or the reader's, ties broken by id as
         the index breaks them, so that a page, the API and the CSV agree on every database."""
         queryset = self.qs
-        if not self.indexed:
-            return queryset
         return queryset.order_by(*ordering_of(queryset), "pk")
 
     def records(self):
         """The filtered records in the list's order, to paginate; in the reader's order from the database."""
-        if not self.indexed or self.form.cleaned_data.get("sort"):
+        if self.form.cleaned_data.get("sort"):
             return self.ordered()
         index, chosen, found = self.index_state
         for records in chosen.values():
@@ -253,7 +240,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         With a size, each facet keeps its `size` most frequent values and every
         selected one, and says how many values it has in all (`total`).
         """
-        counts = self.indexed_counts() if self.indexed else self.count_all()
+        counts = self.indexed_counts()
         result = {}
         # How many values of each facet have records, shown or not.
         self.facet_totals = {}
@@ -272,109 +259,14 @@ class FacetedFilterSet(django_filters.FilterSet):
             result[name] = top_values(values, size)
         return result
 
-    def count_all(self):
-        """{facet: {value: count}}, every facet counted in one query, for a list without an index.
 
-        Each facet is a grouped count with every active filter but its own, on
-        as few tables as it can be: a column of the list's own table; a foreign
-        key (facets read through the same key, a meeting's year and slug, share
-        one count); a many-to-many link table. The counts are joined with UNION
-        ALL, so the database is asked once, whatever the number of facets.
-        """
-        model = self.queryset.model
-        by_key = defaultdict(list)
-        parts = {}
-        counts = {}
-        for name in self.facet_names():
-            path = self.filters[name].field_name
-            head, _, rest = path.partition("__")
-            field = model._meta.get_field(head)
-            if not rest:
-                parts[name] = grouped(self.base_without(name), path)
-            elif field.many_to_one and field.concrete:
-                # A facet with a condition of its own when absent (stage: held) is counted apart: the others'
-                # counts keep that condition, which the grouped counts could not apply in Python.
-                by_key[(head, name) if self.filters[name].absent is not None else (head,)].append(name)
-            elif field.many_to_many and "__" not in rest:
-                links, record, target = link_table(model, field)
-                base = self.base_without(name)
-                if base.query.where:
-                    links = links.filter(**{f"{record}__in": base.values("pk")})
-                parts[name] = grouped(links, target)
-            else:
-                counts[name] = self.count_path(name)
-        for group, names in by_key.items():
-            parts[group] = grouped(self.base_without(*names), group[0])
-        labels = list(parts)
-        rows = defaultdict(dict)
-        if labels:
-            querysets = [
-                queryset.annotate(part=Value(i)).values_list("part", "value").annotate(n=Count("pk"))
-                for i, queryset in enumerate(parts.values())
-            ]
-            union = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
-            for i, value, n in union:
-                if value is not None:
-                    rows[labels[i]][value] = n
-        for name in self.facet_names():
-            path = self.filters[name].field_name
-            head, _, rest = path.partition("__")
-            if name in parts and not rest:
-                counts[name] = rows[name]
-            elif name in parts:
-                values_of = key_values(model._meta.get_field(head).related_model, (rest,))
-                counts[name] = {values_of[int(pk)][0]: n for pk, n in rows[name].items() if int(pk) in values_of}
-        for group, names in by_key.items():
-            n_by_key = {int(pk): n for pk, n in rows[group].items()}
-            counts.update(self.spread_key_counts(group[0], names, n_by_key))
-        return counts
-
-    def base_without(self, *names):
-        """The records every active filter but these lets through, to count from."""
-        queryset = self.filtered_without(*names)
-        if joins_tables(queryset):
-            # A filter joined another table (the search box's related texts): count each record once.
-            queryset = queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
-        return queryset
-
-    def count_path(self, name):
-        """Counts of a facet read through a longer path, by a join."""
-        path = self.filters[name].field_name
-        queryset = self.filtered_without(name)
-        if queryset.query.where:
-            queryset = queryset.model._default_manager.filter(pk__in=queryset.values("pk"))
-        rows = queryset.order_by().values_list(path).annotate(n=Count("pk", distinct=True))
-        return {str(value): n for value, n in rows if value is not None}
-
-    def spread_key_counts(self, key, names, n_by_key):
-        """Counts of several facets that are fields of the row one foreign key points to.
-
-        The records were counted by the key, with every filter but these facets';
-        each facet's counts then apply the other facets' selections to the keys,
-        in Python, which is exact since each record has one key.
-        """
-        paths = tuple(self.filters[name].field_name.partition("__")[2] for name in names)
-        values_of = key_values(self.queryset.model._meta.get_field(key).related_model, paths)
-        selected = [set(self.form.cleaned_data.get(name) or []) for name in names]
-        counts = {name: defaultdict(int) for name in names}
-        for pk, n in n_by_key.items():
-            values = values_of.get(pk)
-            if values is None:
-                continue
-            for i, name in enumerate(names):
-                if all(not chosen or values[j] in chosen for j, chosen in enumerate(selected) if j != i):
-                    if values[i] is not None:
-                        counts[name][values[i]] += n
-        return counts
-
-
+@dataclass
 class IndexedRecords:
     """A list's filtered records as the paginator reads them: counted by the index, a page read by id."""
 
-    def __init__(self, index, found, queryset):
-        self.index = index
-        self.found = found
-        self.queryset = queryset
+    index: FacetIndex
+    found: int  # a bitset of the index's records
+    queryset: QuerySet
 
     def count(self):
         return self.found.bit_count()
@@ -391,19 +283,6 @@ class IndexedRecords:
         by_pk = {record.pk: record for record in self.queryset.order_by().filter(pk__in=pks)}
         # A record deleted since the index was read is left out rather than failing the page.
         return [by_pk[pk] for pk in pks if pk in by_pk]
-
-
-def joins_tables(queryset):
-    """Whether the query reads another table than the model's own. A join Django added and then trimmed
-    (`event__isnull=True` reads the key alone) stays in the alias map with no reference left."""
-    query = queryset.query
-    return any(query.alias_refcount[alias] for alias in query.alias_map if alias != query.base_table)
-
-
-def grouped(queryset, column):
-    """The queryset, unordered, with `value`: the column as text, to be counted by."""
-    field = queryset.model._meta.get_field(column)
-    return queryset.order_by().annotate(value=Cast(field.attname, TextField()))
 
 
 _key_value_memos = {}
@@ -507,42 +386,34 @@ def unknown_parameters(params, known):
     return {name: [f"{name} is not a parameter of this list; it takes {', '.join(sorted(known))}."] for name in unknown}
 
 
+@dataclass(kw_only=True, eq=False)  # a list is itself: compared and hashed by identity
 class FacetedList:
     """Everything one faceted list needs: its FilterSet, queryset, columns and output formats."""
 
-    def __init__(
-        self,
-        *,
-        filterset_class,
-        queryset,
-        template,
-        title,
-        noun,
-        columns,
-        api_path,
-        csv_queryset=None,
-        page_queryset=None,
-        csv_fields=None,
-        attach=None,
-    ):
-        self.filterset_class = filterset_class
-        self.queryset = queryset
-        # The page reads only what its cards show; by default what the API reads.
-        self.page_queryset = page_queryset if page_queryset is not None else queryset
-        # The CSV reads only what its columns need; by default what the page reads.
-        self.csv_queryset = csv_queryset if csv_queryset is not None else queryset
-        # When every CSV column reads a field of the record itself, these fields: the CSV then reads rows
-        # of them (named tuples) rather than whole records, which cost a model instance per row.
-        self.csv_fields = csv_fields
-        # What the columns read of related rows, set on a batch of records (the API's page, a CSV batch) by
-        # a function: values read as plain values, where a prefetch would make a model instance of each row.
-        self.attach = attach
-        # The Jinja2 template of the list's body (jinja2/lists/), rendered inside includes/list_page.html.
-        self.template = template
-        self.title = title
-        self.noun = noun
-        self.columns = columns
-        self.api_path = api_path
+    filterset_class: type[FacetedFilterSet]
+    queryset: QuerySet
+    # The template of the list's body (jinja2/lists/), rendered inside includes/list_page.html.
+    template: str
+    title: str
+    noun: str
+    columns: list[Column]
+    api_path: str
+    # The page reads only what its cards show; by default what the API reads.
+    page_queryset: QuerySet | None = None
+    # The CSV reads only what its columns need; by default what the API reads.
+    csv_queryset: QuerySet | None = None
+    # When every CSV column reads a field of the record itself, these fields: the CSV then reads rows
+    # of them (named tuples) rather than whole records, which cost a model instance per row.
+    csv_fields: tuple[str, ...] | None = None
+    # What the columns read of related rows, set on a batch of records (the API's page, a CSV batch) by
+    # a function: values read as plain values, where a prefetch would make a model instance of each row.
+    attach: Callable[[list], None] | None = None
+
+    def __post_init__(self):
+        if self.page_queryset is None:
+            self.page_queryset = self.queryset
+        if self.csv_queryset is None:
+            self.csv_queryset = self.queryset
 
     def parameters(self):
         """Every parameter the list, its API and its CSV take."""
@@ -637,37 +508,20 @@ class FacetedList:
         if self.csv_fields:
             records = records.values_list(*self.csv_fields, named=True)
         response = StreamingHttpResponse(
-            csv_lines(records, columns, base_url, bom=bom == "1", attach=self.attach),
+            csv_text(
+                [column.csv_name or column.name for column in columns],
+                csv_batches(records, columns, base_url, attach=self.attach),
+                bom=bom == "1",
+            ),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{self.api_path.strip("/").split("/")[-1]}.csv"'
         return response
 
 
-class _Lines:
-    """A file-like object that keeps the lines csv.writer writes, to be taken a batch at a time."""
-
-    def __init__(self):
-        self.lines = []
-
-    def write(self, line):
-        self.lines.append(line)
-
-    def take(self):
-        text = "".join(self.lines)
-        self.lines.clear()
-        return text
-
-
-def csv_lines(queryset, columns, base_url, *, bom=False, attach=None):
-    """The CSV's text, a batch of rows at a time: a chunk per row would cost the response its own step per row."""
-    out = _Lines()
-    writer = csv.writer(out)
-    if bom:
-        yield BYTE_ORDER_MARK
-    writer.writerow([column.csv_name or column.name for column in columns])
-    yield out.take()
-    # The one place a row is written: each cell is made safe (no formula a spreadsheet would run) by csv_cell.
+def csv_batches(queryset, columns, base_url, *, attach=None):
+    """The rows of the CSV, a batch at a time: read, prefetched and written CSV_BATCH records at once."""
+    # Each cell is made safe (no formula a spreadsheet would run) by csv_cell.
     cells = [column.csv_cell(base_url) for column in columns]
     lookups = queryset._prefetch_related_lookups
     # The lists the lookups give (`to_attr`): a reverse foreign key's rows point back at their record.
@@ -678,7 +532,7 @@ def csv_lines(queryset, columns, base_url, *, bom=False, attach=None):
             prefetch_related_objects(batch, *lookups)
         if attach:
             attach(batch)
-        writer.writerows([cell(record) for cell in cells] for record in batch)
+        yield [[cell(record) for cell in cells] for record in batch]
         if lookups:
             for record in batch:
                 # A prefetched queryset points back at its record: a cycle per record that only the cyclic
@@ -686,7 +540,6 @@ def csv_lines(queryset, columns, base_url, *, bom=False, attach=None):
                 record.__dict__.pop("_prefetched_objects_cache", None)
                 for name in kept:
                     record.__dict__.pop(name, None)
-        yield out.take()
 
 
 def filter_params(params):

@@ -6,10 +6,12 @@ its columns; its facets are its FacetFilters. Nothing is described twice, so
 the description cannot drift from what the API answers.
 """
 
+from collections.abc import Callable, Sequence, Set
+from dataclasses import dataclass
+
 import django_filters
 
-from lib import listing as lists
-from lib.listing import MAX_PAGE_SIZE, FacetFilter
+from lib.listing import MAX_FACET_SIZE, MAX_PAGE_SIZE, FacetFilter
 
 OPENAPI_VERSION = "3.1.0"
 
@@ -44,7 +46,7 @@ CONTROLS = {
         "description": "How many values of each facet, the most frequent first, or `all`.",
         "schema": {
             "oneOf": [
-                {"type": "integer", "minimum": 1, "maximum": getattr(lists, "MAX_FACET_SIZE", 1000)},
+                {"type": "integer", "minimum": 1, "maximum": MAX_FACET_SIZE},
                 {"type": "string", "enum": ["all"]},
             ]
         },
@@ -142,35 +144,34 @@ def page_schema(record, facets=()):
     }
 
 
+@dataclass
 class Endpoint:
     """One GET endpoint of the API: where it is, what it says it does, its parameters and its records."""
 
-    def __init__(self, path, name, summary, *, record, parameters=(), facets=(), paged=False, required=()):
-        self.path = path
-        self.name = name
-        self.summary = summary
-        self.record = record
-        self.parameters = parameters
-        self.facets = facets
-        self.paged = paged
-        self.required = set(required)
+    path: str
+    name: str
+    summary: str
+    record: dict  # the JSON Schema of one record
+    parameters: Callable[[], list] | Sequence[dict] = ()
+    facets: Sequence[str] = ()
+    paged: bool = False
+    required: Set[str] = frozenset()  # the parameters a request must give
 
     @classmethod
-    def for_list(cls, listing, name, summary, contract):
+    def for_list(cls, listing, name, summary):
+        """A faceted list's endpoint: its filters, its controls, its columns and its facets."""
         filters = listing.filterset_class.base_filters
         paging = {parameter["name"] for parameter in PAGING}
         controls = [
             {"name": control, "in": "query", **CONTROLS.get(control, {"schema": {"type": "string"}})}
-            for control in (listing.parameters() if hasattr(listing, "parameters") else ())
+            for control in listing.parameters()
             if control not in filters and control not in paging and control not in PAGE_ONLY
         ]
-        # A list that declares its columns is described field by field; otherwise by the contract's fields.
-        columns = getattr(listing, "columns", None)
         return cls(
             listing.api_path,
             name,
             summary,
-            record=record_schema(columns) if columns else contract_record(contract),
+            record=record_schema(listing.columns),
             parameters=lambda: [filter_parameter(n, f) for n, f in filters.items()] + controls,
             facets=[n for n, f in filters.items() if isinstance(f, FacetFilter)],
             paged=True,

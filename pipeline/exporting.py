@@ -23,8 +23,9 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
-from pipeline.loading import read_fixtures, synthetic, yaml_parser
+from pipeline.loading import read_fixtures, yaml_parser
 from pipeline.structure import SHARED, Context, Parent, Position, Slugs, Walker, all_nodes, text
+from pipeline.synthetic import synthetic
 
 FOLD_WIDTH = 80
 

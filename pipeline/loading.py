@@ -26,9 +26,9 @@ from ruamel.yaml.error import YAMLError
 from lib import caching, editing, search
 from lib.content import content_models
 from pipeline.structure import SHARED_KEYS, FixtureError, Slugs, Walker, all_nodes
+from pipeline.synthetic import synthetic
 
 LOADER = "load_gfmd"
-SYNTHETIC_SOURCE = "synthetic-benchmark-data"
 
 
 def yaml_parser():
@@ -351,20 +351,6 @@ def name_of(history_entry, item):
         return str(history_entry.instance)
     except Exception:  # a relation its name needs is gone too
         return short(item)
-
-
-def synthetic(model):
-    """Benchmark records (generate_synthetic), which no file holds and no load removes."""
-    from django.db.models import Q
-
-    names = {f.name for f in model._meta.get_fields()}
-    if model._meta.label == "gfmd.SourceDocument":
-        return Q(slug=SYNTHETIC_SOURCE)
-    if "source" in names:
-        return Q(source__slug=SYNTHETIC_SOURCE)
-    if "activity" in names:
-        return Q(activity__source__slug=SYNTHETIC_SOURCE)
-    return Q(pk__in=[])
 
 
 def short(item):

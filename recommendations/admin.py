@@ -107,16 +107,17 @@ class SectionAdmin(ContentAdmin):
     inlines = [ActivityInline]
 
 
-class SubActivityInline(ContentTabularInline):
+class ActivityItemInline(ContentTabularInline):
+    fields = ["position", "text", "seen_version"]
+    show_change_link = False
+
+
+class SubActivityInline(ActivityItemInline):
     model = SubActivity
-    fields = ["position", "text", "seen_version"]
-    show_change_link = False
 
 
-class ObjectiveInline(ContentTabularInline):
+class ObjectiveInline(ActivityItemInline):
     model = Objective
-    fields = ["position", "text", "seen_version"]
-    show_change_link = False
 
 
 @admin.register(ProposedActivity)

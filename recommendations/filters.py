@@ -39,7 +39,6 @@ def gmg_members():
 
 
 class RecommendationFilter(FacetedFilterSet):
-    indexed = True
     year = FacetFilter(field_name="meeting__year", choices=meeting_choices.meeting_years, label="Year")
     meeting = FacetFilter(field_name="meeting__slug", choices=meeting_choices.meetings, label="Meeting")
     track = FacetFilter(field_name="track", choices=Track.choices, label="Track")
@@ -60,7 +59,6 @@ class RecommendationFilter(FacetedFilterSet):
 
 
 class ActivityFilter(FacetedFilterSet):
-    indexed = True
     gmg_member = FacetFilter(field_name="gmg_members__acronym", choices=gmg_members, label="GMG member")
     roundtable = FacetFilter(field_name="section__roundtable__number", choices=roundtable_numbers, label="Roundtable")
     section = FacetFilter(field_name="section__letter", choices=section_letters, label="Section")

@@ -308,45 +308,44 @@ class ProposedActivity(Sourced):
         }
 
 
-class SubActivity(Versioned):
+class ActivityItem(Versioned):
+    """One of the items an activity lists in order: its objectives, its specific activities.
+
+    Each kind declares its own link to the activity, under the name the activity reads it by.
+    """
+
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        abstract = True
+        ordering = ["activity", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "position"], name="one_%(class)s_per_position"),
+            models.CheckConstraint(condition=~Q(text=""), name="%(class)s_has_text"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class SubActivity(ActivityItem):
     """One of the 'specific activities' an activity lists."""
 
     activity = models.ForeignKey(ProposedActivity, on_delete=models.CASCADE, related_name="sub_activities")
-    position = models.PositiveSmallIntegerField()
-    text = models.TextField()
 
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["activity", "position"]
+    class Meta(ActivityItem.Meta):
         verbose_name_plural = "sub-activities"
-        constraints = [
-            models.UniqueConstraint(fields=["activity", "position"], name="one_subactivity_per_position"),
-            models.CheckConstraint(condition=~Q(text=""), name="subactivity_has_text"),
-        ]
-
-    def __str__(self):
-        return self.text[:80]
 
 
-class Objective(Versioned):
+class Objective(ActivityItem):
     """One objective of a proposed activity."""
 
     activity = models.ForeignKey(ProposedActivity, on_delete=models.CASCADE, related_name="objectives")
-    position = models.PositiveSmallIntegerField()
-    text = models.TextField()
 
     history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["activity", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["activity", "position"], name="one_objective_per_position"),
-            models.CheckConstraint(condition=~Q(text=""), name="objective_has_text"),
-        ]
-
-    def __str__(self):
-        return self.text[:80]
 
 
 # An activity's agencies as a page's list of activities names them: their acronyms, as a list (`agencies`),

@@ -302,23 +302,39 @@ def expertise_matrix(request):
         .select_related("roundtable")
         .order_by("roundtable__number", "letter")
     )
-    activities = ProposedActivity.objects.filter(section__in=sections).order_by()
+    section_totals = dict(
+        ProposedActivity.objects.filter(section__in=sections)
+        .order_by()
+        .values_list("section_id")
+        .annotate(n=Count("pk"))
+    )
+    totals = activity_totals()
+    context = {
+        "meeting": meeting,
+        "page": page,
+        "rows": matrix_rows(sections, totals["by_member"]),
+        "sections": [{"section": s, "total": section_totals.get(s.pk, 0)} for s in sections],
+        "total": totals["all"],
+        "breadcrumbs": [("GMG activities", "/activities/"), ("Expertise matrix", None)],
+    }
+    return render(request, "recommendations/expertise_matrix.html", context)
+
+
+def matrix_rows(sections, member_totals):
+    """A row per agency with activities: its total, and a cell per section with its count, shade and list."""
     # Counted on the links alone: one link per activity and agency.
-    links = ProposedActivity.gmg_members.through.objects.order_by()
     counts = {
         (member_id, section_id): n
-        for member_id, section_id, n in links.filter(proposedactivity__section__in=sections)
+        for member_id, section_id, n in ProposedActivity.gmg_members.through.objects.order_by()
+        .filter(proposedactivity__section__in=sections)
         .values_list("gmgmember", "proposedactivity__section")
         .annotate(n=Count("pk"))
     }
-    section_totals = dict(activities.values_list("section_id").annotate(n=Count("pk")))
-    members = list(GMGMember.objects.with_activities())
-    totals = activity_totals()
     biggest = max(counts.values(), default=1)
     # The list each count opens, reversed once rather than in every cell.
     activity_list = reverse("recommendations:activity_list")
     rows = []
-    for member in members:
+    for member in GMGMember.objects.with_activities():
         of_member = f"{activity_list}?gmg_member={quote(member.acronym)}"
         cells = []
         for section in sections:
@@ -331,15 +347,5 @@ def expertise_matrix(request):
                     "url": f"{of_member}&roundtable={section.roundtable.number}&section={section.letter}",
                 }
             )
-        rows.append(
-            {"member": member, "total": totals["by_member"].get(member.pk, 0), "url": of_member, "cells": cells}
-        )
-    context = {
-        "meeting": meeting,
-        "page": page,
-        "rows": rows,
-        "sections": [{"section": s, "total": section_totals.get(s.pk, 0)} for s in sections],
-        "total": totals["all"],
-        "breadcrumbs": [("GMG activities", "/activities/"), ("Expertise matrix", None)],
-    }
-    return render(request, "recommendations/expertise_matrix.html", context)
+        rows.append({"member": member, "total": member_totals.get(member.pk, 0), "url": of_member, "cells": cells})
+    return rows

@@ -9,7 +9,6 @@ from themes import choices as theme_choices
 
 
 class SessionFilter(FacetedFilterSet):
-    indexed = True
     year = FacetFilter(field_name="meeting__year", choices=meeting_choices.meeting_years, label="Year")
     meeting = FacetFilter(field_name="meeting__slug", choices=meeting_choices.meetings, label="Meeting")
     track = FacetFilter(field_name="roundtable__track", choices=Track.choices, label="Track")

@@ -194,9 +194,6 @@ class Roundtable(Sourced):
 
 
 class SessionQuerySet(models.QuerySet):
-    def for_year(self, year):
-        return self.filter(meeting__year=year)
-
     def held(self):
         """What a reader counts by default: sessions held, not those a concept paper planned."""
         return self.filter(roundtable__stage=Stage.HELD)
@@ -206,9 +203,6 @@ class SessionQuerySet(models.QuerySet):
 
     def of_stage(self, stages):
         return self.filter(roundtable__stage__in=stages)
-
-    def with_context(self):
-        return self.select_related("meeting", "roundtable")
 
 
 class Session(Sourced):

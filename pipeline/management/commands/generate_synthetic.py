@@ -1,9 +1,9 @@
 """Synthetic copies of the real content, for benchmarks only.
 
-Every synthetic record cites the one source document SYNTHETIC_SOURCE, and
-synthetic meetings are held from the year 2100 on under slugs starting
-"synthetic-", so that they can never be mistaken for the Forum's own
-records and --clear finds all of them, and nothing else, by that source.
+Every synthetic record cites the one source document SYNTHETIC_SOURCE
+(pipeline.synthetic), and synthetic meetings are held from the year 2100 on
+under slugs starting "synthetic-", so that they can never be mistaken for the
+Forum's own records and --clear finds all of them, and nothing else.
 """
 
 import datetime
@@ -19,10 +19,10 @@ from taggit.models import TaggedItem
 from gfmd.models import SourceDocument
 from lib import search
 from lib.caching import content_changed
-from lib.content import content_models, sourced_models
+from lib.content import content_models
+from pipeline.synthetic import SYNTHETIC_SOURCE, synthetic
 from sessions.models import Meeting
 
-SYNTHETIC_SOURCE = "synthetic-benchmark-data"
 FIRST_YEAR = 2100
 FIRST_ORDINAL = 1000
 MAX_SCALE = 1000
@@ -40,9 +40,8 @@ SHARED_BY_COPIES = {
 
 
 def cloned():
-    """The records copied, parents before children; each with the path from the model to the source it cites."""
-    models = [model for model in content_models() if model._meta.label not in SHARED_BY_COPIES]
-    return [(model, "source" if model in sourced_models() else "activity__source") for model in models]
+    """The models whose records are copied, parents before children."""
+    return [model for model in content_models() if model._meta.label not in SHARED_BY_COPIES]
 
 
 class Command(BaseCommand):
@@ -88,14 +87,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Done in {time.monotonic() - started:.1f} s.")
 
 
-def synthetic(model, path, source):
-    return model._default_manager.filter(**{path: source})
-
-
-def real(model, path, source):
-    return model._default_manager.exclude(**{path: source}) if source else model._default_manager.all()
-
-
 def tagged(model):
     return any(isinstance(field, TaggableManager) for field in model._meta.many_to_many)
 
@@ -121,8 +112,8 @@ def clear_synthetic():
     if source is None:
         return 0, 0
     records = links = 0
-    for model, path in reversed(cloned()):
-        ids = synthetic(model, path, source).values("pk")
+    for model in reversed(cloned()):
+        ids = model._default_manager.filter(synthetic(model)).values("pk")
         if tagged(model):
             content_type = ContentType.objects.get_for_model(model)
             links += raw_delete(TaggedItem.objects.filter(content_type=content_type, object_id__in=ids))
@@ -134,7 +125,7 @@ def clear_synthetic():
             if field.related_model is SourceDocument:
                 # A real record may have been given the synthetic source as a further source.
                 links += raw_delete(through._default_manager.filter(**{field.m2m_reverse_field_name(): source}))
-        records += raw_delete(synthetic(model, path, source))
+        records += raw_delete(model._default_manager.filter(synthetic(model)))
     records += raw_delete(SourceDocument.objects.filter(pk=source.pk))
     return records, links
 
@@ -153,8 +144,8 @@ def generate(scale, stdout):
     # {model: {real pk: [copy's pk for copy 0, 1, ...]}}
     copies = {}
     records = links = 0
-    for model, path in cloned():
-        originals = list(real(model, path, source).order_by("pk"))
+    for model in cloned():
+        originals = list(model._default_manager.exclude(synthetic(model)).order_by("pk"))
         copies[model] = clone(model, originals, scale, source, copies)
         records += len(originals) * scale
         for field in link_fields(model):
