@@ -18,18 +18,21 @@ address and user agent, summed); the account's are its access failure log
 access attempt lifts that lock.
 """
 
+import logging
 import math
 from datetime import timedelta
 
 from axes import admin as axes_admin
 from axes.conf import settings
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_client_username
+from axes.helpers import get_client_str, get_client_username
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.db.models import Max, Sum
 from django.shortcuts import render
 from django.utils import timezone
+
+log = logging.getLogger(__name__)
 
 FIRST_WAIT = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=1)
@@ -118,6 +121,8 @@ def locked_out(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the refusal, at once, saying how long to wait."""
     username = get_client_username(request, credentials) or ""
     wait = max(pair_wait(request, username), account_wait(request, username), 1)
+    client = get_client_str(username, request.axes_ip_address, request.axes_user_agent, request.path, request)
+    log.warning("Sign-in by %s refused: waits %d seconds.", client, wait)
     context = {"username": username, "wait": _readable(wait), "failure_limit": settings.AXES_FAILURE_LIMIT}
     response = render(request, "admin/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
     response["Retry-After"] = str(wait)

@@ -1,12 +1,14 @@
 """The login door behind a proxy: failures counted per account and address, a per-account ceiling
 of a minute at most, and no way for one client or many to lock an editor out for everyone else."""
 
+import io
 import logging
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -117,11 +119,12 @@ def test_guessing_spread_over_many_addresses_meets_a_ceiling_of_a_minute(setting
     assert sign_in(client_at("198.51.100.7"), "frank", PASSWORD).status_code == 302
 
 
-def test_one_client_cannot_lock_out_every_editor(frank):
+def test_one_client_cannot_lock_out_every_editor(settings, frank):
+    settings.ACCOUNT_FAILURE_LIMIT = 10
     editors = [frank] + [account(name, "Secretariat editor") for name in ("gina", "hugo")]
     guesser = client_at("203.0.113.5")
     for editor in editors:
-        statuses(guesser, editor.username, "wrong", 40)  # far past its lock, and past the account's ceiling
+        statuses(guesser, editor.username, "wrong", 15)  # past its lock, and past the ceiling if refusals counted
     for editor in editors:
         assert sign_in(client_at("198.51.100.7"), editor.username, PASSWORD).status_code == 302
 
@@ -164,6 +167,10 @@ def test_a_secretariat_admin_sees_the_lock_and_lifts_it(secretariat_admin, frank
     )
     assert lifted.status_code == 302
     assert sign_in(guesser, "frank", PASSWORD).status_code == 302
+    # Or from the command line.
+    statuses(guesser, "frank", "wrong", 5)
+    call_command("axes_reset_username", "frank", stdout=io.StringIO())
+    assert sign_in(guesser, "frank", PASSWORD).status_code == 302
     # The admin's own clean-up forgets only what no longer counts.
     statuses(client_at("203.0.113.6"), "frank", "wrong", 5)
     cleaned = secretariat_admin.post(
@@ -178,17 +185,22 @@ def test_a_failed_sign_in_is_logged_with_the_account_and_the_address(frank, sett
     records = []
     handler = logging.Handler()
     handler.emit = records.append
-    logger = logging.getLogger("axes")
-    logger.addHandler(handler)
+    loggers = [logging.getLogger("axes"), logging.getLogger("gfmd.login")]
+    for logger in loggers:
+        logger.addHandler(handler)
     try:
         sign_in(client_at("203.0.113.5"), "frank", "wrong")
         settings.AXES_SENSITIVE_PARAMETERS = ["ip_address"]
-        sign_in(client_at("203.0.113.5"), "frank", "wrong")
+        statuses(client_at("203.0.113.5"), "frank", "wrong", 5)
     finally:
-        logger.removeHandler(handler)
+        for logger in loggers:
+            logger.removeHandler(handler)
     failures = [record.getMessage() for record in records if "login failure" in record.getMessage()]
     assert 'username: "frank"' in failures[0] and 'ip_address: "203.0.113.5"' in failures[0]
     assert 'username: "frank"' in failures[1] and "203.0.113.5" not in failures[1]
+    refusals = [record.getMessage() for record in records if "refused" in record.getMessage()]
+    assert len(refusals) == 2  # the fifth failure, then the sixth try
+    assert 'username: "frank"' in refusals[0] and "waits 60 seconds" in refusals[0]
 
 
 def test_the_proxy_count_and_the_ceiling_are_read_from_the_environment():
