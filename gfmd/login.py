@@ -104,6 +104,11 @@ def _seconds_until(moment, request):
 
 
 class LoginHandler(AxesDatabaseHandler):
+    def get_failures(self, request, credentials=None):
+        # Every remembered failure of the pair, as pair_locked_until counts them, rather than django-axes'
+        # count within one cool-off, so that the failure that locks is answered as the lock it starts.
+        return _pair(get_client_username(request, credentials), request.axes_ip_address)["failures"] or 0
+
     def is_locked(self, request, credentials=None):
         if not settings.AXES_LOCK_OUT_AT_FAILURE:
             return False

@@ -89,6 +89,17 @@ def test_the_wait_grows_only_for_the_address_that_keeps_failing(frank):
     assert sign_in(client_at("198.51.100.7"), "frank", PASSWORD).status_code == 302
 
 
+def test_slow_guessing_with_changing_user_agents_is_still_counted_for_the_day(frank):
+    for n in range(4):
+        browser = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.5", HTTP_USER_AGENT=f"browser {n}")
+        assert sign_in(browser, "frank", "wrong").status_code == 200
+        time_passes(3 * 60 * 60)
+    browser = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.5", HTTP_USER_AGENT="browser 4")
+    assert sign_in(browser, "frank", "wrong").status_code == 429
+    time_passes(24 * 60 * 60)
+    assert sign_in(browser, "frank", PASSWORD).status_code == 302
+
+
 def test_a_wait_ends_by_itself_and_a_success_forgets_the_failures(frank):
     guesser = client_at("203.0.113.5")
     statuses(guesser, "frank", "wrong", 5)
