@@ -54,6 +54,7 @@ def _pair(username, address):
 
 
 def _wait_after(failures):
+    # Bounded so that a long run of failures cannot overflow the timedelta on its way to the cap.
     doublings = min(max(failures - settings.AXES_FAILURE_LIMIT, 0), 12)
     return min(FIRST_WAIT * 2**doublings, LONGEST_WAIT)
 
@@ -61,7 +62,7 @@ def _wait_after(failures):
 def cool_off(request):
     """AXES_COOLOFF_TIME: how long after its last failure an address waits for an account."""
     if request is None or not hasattr(request, "axes_ip_address"):
-        # Called outside a sign-in (the admin's "clean up expired attempts"): only forgotten pairs expire.
+        # Asked outside a sign-in, where no pair is known: only forgotten pairs have expired.
         return MEMORY
     return _wait_after(_pair(get_client_username(request), request.axes_ip_address)["failures"] or 0)
 
@@ -88,15 +89,15 @@ def account_wait(request, username):
     limit = settings.ACCOUNT_FAILURE_LIMIT
     recent = AccessFailureLog.objects.filter(username=username, attempt_time__gt=now - ACCOUNT_WINDOW)
     # The ceiling lifts when the limit-th latest failure leaves the window.
-    oldest_counted = recent.order_by("-attempt_time").values_list("attempt_time", flat=True)[limit - 1 : limit]
-    if not oldest_counted:
+    reaching = recent.order_by("-attempt_time").values_list("attempt_time", flat=True)[limit - 1 : limit]
+    if not reaching:
         return 0
     known = AccessLog.objects.filter(
         username=username, ip_address=request.axes_ip_address, attempt_time__gt=now - KNOWN_ADDRESS
     )
     if known.exists():
         return 0
-    return _seconds_until(oldest_counted[0] + ACCOUNT_WINDOW, request)
+    return _seconds_until(reaching[0] + ACCOUNT_WINDOW, request)
 
 
 def _seconds_until(moment, request):
