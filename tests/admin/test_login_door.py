@@ -3,16 +3,23 @@ of a minute at most, and no way for one client or many to lock an editor out for
 
 import io
 import logging
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
 from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from tests.admin.conftest import PASSWORD, account
+from tests.helpers_servers import free_port, stop, wait_for_port
+from tests.test_many_servers import ROOT, Browser, fields, production_env, servers_database  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +239,58 @@ def test_the_proxy_count_and_the_ceiling_are_read_from_the_environment():
         "cannot be negative"
         in subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True).stderr
     )
+
+
+def test_a_production_server_behind_one_proxy_keeps_the_editor_in(request, tmp_path):
+    """The attack as it was reported, on gunicorn with DEBUG off and PostgreSQL, the proxy count from the
+    environment: twenty failures from four addresses, forged entries, then the editor from elsewhere."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the deployment runs on PostgreSQL; on SQLite the test client's tests above cover the rules")
+    database_url = request.getfixturevalue("servers_database")
+    env = production_env(database_url, "", tmp_path / "static") | {"AXES_IPWARE_PROXY_COUNT": "0"}
+    manage = [sys.executable, "manage.py"]
+    for command in (["migrate", "-v", "0"], ["collectstatic", "--no-input", "-v", "0"]):
+        subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, timeout=600, capture_output=True)
+    editor_env = env | {"GFMD_EDITOR_PASSWORD": PASSWORD}
+    subprocess.run([*manage, "create_editor", "olga", "--no-input"], cwd=ROOT, env=editor_env, check=True, timeout=120)
+    port = free_port()
+    with open(tmp_path / "server.log", "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "gfmd.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for_port(port, server)
+            served = ServedSignIn(f"http://127.0.0.1:{port}")
+            for n in range(1, 5):
+                tries = [served.sign_in(f"203.0.113.{n}", "wrong") for _ in range(5)]
+                assert [status for status, _ in tries] == [200, 200, 200, 200, 429]
+                assert 50 <= int(tries[-1][1]["Retry-After"]) <= 60
+            # Forged entries: the same client is still locked, another one with the same entries is not.
+            assert served.sign_in("192.0.2.7, 203.0.113.1", PASSWORD)[0] == 429
+            assert served.sign_in("192.0.2.7, 198.51.100.8", PASSWORD)[0] == 302
+            assert served.sign_in("198.51.100.7", PASSWORD)[0] == 302
+            assert served.sign_in(None, PASSWORD)[0] == 302  # directly on the server
+        finally:
+            stop(server)
+    logged = (tmp_path / "server.log").read_text()
+    assert 'username: "olga", ip_address: "203.0.113.4"' in logged
+    assert "refused: waits" in logged
+
+
+class ServedSignIn:
+    def __init__(self, origin):
+        self.origin = origin
+
+    def sign_in(self, forwarded, password):
+        """A new browser whose proxy sends `forwarded` as X-Forwarded-For (None: no proxy): status, headers."""
+        browser, headers = Browser(), {"X-Forwarded-For": forwarded} if forwarded else {}
+        page = browser.open(urllib.request.Request(self.origin + "/admin/login/", headers=headers))[2]
+        data = {"csrfmiddlewaretoken": fields(page)["csrfmiddlewaretoken"], "username": "olga", "password": password}
+        url = self.origin + "/admin/login/?next=/admin/"
+        request = urllib.request.Request(url, data=urllib.parse.urlencode(data).encode(), headers=headers)
+        status, headers, _ = browser.open(request)
+        return status, headers
