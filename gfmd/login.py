@@ -116,6 +116,15 @@ class LoginHandler(AxesDatabaseHandler):
         username = get_client_username(request, credentials)
         return pair_wait(request, username) > 0 or account_wait(request, username) > 0
 
+    def remove_out_of_limit_failure_logs(self, *, username, limit=None):
+        # Keep the latest AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT failures: django-axes deletes the first
+        # rows in the database's own order, which may be the latest ones the account's ceiling counts.
+        limit = settings.AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT if limit is None else limit
+        failures = AccessFailureLog.objects.filter(username=username)
+        latest = failures.order_by("-attempt_time", "-pk").values("pk")[:limit]
+        count, _ = failures.exclude(pk__in=latest).delete()
+        return count
+
     def clean_expired_user_attempts(self, request=None, credentials=None):
         # django-axes would clean by this request's cool-off, which differs between addresses:
         # a pair's failures are kept as long as they can still make it wait.

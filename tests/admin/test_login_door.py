@@ -137,6 +137,23 @@ def test_guessing_spread_over_many_addresses_meets_a_ceiling_of_a_minute(setting
     assert sign_in(client_at("198.51.100.7"), "frank", PASSWORD).status_code == 302
 
 
+def test_the_failure_log_keeps_the_latest_failures_the_ceiling_counts(settings, frank):
+    settings.ACCOUNT_FAILURE_LIMIT = settings.AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 7
+    for n in range(1, 3):
+        statuses(client_at(f"203.0.113.{n}"), "frank", "wrong", 3)
+    # Older failures stored after them (as the database may reuse space), then one more failure.
+    older = AccessFailureLog.objects.bulk_create(
+        AccessFailureLog(username="frank", ip_address="192.0.2.1", user_agent="") for _ in range(10)
+    )
+    AccessFailureLog.objects.filter(pk__in=[row.pk for row in older]).update(
+        attempt_time=timezone.now() - timedelta(days=1)
+    )
+    sign_in(client_at("203.0.113.3"), "frank", "wrong")
+    assert set(AccessFailureLog.objects.values_list("ip_address", flat=True)) == {f"203.0.113.{n}" for n in (1, 2, 3)}
+    assert AccessFailureLog.objects.count() == 7
+    assert sign_in(client_at("198.51.100.7"), "frank", PASSWORD).status_code == 429
+
+
 def test_one_client_cannot_lock_out_every_editor(settings, frank):
     settings.ACCOUNT_FAILURE_LIMIT = 10
     editors = [frank] + [account(name, "Secretariat editor") for name in ("gina", "hugo")]
