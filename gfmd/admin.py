@@ -1,9 +1,11 @@
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from taggit.admin import TagAdmin
 from taggit.models import Tag, TaggedItem
 
+from gfmd import login
 from gfmd.models import SourceDocument
 from lib.editing import ContentAdmin, describe_dependents
 
@@ -80,3 +82,6 @@ class KeptTagAdmin(TagAdmin):
 
 admin.site.unregister(Tag)
 admin.site.register(Tag, KeptTagAdmin)
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, login.AccessAttemptAdmin)

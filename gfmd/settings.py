@@ -172,16 +172,25 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Brute-force protection on the admin login (gfmd/login.py): five wrong passwords for one
-# account from one address lock that pair out for an hour; ACCOUNT_FAILURE_LIMIT for one
-# account from all addresses together lock the account everywhere.
+# account from one address make that address wait a minute, doubling with each further failure;
+# ACCOUNT_FAILURE_LIMIT failures for one account from all addresses within a minute pause it for
+# the rest of that minute. Every refusal is a 429 with Retry-After, at once.
 AXES_HANDLER = "gfmd.login.LoginHandler"
 AXES_FAILURE_LIMIT = 5
-ACCOUNT_FAILURE_LIMIT = env_int("ACCOUNT_FAILURE_LIMIT", default=20)
-AXES_COOLOFF_TIME = 1
+ACCOUNT_FAILURE_LIMIT = env_int("ACCOUNT_FAILURE_LIMIT", default=30)
+if ACCOUNT_FAILURE_LIMIT < 1:
+    raise ImproperlyConfigured(f"ACCOUNT_FAILURE_LIMIT={ACCOUNT_FAILURE_LIMIT} must be at least 1.")
+AXES_COOLOFF_TIME = "gfmd.login.cool_off"
+AXES_LOCKOUT_CALLABLE = "gfmd.login.locked_out"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# Tries from a locked address are refused and not counted, so one client cannot reach the account's cap.
+# Every counted failure, with its time: the account's ceiling counts them, the admin lists them.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Tries refused during a wait are not counted, so refusals never lengthen anyone's wait.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The log names the account and the address of each failure; AXES_SENSITIVE_PARAMETERS=ip_address
+# masks the addresses.
+AXES_SENSITIVE_PARAMETERS = env_list("AXES_SENSITIVE_PARAMETERS", default=[])
 # Behind proxies, the client's address is in X-Forwarded-For (read by django-ipware). The count is
 # how many addresses the proxies put after the client's there: 0 behind one nginx that appends
 # $remote_addr, 1 behind a load balancer and then nginx. Unset: the connection's own address.
@@ -190,7 +199,10 @@ if AXES_IPWARE_PROXY_COUNT is not None:
     if AXES_IPWARE_PROXY_COUNT < 0:
         raise ImproperlyConfigured(f"AXES_IPWARE_PROXY_COUNT={AXES_IPWARE_PROXY_COUNT} cannot be negative.")
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# The client's address is the entry AXES_IPWARE_PROXY_COUNT places from the right, which the
+# proxies wrote, however many entries the client put before it. django-ipware's strict mode would
+# instead distrust a longer header and fall back to the proxy's address, one lock for all such clients.
+IPWARE_STRICT = False
 
 # Every request on one line and every server error with its traceback, on stderr; server errors
 # are also mailed to ADMINS when set ("Ops <ops@example.org>, alice@example.org").
