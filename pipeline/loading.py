@@ -112,6 +112,7 @@ class Batches:
 
     def __init__(self):
         self.stack = None  # the open batch's transaction
+        self.written = 0  # records the open batch wrote or locked, changed or not
         self.records, self.documents = {}, set()
 
     def __enter__(self):
@@ -131,7 +132,8 @@ class Batches:
             self.stack = ExitStack()
             self.stack.enter_context(transaction.atomic())
         yield
-        if len(self.records) + len(self.documents) >= self.size:
+        self.written += 1
+        if self.written >= self.size:
             self.commit()
 
     def saved(self, obj):
@@ -153,7 +155,7 @@ class Batches:
         self.close(None, None, None)
 
     def close(self, *outcome):
-        self.records, self.documents = {}, set()
+        self.written, self.records, self.documents = 0, {}, set()
         stack, self.stack = self.stack, None
         stack.__exit__(*outcome)
 
