@@ -224,8 +224,11 @@ class Loader(Walker):
             raise FixtureError(f"{ctx.file}, {node.key}: {error}: {short(item)}") from None
 
     def locked(self, model, pk):
+        # Held until the batch commits. A key lock (no_key=False) would also stop an editor's save that links
+        # to the record (the check of a foreign key) until then, while the load may be waiting for that save.
         # No ordering: a default ordering across a nullable relation would join rows PostgreSQL cannot lock.
-        return model._default_manager.select_for_update(of=("self",)).filter(pk=pk).order_by().first()
+        rows = model._default_manager.select_for_update(of=("self",), no_key=True).filter(pk=pk).order_by()
+        return rows.first()
 
     def find(self, node, item, ctx, meaning, reference=False):
         """The item's record (locked), a new one, or None where an editor deleted it and the load keeps that."""
