@@ -1,6 +1,9 @@
 """What every content admin shares: a form that refuses stale saves, history with revert, inlines.
 
-Each app's admin.py registers its models with these classes.
+Each app's admin.py registers its models with these classes. Every write they
+make (a save with its inlines, links and tags, a deletion, a revert or a
+restore, a tag renamed or merged) ends with the write path,
+`lib.caching.content_changed`, in its transaction.
 """
 
 from collections import defaultdict
@@ -20,6 +23,7 @@ from django.utils.text import Truncator, capfirst, slugify
 from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
+from taggit.models import TaggedItem
 
 from lib import history, search
 from lib.caching import content_changed
@@ -396,8 +400,6 @@ class ContentStackedInline(ContentInline, admin.StackedInline):
 
 def taggings_of(tags):
     """(content type id, record id) of each record these tags are on."""
-    from taggit.models import TaggedItem
-
     return list(TaggedItem.objects.filter(tag__in=tags).values_list("content_type_id", "object_id"))
 
 
