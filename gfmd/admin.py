@@ -2,12 +2,13 @@ from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.db import transaction
 from taggit.admin import TagAdmin
 from taggit.models import Tag, TaggedItem
 
 from gfmd import login
 from gfmd.models import SourceDocument
-from lib.editing import ContentAdmin, describe_dependents
+from lib.editing import ContentAdmin, describe_dependents, taggings_of, tags_edited
 
 admin.site.site_header = "GFMD Knowledge Base"
 admin.site.site_title = "GFMD Knowledge Base admin"
@@ -65,10 +66,39 @@ class KeptTagAdmin(TagAdmin):
     """A tag still on records is not deleted, which would take it off them for good: merge it instead.
 
     Records are tagged on their own pages; the list of tagged items by content type and id that
-    taggit adds here is left out, as nobody edits records that way.
+    taggit adds here is left out, as nobody edits records that way. Renaming, merging and deleting
+    change the records the tags were on, through the write path (`tags_edited`).
     """
 
     inlines = []
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change and form.has_changed():
+                tags_edited(taggings_of([obj]))
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            taggings = taggings_of([obj])
+            super().delete_model(request, obj)
+            tags_edited(taggings)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            taggings = taggings_of(queryset)
+            super().delete_queryset(request, queryset)
+            tags_edited(taggings)
+
+    def merge_tags_view(self, request):
+        with transaction.atomic():
+            # The taggings the merge moves or drops, read before it does.
+            selected = [pk for pk in request.session.get("selected_tag_ids", "").split(",") if pk.isdigit()]
+            taggings = taggings_of(selected)
+            response = super().merge_tags_view(request)
+            if request.method == "POST" and response.status_code == 302:
+                tags_edited(taggings)
+        return response
 
     def get_deleted_objects(self, objs, request):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)

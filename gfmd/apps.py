@@ -7,19 +7,12 @@ class GfmdConfig(AppConfig):
     verbose_name = "Sources"
 
     def ready(self):
-        from taggit.models import Tag, TaggedItem
-
         from gfmd import search_documents
-        from lib import caching, editing, history, long_lived, search
-        from lib.content import content_models
+        from lib import long_lived
 
         search_documents.register()
-        # A renamed tag shows on every page of the records it tags; every change reaches the search index too.
-        caching.watch([*content_models(), TaggedItem, Tag], also=[search.record_changed])
-        editing.count_tag_edits_as_record_edits()
-        # A revert or a restore gives a record back the tags of its version.
-        history.keep_tags(content_models())
         long_lived.freeze_after_first_request()
+        # A migrate is no write of the content: what the search index needs of a migrated database is built here.
         post_migrate.connect(build_missing_search_index, sender=self, dispatch_uid="gfmd-build-search-index")
 
 
@@ -31,9 +24,10 @@ def build_missing_search_index(using, **kwargs):
     and the index itself, built once, for a database migrated to it with its
     content already in.
     """
-    from django.db import connections
+    from django.db import connections, transaction
 
     from lib import search
+    from lib.caching import content_changed
 
     connection = connections[using]
     Document = search.index_model()
@@ -46,4 +40,6 @@ def build_missing_search_index(using, **kwargs):
     if Document.objects.using(using).exists():
         return
     if any(kind.queryset().exists() for kind in search.KINDS.values()):
-        search.rebuild()
+        with transaction.atomic(using=using):
+            search.rebuild()
+            content_changed()

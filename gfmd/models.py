@@ -66,8 +66,9 @@ class ContentRevision(models.Model):
 class SearchDocument(models.Model):
     """One searchable record or entity, as the site search and the lists' search box read it.
 
-    Derived data, written only by lib.search from the records themselves (on
-    every save, and by `manage.py rebuild_search_index`); never edited. On
+    Derived data, written only by lib.search from the records themselves (by
+    the write path, `lib.caching.content_changed`, and by `manage.py
+    rebuild_search_index`); never edited. On
     PostgreSQL `vector` holds the weighted document and carries a GIN index
     (migration 0005); on SQLite the same columns are in the FTS5 table
     gfmd_search_fts.

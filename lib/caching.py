@@ -1,13 +1,12 @@
 """Public pages are cached whole, keyed by the content revision, and answer conditional GETs.
 
-Any save, deletion or change of links in the content bumps the revision, so a
-cached page can never outlive the data it shows: an editor's correction is
-public on the next request, on every app server.
+Every write of the content goes through `content_changed`, which bumps the
+revision, so a cached page can never outlive the data it shows: an editor's
+correction is public on the next request, on every app server.
 """
 
 import hashlib
 import threading
-from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 from urllib.parse import urlencode
@@ -16,12 +15,13 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_safe
+
+from lib import search
 
 PAGE_TIMEOUT = 60 * 60 * 24
 
@@ -44,34 +44,24 @@ def current_revision():
     return row[0] if row else 0
 
 
-_deferred = threading.local()
+def content_changed(records=(), *, documents=()):
+    """The one write path: whatever writes content calls this after its writes, in the same transaction.
 
-
-@contextmanager
-def one_revision():
-    """Bump the revision once, at the end, for all the saves made inside (in this thread only); not at all
-    if nothing changed.
-
-    A long write such as load_gfmd would otherwise update the revision row at every save
-    and hold its lock from the first one, making every editor's save wait for it.
+    It bumps the content revision, the key of every cached page and of what is
+    derived per revision, and rewrites the search documents of `records` and of
+    the records whose documents show something of them. `documents` adds the
+    documents of records deleted in the transaction, read before they went
+    (`search.documents_of`), as a deleted record no longer knows its key.
+    Committed together, the records, the revision and the search index agree
+    whatever stops the writer.
     """
-    outermost = not getattr(_deferred, "active", 0)
-    if outermost:
-        _deferred.changed = False
-    _deferred.active = getattr(_deferred, "active", 0) + 1
-    try:
-        yield
-    finally:
-        _deferred.active -= 1
-        if outermost and _deferred.changed:
-            content_changed()
+    with transaction.atomic(savepoint=False):
+        bump_revision()
+        search.update(search.documents_of(records) | set(documents))
 
 
-def content_changed(**kwargs):
-    """Bump the revision; a fresh database gets its first row here."""
-    if getattr(_deferred, "active", 0):
-        _deferred.changed = True
-        return
+def bump_revision():
+    """A fresh database gets its first row here."""
     if revision_model().objects.filter(pk=1).update(number=F("number") + 1):
         return
     try:
@@ -79,32 +69,6 @@ def content_changed(**kwargs):
             revision_model().objects.create(pk=1, number=1)
     except IntegrityError:
         revision_model().objects.filter(pk=1).update(number=F("number") + 1)
-
-
-# Other receivers of every content change (the search index), called after the revision is bumped.
-LISTENERS = []
-
-
-def changed(sender, **kwargs):
-    content_changed()
-    for listener in LISTENERS:
-        listener(sender=sender, **kwargs)
-
-
-def watch(models, *, also=()):
-    """Bump the revision whenever one of these models, or its many-to-many links, change; and call `also`.
-
-    One registration for everything derived from the content, so that no
-    save can update one and not the other.
-    """
-    LISTENERS.extend(listener for listener in also if listener not in LISTENERS)
-    for model in models:
-        post_save.connect(changed, sender=model, dispatch_uid=f"revision-save-{model._meta.label}")
-        post_delete.connect(changed, sender=model, dispatch_uid=f"revision-delete-{model._meta.label}")
-        for field in model._meta.many_to_many:
-            through = getattr(field.remote_field, "through", None)
-            if through is not None:
-                m2m_changed.connect(changed, sender=through, dispatch_uid=f"revision-m2m-{through._meta.label}")
 
 
 def etag(request, *args, **kwargs):

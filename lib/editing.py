@@ -1,17 +1,21 @@
 """What every content admin shares: a form that refuses stale saves, history with revert, inlines.
 
-Each app's admin.py registers its models with these classes.
+Each app's admin.py registers its models with these classes. Every write they
+make (a save with its inlines, links and tags, a deletion, a revert or a
+restore, a tag renamed or merged) ends with the write path,
+`lib.caching.content_changed`, in its transaction.
 """
 
-import threading
-from contextlib import contextmanager
+from collections import defaultdict
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, router, transaction
+from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -19,8 +23,11 @@ from django.utils.text import Truncator, capfirst, slugify
 from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
+from taggit.models import TaggedItem
 
-from lib import history
+from lib import history, search
+from lib.caching import content_changed
+from lib.models import Versioned
 
 SOURCE_FIELDS = ["source", "source_location", "other_sources", "editorial_note"]
 
@@ -269,8 +276,15 @@ class ContentAdmin(SimpleHistoryAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
     def save_related(self, request, form, formsets, change):
-        with tags_set_with_their_records():
-            super().save_related(request, form, formsets, change)
+        # Read before the inlines delete their rows, which then lose their keys.
+        gone = search.documents_of(row.instance for formset in formsets for row in formset.deleted_forms)
+        super().save_related(request, form, formsets, change)
+        if not (form.has_changed() or any(formset.has_changed() for formset in formsets)):
+            return
+        if "tags" in form.changed_data:
+            history.record_tags(form.instance)
+        rows = [obj for formset in formsets for obj in [*formset.new_objects, *(o for o, _ in formset.changed_objects)]]
+        content_changed([form.instance, *rows], documents=gone)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -307,10 +321,32 @@ class ContentAdmin(SimpleHistoryAdmin):
         )
         return response
 
+    def delete_model(self, request, obj):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            gone = search.documents_of([obj])
+            # Restored from its history, it gets back the tags it has now, however they were set.
+            history.record_tags(obj)
+            super().delete_model(request, obj)
+            content_changed(documents=gone)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            gone = search.documents_of(queryset)
+            for obj in queryset:
+                history.record_tags(obj)
+            super().delete_queryset(request, queryset)
+            content_changed(documents=gone)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The version check locks the row, which needs a transaction, as the change view has.
         with transaction.atomic(using=router.db_for_write(self.model)):
-            return super().history_form_view(request, object_id, version_id, extra_context)
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            if request.method == "POST" and response.status_code == 302:
+                # Reverted, or restored after its deletion, with the tags and links of that version.
+                record = self.model._default_manager.get(pk=object_id)
+                history.record_tags(record)
+                content_changed([record])
+            return response
 
 
 class ContentInlineFormSet(forms.BaseInlineFormSet):
@@ -362,55 +398,27 @@ class ContentStackedInline(ContentInline, admin.StackedInline):
     pass
 
 
-def count_tag_edits_as_record_edits():
-    """Renaming, merging or deleting a tag in the admin changes every record it tags: count each as edited.
+def taggings_of(tags):
+    """(content type id, record id) of each record these tags are on."""
+    return list(TaggedItem.objects.filter(tag__in=tags).values_list("content_type_id", "object_id"))
 
-    Tags are not in the records' history, but the version tells load_gfmd that an editor changed the
-    record, so that a reload keeps the new tag instead of tagging the records with the old name again.
+
+def tags_edited(taggings):
+    """Renaming, merging or deleting a tag changes every record it was on: each counts as an edit, made public.
+
+    Tags are not in the records' history, but the version tells load_gfmd that an editor changed the record, so that
+    a reload keeps the new tag instead of tagging the records with the old name again. Read the taggings before a
+    merge or a deletion moves them.
     """
-    from django.db.models.signals import post_delete, post_save, pre_delete
-    from taggit.models import Tag, TaggedItem
-
-    post_save.connect(tag_renamed, sender=Tag, dispatch_uid="tag-renamed-edits-records")
-    pre_delete.connect(tag_renamed, sender=Tag, dispatch_uid="tag-deleted-edits-records")
-    post_save.connect(tagging_changed, sender=TaggedItem, dispatch_uid="tagging-moved-edits-record")
-    post_delete.connect(tagging_changed, sender=TaggedItem, dispatch_uid="tagging-removed-edits-record")
-
-
-_with_record = threading.local()
-
-
-@contextmanager
-def tags_set_with_their_records():
-    """Tags set by a record's own save (its admin form, load_gfmd): that save counts the edit already."""
-    _with_record.active = getattr(_with_record, "active", 0) + 1
-    try:
-        yield
-    finally:
-        _with_record.active -= 1
-
-
-def tag_renamed(sender, instance, created=False, **kwargs):
-    if not created and not getattr(_with_record, "active", 0):
-        mark_edited(instance.taggit_taggeditem_items.values_list("content_type_id", "object_id"))
-
-
-def tagging_changed(sender, instance, created=False, **kwargs):
-    # taggit's merge points a tagging at the tag it merges into, or deletes it where the record has that tag.
-    if not created and not getattr(_with_record, "active", 0):
-        mark_edited([(instance.content_type_id, instance.object_id)])
-
-
-def mark_edited(taggings):
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import F
-
-    from lib.models import Versioned
-
-    by_type = {}
+    by_type = defaultdict(list)
     for content_type_id, object_id in taggings:
-        by_type.setdefault(content_type_id, []).append(object_id)
+        by_type[content_type_id].append(object_id)
+    records = []
     for content_type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is not None and issubclass(model, Versioned):
             model._default_manager.filter(pk__in=ids).update(version=F("version") + 1)
+            records += model._default_manager.filter(pk__in=ids)
+    for record in records:
+        history.record_tags(record)
+    content_changed(records)

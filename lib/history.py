@@ -2,23 +2,20 @@
 
 A version of a record is one save. Its many-to-many links (themes, sources)
 are set just after the save, which django-simple-history records as further
-rows of the same version; its tags are kept as a TagSnapshot (gfmd) per
-version. A revert takes both as they stood at the end of that version.
+rows of the same version; its tags are kept as a TagSnapshot (gfmd) at each
+version that changes them (`record_tags`, called by the admin, the tag admin
+and load_gfmd). A revert takes both as they stood at the end of that version.
 """
 
-from contextvars import ContextVar
 from types import SimpleNamespace
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models.signals import post_delete, post_save, pre_delete
 
-# Records being deleted right now: their tags go with them, and that is no change of their tags.
-_deleting = ContextVar("deleting", default=frozenset())
+from lib.models import configured_model
 
 
 def snapshot_model():
-    return apps.get_model("gfmd", "TagSnapshot")
+    return configured_model("TAG_SNAPSHOT_MODEL")
 
 
 def has_tags(model_or_instance):
@@ -27,10 +24,8 @@ def has_tags(model_or_instance):
 
 
 def record_tags(instance):
-    """Remember the record's tags as they are now, at its current version."""
-    if instance is None or not has_tags(instance) or instance.pk is None:
-        return
-    if (instance._meta.label, instance.pk) in _deleting.get():
+    """Remember the record's tags as they are now, at its current version: called by whatever sets them."""
+    if not has_tags(instance) or instance.pk is None:
         return
     snapshot_model().objects.update_or_create(
         content_type=ContentType.objects.get_for_model(instance),
@@ -66,35 +61,6 @@ def last_record_of_version(record):
     rows = type(record).objects.filter(**{pk_name: getattr(record, pk_name), "version": record.version})
     # A deletion's row has lost its links already.
     return rows.exclude(history_type="-").order_by("-history_date", "-history_id").first() or record
-
-
-def tag_changed(sender, instance, **kwargs):
-    try:
-        record = instance.content_object
-    except Exception:  # the record is gone already, or of a model no longer installed
-        return
-    record_tags(record)
-
-
-def deleting(sender, instance, **kwargs):
-    _deleting.set(_deleting.get() | {(instance._meta.label, instance.pk)})
-
-
-def deleted(sender, instance, **kwargs):
-    _deleting.set(_deleting.get() - {(instance._meta.label, instance.pk)})
-
-
-def keep_tags(models):
-    """Record the tags of these models at each version."""
-    from taggit.models import TaggedItem
-
-    post_save.connect(tag_changed, sender=TaggedItem, dispatch_uid="tag-snapshot-save")
-    post_delete.connect(tag_changed, sender=TaggedItem, dispatch_uid="tag-snapshot-delete")
-    for model in models:
-        if has_tags(model):
-            label = model._meta.label
-            pre_delete.connect(deleting, sender=model, dispatch_uid=f"tag-snapshot-deleting-{label}")
-            post_delete.connect(deleted, sender=model, dispatch_uid=f"tag-snapshot-deleted-{label}")
 
 
 def last_version(record):

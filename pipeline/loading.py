@@ -6,13 +6,16 @@ loading the same files twice changes nothing. A record an editor has changed
 since it was loaded (its fields, its place, its tags, or by deleting it) is
 kept as the editor left it and reported, unless the load is forced.
 
-Each record is written in a transaction of its own, so that an editor saving
-beside a load waits at most for one record, and the content revision (the key
-of every cached page) is bumped once, at the end.
+The records are written a batch at a time (`Batches`): each batch is one
+transaction holding its records, the content revision's bump and their search
+documents (`lib.caching.content_changed`). An editor saving beside a load waits
+for one batch at most, and a load stopped at any point leaves what it committed
+public and searchable; the next run finishes the rest.
 """
 
 import functools
 from collections import Counter, defaultdict
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,9 +26,10 @@ from django.db.models.signals import post_save
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from lib import caching, editing, search
+from lib import history, search
+from lib.caching import content_changed
 from lib.content import content_models
-from pipeline.structure import SHARED_KEYS, FixtureError, Slugs, Walker, all_nodes
+from pipeline.structure import SHARED_KEYS, FixtureError, Slugs, Tags, Walker, all_nodes
 from pipeline.synthetic import synthetic
 
 LOADER = "load_gfmd"
@@ -97,6 +101,65 @@ class Resolver:
         return obj
 
 
+class Batches:
+    """The load's writes, committed a batch of records at a time, each batch with its `content_changed`.
+
+    Used as a context manager around the whole load: it commits the last batch
+    when the load ends, and rolls back the open one when the load fails.
+    """
+
+    size = 100  # records a batch: an editor's save beside the load waits for one batch at most
+
+    def __init__(self):
+        self.stack = None  # the open batch's transaction
+        self.written = 0  # records the open batch wrote or locked, changed or not
+        self.records, self.documents = {}, set()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if error is None:
+            self.commit()
+        elif self.stack is not None:
+            self.close(kind, error, traceback)  # rolled back: none of the batch's records, no bump
+        return False
+
+    @contextmanager
+    def write(self):
+        """One record's writes, in the open batch; the batch is committed once it holds `size` records."""
+        if self.stack is None:
+            self.stack = ExitStack()
+            self.stack.enter_context(transaction.atomic())
+        yield
+        self.written += 1
+        if self.written >= self.size:
+            self.commit()
+
+    def saved(self, obj):
+        self.records[(type(obj), obj.pk)] = obj
+
+    def deleting(self, obj):
+        """Before a deletion: the search documents that show something of the record, which loses its key."""
+        self.documents |= search.documents_of([obj])
+
+    def commit(self):
+        if self.stack is None:
+            return
+        try:
+            if self.records or self.documents:
+                content_changed(self.records.values(), documents=self.documents)
+        except BaseException as error:
+            self.close(type(error), error, error.__traceback__)
+            raise
+        self.close(None, None, None)
+
+    def close(self, *outcome):
+        self.written, self.records, self.documents = 0, {}, set()
+        stack, self.stack = self.stack, None
+        stack.__exit__(*outcome)
+
+
 class Loader(Walker):
     def __init__(self, *, force=False):
         super().__init__()
@@ -108,14 +171,14 @@ class Loader(Walker):
         self.seen = defaultdict(set)  # model -> pks the files hold
         self.deleted = {}  # model -> pks an editor deleted
         self.created_with_ids = set()  # models
+        self.batches = Batches()
 
     # -- entry point -------------------------------------------------------
 
     def load(self, paths, *, complete=True):
         """Load the files; `complete` says they are all the files, so that records they lack are removed."""
         documents = read_fixtures(paths)
-        # Each record's search document is written once, at the end, however often the load touched it.
-        with caching.one_revision(), editing.tags_set_with_their_records(), search.batched():
+        with self.batches:
             self.walk(documents)
             if complete:
                 self.remove_missing()
@@ -132,7 +195,7 @@ class Loader(Walker):
 
     def visit(self, node, seq, item, ctx, meaning):
         try:
-            with transaction.atomic():
+            with self.batches.write():
                 return self.upsert(node, item, ctx, meaning)
         except FixtureError as error:
             raise FixtureError(f"{ctx.file}, {node.key}: {error}: {short(item)}") from None
@@ -142,7 +205,7 @@ class Loader(Walker):
     def reference(self, node, seq, item, ctx):
         meaning = node.meaning(item, ctx)
         try:
-            with transaction.atomic():
+            with self.batches.write():
                 record = self.find(node, item, ctx, meaning, reference=True)
         except FixtureError as error:
             raise FixtureError(f"{ctx.file}, {node.key}: {error}") from None
@@ -153,7 +216,7 @@ class Loader(Walker):
     def visit_deferred(self, node, item, ctx, record):
         meaning = node.meaning(item, ctx, deferred=True)
         try:
-            with transaction.atomic():
+            with self.batches.write():
                 obj = self.locked(node.model, record.pk)
                 if obj is not None:
                     self.apply(node, obj, meaning, ctx, [f for f in node.fields if f.deferred], count=False)
@@ -161,8 +224,11 @@ class Loader(Walker):
             raise FixtureError(f"{ctx.file}, {node.key}: {error}: {short(item)}") from None
 
     def locked(self, model, pk):
+        # Held until the batch commits. A key lock (no_key=False) would also stop an editor's save that links
+        # to the record (the check of a foreign key) until then, while the load may be waiting for that save.
         # No ordering: a default ordering across a nullable relation would join rows PostgreSQL cannot lock.
-        return model._default_manager.select_for_update(of=("self",)).filter(pk=pk).order_by().first()
+        rows = model._default_manager.select_for_update(of=("self",), no_key=True).filter(pk=pk).order_by()
+        return rows.first()
 
     def find(self, node, item, ctx, meaning, reference=False):
         """The item's record (locked), a new one, or None where an editor deleted it and the load keeps that."""
@@ -211,13 +277,20 @@ class Loader(Walker):
                 self.keep(outcome)
                 return obj
             self.replaced.append(outcome)
-        plain = [f for f in changed if not isinstance(f, Slugs)]
-        related = [f for f in changed if isinstance(f, Slugs)]
         # Forced, a record an editor changed is written even where it says the same, so that it is the files' again.
-        if not (created or plain or related or (self.force and obj.changed_since_loaded and count)):
+        if not (created or changed or (self.force and obj.changed_since_loaded and count)):
             if count:
                 counts["unchanged"] += 1
             return obj
+        if self.write(node, obj, meaning, ctx, changed) and count:
+            counts["created" if created else "updated" if changed else "unchanged"] += 1
+        return obj
+
+    def write(self, node, obj, meaning, ctx, changed):
+        """Write the changed fields, then the links; False where the record stays as an editor left it."""
+        created = obj._state.adding
+        plain = [f for f in changed if not isinstance(f, Slugs)]
+        related = [f for f in changed if isinstance(f, Slugs)]
         try:
             for f in plain:
                 f.assign(obj, meaning[f.attr], self.resolver, ctx)
@@ -228,17 +301,10 @@ class Loader(Walker):
             # stays as it is until the files say the new name (export_gfmd) or a forced load restores the old.
             obj.refresh_from_db()
             self.keep(Outcome(type(obj), obj.pk, f"{obj} (the files name {error})", "refers"))
-            return obj
+            return False
         if any(f.attr == "position" for f in plain) and node.position_scope:
             self.make_room(node, obj, meaning, ctx)
-        try:
-            # The constraints are the database's to check (an IntegrityError names them); these are the rules
-            # only Python knows: choices and lengths, and the rules across rows each model's clean() holds.
-            # Related records were found by the loader already: not looked up again, one query per link.
-            foreign_keys = [f.name for f in obj._meta.concrete_fields if f.is_relation]
-            obj.full_clean(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            raise FixtureError(f"{obj._meta.object_name} {error.message_dict}") from None
+        self.validate(obj)
         # One history entry for the change, fields and links together, written once the links are set.
         obj.skip_history_when_saving = True
         try:
@@ -247,10 +313,22 @@ class Loader(Walker):
                 f.assign(obj, meaning[f.attr], self.resolver, ctx)
         finally:
             del obj.skip_history_when_saving
+        # django-simple-history writes its entry on post_save.
         post_save.send(sender=type(obj), instance=obj, created=created, raw=False, using=obj._state.db)
-        if count:
-            counts["created" if created else "updated" if changed else "unchanged"] += 1
-        return obj
+        if any(isinstance(f, Tags) for f in related):
+            history.record_tags(obj)
+        self.batches.saved(obj)
+        return True
+
+    def validate(self, obj):
+        try:
+            # The constraints are the database's to check (an IntegrityError names them); these are the rules
+            # only Python knows: choices and lengths, and the rules across rows each model's clean() holds.
+            # Related records were found by the loader already: not looked up again, one query per link.
+            foreign_keys = [f.name for f in obj._meta.concrete_fields if f.is_relation]
+            obj.full_clean(exclude=foreign_keys, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            raise FixtureError(f"{obj._meta.object_name} {error.message_dict}") from None
 
     def make_room(self, node, obj, meaning, ctx):
         """Positions are unique in some lists: move a record the files place later out of the way."""
@@ -296,7 +374,7 @@ class Loader(Walker):
                 continue
             missing = model._default_manager.exclude(pk__in=self.seen[model]).exclude(synthetic(model))
             for pk in missing.order_by("pk").values_list("pk", flat=True):
-                with transaction.atomic():
+                with self.batches.write():
                     obj = self.locked(model, pk)
                     if obj is None:
                         continue  # gone with its parent
@@ -307,6 +385,7 @@ class Loader(Walker):
                             continue
                         self.replaced.append(outcome)
                     obj._change_reason = LOADER
+                    self.batches.deleting(obj)
                     obj.delete()
                     self.stats[model._meta.verbose_name_plural]["deleted"] += 1
 

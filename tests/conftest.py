@@ -19,7 +19,7 @@ from taggit.models import TaggedItem
 
 from gfmd.models import SourceDocument
 from lib import search
-from lib.caching import forget_per_revision
+from lib.caching import content_changed, forget_per_revision
 from lib.content import content_models
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
 from sessions.models import Meeting, Roundtable, Session
@@ -71,57 +71,67 @@ def plain_static_storage(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def written(record):
+    """A record created as the admin creates it: through the write path, which pages and search follow."""
+    content_changed([record])
+    return record
+
+
 @pytest.fixture
 def source(db):
-    return SourceDocument.objects.create(slug="test-source", title="A test source", kind="report")
+    return written(SourceDocument.objects.create(slug="test-source", title="A test source", kind="report"))
 
 
 @pytest.fixture
 def theme(db):
-    return Theme.objects.create(slug="test-theme", name="A test theme", description="For tests.")
+    return written(Theme.objects.create(slug="test-theme", name="A test theme", description="For tests."))
 
 
 @pytest.fixture
 def meeting(source):
-    return Meeting.objects.create(
-        ordinal=99,
-        year=2099,
-        slug="testville-2099",
-        city="Testville",
-        country="Testland",
-        start_date=datetime.date(2099, 5, 3),
-        end_date=datetime.date(2099, 5, 4),
-        source=source,
+    return written(
+        Meeting.objects.create(
+            ordinal=99,
+            year=2099,
+            slug="testville-2099",
+            city="Testville",
+            country="Testland",
+            start_date=datetime.date(2099, 5, 3),
+            end_date=datetime.date(2099, 5, 4),
+            source=source,
+        )
     )
 
 
 @pytest.fixture
 def roundtable(meeting, source):
-    return Roundtable.objects.create(meeting=meeting, number=1, title="A test roundtable", source=source)
+    return written(Roundtable.objects.create(meeting=meeting, number=1, title="A test roundtable", source=source))
 
 
 @pytest.fixture
 def session(roundtable, source):
-    return Session.objects.create(roundtable=roundtable, number="1.1", title="A test session", source=source)
+    return written(Session.objects.create(roundtable=roundtable, number="1.1", title="A test session", source=source))
 
 
 @pytest.fixture
 def recommendation(meeting, roundtable, source):
-    return Recommendation.objects.create(
-        meeting=meeting, roundtable=roundtable, position=1, number="1", text="Do the test.", source=source
+    return written(
+        Recommendation.objects.create(
+            meeting=meeting, roundtable=roundtable, position=1, number="1", text="Do the test.", source=source
+        )
     )
 
 
 @pytest.fixture
 def section(roundtable, source):
-    return Section.objects.create(roundtable=roundtable, letter="a", title="A test section", source=source)
+    return written(Section.objects.create(roundtable=roundtable, letter="a", title="A test section", source=source))
 
 
 @pytest.fixture
 def activity(section, source):
     activity = ProposedActivity.objects.create(section=section, position=1, text="Test something.", source=source)
     activity.gmg_members.set([GMGMember.objects.get(acronym="IOM")])
-    return activity
+    return written(activity)
 
 
 def empty_content(*, history=False):

@@ -10,6 +10,7 @@ from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lib.caching import content_changed
 from lib.facet_index import FacetIndex, Window, ordering_of, set_bits
 from lib.listing import choices_of
 from recommendations.models import Recommendation
@@ -83,6 +84,7 @@ def test_the_page_after_an_edit_counts_the_edited_record(client):
     assert moved.pk not in [record["id"] for record in before["results"]]
     moved.track = "civil-society"
     moved.save()
+    content_changed([moved])
     after = client.get(url).json()
     assert after["count"] == before["count"] + 1
     assert moved.pk in [record["id"] for record in after["results"]]

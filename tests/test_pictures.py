@@ -5,6 +5,7 @@ from html import unescape
 
 import pytest
 
+from lib.caching import content_changed
 from recommendations.models import GMGMember, ProposedActivity, Section
 from sessions.models import Session
 from themes.models import Theme
@@ -52,6 +53,7 @@ def test_the_tables_stay_right_when_an_editor_adds_a_record(client, source):
     before = dict(linked_numbers(client, "/themes/"))
     added = Session.objects.create(roundtable=roundtable, number="9.9", title="Added by an editor", source=source)
     added.themes.add(theme)
+    content_changed([added])
     after = dict(linked_numbers(client, "/themes/"))
     href = f"/sessions/?theme=climate-change&year={roundtable.meeting.year}"
     assert after[href] == before.get(href, 0) + 1
@@ -61,6 +63,7 @@ def test_the_tables_stay_right_when_an_editor_adds_a_record(client, source):
     section = Section.objects.get(roundtable__number=2, letter="a")
     activity = ProposedActivity.objects.create(section=section, position=99, text="Added", source=source)
     activity.gmg_members.add(GMGMember.objects.get(acronym="UNODC"))
+    content_changed([activity])
     for href, number in linked_numbers(client, "/activities/expertise/"):
         assert api_count(client, href) == number
 

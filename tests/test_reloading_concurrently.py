@@ -1,8 +1,8 @@
 """load_gfmd beside an editor saving in the admin, on PostgreSQL: each in its own thread and connection.
 
 An editor's save locks the record and bumps the content revision; the load writes
-one record per transaction and bumps the revision once at the end, so neither
-waits for the other for more than one record, and they never deadlock.
+a batch of records per transaction and bumps the revision as it commits each, so
+neither waits for the other for more than one batch, and they never deadlock.
 """
 
 import io
@@ -12,9 +12,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 
-from lib.caching import current_revision
+from lib.caching import content_changed, current_revision
 from lib.editing import current_version
-from pipeline.loading import Loader
+from pipeline.loading import Batches, Loader
 from sessions.models import Session
 from tests.conftest import SMALL_FIXTURES, empty_content
 
@@ -50,11 +50,12 @@ def in_thread(target, errors):
 
 
 def editor_saves(session_pk, discussion):
-    """What the admin's change view does: lock the record, check its version, save (the revision follows)."""
+    """What the admin's change view does: lock the record, check its version, save, then the write path."""
     session = Session.objects.get(pk=session_pk)
     current_version(session)
     session.discussion = discussion
     session.save()
+    content_changed([session])
 
 
 def waiting_on_a_lock():
@@ -74,7 +75,7 @@ def test_an_editor_saves_in_the_middle_of_a_load_without_waiting_for_it(small_co
     written = []
 
     def visit_and_pause(self, *args, **kwargs):
-        record = visit(self, *args, **kwargs)  # in a transaction of its own, committed on return
+        record = visit(self, *args, **kwargs)  # a batch of its own, committed on return
         written.append(record)
         if record == session:
             paused.set()
@@ -82,6 +83,7 @@ def test_an_editor_saves_in_the_middle_of_a_load_without_waiting_for_it(small_co
         return record
 
     monkeypatch.setattr(Loader, "visit", visit_and_pause)
+    monkeypatch.setattr(Batches, "size", 1)  # so that the load pauses between two batches
     errors = []
     loading = in_thread(lambda: call_command("load_gfmd", "--force", stdout=io.StringIO()), errors)
 
@@ -128,4 +130,4 @@ def test_a_load_meeting_a_record_an_editor_is_saving_waits_for_that_save_and_kee
     session.refresh_from_db()
     assert session.discussion == "An editor's text, saved as the load reaches it."
     assert f"session {session.pk}: " in report.getvalue() and "kept as an editor changed them" in report.getvalue()
-    assert current_revision() == revision + 2  # the editor's save, and the load's one bump
+    assert current_revision() == revision + 2  # the editor's save, and the load's one batch

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lib import caching
+from lib.caching import content_changed
 from lib.listing import PAGE_FACET_SIZE
 from recommendations.models import Recommendation
 from sessions.models import Meeting
@@ -132,21 +133,17 @@ def test_parameters_in_another_order_are_the_same_cached_page(client):
 def test_a_new_meeting_shows_in_the_facets_at_once(client, meeting, recommendation):
     before = client.get("/api/recommendations/").json()["facets"]["year"]
     assert "2100" not in {v["value"] for v in before}
-    Recommendation.objects.create(
-        meeting=Meeting.objects.create(
-            ordinal=100,
-            year=2100,
-            slug="later-2100",
-            city="Later",
-            country="Testland",
-            start_date=datetime.date(2100, 1, 1),
-            end_date=datetime.date(2100, 1, 2),
-            source=meeting.source,
-        ),
-        position=1,
-        number="1",
-        text="Later.",
+    later = Meeting.objects.create(
+        ordinal=100,
+        year=2100,
+        slug="later-2100",
+        city="Later",
+        country="Testland",
+        start_date=datetime.date(2100, 1, 1),
+        end_date=datetime.date(2100, 1, 2),
         source=meeting.source,
     )
+    point = Recommendation.objects.create(meeting=later, position=1, number="1", text="Later.", source=meeting.source)
+    content_changed([later, point])
     after = client.get("/api/recommendations/").json()["facets"]["year"]
     assert {"value": "2100", "label": "2100", "count": 1} in after

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from gfmd.models import SearchDocument
 from lib import search
+from lib.caching import content_changed
 from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation
 from sessions.models import Roundtable, Session, Stage
 from themes.models import Theme
@@ -93,13 +94,15 @@ def test_a_query_of_common_words_or_exclusions_alone_finds_nothing_and_says_why(
 
 
 def test_an_activity_is_found_by_the_text_of_its_objectives(client, activity):
-    Objective.objects.create(activity=activity, position=1, text="Map the zanzibarian labour corridors.")
+    content_changed(
+        [Objective.objects.create(activity=activity, position=1, text="Map the zanzibarian labour corridors.")]
+    )
     assert listed(client, "/api/activities/", "zanzibarian") == {activity.get_absolute_url()}
     assert activity.get_absolute_url() in urls(client, "zanzibarian corridor")
 
 
 def test_a_recommendation_is_found_by_the_text_of_its_sub_points(client, recommendation):
-    Recommendation.objects.create(
+    sub_point = Recommendation.objects.create(
         meeting=recommendation.meeting,
         parent=recommendation,
         position=1,
@@ -107,6 +110,7 @@ def test_a_recommendation_is_found_by_the_text_of_its_sub_points(client, recomme
         text="Quokkas counted twice.",
         source=recommendation.source,
     )
+    content_changed([sub_point])
     assert recommendation.get_absolute_url() in urls(client, "quokka")
 
 
@@ -204,9 +208,10 @@ def test_snippets_start_and_end_at_word_boundaries(client):
 
 
 def test_search_escapes_what_it_quotes(client, roundtable, source):
-    Session.objects.create(
+    session = Session.objects.create(
         roundtable=roundtable, number="1.1", title="Markup", discussion="<b>quokka</b> appears here", source=source
     )
+    content_changed([session])
     page = client.get("/search/", {"q": "quokka"}).content.decode()
     assert "<b>quokka" not in page and "&gt;<mark>quokka</mark>&lt;/b&gt; appears here" in page
 
@@ -273,6 +278,7 @@ def test_search_without_words_is_a_form_on_the_page_and_a_400_in_the_api(client)
 def test_planned_records_are_left_out_unless_asked_for(client, meeting, source):
     planned = Roundtable.objects.create(meeting=meeting, number=1, stage=Stage.PLANNED, title="Plan", source=source)
     session = Session.objects.create(roundtable=planned, number="1.1", title="Quokka corridors", source=source)
+    content_changed([planned, session])
     assert session.get_absolute_url() not in urls(client, "quokka")
     stages = {v["value"]: v["count"] for v in api(client, "quokka")["facets"]["stage"]}
     assert stages["planned"] == 1
@@ -286,11 +292,17 @@ def test_points_of_other_events_are_left_out_unless_asked_for(client, session):
 
 
 def test_the_search_page_runs_as_many_queries_with_more_data(client, roundtable, source):
-    Session.objects.create(roundtable=roundtable, number="1.0", title="Quokka corridor", source=source)
+    content_changed(
+        [Session.objects.create(roundtable=roundtable, number="1.0", title="Quokka corridor", source=source)]
+    )
     with CaptureQueriesContext(connection) as before:
         client.get("/search/", {"q": "quokka corridor"})
-    for number in range(1, 30):
-        Session.objects.create(roundtable=roundtable, number=f"1.{number}", title="Quokka corridor", source=source)
+    content_changed(
+        [
+            Session.objects.create(roundtable=roundtable, number=f"1.{number}", title="Quokka corridor", source=source)
+            for number in range(1, 30)
+        ]
+    )
     with CaptureQueriesContext(connection) as after:
         response = client.get("/search/", {"q": "quokka corridor"})
     assert "30 results" in response.content.decode()
@@ -352,9 +364,10 @@ def test_repeated_words_are_searched_once_and_highlighted_once(client):
 
 
 def test_marks_never_nest(client, roundtable, source):
-    Session.objects.create(
+    session = Session.objects.create(
         roundtable=roundtable, number="1.1", title="Marks", discussion="mark my words", source=source
     )
+    content_changed([session])
     for q in ("mark m", "mark mark", "mark my", "m a r k"):
         for result in api(client, q)["results"]:
             assert "<<" not in result["snippet"] and "<mark><mark>" not in result["snippet"]
@@ -410,32 +423,43 @@ def test_long_and_repeated_queries_answer(client, q):
 # -- keeping the index in step ------------------------------------------------
 
 
-def test_a_new_record_an_edit_and_a_deletion_show_in_search(client, roundtable, source):
+def test_a_new_record_an_edit_and_a_deletion_through_the_write_path_show_in_search(client, roundtable, source):
     session = Session.objects.create(roundtable=roundtable, number="1.1", title="Quokka corridors", source=source)
+    content_changed([session])
     assert session.get_absolute_url() in urls(client, "quokkas")
     session.title = "Wombat corridors"
     session.save()
+    content_changed([session])
     assert not urls(client, "quokka") and session.get_absolute_url() in urls(client, "wombat")
+    gone = search.documents_of([session])
     session.delete()
+    content_changed(documents=gone)
     assert not urls(client, "wombat")
+    assert not SearchDocument.objects.filter(kind="session", object_id__in=[pk for _, pk in gone]).exists()
 
 
 def test_a_changed_theme_link_and_a_renamed_meeting_show_in_search(client, session, theme):
     session.themes.add(theme)
+    content_changed([session])
     assert urls(client, "test session", theme=theme.slug) == {session.get_absolute_url()}
     session.themes.remove(theme)
+    content_changed([session])
     assert not urls(client, "test session", theme=theme.slug)
     meeting = session.meeting
     meeting.city = "Quokkaville"
     meeting.save()
+    content_changed([meeting])  # the meeting's sessions show its name: their documents follow
     assert api(client, "test session", type="session")["results"][0]["title"] == "1.1 A test session"
     assert SearchDocument.objects.get(kind="session", object_id=session.pk).meeting_label.endswith("Quokkaville")
 
 
 def test_an_objective_edited_updates_its_activity(client, activity):
     objective = Objective.objects.create(activity=activity, position=1, text="Count quokkas.")
+    content_changed([objective])
     assert listed(client, "/api/activities/", "quokka") == {activity.get_absolute_url()}
+    gone = search.documents_of([objective])
     objective.delete()
+    content_changed(documents=gone)
     assert not listed(client, "/api/activities/", "quokka")
 
 
@@ -468,7 +492,7 @@ def test_synthetic_records_are_searchable_and_cleared_from_search(client):
 
 
 def test_an_agency_added_is_found_by_its_acronym(client):
-    GMGMember.objects.create(acronym="QKA", name="Quokka Agency")
+    content_changed([GMGMember.objects.create(acronym="QKA", name="Quokka Agency")])
     assert api(client, "QKA")["results"][0]["url"] == "/gmg/QKA/"
 
 

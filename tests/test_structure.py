@@ -35,7 +35,7 @@ def test_building_blocks_import_no_app():
 
 
 # Modules that still read a project model by its label rather than through lib.models.configured_model().
-READ_BY_LABEL = {"lib/caching.py", "lib/history.py"}
+READ_BY_LABEL = {"lib/caching.py"}
 
 
 def app_models():

@@ -23,10 +23,10 @@ between alternatives and `-word` to leave a word out; at most MAX_TERMS words,
 repeated words once. Highlighting is our own, in one pass over the text, on
 both databases.
 
-The index is kept in step by `record_changed`, which the caching's signal
-receivers call for every save, deletion and change of links of a content
-model (`lib.caching.watch`); bulk writers call `rebuild` or wrap their writes
-in `batched()`. What each kind of record puts in its document is declared by
+The index is kept in step by the write path, `lib.caching.content_changed`,
+which rewrites the documents of the records a write touches (`documents_of`,
+`update`) in the transaction that writes them; writes that bypass it (SQL, a
+restore, bulk inserts) call `rebuild`. What each kind of record puts in its document is declared by
 the apps (`register`, `depends`), so that this module imports no app.
 """
 
@@ -49,7 +49,7 @@ from lib.search.engine import (
     ranked,
 )
 from lib.search.highlight import SNIPPET_MAX_CHARS, SNIPPET_WORDS, WORD_MAX_CHARS, snippet, stem
-from lib.search.index import batched, clear, rebuild, record_changed, update, vacuum
+from lib.search.index import clear, documents_of, rebuild, update, vacuum
 from lib.search.query import MAX_QUERY_LENGTH, MAX_TERMS, STOP_WORDS, Query, clean_query, parse
 from lib.search.registry import DEPENDENTS, KINDS, Kind, depends, kind_choices, kind_of, register
 
@@ -68,10 +68,10 @@ __all__ = [
     "WORD_MAX_CHARS",
     "Kind",
     "Query",
-    "batched",
     "clean_query",
     "clear",
     "depends",
+    "documents_of",
     "entity_kinds",
     "filter_documents",
     "filter_queryset",
@@ -88,7 +88,6 @@ __all__ = [
     "parse",
     "ranked",
     "rebuild",
-    "record_changed",
     "register",
     "snippet",
     "stem",

@@ -1,66 +1,25 @@
-"""Keeping the index in step with the records: on every change, in batches, or rebuilt whole."""
-
-import contextvars
-from contextlib import contextmanager
+"""Keeping the index in step with the records: the documents a write touches (`lib.caching.content_changed`), or all."""
 
 from django.db import connection, transaction
 
-from lib.caching import content_changed
 from lib.search.engine import FTS_TABLE, index_model, on_postgresql, vectors_of
 from lib.search.registry import DEPENDENTS, KINDS
 
-_pending = contextvars.ContextVar("search_pending", default=None)
 
+def documents_of(records):
+    """The (kind, pk) of the documents that show something of these records: their own, and their dependents'.
 
-def record_changed(sender, **kwargs):
-    """A signal receiver (post_save, post_delete, m2m_changed): update the documents the change touches."""
-    if "action" in kwargs:
-        if not kwargs["action"].startswith("post_"):
-            return
-        if kwargs.get("reverse"):
-            model, pks = kwargs["model"], kwargs.get("pk_set") or ()
-            instances = list(model._default_manager.filter(pk__in=pks)) if model._meta.label in touched() else []
-        else:
-            instances = [kwargs["instance"]]
-    else:
-        instances = [kwargs["instance"]]
+    Read while the records are in the database: a deleted record has lost its key.
+    """
     targets = set()
-    for instance in instances:
-        targets |= documents_of(instance)
-    if not targets:
-        return
-    pending = _pending.get()
-    if pending is not None:
-        pending |= targets
-    else:
-        update(targets)
-
-
-def touched():
-    return {kind.model for kind in KINDS.values()} | set(DEPENDENTS)
-
-
-def documents_of(instance):
-    label = instance._meta.label
-    targets = {(kind.name, instance.pk) for kind in KINDS.values() if kind.model == label and instance.pk}
-    if label in DEPENDENTS:
-        targets |= {(kind, pk) for kind, pk in DEPENDENTS[label](instance) if pk}
+    for record in records:
+        if record.pk is None:
+            continue
+        label = record._meta.label
+        targets |= {(kind.name, record.pk) for kind in KINDS.values() if kind.model == label}
+        if label in DEPENDENTS:
+            targets |= {(kind, pk) for kind, pk in DEPENDENTS[label](record) if pk}
     return targets
-
-
-@contextmanager
-def batched():
-    """Collect the documents to update while the block runs, and update each once at its end."""
-    if _pending.get() is not None:
-        yield
-        return
-    pending = set()
-    token = _pending.set(pending)
-    try:
-        yield
-    finally:
-        _pending.reset(token)
-    update(pending)
 
 
 def update(targets):
@@ -74,7 +33,7 @@ def update(targets):
 
 
 def clear():
-    """Empty the index, straight in SQL: for a database whose content was removed without signals."""
+    """Empty the index, straight in SQL: for a database whose content was removed the same way."""
     Document = index_model()
     Document.themes.through.objects.all()._raw_delete(Document.objects.db)
     Document.objects.all()._raw_delete(Document.objects.db)
@@ -84,7 +43,11 @@ def clear():
 
 
 def rebuild(stdout=None):
-    """Every document built again from the records: after bulk writes that sent no signals."""
+    """Every document built again from the records, after writes that bypassed `content_changed` (SQL, a restore).
+
+    Every document gets a new id, so what was derived for the revision (pages, the facets' index) is stale:
+    the caller commits this with `content_changed()`.
+    """
     with transaction.atomic():
         clear()
         total = 0
@@ -95,8 +58,6 @@ def rebuild(stdout=None):
             total += len(pks)
             if stdout:
                 stdout.write(f"  {kind.plural}: {len(pks)}")
-        # Every document has a new id: what was kept for the revision (pages, the facets' index) is stale.
-        content_changed()
     return total
 
 

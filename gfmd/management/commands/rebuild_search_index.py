@@ -1,20 +1,24 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from lib import search
+from lib.caching import content_changed
 
 
 class Command(BaseCommand):
     help = (
         "Build the search index again from the records: one document per record and entity. "
-        "Saves keep it in step; run this after writing to the database by other means (SQL, a restore). "
+        "The site's writes keep it in step; run this after writing to the database by other means (SQL, a restore). "
         "Safe to run at any time."
     )
 
     def handle(self, *args, **options):
         started = time.monotonic()
         self.stdout.write("Search documents:")
-        total = search.rebuild(self.stdout)
+        with transaction.atomic():
+            total = search.rebuild(self.stdout)
+            content_changed()
         search.vacuum()
         self.stdout.write(f"Built {total} search documents in {time.monotonic() - started:.1f} s.")

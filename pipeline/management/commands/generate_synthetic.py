@@ -73,7 +73,7 @@ class Command(BaseCommand):
                     f"Created {records} synthetic records ({scale}x the real content) "
                     f"and {links} links to themes, tags and agencies."
                 )
-            # Bulk writes send no signals: without this, cached pages and search would show the content as it was.
+            # Bulk writes bypass the write path: without this, cached pages and search would show the content as it was.
             self.stdout.write("Rebuilding the search index:")
             search.rebuild(self.stdout)
             content_changed()
