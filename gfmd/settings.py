@@ -89,21 +89,6 @@ TEMPLATES = [
             ],
         },
     },
-    # The faceted lists' bodies (jinja2/lists/), rendered inside the Django layout; see gfmd/jinja.py.
-    {
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {"environment": "gfmd.jinja.environment"},
-    },
-    # The detail pages' bodies (jinja2/pages/), escaped as Django escapes; see gfmd/jinja.py.
-    {
-        "NAME": "pages",
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {"environment": "gfmd.jinja.page_environment"},
-    },
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", sqlite_path=BASE_DIR / "db.sqlite3")}

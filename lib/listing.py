@@ -26,8 +26,6 @@ from django.db.models import Count, Prefetch, TextField, Value, prefetch_related
 from django.db.models.functions import Cast
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
 from lib import search
 from lib.caching import per_revision
@@ -537,7 +535,7 @@ class FacetedList:
         # What the columns read of related rows, set on a batch of records (the API's page, a CSV batch) by
         # a function: values read as plain values, where a prefetch would make a model instance of each row.
         self.attach = attach
-        # The Jinja2 template of the list's body (jinja2/lists/), rendered inside includes/list_page.html.
+        # The list's page, extending includes/list_page.html.
         self.template = template
         self.title = title
         self.noun = noun
@@ -591,8 +589,7 @@ class FacetedList:
             "page_links": page and page_links(request, page),
             "active": page and active_filters(request, facets, filterset),
         }
-        context["body"] = mark_safe(render_to_string(self.template, context, request, using="jinja2"))
-        return render(request, "includes/list_page.html", context, status=400 if errors else 200)
+        return render(request, self.template, context, status=400 if errors else 200)
 
     def api(self, request):
         filterset, page, facets, errors = self.run(request, None)
