@@ -261,8 +261,7 @@ def plan_and_outcome(roundtables):
 @cached_page
 def event_detail(request, slug):
     event = get_object_or_404(
-        Event.objects.select_related("meeting", "source")
-        .annotate(point_count=Count("points")),
+        Event.objects.select_related("meeting", "source").annotate(point_count=Count("points")),
         slug=slug,
     )
     attach_other_sources([event])
