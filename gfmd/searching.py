@@ -21,7 +21,7 @@ SEARCH_COLUMNS = [
 search_list = FacetedList(
     filterset_class=SearchFilter,
     queryset=SearchDocument.objects.all(),
-    template="lists/search.html",
+    template="gfmd/search_results.html",
     # What the CSV's columns read (snippet and rank are the page's and the API's alone).
     csv_fields=("kind", "label", "url", "year", "meeting", "track", "roundtable", "record_kind", "stage"),
     title="Search",

@@ -16,6 +16,7 @@ from gfmd.searching import search_list
 from lib import citation, openapi, search
 from lib.caching import cached_page, per_revision
 from lib.listing import page_of
+from lib.sources import attach_other_sources
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.models import Meeting, Passage, Session
 from themes.models import Theme
@@ -81,9 +82,7 @@ def source_list(request):
 @cached_page
 def source_detail(request, slug):
     source = get_object_or_404(SourceDocument, slug=slug)
-    passages = (
-        Passage.objects.filter(source=source).select_related("source", "meeting").prefetch_related("other_sources")
-    )
+    passages = Passage.objects.filter(source=source).select_related("source", "meeting")
     cite = citation.for_record(request, source)
     if (download := citation.respond(request, cite)) is not None:
         return download
@@ -94,7 +93,7 @@ def source_detail(request, slug):
     context = {
         "source": source,
         "groups": groups,
-        "passages": passages.order_by("meeting__year", "position"),
+        "passages": attach_other_sources(passages.order_by("meeting__year", "position")),
         "held_total": held_total,
         "planned_total": sum(group.count for group in groups) - held_total,
         "citation": cite,

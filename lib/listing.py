@@ -23,8 +23,6 @@ from django.core.validators import EMPTY_VALUES
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
 from lib import search
 from lib.caching import per_revision
@@ -392,7 +390,7 @@ class FacetedList:
 
     filterset_class: type[FacetedFilterSet]
     queryset: QuerySet
-    # The template of the list's body (jinja2/lists/), rendered inside includes/list_page.html.
+    # The list's page, extending includes/list_page.html.
     template: str
     title: str
     noun: str
@@ -462,8 +460,7 @@ class FacetedList:
             "page_links": page and page_links(request, page),
             "active": page and active_filters(request, facets, filterset),
         }
-        context["body"] = mark_safe(render_to_string(self.template, context, request, using="jinja2"))
-        return render(request, "includes/list_page.html", context, status=400 if errors else 200)
+        return render(request, self.template, context, status=400 if errors else 200)
 
     def api(self, request):
         filterset, page, facets, errors = self.run(request, None)

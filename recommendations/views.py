@@ -10,7 +10,7 @@ from lib import citation
 from lib.caching import cached_page, per_revision
 from lib.links import link_to
 from lib.listing import TAG_LIST, Column, FacetedList, joined, page_of
-from lib.sources import attach_sources
+from lib.sources import attach_other_sources, attach_sources
 from recommendations.filters import ActivityFilter, RecommendationFilter
 from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
 from sessions.models import Meeting
@@ -67,7 +67,7 @@ recommendations_list = FacetedList(
     queryset=Recommendation.objects.select_related(
         "meeting", "roundtable", "session", "source", "event"
     ).prefetch_related("themes", TAG_LIST),
-    template="lists/recommendations.html",
+    template="recommendations/recommendation_list.html",
     title="Recommendations",
     noun="recommendations and other points",
     columns=RECOMMENDATION_COLUMNS,
@@ -151,7 +151,7 @@ activities_list = FacetedList(
     )
     .prefetch_related(*ACTIVITY_PARTS),
     attach=attach_texts,
-    template="lists/activities.html",
+    template="recommendations/activity_list.html",
     title="GMG proposed activities",
     noun="activities",
     columns=ACTIVITY_COLUMNS,
@@ -186,11 +186,12 @@ def recommendation_detail(request, pk):
     # are read only when there is one; the planning of a ten-table join cost more than all of that.
     recommendation = get_object_or_404(
         Recommendation.objects.select_related("meeting", "roundtable", "session", "parent").prefetch_related(
-            "themes", "tags", "other_sources", "children", "reported_also_as"
+            "themes", "tags", "children", "reported_also_as"
         ),
         pk=pk,
     )
     attach_sources([recommendation, *recommendation.reported_also_as.all()])
+    attach_other_sources([recommendation])
     # The roundtable's and the session's links name their meeting, which is the point's own.
     for part in (recommendation.roundtable, recommendation.session):
         if part is not None and part.meeting_id == recommendation.meeting_id:
@@ -207,7 +208,8 @@ def recommendation_detail(request, pk):
 
 @cached_page
 def activity_detail(request, pk):
-    activity = get_object_or_404(ACTIVITIES.prefetch_related("other_sources"), pk=pk)
+    activity = get_object_or_404(ACTIVITIES, pk=pk)
+    attach_other_sources([activity])
     cite = citation.for_record(request, activity)
     if (download := citation.respond(request, cite)) is not None:
         return download

@@ -11,7 +11,6 @@ from lib.caching import cached_page, per_revision
 from lib.counting import held
 from lib.links import link_to
 from lib.listing import TAG_LIST, Column, FacetedList, joined
-from lib.rendering import render_with_body
 from lib.sources import attach_other_sources, attach_sources
 from recommendations.models import AGENCIES_SHOWN, ProposedActivity, Recommendation
 from sessions.filters import SessionFilter
@@ -26,7 +25,7 @@ TOP_LEVEL = (
     # The id breaks ties (two sessions' points 1 under one roundtable), so that both databases agree.
     .order_by("kind", "position", "pk")
 )
-# The same points as a meeting's and a session's pages list them (recommendation_items, jinja2/pages/parts.html):
+# The same points as a meeting's and a session's pages list them (templates/includes/recommendation_items.html):
 # the columns those show, not the sources, notes and keys of rows read by the hundred. Their sub-points
 # are read by points_shown().
 POINTS_SHOWN = TOP_LEVEL.prefetch_related(None).only(
@@ -84,7 +83,7 @@ sessions_list = FacetedList(
     )
     # The themes as a list: prefetched into the related manager, each session would build a queryset.
     .prefetch_related(Prefetch("themes", queryset=Theme.objects.only("slug", "name"), to_attr="theme_list"), TAG_LIST),
-    template="lists/sessions.html",
+    template="sessions/session_list.html",
     title="Sessions",
     noun="sessions",
     columns=SESSION_COLUMNS,
@@ -180,7 +179,7 @@ def meeting_detail(request, slug):
         "breadcrumbs": [(meeting, None)],
         "citation": cite,
     }
-    return render_with_body(request, "sessions/meeting_detail.html", "pages/meeting.html", context)
+    return render(request, "sessions/meeting_detail.html", context)
 
 
 def points_by_roundtable(meeting):
@@ -262,11 +261,10 @@ def plan_and_outcome(roundtables):
 @cached_page
 def event_detail(request, slug):
     event = get_object_or_404(
-        Event.objects.select_related("meeting", "source")
-        .prefetch_related("other_sources")
-        .annotate(point_count=Count("points")),
+        Event.objects.select_related("meeting", "source").annotate(point_count=Count("points")),
         slug=slug,
     )
+    attach_other_sources([event])
     context = {
         "event": event,
         "points": TOP_LEVEL.filter(event=event).select_related("event"),
@@ -315,7 +313,7 @@ def session_detail(request, meeting, slug):
         ],
         "citation": cite,
     }
-    return render_with_body(request, "sessions/session_detail.html", "pages/session.html", context)
+    return render(request, "sessions/session_detail.html", context)
 
 
 def share_meeting(records, meeting):

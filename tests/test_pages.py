@@ -84,6 +84,25 @@ def test_the_further_sources_an_editor_adds_are_shown_at_once_in_their_order(cli
     assert 'See also: <a href="/sources/later/">A later report</a>.' in text_of(client, meeting.get_absolute_url())
 
 
+def test_every_record_page_shows_its_further_sources(client, meeting, source, recommendation, activity):
+    """Each page citing a record names the documents an editor added to it, the same way."""
+    later = SourceDocument.objects.create(slug="later", title="A later report", kind="report")
+    event = Event.objects.create(slug="an-event", title="An event", meeting=meeting, source=source)
+    passage = Passage.objects.create(meeting=meeting, heading="Quoted", position=1, text="- A line", source=source)
+    see_also = 'See also: <a href="/sources/later/">A later report</a>.'
+    pages = [
+        recommendation.get_absolute_url(),
+        activity.get_absolute_url(),
+        event.get_absolute_url(),
+        "/sources/test-source/",
+    ]
+    assert not any(see_also in text_of(client, url) for url in pages)
+    for record in (recommendation, activity, event, passage):
+        record.other_sources.add(later)
+    for url in pages:
+        assert see_also in text_of(client, url), url
+
+
 def test_the_theme_pages_list_records_year_by_year(client):
     page = text_of(client, "/themes/")
     assert '<caption id="themes-caption">' in page and 'scope="row"' in page and 'scope="col"' in page

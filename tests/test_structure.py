@@ -120,13 +120,34 @@ def test_nothing_in_the_web_layer_imports_the_pipeline():
 
 
 def test_templates_build_their_links_with_url_and_querystring():
-    """A link written by hand breaks silently when an address changes; {% url %} (url() in Jinja2) fails
-    loudly instead."""
+    """A link written by hand breaks silently when an address changes; {% url %} fails loudly instead."""
     hand_written = re.compile(r'(?:href|action|src)="(?:/(?!static/)|\?)')
     offenders = {
         f"{path.relative_to(ROOT)}: {match.group(0)}"
-        for folder in ("templates", "jinja2")
-        for path in (ROOT / folder).rglob("*.html")
+        for path in (ROOT / "templates").rglob("*.html")
         for match in hand_written.finditer(path.read_text(encoding="utf-8"))
+    }
+    assert not offenders
+
+
+def test_every_page_is_rendered_by_django_templates_alone():
+    """One template language: Django's engine renders every page, layout and body, from templates/."""
+    from django.conf import settings
+
+    assert [engine["BACKEND"] for engine in settings.TEMPLATES] == ["django.template.backends.django.DjangoTemplates"]
+    assert not (ROOT / "jinja2").exists()
+    jinja_imports = {
+        f"{path.relative_to(ROOT)}"
+        for package in WEB_LAYER
+        if (ROOT / package).is_dir()
+        for path in modules(package)
+        if {"jinja2", "markupsafe"} & set(imported_packages(path))
+    }
+    assert not jinja_imports
+    jinja_syntax = re.compile(r"\{%-|-%\}|\{#|\bloop\.(?:index|last|first)\b|\{% *(?:macro|set|from) ")
+    offenders = {
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in (ROOT / "templates").rglob("*.html")
+        for match in jinja_syntax.finditer(path.read_text(encoding="utf-8"))
     }
     assert not offenders

@@ -10,7 +10,6 @@ from django.urls import reverse
 from lib.caching import cached_page, per_revision
 from lib.links import link_to
 from lib.listing import page_of
-from lib.rendering import render_with_body
 from recommendations.filters import RecommendationFilter
 from recommendations.models import AGENCIES_SHOWN, Recommendation
 from sessions.filters import SessionFilter
@@ -147,7 +146,7 @@ def theme_list(request):
         }
         rows.append({"theme": theme, "theme_url": theme_link(theme.slug), "cells": cells, "totals": totals})
     context = {"rows": rows, "meetings": meetings, "page": page, "breadcrumbs": [("Themes", None)]}
-    return render_with_body(request, "themes/theme_list.html", "pages/theme_list.html", context)
+    return render(request, "themes/theme_list.html", context)
 
 
 def held_on_theme(filterset_class, theme, meetings, queryset):
@@ -268,4 +267,4 @@ def theme_detail(request, slug):
         "page": page,
         "breadcrumbs": [("Themes", "/themes/"), (theme.name, None)],
     }
-    return render_with_body(request, "themes/theme_detail.html", "pages/theme.html", context)
+    return render(request, "themes/theme_detail.html", context)
