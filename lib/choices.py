@@ -10,7 +10,7 @@ from lib.caching import per_revision
 def tags_of(model_path):
     """The tags used on one model, by name."""
 
-    @per_revision
+    @per_revision(name=f"tags_of:{model_path}")
     def choices():
         content_type = ContentType.objects.get_for_model(apps.get_model(model_path))
         return list(
