@@ -10,7 +10,7 @@ class GfmdConfig(AppConfig):
         from taggit.models import Tag, TaggedItem
 
         from gfmd import search_documents
-        from lib import caching, editing, history, long_lived, search
+        from lib import caching, editing, history, search
         from lib.content import content_models
 
         search_documents.register()
@@ -19,7 +19,6 @@ class GfmdConfig(AppConfig):
         editing.count_tag_edits_as_record_edits()
         # A revert or a restore gives a record back the tags of its version.
         history.keep_tags(content_models())
-        long_lived.freeze_after_first_request()
         post_migrate.connect(build_missing_search_index, sender=self, dispatch_uid="gfmd-build-search-index")
 
 
