@@ -101,7 +101,8 @@ def env_cache(name, *, alias="default"):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
     scheme = urlsplit(raw).scheme
     if scheme in {"redis", "rediss", "unix"}:
-        return {"BACKEND": "lib.cache.ForgivingRedisCache", "LOCATION": raw, "KEY_PREFIX": alias}
+        backend = "lib.cache.PagesCache" if alias == "pages" else "lib.cache.ForgivingRedisCache"
+        return {"BACKEND": backend, "LOCATION": raw, "KEY_PREFIX": alias}
     raise ImproperlyConfigured(f"{name} has the scheme {scheme!r}; use redis://, rediss:// or unix://.")
 
 

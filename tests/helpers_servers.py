@@ -57,8 +57,8 @@ def redis_server():
 def redis_caches(url):
     """The site's two caches (derived values, whole pages) on one Redis, as CACHE_URL makes them."""
     return {
-        alias: {"BACKEND": "lib.cache.ForgivingRedisCache", "LOCATION": url, "KEY_PREFIX": alias}
-        for alias in ("default", "pages")
+        "default": {"BACKEND": "lib.cache.ForgivingRedisCache", "LOCATION": url, "KEY_PREFIX": "default"},
+        "pages": {"BACKEND": "lib.cache.PagesCache", "LOCATION": url, "KEY_PREFIX": "pages"},
     }
 
 

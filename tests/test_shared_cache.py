@@ -180,3 +180,17 @@ def test_pages_have_a_cache_of_their_own(monkeypatch):
     assert caches["default"].get("derived") == 1
     monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:6379/1")
     assert env_cache("CACHE_URL")["KEY_PREFIX"] != env_cache("CACHE_URL", alias="pages")["KEY_PREFIX"]
+
+
+@needs_redis
+def test_a_page_read_from_the_shared_cache_is_kept_in_memory_too(on_redis, redis_url):
+    import redis
+
+    pages = caches["pages"]
+    pages.set("page:1:test", "the page")
+    # As another server finds it: not in its memory, read from Redis, then kept.
+    pages._copies.clear()
+    assert pages.get("page:1:test") == "the page"
+    redis.Redis.from_url(redis_url).flushdb()
+    assert pages.get("page:1:test") == "the page"
+    assert caches["default"].get("page:1:test") is None
