@@ -20,7 +20,7 @@ per_revision_in_process), and read again after any change. Filters that are not 
 
 import sys
 from array import array
-from itertools import accumulate, groupby
+from itertools import accumulate
 
 from lib.caching import per_revision_in_process
 
@@ -51,21 +51,23 @@ class FacetIndex:
         # The records in the list's order, with every facet a record has one value of, in one query.
         single = [name for name, facet in facets.items() if single_valued(model, facet.field_name)]
         rows = manager.order_by(*ordering_of(queryset), "pk").values_list("pk", *(facets[n].field_name for n in single))
-        # Read by column: the grouping below then runs in the interpreter's C loops, not a Python step a row.
-        pks, *columns = zip(*rows, strict=True) if rows else [() for _ in range(len(single) + 1)]
-        self.pks = list(pks)
+        found = {name: {} for name in facets}
+        self.pks = []
+        for i, (pk, *values) in enumerate(rows):
+            self.pks.append(pk)
+            for name, value in zip(single, values, strict=True):
+                if value is not None:
+                    found[name].setdefault(str(value), []).append(i)
         self.position = {pk: i for i, pk in enumerate(self.pks)}
         self.size = len(self.pks)
         self.everything = (1 << self.size) - 1
-        everyone = range(self.size)
-        found = {name: positions_by_value(column, everyone) for name, column in zip(single, columns, strict=True)}
         # A facet a record can have several values of (themes, tags): one query each.
         for name, facet in facets.items():
             if name in single:
                 continue
-            links = manager.order_by().values_list("pk", facet.field_name)
-            linked, values = zip(*links, strict=True) if links else ((), ())
-            found[name] = positions_by_value(values, list(map(self.position.__getitem__, linked)))
+            for pk, value in manager.order_by().values_list("pk", facet.field_name):
+                if value is not None:
+                    found[name].setdefault(str(value), []).append(self.position[pk])
         self.values = {
             name: {value: self.compact(held) for value, held in by_value.items()} for name, by_value in found.items()
         }
@@ -144,22 +146,6 @@ class Window:
         self.first_byte = first_byte
         self.bits = bits
         self.length = (bits.bit_length() + 7) // 8
-
-
-def positions_by_value(values, positions):
-    """{value as text: [position, ...]} of the values at these positions (None left out)."""
-    texts = list(map(str, values))
-    order = sorted(range(len(texts)), key=texts.__getitem__)
-    if isinstance(positions, range):  # the records themselves, in the list's order: a row's number is its place
-        found = {text: list(group) for text, group in groupby(order, key=texts.__getitem__)}
-    else:
-        found = {text: [positions[i] for i in group] for text, group in groupby(order, key=texts.__getitem__)}
-    if None in values:  # read as "None" above, as a value "None" would be: only the latter is kept
-        kept = [p for p, value in zip(positions, values, strict=True) if value is not None and str(value) == "None"]
-        found.pop("None")
-        if kept:
-            found["None"] = kept
-    return found
 
 
 def single_valued(model, path):
