@@ -47,4 +47,5 @@ reset-db:
 # for comparison; see docs/benchmarks.md. Needs the PostgreSQL server BENCH_POSTGRES names.
 bench: install
 	command -v wrk >/dev/null || apt-get install -y wrk
+	command -v redis-server >/dev/null || apt-get install -y redis-server
 	$(BIN)/python bench/run.py

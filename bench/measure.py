@@ -1,5 +1,9 @@
 """Server time and query count of every page type, in-process, against the database DATABASE_URL names.
 
+Each page three ways: cached (the page cache holds it), uncached (the page cache emptied before each request,
+what is derived per content revision kept, as after the first request that follows an edit) and after an
+edit (a new content revision before each request: everything derived from the content read again).
+
 Prints one JSON object: {"pages": [{"name", "url", "status", "n", "median_ms", "p95_ms", "queries", ...}],
 "csv": [{"name", "url", "first_byte_ms", "whole_ms", "peak_kb", ...}], "counts": {records of each kind}}.
 Run by bench/run.py; the page picks depend only on the real content, so 1x and 100x measure the same URLs.
@@ -27,11 +31,12 @@ warnings.filterwarnings("ignore", message="No directory at")
 from django.apps import apps  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.cache import caches  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from lib.caching import content_changed, forget_per_revision  # noqa: E402
 from pipeline.management.commands.generate_synthetic import SYNTHETIC_SOURCE  # noqa: E402
 from recommendations.models import GMGMember, ProposedActivity, Recommendation  # noqa: E402
 from sessions.models import Meeting, Session  # noqa: E402
@@ -126,8 +131,20 @@ def percentile(values, fraction):
 
 
 def clear_caches():
+    """Everything cold: the pages, what is derived per revision, the process's facet indexes."""
     for cache in caches.all():
         cache.clear()
+    forget_per_revision()
+
+
+def clear_pages():
+    caches["pages"].clear()
+
+
+def edit():
+    """What an editor's save does to what is kept: a new content revision, committed."""
+    with transaction.atomic():
+        content_changed()
 
 
 def fetch(client, url):
@@ -137,13 +154,14 @@ def fetch(client, url):
     return response, body
 
 
-def timed(client, url, *, uncached):
-    """Up to REQUESTS timings in ms; fewer once the page has used up its time budget."""
+def timed(client, url, *, prepare=None):
+    """Up to REQUESTS timings in ms, each after calling `prepare`; fewer once the page has used up its time
+    budget."""
     timings = []
     started = time.perf_counter()
     while len(timings) < REQUESTS:
-        if uncached:
-            clear_caches()
+        if prepare:
+            prepare()
         before = time.perf_counter()
         fetch(client, url)
         timings.append((time.perf_counter() - before) * 1000)
@@ -154,9 +172,11 @@ def timed(client, url, *, uncached):
 
 
 def measure(client, url):
-    # The first request, on an empty cache, warms up and is the one whose queries are counted,
-    # so that capturing them (which logs every query) never touches a timed request.
+    # An uncached request, after one that derived what it needs per revision, is the one whose queries
+    # are counted, so that capturing them (which logs every query) never touches a timed request.
     clear_caches()
+    fetch(client, url)
+    clear_pages()
     with CaptureQueriesContext(connection) as context:
         response, body = fetch(client, url)
     # A copy now: the next request empties the connection's query log the context reads from.
@@ -168,9 +188,11 @@ def measure(client, url):
             break
         fetch(client, url)
     # As a visitor gets it: the page was asked for before and the content has not changed since.
-    cached = timed(client, url, uncached=False)
-    # As the first visitor after an edit gets it, or anyone asking for a URL nobody asked for yet.
-    uncached = timed(client, url, uncached=True)
+    cached = timed(client, url)
+    # As anyone asking for a URL nobody asked for since the last edit gets it.
+    uncached = timed(client, url, prepare=clear_pages)
+    # As the first visitor after an edit gets it: nothing derived from the content is kept yet.
+    edited = timed(client, url, prepare=edit)
     return {
         "status": response.status_code,
         "streaming": response.streaming,
@@ -180,6 +202,8 @@ def measure(client, url):
         "n": len(uncached),
         "median_ms": round(statistics.median(uncached), 1),
         "p95_ms": round(percentile(uncached, 0.95), 1),
+        "edit_median_ms": round(statistics.median(edited), 1),
+        "edit_p95_ms": round(percentile(edited, 0.95), 1),
         "queries": len(queries),
         "sql_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1),
         "slowest_sql_ms": round(float(slowest["time"]) * 1000, 1),
@@ -198,7 +222,7 @@ def measure_csv(client, url):
     """Time to the first byte and to the last, and the most memory Python held while streaming it."""
     first, whole = [], []
     for _ in range(3):
-        clear_caches()
+        clear_pages()
         started = time.perf_counter()
         response = client.get(url)
         chunks = iter(response.streaming_content if response.streaming else [response.content])
@@ -206,7 +230,7 @@ def measure_csv(client, url):
         first.append((time.perf_counter() - started) * 1000)
         size += sum(len(chunk) for chunk in chunks)
         whole.append((time.perf_counter() - started) * 1000)
-    clear_caches()
+    clear_pages()
     tracemalloc.start()
     response = client.get(url)
     rows = sum(
@@ -262,7 +286,8 @@ def main():
         results.append({"name": name, "url": url, **measure(client, url)})
         row = results[-1]
         print(
-            f"    {name:34} {row['median_ms']:>8} ms, cached {row['cached_median_ms']:>6} ms",
+            f"    {name:34} {row['median_ms']:>8} ms, cached {row['cached_median_ms']:>6} ms, "
+            f"after an edit {row['edit_median_ms']:>8} ms",
             file=sys.stderr,
             flush=True,
         )

@@ -8,10 +8,8 @@ class GfmdConfig(AppConfig):
 
     def ready(self):
         from gfmd import search_documents
-        from lib import long_lived
 
         search_documents.register()
-        long_lived.freeze_after_first_request()
         # A migrate is no write of the content: what the search index needs of a migrated database is built here.
         post_migrate.connect(build_missing_search_index, sender=self, dispatch_uid="gfmd-build-search-index")
 

@@ -91,14 +91,18 @@ def env_database(name, *, sqlite_path):
     }
 
 
-def env_cache(name):
-    """Unset: a cache in each process's memory. redis://host:port/db: a Redis shared by the app servers."""
+def env_cache(name, *, alias="default"):
+    """Unset: a cache in each process's memory. redis://host:port/db: a Redis shared by the app servers.
+
+    Each alias is a cache of its own: its own memory, or its own keys in the one Redis.
+    """
     raw = os.environ.get(name, "").strip()
     if not raw:
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": alias}
     scheme = urlsplit(raw).scheme
     if scheme in {"redis", "rediss", "unix"}:
-        return {"BACKEND": "lib.cache.ForgivingRedisCache", "LOCATION": raw}
+        backend = "lib.cache.PagesCache" if alias == "pages" else "lib.cache.ForgivingRedisCache"
+        return {"BACKEND": backend, "LOCATION": raw, "KEY_PREFIX": alias}
     raise ImproperlyConfigured(f"{name} has the scheme {scheme!r}; use redis://, rediss:// or unix://.")
 
 

@@ -96,9 +96,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", sqlite_path=BASE_DIR / "db.sqlite3")}
-# Cached pages are keyed by the content revision, so a cache that is not shared
-# between app servers is still never stale; sharing it only saves work.
-CACHES = {"default": env_cache("CACHE_URL")}
+# Both keyed by the content revision, so a cache that is not shared between app
+# servers is still never stale; sharing it only saves work. `pages` holds whole
+# responses, `default` what pages derive from the content (lib/caching.py).
+CACHES = {"default": env_cache("CACHE_URL"), "pages": env_cache("CACHE_URL", alias="pages")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The project's models the building blocks in lib/ work with, named here as AUTH_USER_MODEL names the user

@@ -4,18 +4,27 @@ Public pages are a cache's convenience, not its responsibility: when Redis
 cannot be reached, a read misses and a write is dropped, the page is rendered
 from the database, and the log says so (once a minute per process, so that an
 outage does not flood it).
+
+A Redis that hangs would make every request wait for its timeout. After a
+failure the process leaves Redis alone for a few seconds (a circuit breaker):
+pages read the database at once, and one request then tries Redis again.
 """
 
 import functools
 import logging
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 log = logging.getLogger("gfmd.cache")
 
-# Seconds to wait for Redis before rendering without it; a page should not wait on its cache.
+# Seconds to wait for Redis before rendering without it; a page should not wait on its cache. Redis answers
+# a page's read in a millisecond or two, so this is a hang, not a busy moment.
 TIMEOUT = 0.5
+# Seconds a process goes without Redis after it failed, before trying it again.
+RETRY_AFTER = 5
 WARN_EVERY = 60
 
 
@@ -23,10 +32,12 @@ def forgiving(default):
     def decorate(method):
         @functools.wraps(method)
         def call(self, *args, **kwargs):
+            if time.monotonic() < self._resting_until:
+                return default() if callable(default) else default
             try:
                 return method(self, *args, **kwargs)
             except self._lib.RedisError as error:
-                self.warn(method.__name__, error)
+                self.failed(method.__name__, error)
                 return default() if callable(default) else default
 
         return call
@@ -34,21 +45,40 @@ def forgiving(default):
     return decorate
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's Redis client, keeping one redis.Redis per server rather than making one at each call: making
+    one sets up some 170 reply handlers, half a millisecond of a cached page's time."""
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if index not in clients:
+            clients[index] = super().get_client(key, write=write)
+        return clients[index]
+
+
 class ForgivingRedisCache(RedisCache):
+    # App servers share it, so it can hold the content revision for them all (lib/caching.py).
+    shared_between_servers = True
+
     def __init__(self, server, params):
         params = {
             **params,
             "OPTIONS": {"socket_connect_timeout": TIMEOUT, "socket_timeout": TIMEOUT, **params.get("OPTIONS", {})},
         }
         super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
+        # Django makes a cache object per thread: a gunicorn sync worker has one, for its whole life.
+        self._resting_until = 0
         self._last_warning = None
 
     @property
     def _lib(self):
         return self._cache._lib
 
-    def warn(self, operation, error):
+    def failed(self, operation, error):
         now = time.monotonic()
+        self._resting_until = now + RETRY_AFTER
         if self._last_warning is None or now - self._last_warning > WARN_EVERY:
             self._last_warning = now
             log.warning("The cache is unreachable (%s: %s); pages are rendered without it.", operation, error)
@@ -63,3 +93,36 @@ class ForgivingRedisCache(RedisCache):
     delete = forgiving(False)(RedisCache.delete)
     delete_many = forgiving(None)(RedisCache.delete_many)
     clear = forgiving(False)(RedisCache.clear)
+
+
+class PagesCache(ForgivingRedisCache):
+    """Whole pages in the shared Redis, with a copy of each page read kept in the process's memory.
+
+    A page's key holds the content revision, so a copy can never be stale: a page served again costs a
+    look-up in memory rather than bringing the page over from Redis. The revision itself is still read
+    from Redis on every request (lib/caching.py), which keeps an edit public at once on every server.
+    """
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._copies = LocMemCache(f"pages-copies:{server}:{self.key_prefix}", {"TIMEOUT": self.default_timeout})
+
+    def get(self, key, default=None, version=None):
+        value = self._copies.get(key, version=version)
+        if value is None:
+            value = super().get(key, version=version)
+            if value is not None:
+                self._copies.set(key, value, version=version)
+        return default if value is None else value
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        super().set(key, value, timeout, version=version)
+        self._copies.set(key, value, timeout, version=version)
+
+    def delete(self, key, version=None):
+        self._copies.delete(key, version=version)
+        return super().delete(key, version=version)
+
+    def clear(self):
+        self._copies.clear()
+        return super().clear()

@@ -3,16 +3,18 @@
 Every write of the content goes through `content_changed`, which bumps the
 revision, so a cached page can never outlive the data it shows: an editor's
 correction is public on the next request, on every app server.
+
+Two caches: `pages` holds whole responses, `default` what pages derive from the
+content (facet choices, totals, small tables), keyed by the revision as well.
 """
 
 import hashlib
 import threading
 from contextvars import ContextVar
-from functools import wraps
+from functools import partial, wraps
 from urllib.parse import urlencode
 
-from django.apps import apps
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.http import JsonResponse
@@ -22,26 +24,59 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition, require_safe
 
 from lib import search
+from lib.models import configured_model
 
 PAGE_TIMEOUT = 60 * 60 * 24
+# How long a shared cache vouches for the revision it holds. An edit writes the new revision there as
+# it commits, so this bounds only what the cache cannot see: a write in SQL, an edit while it was down.
+REVISION_TIMEOUT = 5
+REVISION_KEY = "content-revision"
 
 # The revision the current request read, so that it is read once per request.
 request_revision = ContextVar("request_revision", default=None)
+# What per_revision values the current request has read, so that each is read from the cache once.
+request_values = ContextVar("request_values", default=None)
 
 
 def revision_model():
-    """The project's ContentRevision, named by its label so that this module imports no app."""
-    return apps.get_model("gfmd", "ContentRevision")
+    return configured_model("CONTENT_REVISION_MODEL")
 
 
-def current_revision():
-    # Read on every public request, cached page or not: one plain statement, without building an ORM query,
-    # which would cost more than serving the cached page itself.
+def revision_in_database():
+    # One plain statement, without building an ORM query, which would cost more than serving the
+    # cached page itself.
     table = connection.ops.quote_name(revision_model()._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT number FROM {table} WHERE id = 1")
         row = cursor.fetchone()
     return row[0] if row else 0
+
+
+def shares_the_revision(cache):
+    """Whether app servers share this cache, so that it can hold the revision for them all: a cache in
+    each process's memory cannot see another process's edits, and the revision stays in the database."""
+    return getattr(cache, "shared_between_servers", False)
+
+
+def current_revision():
+    """The content revision, read on every public request: from a shared cache when there is one (a cached
+    page then makes no query), else, or when the cache does not have it, from the database."""
+    cache = caches["default"]
+    if not shares_the_revision(cache):
+        return revision_in_database()
+    revision = cache.get(REVISION_KEY)
+    if revision is None:
+        revision = revision_in_database()
+        # add, not set: an edit committed meanwhile has written a newer revision, which must stay.
+        cache.add(REVISION_KEY, revision, REVISION_TIMEOUT)
+    return revision
+
+
+def publish_revision():
+    """Once an edit has committed: tell the shared cache the new revision, so that every server shows it."""
+    cache = caches["default"]
+    if shares_the_revision(cache):
+        cache.set(REVISION_KEY, revision_in_database(), REVISION_TIMEOUT)
 
 
 def content_changed(records=(), *, documents=()):
@@ -62,13 +97,14 @@ def content_changed(records=(), *, documents=()):
 
 def bump_revision():
     """A fresh database gets its first row here."""
-    if revision_model().objects.filter(pk=1).update(number=F("number") + 1):
-        return
-    try:
-        with transaction.atomic():
-            revision_model().objects.create(pk=1, number=1)
-    except IntegrityError:
-        revision_model().objects.filter(pk=1).update(number=F("number") + 1)
+    if not revision_model().objects.filter(pk=1).update(number=F("number") + 1):
+        try:
+            with transaction.atomic():
+                revision_model().objects.create(pk=1, number=1)
+        except IntegrityError:
+            revision_model().objects.filter(pk=1).update(number=F("number") + 1)
+    # Outside a transaction at once; inside one when it commits, and never if it rolls back.
+    transaction.on_commit(publish_revision)
 
 
 def etag(request, *args, **kwargs):
@@ -77,20 +113,60 @@ def etag(request, *args, **kwargs):
     return f"r{request.content_revision}-{timezone.localdate():%Y%m%d}"
 
 
-_memos = []
+def per_revision(function=None, *, name=None):
+    """Keep what function returns in the cache (`default`), under its name and the content revision.
+
+    For what every list or page needs whatever its filters (the meetings and
+    their years, the themes, the tags in use, totals over every meeting): read
+    once per revision by whichever server asks first rather than once per
+    request. The revision is the one the current request read, so a page never
+    mixes two revisions; outside a page request nothing is kept. Each request
+    gets its own copy (the cache pickles what it keeps), read at most once.
+
+    `name` identifies the value across processes; it defaults to the function's
+    qualified name, so a function made in a loop or a factory must be given one.
+    """
+    if function is None:
+        return partial(per_revision, name=name)
+    if name is None:
+        if "<locals>" in function.__qualname__:
+            raise TypeError(f"{function.__qualname__} is made at run time: give per_revision a name for it.")
+        name = f"{function.__module__}.{function.__qualname__}"
+
+    @wraps(function)
+    def remembered():
+        revision = request_revision.get()
+        if revision is None:
+            return function()
+        values = request_values.get()
+        if name in values:
+            return values[name]
+        cache = caches["default"]
+        key = f"derived:{revision}:{name}"
+        # In a tuple, so that a None the function returns is told from a value not in the cache.
+        stored = cache.get(key)
+        if stored is None:
+            stored = (function(),)
+            cache.set(key, stored, PAGE_TIMEOUT)
+        values[name] = stored[0]
+        return stored[0]
+
+    return remembered
 
 
-def per_revision(function):
-    """Keep what function returns, in this process, for as long as the content revision is unchanged.
+_process_memos = []
 
-    For small lookups every list needs whatever its filters (the meetings and
-    their years, the themes, the tags in use): read once per revision rather
-    than once per request. The revision is the one the current request read,
-    so a page never mixes two revisions; outside a page request nothing is kept.
+
+def per_revision_in_process(function):
+    """Keep what function returns in this process, for as long as the content revision is unchanged.
+
+    For the lists' facet indexes alone: bitsets of every record, read by every
+    list page, which would cost more to copy out of a cache than to keep. What
+    function returns is shared by the process's requests, and only read.
     """
     memo = {}
     lock = threading.Lock()
-    _memos.append(memo)
+    _process_memos.append(memo)
 
     @wraps(function)
     def remembered():
@@ -109,8 +185,9 @@ def per_revision(function):
 
 
 def forget_per_revision():
-    """Drop what per_revision kept: for tests, whose rolled-back transactions reuse revision numbers."""
-    for memo in _memos:
+    """Drop what the process keeps per revision: for tests, whose rolled-back transactions reuse revision
+    numbers (they clear the caches too)."""
+    for memo in _process_memos:
         memo.clear()
 
 
@@ -164,22 +241,28 @@ def cached_page(view=None, *, params=None):
                 return unknown_parameter_response(request, unknown, known)
         # The day too: pages cite the day they were accessed.
         key = f"{page_key(request, revision, known)}:{timezone.localdate():%Y%m%d}"
-        stored = cache.get(key)
-        if stored is not None:
-            response = stored
-        else:
-            token = request_revision.set(revision)
-            try:
-                response = view(request, *args, **kwargs)
-            finally:
-                request_revision.reset(token)
+        pages = caches["pages"]
+        response = pages.get(key)
+        if response is None:
+            response = render_at(revision, view, request, *args, **kwargs)
             if response.status_code == 200 and not response.streaming:
-                if hasattr(response, "render") and callable(response.render):
-                    response = response.render()
-                cache.set(key, response, PAGE_TIMEOUT)
+                pages.set(key, response, PAGE_TIMEOUT)
         # Browsers and proxies check back each time: the ETag makes that a cheap 304.
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
         return response
 
     # A page answers GET and HEAD; anything else (OPTIONS, TRACE, POST...) is a 405 naming those two.
     return require_safe(condition(etag_func=etag)(cached))
+
+
+def render_at(revision, view, request, *args, **kwargs):
+    """The view's response, rendered with what per_revision keeps for this revision."""
+    revision_token, values_token = request_revision.set(revision), request_values.set({})
+    try:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+    finally:
+        request_revision.reset(revision_token)
+        request_values.reset(values_token)
+    return response

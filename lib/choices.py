@@ -9,7 +9,7 @@ from lib.caching import per_revision
 def tags_of(model):
     """The tags used on one model, by name."""
 
-    @per_revision
+    @per_revision(name=f"tags_of:{model._meta.label_lower}")
     def choices():
         content_type = ContentType.objects.get_for_model(model)
         return list(

@@ -13,8 +13,8 @@ what any other does.
 
 The database stays the source of truth: the index is read from it (one query
 for the records' order and every facet a record has one value of, one for
-each other facet), kept per process for one content revision (lib.caching's
-per_revision), and read again after any change. Filters that are not facets
+each other facet), kept in each process for one content revision (lib.caching's
+per_revision_in_process), and read again after any change. Filters that are not facets
 (the search box) are asked of the database for their records' ids.
 """
 
@@ -23,7 +23,7 @@ import sys
 from array import array
 from itertools import accumulate
 
-from lib.caching import per_revision
+from lib.caching import per_revision_in_process
 
 # A value held by fewer than one record in this many is kept as record numbers, not as a bitset: a bitset
 # costs at most SPARSE / 8 bytes per record holding the value, so the index stays linear in the records.
@@ -42,7 +42,7 @@ class FacetIndex:
         if key not in cls._builders:
             facets = {name: filterset.filters[name] for name in filterset.facet_names()}
             queryset = filterset.queryset
-            cls._builders[key] = per_revision(lambda: cls(facets, queryset))
+            cls._builders[key] = per_revision_in_process(lambda: cls(facets, queryset))
         return cls._builders[key]()
 
     def __init__(self, facets, queryset):

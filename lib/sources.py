@@ -48,7 +48,7 @@ def other_source_links(model):
                 links[record].append(source)
             return {record: sorted(sources, key=order.__getitem__) for record, sources in links.items()}
 
-        _link_memos[label] = per_revision(read)
+        _link_memos[label] = per_revision(read, name=f"other_source_links:{label}")
     return _link_memos[label]()
 
 

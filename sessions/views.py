@@ -343,19 +343,21 @@ def elsewhere(session, themes, siblings):
     meetings = meetings_named()
     link = link_to("sessions:session", "meeting", "slug")
     for other in others:
-        other.meeting = meetings[other.meeting_id]
-        other.url = link(other.meeting.slug, other.slug)
+        year, city, slug = meetings[other.meeting_id]
+        other.meeting = Meeting(pk=other.meeting_id, year=year, city=city, slug=slug)
+        other.url = link(slug, other.slug)
     return others
 
 
 @per_revision
 def meetings_named():
-    """{meeting id: meeting} with what a link to another meeting's session names of it (year, city, slug).
+    """{meeting id: (year, city, slug)}: what a link to another meeting's session names of it.
 
     A small table, read once per content revision: joined to a page's few sessions, PostgreSQL read it
-    whole. The meetings are shared by the requests of the revision, and only read.
+    whole. Kept as plain values, which cost less to copy out of the cache than model instances.
     """
-    return {meeting.pk: meeting for meeting in Meeting.objects.only("year", "city", "slug")}
+    rows = Meeting.objects.values_list("pk", "year", "city", "slug")
+    return {pk: (year, city, slug) for pk, year, city, slug in rows}
 
 
 def related_activities(session, themes):

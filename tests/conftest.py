@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, router
 from taggit.models import TaggedItem
@@ -57,8 +57,9 @@ def create_roles():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    # Each test rolls its data back but the cache would keep pages of it.
-    cache.clear()
+    # Each test rolls its data back but the caches would keep pages of it, and what they derived.
+    for cache in caches.all():
+        cache.clear()
     forget_per_revision()
 
 

@@ -54,6 +54,14 @@ def redis_server():
         stop(process)
 
 
+def redis_caches(url):
+    """The site's two caches (derived values, whole pages) on one Redis, as CACHE_URL makes them."""
+    return {
+        "default": {"BACKEND": "lib.cache.ForgivingRedisCache", "LOCATION": url, "KEY_PREFIX": "default"},
+        "pages": {"BACKEND": "lib.cache.PagesCache", "LOCATION": url, "KEY_PREFIX": "pages"},
+    }
+
+
 class RedisProcess:
     def __init__(self, process, port):
         self.process, self.port = process, port

@@ -124,12 +124,12 @@ def test_rare_values_are_kept_as_part_of_the_list_not_a_whole_bitset():
     ],
 )
 def test_a_list_page_reads_its_records_and_nothing_else_once_the_index_is_built(client, path, queries):
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(path)
-    cache.clear()
+    caches["pages"].clear()
     with CaptureQueriesContext(connection) as context:
         assert client.get(path).status_code == 200
     assert len(context.captured_queries) == queries, [q["sql"][:120] for q in context.captured_queries]

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import caches
 from django.db import DatabaseError
 
-from tests.helpers_servers import free_port, redis_server, redis_server_path
+from tests.helpers_servers import free_port, redis_caches, redis_server, redis_server_path
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +20,7 @@ def test_healthz_answers_200_when_the_database_and_the_cache_answer(client, djan
 
 
 def test_healthz_names_the_cache_when_it_fails(client, settings):
-    settings.CACHES = {
-        "default": {"BACKEND": "lib.cache.ForgivingRedisCache", "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}
-    }
+    settings.CACHES = redis_caches(f"redis://127.0.0.1:{free_port()}/0")
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "failing: cache"
@@ -58,7 +56,7 @@ def test_healthz_answers_plain_http_when_https_is_enforced(client, settings):
 )
 def test_a_stopped_redis_makes_pages_render_without_it(client, settings, caplog):
     with redis_server() as redis:
-        settings.CACHES = {"default": {"BACKEND": "lib.cache.ForgivingRedisCache", "LOCATION": redis.url}}
+        settings.CACHES = redis_caches(redis.url)
         caches["default"].set("probe", "here")
         assert caches["default"].get("probe") == "here"
         assert client.get("/meetings/athens-2009/").status_code == 200
@@ -72,9 +70,7 @@ def test_a_stopped_redis_makes_pages_render_without_it(client, settings, caplog)
 
 
 def test_a_load_balancer_asks_about_the_database_only(client, settings):
-    settings.CACHES = {
-        "default": {"BACKEND": "lib.cache.ForgivingRedisCache", "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}
-    }
+    settings.CACHES = redis_caches(f"redis://127.0.0.1:{free_port()}/0")
     response = client.get("/healthz", {"only": "database"})
     assert response.status_code == 200
     assert response.json()["checks"] == {"database": "ok"}

@@ -4,10 +4,10 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from lib import caching
 from lib.caching import content_changed
 from lib.listing import PAGE_FACET_SIZE
 from recommendations.models import Recommendation
@@ -111,7 +111,7 @@ def test_the_api_gives_every_facet_value_unless_asked_for_fewer(client):
 
 def test_an_unknown_parameter_is_a_400_that_is_not_cached(client, monkeypatch):
     stored = []
-    monkeypatch.setattr(caching.cache, "set", lambda key, *args, **kwargs: stored.append(key))
+    monkeypatch.setattr(caches["pages"], "set", lambda key, *args, **kwargs: stored.append(key))
     response = client.get("/api/recommendations/", {"yera": "2009"})
     assert response.status_code == 400
     assert "yera" in response.json()["errors"]

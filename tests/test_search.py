@@ -5,7 +5,7 @@ import io
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -315,7 +315,7 @@ def test_a_search_page_runs_as_many_queries_whether_entities_fill_it_or_not(clie
     counts = []
     # A page of entities alone, one of entities and records, one of records alone.
     for params in ({"page_size": 2}, {"page_size": 50}, {"page_size": 5, "page": 15}):
-        cache.clear()
+        caches["pages"].clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get("/api/search/", {"q": "migration", **params})
         kinds = {result["type"] for result in response.json()["results"]}
