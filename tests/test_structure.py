@@ -34,10 +34,6 @@ def test_building_blocks_import_no_app():
     assert not offenders
 
 
-# Modules that still read a project model by its label rather than through lib.models.configured_model().
-READ_BY_LABEL = {"lib/caching.py"}
-
-
 def app_models():
     return [model for config in apps.get_app_configs() if config.name in APPS for model in config.get_models()]
 
@@ -78,7 +74,6 @@ def test_building_blocks_name_no_app_model():
     offenders = {
         f"{path.relative_to(ROOT)} names {name}"
         for path in modules("lib")
-        if str(path.relative_to(ROOT)) not in READ_BY_LABEL
         for name in names_of_app_models(path, models)
     }
     assert not offenders
