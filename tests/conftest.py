@@ -64,7 +64,9 @@ def empty_cache():
 
 @pytest.fixture(autouse=True)
 def plain_static_storage(settings):
-    # Tests don't run collectstatic, so the manifest storage has nothing to look up.
+    # Tests don't run collectstatic, so the manifest storage has nothing to look up, and whitenoise
+    # serves static/ as it does in development rather than warn that there is no collected directory.
+    settings.WHITENOISE_AUTOREFRESH = True
     settings.STORAGES = settings.STORAGES | {
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     }
