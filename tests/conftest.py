@@ -148,10 +148,13 @@ def empty_content(*, history=False):
 
 @pytest.fixture
 def small_content(db, settings, tmp_path):
-    """The small made-up content of tests/small_fixtures alone, loaded from a copy tests may edit."""
+    """The small made-up content of tests/small_fixtures alone, loaded from a copy tests may edit.
+
+    The real content's history goes too: on SQLite the new records may take the old ones' ids.
+    """
     directory = tmp_path / "fixtures"
     shutil.copytree(SMALL_FIXTURES, directory)
     settings.GFMD_FIXTURES_DIR = directory
-    empty_content()
+    empty_content(history=True)
     call_command("load_gfmd", stdout=io.StringIO())
     return directory
