@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, router
+from django.test.utils import override_settings
 from taggit.models import TaggedItem
 
 from gfmd.models import SourceDocument
@@ -62,15 +64,19 @@ def empty_cache():
     forget_per_revision()
 
 
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    # Tests don't run collectstatic, so the manifest storage has nothing to look up, and whitenoise
-    # serves static/ as it does in development rather than warn that there is no collected directory.
-    settings.WHITENOISE_AUTOREFRESH = True
-    settings.STORAGES = settings.STORAGES | {
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session", autouse=True)
+def settings_for_tests():
+    """What the tests change in the settings, once for the session (the live servers included)."""
+    with override_settings(
+        # Tests don't run collectstatic, so the manifest storage has nothing to look up, and whitenoise
+        # serves static/ as it does in development rather than warn that there is no collected directory.
+        STORAGES=settings.STORAGES
+        | {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
+        WHITENOISE_AUTOREFRESH=True,
+        # A fast hash: tests sign in often, and their passwords guard nothing.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ):
+        yield
 
 
 @pytest.fixture
