@@ -15,7 +15,7 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection, router
+from django.db import connection, router, transaction
 from django.test.utils import override_settings
 from taggit.models import TaggedItem
 
@@ -152,15 +152,34 @@ def empty_content(*, history=False):
     TaggedItem.objects.all()._raw_delete(router.db_for_write(TaggedItem))
 
 
-@pytest.fixture
-def small_content(db, settings, tmp_path):
-    """The small made-up content of tests/small_fixtures alone, loaded from a copy tests may edit.
+@pytest.fixture(scope="module")
+def small_database(django_db_setup, django_db_blocker):
+    """The small made-up content of tests/small_fixtures in place of the real one, for a whole module.
 
-    The real content's history goes too: on SQLite the new records may take the old ones' ids.
+    Loaded once in a transaction around the module's tests (each test's own transaction nests
+    inside it, as in Django's TestCase), and rolled back after the last one. The real content's
+    history goes too: on SQLite the new records may take the old ones' ids.
     """
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            with override_settings(GFMD_FIXTURES_DIR=SMALL_FIXTURES):
+                empty_content(history=True)
+                call_command("load_gfmd", stdout=io.StringIO())
+        except BaseException as error:
+            outer.__exit__(type(error), error, error.__traceback__)
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def small_content(small_database, db, settings, tmp_path):
+    """The small content alone, and a copy of its files as the ones to load: tests may edit them."""
     directory = tmp_path / "fixtures"
     shutil.copytree(SMALL_FIXTURES, directory)
     settings.GFMD_FIXTURES_DIR = directory
-    empty_content(history=True)
-    call_command("load_gfmd", stdout=io.StringIO())
     return directory
