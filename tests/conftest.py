@@ -1,7 +1,9 @@
 """Fixtures that build on each other: meeting -> roundtable -> session.
 
 The test database holds the real content, loaded once by load_gfmd; tests
-that need their own records build them in years the Forum never met.
+that need their own records build them in years the Forum never met. Tests of
+mechanisms (loader, exporter, caching, checks) run instead on the small made-up
+content (`small_content`) or on none (`no_content`), set up once a module.
 """
 
 import datetime
@@ -128,7 +130,10 @@ def section(roundtable, source):
 @pytest.fixture
 def activity(section, source):
     activity = ProposedActivity.objects.create(section=section, position=1, text="Test something.", source=source)
-    activity.gmg_members.set([GMGMember.objects.get(acronym="IOM")])
+    iom, _ = GMGMember.objects.get_or_create(
+        acronym="IOM", defaults={"name": "International Organization for Migration"}
+    )
+    activity.gmg_members.set([iom])
     return activity
 
 
@@ -152,21 +157,21 @@ def empty_content(*, history=False):
     TaggedItem.objects.all()._raw_delete(router.db_for_write(TaggedItem))
 
 
-@pytest.fixture(scope="module")
-def small_database(django_db_setup, django_db_blocker):
-    """The small made-up content of tests/small_fixtures in place of the real one, for a whole module.
+def content_for_module(django_db_blocker, fixtures):
+    """For a module fixture: the files in `fixtures` loaded in place of the real content (None: no content).
 
-    Loaded once in a transaction around the module's tests (each test's own transaction nests
-    inside it, as in Django's TestCase), and rolled back after the last one. The real content's
-    history goes too: on SQLite the new records may take the old ones' ids.
+    In a transaction around the module's tests (each test's own transaction nests inside it, as in
+    Django's TestCase), rolled back after the last one. The real content's history goes too: on
+    SQLite the new records may take the old ones' ids.
     """
     outer = transaction.atomic()
     with django_db_blocker.unblock():
         outer.__enter__()
         try:
-            with override_settings(GFMD_FIXTURES_DIR=SMALL_FIXTURES):
-                empty_content(history=True)
-                call_command("load_gfmd", stdout=io.StringIO())
+            empty_content(history=True)
+            if fixtures is not None:
+                with override_settings(GFMD_FIXTURES_DIR=fixtures):
+                    call_command("load_gfmd", stdout=io.StringIO())
         except BaseException as error:
             outer.__exit__(type(error), error, error.__traceback__)
             raise
@@ -174,6 +179,18 @@ def small_database(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def small_database(django_db_setup, django_db_blocker):
+    """The small made-up content of tests/small_fixtures in place of the real one, for a whole module."""
+    yield from content_for_module(django_db_blocker, SMALL_FIXTURES)
+
+
+@pytest.fixture(scope="module")
+def no_content(django_db_setup, django_db_blocker):
+    """No content at all for a whole module: its tests build the few records they need."""
+    yield from content_for_module(django_db_blocker, None)
 
 
 @pytest.fixture
