@@ -35,7 +35,8 @@ def test_later_requests_leave_new_objects_to_the_collector(unfrozen):
     frozen = gc.get_freeze_count()
     made_later = {"made": ["later"]}
     request_finished.send(sender=None)
-    assert gc.get_freeze_count() == frozen
+    # No second freeze, which would have taken made_later too; frozen objects may die meanwhile.
+    assert gc.get_freeze_count() <= frozen
     assert any(obj is made_later for obj in gc.get_objects())
 
 
