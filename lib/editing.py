@@ -14,7 +14,7 @@ from django.contrib.admin.utils import NestedObjects
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, router, transaction
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -253,6 +253,8 @@ class ContentAdmin(SimpleHistoryAdmin):
     form = VersionedForm
     save_on_top = True
     history_list_display = ["version"]
+    # An address typed without a scheme is read as https, as Django 6 will read it.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         if change and not form.has_changed() and not getattr(form, "reverting", False):

@@ -1,7 +1,9 @@
 """Fixtures that build on each other: meeting -> roundtable -> session.
 
 The test database holds the real content, loaded once by load_gfmd; tests
-that need their own records build them in years the Forum never met.
+that need their own records build them in years the Forum never met. Tests of
+mechanisms (loader, exporter, caching, checks) run instead on the small made-up
+content (`small_content`) or on none (`no_content`), set up once a module.
 """
 
 import datetime
@@ -12,9 +14,11 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connection, router
+from django.db import connection, router, transaction
+from django.test.utils import override_settings
 from taggit.models import TaggedItem
 
 from gfmd.models import SourceDocument
@@ -63,13 +67,19 @@ def empty_cache():
     forget_per_revision()
 
 
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    # Tests don't run collectstatic, so the manifest storage has nothing to look up.
-    settings.STORAGES = settings.STORAGES | {
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(scope="session", autouse=True)
+def settings_for_tests():
+    """What the tests change in the settings, once for the session (the live servers included)."""
+    with override_settings(
+        # Tests don't run collectstatic, so the manifest storage has nothing to look up, and whitenoise
+        # serves static/ as it does in development rather than warn that there is no collected directory.
+        STORAGES=settings.STORAGES
+        | {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
+        WHITENOISE_AUTOREFRESH=True,
+        # A fast hash: tests sign in often, and their passwords guard nothing.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ):
+        yield
 
 
 def written(record):
@@ -131,7 +141,10 @@ def section(roundtable, source):
 @pytest.fixture
 def activity(section, source):
     activity = ProposedActivity.objects.create(section=section, position=1, text="Test something.", source=source)
-    activity.gmg_members.set([GMGMember.objects.get(acronym="IOM")])
+    iom, _ = GMGMember.objects.get_or_create(
+        acronym="IOM", defaults={"name": "International Organization for Migration"}
+    )
+    activity.gmg_members.set([iom])
     return written(activity)
 
 
@@ -155,12 +168,46 @@ def empty_content(*, history=False):
     TaggedItem.objects.all()._raw_delete(router.db_for_write(TaggedItem))
 
 
+def content_for_module(django_db_blocker, fixtures):
+    """For a module fixture: the files in `fixtures` loaded in place of the real content (None: no content).
+
+    In a transaction around the module's tests (each test's own transaction nests inside it, as in
+    Django's TestCase), rolled back after the last one. The real content's history goes too: on
+    SQLite the new records may take the old ones' ids.
+    """
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            empty_content(history=True)
+            if fixtures is not None:
+                with override_settings(GFMD_FIXTURES_DIR=fixtures):
+                    call_command("load_gfmd", stdout=io.StringIO())
+        except BaseException as error:
+            outer.__exit__(type(error), error, error.__traceback__)
+            raise
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def small_database(django_db_setup, django_db_blocker):
+    """The small made-up content of tests/small_fixtures in place of the real one, for a whole module."""
+    yield from content_for_module(django_db_blocker, SMALL_FIXTURES)
+
+
+@pytest.fixture(scope="module")
+def no_content(django_db_setup, django_db_blocker):
+    """No content at all for a whole module: its tests build the few records they need."""
+    yield from content_for_module(django_db_blocker, None)
+
+
 @pytest.fixture
-def small_content(db, settings, tmp_path):
-    """The small made-up content of tests/small_fixtures alone, loaded from a copy tests may edit."""
+def small_content(small_database, db, settings, tmp_path):
+    """The small content alone, and a copy of its files as the ones to load: tests may edit them."""
     directory = tmp_path / "fixtures"
     shutil.copytree(SMALL_FIXTURES, directory)
     settings.GFMD_FIXTURES_DIR = directory
-    empty_content()
-    call_command("load_gfmd", stdout=io.StringIO())
     return directory

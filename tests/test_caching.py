@@ -4,7 +4,10 @@ On the small made-up content of tests/small_fixtures: these test the mechanism, 
 """
 
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
+from django.http.response import HttpResponseBase
 from django.test.utils import CaptureQueriesContext
 
 from lib.caching import content_changed
@@ -59,6 +62,25 @@ def test_linking_a_theme_is_a_change_too(client):
     assert "a new subject" in client.get(URL).content.decode()
 
 
-def test_an_error_page_is_not_cached(client):
+def stored_pages(monkeypatch):
+    """The responses the caches store from now on, whatever backends the settings give them."""
+    pages = []
+    for backend in {type(caches[alias]) for alias in settings.CACHES}:
+
+        def spy(self, key, value, *args, _set=backend.set, **kwargs):
+            if isinstance(value, HttpResponseBase):
+                pages.append(value)
+            return _set(self, key, value, *args, **kwargs)
+
+        monkeypatch.setattr(backend, "set", spy)
+    return pages
+
+
+def test_an_error_page_is_not_cached(client, monkeypatch):
+    pages = stored_pages(monkeypatch)
     assert client.get("/sessions/", {"year": "abc"}).status_code == 400
     assert client.get("/api/sessions/", {"year": "abc"}).status_code == 400
+    assert client.get("/sessions/", {"colour": "red"}).status_code == 400
+    assert pages == []
+    assert client.get("/sessions/", {"year": "2099"}).status_code == 200
+    assert [page.status_code for page in pages] == [200]

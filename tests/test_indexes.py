@@ -22,6 +22,11 @@ def row_of(page, link_text):
     return next(row for row in re.findall(r"<tr>.*?</tr>", page, re.S) if f">{link_text}</a>" in row)
 
 
+def cells(row):
+    """The text of a row's cells."""
+    return [re.sub(r"<[^>]*>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
 def numbers(row):
     return [int(n) for n in re.findall(r'<td class="number">(?:<a [^>]*>)?(\d+)', row)]
 
@@ -31,7 +36,7 @@ def test_the_meetings_index_lists_the_six_meetings_with_dates_places_and_counts_
     for meeting in Meeting.objects.all():
         assert f'href="/meetings/{meeting.slug}/"' in page
     row = row_of(page, "GFMD 2012")
-    assert "Port Louis, Mauritius" in row or "Mauritius" in row
+    assert cells(row)[0] == "Port Louis, Mauritius"
     mauritius = Meeting.objects.get(year=2012)
     held_sessions = Session.objects.filter(meeting=mauritius, roundtable__stage="held").count()
     assert Session.objects.filter(meeting=mauritius).count() > held_sessions, "2012 has planned sessions too"
@@ -41,7 +46,7 @@ def test_the_meetings_index_lists_the_six_meetings_with_dates_places_and_counts_
     assert "Not in our sources" in row
     athens = Meeting.objects.get(year=2009)
     assert numbers(row_of(page, "GFMD 2009"))[2] == Recommendation.objects.held().filter(meeting=athens).count()
-    assert "10&ndash;11 July 2007" in row_of(page, "GFMD 2007") or "July 2007" in row_of(page, "GFMD 2007")
+    assert cells(row_of(page, "GFMD 2007"))[:3] == ["Brussels, Belgium", "10&ndash;11 July 2007", "9 July 2007"]
 
 
 def test_the_agencies_index_counts_each_agencys_activities(client):

@@ -88,6 +88,9 @@ def test_a_position_an_editor_gave_is_kept_and_exported_as_the_order(small_conte
 def test_a_renamed_tag_is_kept_not_retagged(small_content, editor, secretariat_admin):
     tag = Tag.objects.get(name="alpha")
     tagged = {item.content_object for item in TaggedItem.objects.filter(tag=tag)}
+    renamed = {
+        record: sorted("Alpha" if name == "alpha" else name for name in record.tags.names()) for record in tagged
+    }
     url = f"/admin/taggit/tag/{tag.pk}/change/"
     data = form_data(secretariat_admin.get(url)) | {"name": "Alpha"}
     assert secretariat_admin.post(url, data).status_code == 302
@@ -103,7 +106,7 @@ def test_a_renamed_tag_is_kept_not_retagged(small_content, editor, secretariat_a
         )
     )
     for record in tagged:
-        assert list(record.tags.names()) == ["Alpha"] or "Alpha" in record.tags.names()
+        assert sorted(record.tags.names()) == renamed[record]
         assert f"{record._meta.verbose_name} {record.pk}: " in report
     assert not Tag.objects.filter(name="alpha").exists()
 

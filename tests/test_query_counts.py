@@ -1,0 +1,86 @@
+"""A page's query count does not grow with the data: measured on the records the test adds, alone."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lib.caching import content_changed
+from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
+from sessions.models import Event, Passage, Roundtable, Session, Stage
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_content")]
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_the_query_count_does_not_grow_with_the_data(client, meeting, roundtable, session, source, theme):
+    section = Section.objects.create(roundtable=roundtable, letter="a", title="Growth", source=source)
+    iom = GMGMember.objects.create(acronym="IOM", name="International Organization for Migration")
+    session.themes.add(theme)
+    plan = Roundtable.objects.create(meeting=meeting, number=1, stage=Stage.PLANNED, source=source)
+    event = Event.objects.create(slug="growth-event", title="Growth event", meeting=meeting, source=source)
+
+    def add_records(numbers):
+        for n in numbers:
+            other = Session.objects.create(roundtable=roundtable, number=f"1.{n}", title=f"Session {n}", source=source)
+            other.themes.add(theme)
+            other.tags.add(f"growth tag {n}")
+            rec = Recommendation.objects.create(
+                meeting=meeting,
+                roundtable=roundtable,
+                session=session,
+                position=n,
+                number=str(n),
+                text=f"Recommendation {n}",
+                source=source,
+            )
+            rec.themes.add(theme)
+            rec.tags.add(f"growth tag {n}")
+            Recommendation.objects.create(
+                meeting=meeting, parent=rec, position=1, number="a", text="Sub-point", source=source
+            )
+            planned = Session.objects.create(roundtable=plan, number=f"1.{n}", held_as=other, source=source)
+            planned.themes.add(theme)
+            for where in ({"roundtable": plan}, {"stage": Stage.PLANNED}, {"event": event}):
+                point = Recommendation.objects.create(
+                    meeting=meeting, position=n, text=f"Point {n}", source=source, kind="key-message", **where
+                )
+                point.themes.add(theme)
+                Recommendation.objects.create(meeting=meeting, parent=point, position=1, text="Sub", source=source)
+            Passage.objects.create(
+                meeting=meeting, heading="Growth", position=n, text=f"- Line {n}", source=source, source_location=f"{n}"
+            )
+            activity = ProposedActivity.objects.create(section=section, position=n, text=f"Activity {n}", source=source)
+            activity.gmg_members.add(iom)
+            activity.themes.add(theme)
+            activity.tags.add(f"growth tag {n}")
+            activity.objectives.create(position=1, text="Objective")
+            activity.sub_activities.create(position=1, text="Sub-activity")
+        content_changed()  # these pages read no search document: the revision's bump is what they follow
+
+    urls = [
+        meeting.get_absolute_url(),
+        session.get_absolute_url(),
+        "/sessions/",
+        "/recommendations/",
+        "/activities/",
+        "/api/sessions/",
+        "/api/recommendations/",
+        "/api/activities/",
+        "/themes/",
+        theme.get_absolute_url(),
+        "/gmg/IOM/",
+        "/activities/expertise/",
+        event.get_absolute_url(),
+        source.get_absolute_url(),
+        "/",
+    ]
+    add_records(range(2, 4))
+    before = {url: queries_for(client, url) for url in urls}
+    add_records(range(4, 24))
+    after = {url: queries_for(client, url) for url in urls}
+    assert after == before
