@@ -97,6 +97,7 @@ def test_every_record_page_shows_its_further_sources(client, meeting, source, re
     assert not any(see_also in text_of(client, url) for url in pages)
     for record in (recommendation, activity, event, passage):
         record.other_sources.add(later)
+    content_changed([later, recommendation, activity, event, passage])
     for url in pages:
         assert see_also in text_of(client, url), url
 
