@@ -41,7 +41,8 @@ def test_later_requests_leave_new_objects_to_the_collector(post_request):
     frozen = gc.get_freeze_count()
     made_later = {"made": ["later"]}
     post_request(worker, None, None, None)
-    assert gc.get_freeze_count() == frozen
+    # Nothing more frozen; a frozen object that died meanwhile may have left.
+    assert gc.get_freeze_count() <= frozen
     assert any(obj is made_later for obj in gc.get_objects())
 
 
