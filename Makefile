@@ -3,11 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export DEBUG ?= true
+PORT ?= 8000
 
 .PHONY: run test install migrate load lint check reset-db bench e2e
 
 run: install migrate load
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python manage.py check

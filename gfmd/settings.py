@@ -154,6 +154,9 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+# Staff sign in for a working day: eight hours from their last request, not two weeks from signing in.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -205,6 +208,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# Seconds a request that mails a server error waits for the mail server: one that never answers must not
+# hold a worker until the server's own timeout.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=5)
 
 # Where the knowledge base's content lives; tests point it elsewhere.
 GFMD_FIXTURES_DIR = BASE_DIR / "fixtures"

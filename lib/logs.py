@@ -69,6 +69,9 @@ def logging_config(*, level, mail_admins):
             "django": {"handlers": ["stderr"], "level": level, "propagate": False},
             "django.request": {"handlers": error_handlers, "level": "ERROR", "propagate": False},
             "django.security": {"handlers": error_handlers, "level": "ERROR", "propagate": False},
+            # A stray Host header is a client's mistake or a scanner, not the site's: logged, never mailed,
+            # so that a scan cannot flood the admins' mail or hold workers on a slow mail server.
+            "django.security.DisallowedHost": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
             "gfmd.requests": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             # Failed sign-ins and lockouts, not every successful one.
             "axes": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},

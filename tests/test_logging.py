@@ -72,3 +72,31 @@ def test_server_errors_are_mailed_to_the_admins_when_they_are_set(tmp_path):
 def test_admins_are_read_as_addresses(monkeypatch):
     monkeypatch.setenv("ADMINS", "Ops <ops@example.org>, alice@example.org")
     assert env_admins("ADMINS") == [("Ops", "ops@example.org"), ("alice@example.org", "alice@example.org")]
+
+
+BAD_HOST_REQUEST = """
+import django
+django.setup()
+from django.test import Client
+from django.test.utils import override_settings
+from django.conf import settings
+# The 400 page names its style sheet: no collected files in a test, so the plain storage.
+storages = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+with override_settings(EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend", STORAGES=storages):
+    print(Client().get("/", HTTP_HOST="evil.example:99999").status_code)
+"""
+
+
+def test_a_bad_host_header_is_logged_and_not_mailed(tmp_path):
+    result = run_production(BAD_HOST_REQUEST, tmp_path, ADMINS="Ops <ops@example.org>")
+    assert result.stdout.strip() == "400"
+    assert "To: ops@example.org" not in result.stdout
+    assert "django.security.DisallowedHost [GET /] Invalid HTTP_HOST header: 'evil.example:99999'" in result.stderr
+
+
+def test_mail_to_the_admins_waits_a_few_seconds_for_the_mail_server_at_most(settings):
+    from django.core.mail import get_connection
+
+    assert settings.EMAIL_TIMEOUT == 5
+    connection = get_connection("django.core.mail.backends.smtp.EmailBackend")
+    assert connection.timeout == 5

@@ -85,3 +85,8 @@ def test_a_method_a_page_does_not_answer_is_a_405(client, method, url):
 @pytest.mark.django_db
 def test_head_is_still_answered(client):
     assert client.head("/sessions/").status_code == 200
+
+
+def test_make_run_serves_on_the_port_asked_for():
+    dry_run = subprocess.run(["make", "-n", "run", "PORT=8001"], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert "runserver 127.0.0.1:8001" in dry_run.stdout
