@@ -156,6 +156,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 # Staff sign in for a working day: eight hours from their last request, not two weeks from signing in.
 SESSION_COOKIE_AGE = 8 * 60 * 60
+# Where a sign-in lands when its `next` is missing or points off the site: the admin's index, not Django's
+# default /accounts/profile/, which this site does not have.
+LOGIN_REDIRECT_URL = "admin:index"
 SESSION_SAVE_EVERY_REQUEST = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

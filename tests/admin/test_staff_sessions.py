@@ -39,3 +39,13 @@ def test_a_session_left_alone_for_eight_hours_signs_the_editor_out(editor):
     )
     response = editor.get("/admin/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/admin/", ""])
+def test_a_sign_in_whose_next_leaves_the_site_lands_on_the_admin(editor_user, client, next_url):
+    from tests.admin.conftest import PASSWORD
+
+    response = client.post(f"/admin/login/?next={next_url}", {"username": editor_user.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get(response["Location"]).status_code == 200
