@@ -10,11 +10,12 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from taggit.models import Tag, TaggedItem
 
 from gfmd.models import SourceDocument
+from lib.editing import taggings_of, tags_edited
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.models import Milestone, Roundtable, Session
 from themes.models import Theme
@@ -73,6 +74,7 @@ def rename_tag(index):
     tagged = [item.content_object for item in TaggedItem.objects.filter(tag=tag)]
     tag.name = f"renamed {index}"
     tag.save()
+    tags_edited(taggings_of([tag]))  # as the tag admin does after a rename
     return tagged
 
 
@@ -82,6 +84,7 @@ def merge_tags(index):
         return []
     merged, into = tags[index % len(tags)], tags[(index + 1) % len(tags)]
     touched = []
+    taggings = taggings_of([merged])
     for item in TaggedItem.objects.filter(tag=merged):  # what the admin's "Merge selected tags" does
         touched.append(item.content_object)
         if TaggedItem.objects.filter(tag=into, content_type=item.content_type, object_id=item.object_id).exists():
@@ -89,6 +92,7 @@ def merge_tags(index):
         else:
             item.tag = into
             item.save()
+    tags_edited(taggings)
     return touched
 
 
@@ -191,6 +195,9 @@ def command(*args):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(edits=st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 50)), min_size=1, max_size=4))
+# A renamed tag, which a reload once took back, is tried whatever examples the run draws.
+@example(edits=[(rename_tag, 0)])
+@example(edits=[(merge_tags, 0)])
 def test_no_admin_edit_breaks_loading_or_exporting(small_content, tmp_path_factory, edits):
     with transaction.atomic():
         touched = []
