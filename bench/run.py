@@ -242,6 +242,7 @@ def production_env(database_url, static_root, *, cache, cache_url=""):
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL="http://127.0.0.1",
         # Plain HTTP on loopback: in production a TLS proxy sits in front.
         SECURE_SSL_REDIRECT="false",
         DJANGO_SETTINGS_MODULE="bench.settings",
