@@ -295,6 +295,8 @@ def redis_server(workdir):
     """A Redis of the bench's own, on a free port, keeping nothing on disk; yields its URL."""
     port = free_port()
     command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    # As docs/operations.md configures production's: a ceiling on memory, the least recently used keys evicted.
+    command += ["--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru"]
     with server(command, env=os.environ.copy(), port=port, ready_path=None, log_path=workdir / "redis.log"):
         yield f"redis://127.0.0.1:{port}/0"
 

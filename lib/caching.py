@@ -30,6 +30,8 @@ from lib import search
 from lib.models import configured_model
 
 PAGE_TIMEOUT = 60 * 60 * 24
+# The largest page kept, in bytes: a list of every facet value at 100x is about 100 kB.
+PAGE_SIZE_LIMIT = 1024 * 1024
 # How long a shared cache vouches for the revision it holds. An edit writes the new revision there as
 # it commits, so this bounds only what the cache cannot see: a write in SQL, an edit while it was down.
 REVISION_TIMEOUT = 5
@@ -288,8 +290,13 @@ def declared_params(request):
 
 
 def keepable(response):
-    """Only a whole page that is the same for everyone: no error, no stream, no cookie."""
-    return response.status_code == 200 and not response.streaming and not response.cookies
+    """Only a whole page that is the same for everyone, and not too big: no error, no stream, no cookie."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and len(response.content) <= PAGE_SIZE_LIMIT
+    )
 
 
 def render_at(revision, view, request, *args, **kwargs):
