@@ -407,3 +407,10 @@ def test_a_citation_download_reads_only_the_record(client, django_assert_max_num
     url = Session.objects.get(meeting__slug="athens-2009", slug="csd-4-1").get_absolute_url()
     with django_assert_max_num_queries(6):
         client.get(url, {"format": "ris"})
+
+
+def test_a_source_page_gives_the_place_it_bears_and_our_reading_of_an_undated_one(client):
+    page = " ".join(client.get("/sources/iom-labour-migration-2008/").content.decode().split())
+    assert "<dt>Place</dt><dd>New York</dd>" in page
+    page = " ".join(client.get("/sources/gfmd-i-follow-up-slides/").content.decode().split())
+    assert "The document bears no date; by its content, [late 2007]" in page
