@@ -15,3 +15,10 @@ def meetings():
     from sessions.models import Meeting
 
     return [(m.slug, f"{m.city} {m.year}") for m in Meeting.objects.only("slug", "city", "year")]
+
+
+@per_revision
+def events():
+    from sessions.models import Event
+
+    return [(e.slug, e.title) for e in Event.objects.only("slug", "title")]

@@ -6,7 +6,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from lib.citation import FORUM, where
+from lib.citation import FORUM, HELD, OTHER_EVENT, PLANNED, DateSpan, Occasion, document_of, span_of
 from lib.models import Sourced
 
 
@@ -18,6 +18,17 @@ class Track(models.TextChoices):
 class Stage(models.TextChoices):
     HELD = "held", "As held"
     PLANNED = "planned", "As planned"
+
+
+# A track as a citation names it, within a sentence.
+TRACK_CITED = {Track.GOVERNMENT: "government meeting", Track.CIVIL_SOCIETY: "Civil Society Days"}
+
+
+def meeting_occasion(meeting, track, part="", *, kind=HELD, plan=None):
+    """A record's event at a meeting: the meeting and track as held, dated as that track was held; or
+    (`kind` planned, proposed or draft) the plan or draft of them, dated as `plan`, the document's date."""
+    name = ", ".join(p for p in (f"GFMD {meeting.year}, {meeting.city}", TRACK_CITED.get(track, ""), part) if p)
+    return Occasion(kind, name, meeting.track_span(track) if kind == HELD else plan)
 
 
 class Coverage(models.TextChoices):
@@ -87,14 +98,23 @@ class Meeting(Sourced):
         return reverse("sessions:meeting", kwargs={"slug": self.slug})
 
     def citation(self):
+        dated = DateSpan(self.first_day, self.last_day)
         return {
             "key": f"gfmd{self.year}",
             "title": f"The {self.ordinal_word} {FORUM}, {self.city} {self.year}",
+            "genre": "Meeting",
             "author": FORUM,
-            "container": f"GFMD {self.year}, {self.city}, {self.country}",
-            "issued": self.start_date,
-            "source": where(self),
+            "issued": dated,
+            "occasion": Occasion(HELD, f"GFMD {self.year}, {self.city}, {self.country}", dated),
+            "document": document_of(self),
         }
+
+    def track_span(self, track):
+        """The days of one track: the Civil Society Days' own, where a source gives them, or the government
+        meeting's."""
+        if track == Track.CIVIL_SOCIETY:
+            return DateSpan(self.civil_society_start_date, self.civil_society_end_date)
+        return DateSpan(self.start_date, self.end_date)
 
     def date_errors(self):
         """Dates out of order, each on the field to correct; the constraints hold the same rules."""
@@ -317,15 +337,22 @@ class Session(Sourced):
         return reverse("sessions:session", kwargs={"meeting": self.meeting.slug, "slug": self.slug})
 
     def citation(self):
-        meeting = self.meeting
+        """A session as held, of its meeting's track; a planned one, of the plan that describes it."""
+        roundtable = self.roundtable
         number = f"Session {self.number}: " if self.number else ""
+        document = document_of(self)
+        planned = roundtable.stage == Stage.PLANNED
+        occasion = meeting_occasion(
+            self.meeting, roundtable.track, roundtable.label, kind=PLANNED if planned else HELD, plan=document.dated
+        )
         return {
-            "key": f"gfmd{meeting.year}-{self.slug}",
+            "key": f"gfmd{self.meeting.year}-{self.slug}",
             "title": f"{number}{self.title or 'Untitled session'}",
-            "author": FORUM,
-            "container": f"GFMD {meeting.year}, {meeting.city}, {self.roundtable.label}",
-            "issued": meeting.start_date,
-            "source": where(self),
+            "genre": "Planned session" if planned else "Session",
+            "author": self.source.issuer if planned else FORUM,
+            "issued": occasion.dated,
+            "occasion": occasion,
+            "document": document,
         }
 
 
@@ -380,6 +407,25 @@ class Event(Sourced):
 
     def get_absolute_url(self):
         return reverse("sessions:event", kwargs={"slug": self.slug})
+
+    @property
+    def occasion(self):
+        """The event as its points' citations name it: itself, with its organiser, dated as the source dates it."""
+        return Occasion(
+            OTHER_EVENT, self.title, span_of(self.when), self.place, self.organiser, reported_beside=str(self.meeting)
+        )
+
+    def citation(self):
+        occasion = self.occasion
+        return {
+            "key": self.slug,
+            "title": self.title,
+            "genre": "Other event reported beside a meeting",
+            "author": self.organiser,
+            "issued": occasion.dated,
+            "occasion": occasion,
+            "document": document_of(self),
+        }
 
 
 class Passage(Sourced):

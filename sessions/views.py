@@ -265,10 +265,14 @@ def event_detail(request, slug):
         slug=slug,
     )
     attach_other_sources([event])
+    cite = citation.for_record(request, event)
+    if (download := citation.respond(request, cite)) is not None:
+        return download
     context = {
         "event": event,
         "points": TOP_LEVEL.filter(event=event).select_related("event"),
         "breadcrumbs": [(event.meeting, event.meeting.get_absolute_url()), (event.title, None)],
+        "citation": cite,
     }
     return render(request, "sessions/event_detail.html", context)
 

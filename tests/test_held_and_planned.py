@@ -1,6 +1,8 @@
 """Every count a reader sees counts what was held at the meeting: plans, preparatory drafts and
 the points of other events reported beside it are one click away, and say what they are."""
 
+import csv as csv_module
+import io
 import re
 
 import pytest
@@ -47,9 +49,11 @@ def test_each_meeting_holds_its_pinned_held_and_planned_counts(slug):
     assert points.held().count() == held_r
     assert sessions.planned().count() == planned_s
     assert points.planned().count() == planned_r
-    assert points.of_events().count() == events
+    # Other events' points are their events', reported beside the meeting: none is the meeting's own.
+    assert Recommendation.objects.filter(event__meeting__slug=slug).count() == events
+    assert not points.of_events().exists()
     assert sessions.count() == held_s + planned_s
-    assert points.count() == held_r + planned_r + events
+    assert points.count() == held_r + planned_r
 
 
 @pytest.mark.parametrize("slug", COUNTS)
@@ -153,7 +157,40 @@ def test_manila_links_the_events_as_reported_alongside_and_counts_none_of_their_
     assert "recommendations and other points not in our sources" in page
     assert "CM benefiting the migrants" not in page
     points = api(client, "/api/recommendations/", event="expert-meeting-labour-migration-2008")
-    assert points["count"] == 17 and {r["meeting"] for r in points["results"]} == {"manila-2008"}
+    assert points["count"] == 17
+    assert {(r["meeting"], r["track"], r["stage"], r["year"]) for r in points["results"]} == {(None, None, None, None)}
+    assert {(r["kind"], r["event"], r["reported_beside"]) for r in points["results"]} == {
+        ("reported-point", "expert-meeting-labour-migration-2008", "manila-2008")
+    }
+
+
+def test_other_events_points_carry_no_meeting_track_or_stage_anywhere(client):
+    """The 21 points of the EC workshop and the expert meeting (IOM, 3 October 2008): in the database, the
+    API, the CSV, the data package, the search documents and their pages, the events' and no meeting's."""
+    points = Recommendation.objects.filter(source__slug="iom-labour-migration-2008", event__isnull=False)
+    assert points.count() == 21
+    assert set(points.values_list("meeting", "track", "stage", "kind")) == {(None, "", "", "reported-point")}
+    assert Recommendation.objects.filter(kind="reported-point", event__isnull=True).count() == 0
+    events = ["ec-circular-migration-workshop-2008", "expert-meeting-labour-migration-2008"]
+    listed = api(client, "/api/recommendations/", event=events, page_size=50)
+    assert listed["count"] == 21
+    assert {f["value"]: f["count"] for f in listed["facets"]["kind"]}["reported-point"] == 21
+    csv = b"".join(client.get("/recommendations/", {"event": events, "format": "csv"}).streaming_content).decode()
+    header, first = csv.splitlines()[:2]
+    row = dict(zip(header.split(","), first.split(","), strict=False))
+    assert (row["meeting"], row["year"], row["track"], row["stage"], row["kind"]) == ("", "", "", "", "reported-point")
+    from gfmd.models import SearchDocument
+
+    documents = SearchDocument.objects.filter(kind="recommendation", object_id__in=points.values("pk"))
+    assert documents.count() == 21
+    assert set(documents.values_list("meeting", "year", "track", "stage")) == {("", None, "", "")}
+    assert set(documents.values_list("event", flat=True)) == set(events)
+    table = b"".join(client.get("/data/recommendations.csv").streaming_content).decode()
+    rows = [row for row in csv_module.DictReader(io.StringIO(table)) if row["event_id"]]
+    assert len(rows) == 21
+    assert {(r["meeting_id"], r["track"], r["stage"], r["kind"]) for r in rows} == {("", "", "", "reported-point")}
+    page = text(client, f"/recommendations/{points.get(text='CM benefiting the migrants').pk}/")
+    assert "Point reported from another event" in page and "Government meeting" not in page
 
 
 def test_an_event_point_keeps_its_address_and_says_whose_it_is(client):
@@ -162,16 +199,20 @@ def test_an_event_point_keeps_its_address_and_says_whose_it_is(client):
     assert "A point of another event" in page and "not an outcome of the Forum" in page
 
 
-def test_an_event_point_belongs_to_no_roundtable_and_its_event_to_its_meeting(meeting, roundtable, source):
+def test_an_event_point_belongs_to_no_roundtable_and_to_no_meeting(meeting, roundtable, source):
     event = Event.objects.get(slug="ec-circular-migration-workshop-2008")
-    point = Recommendation(meeting=meeting, position=1, text="A point.", source=source, event=event)
-    with pytest.raises(ValidationError, match="reported alongside"):
-        point.full_clean()
-    point = Recommendation(
-        meeting=event.meeting, roundtable=roundtable, position=1, text="A point.", source=source, event=event
-    )
+    point = Recommendation(meeting=meeting, kind="key-message", position=1, text="A point.", source=source, event=event)
+    point.full_clean()
+    # Whatever an editor chose, the point is the event's.
+    assert (point.meeting, point.track, point.stage, point.kind) == (None, "", "", "reported-point")
+    point = Recommendation(roundtable=roundtable, position=1, text="A point.", source=source, event=event)
     with pytest.raises(ValidationError, match="no roundtable"):
         point.full_clean()
+    point = Recommendation(meeting=meeting, kind="reported-point", position=1, text="A point.", source=source)
+    with pytest.raises(ValidationError, match="names that event"):
+        point.full_clean()
+    with pytest.raises(ValidationError, match="Choose the meeting"):
+        Recommendation(position=1, text="A point.", source=source).full_clean()
 
 
 # -- preparation and plans ----------------------------------------------------

@@ -50,7 +50,7 @@ def test_the_session_page_has_breadcrumbs_discussion_recommendations_and_citatio
     assert session.title in page.replace("&#x27;", "'").replace("&quot;", '"')
     recommendation = session.recommendations.filter(parent__isnull=True).first()
     assert recommendation.text[:50] in page.replace("&#x27;", "'").replace("&quot;", '"')
-    assert "Cite this" in page and "@misc{gfmd2009-csd-4-1" in page
+    assert "Cite this" in page and "@techreport{gfmd2009-csd-4-1" in page
     assert 'rel="prev"' in page and 'rel="next"' in page
     assert f'Source: <a href="/sources/{session.source.slug}/">{session.source.title}</a>' in page
 
