@@ -258,7 +258,7 @@ def plan_and_outcome(roundtables):
     return rows
 
 
-@cached_page
+@cached_page(params=citation.FORMAT_PARAMETERS)
 def event_detail(request, slug):
     event = get_object_or_404(
         Event.objects.select_related("meeting", "source").annotate(point_count=Count("points")),
