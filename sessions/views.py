@@ -29,7 +29,7 @@ TOP_LEVEL = (
 # the columns those show, not the sources, notes and keys of rows read by the hundred. Their sub-points
 # are read by points_shown().
 POINTS_SHOWN = TOP_LEVEL.prefetch_related(None).only(
-    "meeting", "roundtable", "stage", "kind", "number", "number_restored", "group_heading", "text"
+    "meeting", "roundtable", "session", "stage", "kind", "number", "number_restored", "group_heading", "text"
 )
 # Ordered by the parent's id, not by the parent (which sorts by the point's meeting, track, roundtable...
 # and joins three tables): each point's sub-points are handed to it in their order.
@@ -37,9 +37,10 @@ SUB_POINTS_SHOWN = Recommendation.objects.order_by("parent_id", "position").only
     "parent", "number", "number_restored", "text"
 )
 
-# A meeting's sessions as its page lists them (heading, co-chairs, plan and outcome): not their discussions.
+# A meeting's sessions as its page lists them (heading, co-chairs, plan and outcome), and their discussions,
+# which a roundtable whose summary is its sessions' words shows under each session.
 SESSIONS_SHOWN = Session.objects.order_by("number", "title").only(
-    "roundtable", "slug", "number", "title", "co_chairs", "held_as"
+    "roundtable", "slug", "number", "title", "co_chairs", "held_as", "discussion"
 )
 
 # A session's page lists this many sessions of other meetings on its themes, with their meeting's year and city.
@@ -157,8 +158,9 @@ def meeting_detail(request, slug):
     points = points_by_roundtable(meeting)
     for roundtable in roundtables:
         roundtable.planned_points = points[roundtable.pk][Stage.PLANNED]
-        # Its section lists what it held, or for a planned roundtable what was planned.
-        roundtable.points = points[roundtable.pk][roundtable.stage]
+        # Its section lists what it held, or for a planned roundtable what was planned: each session's
+        # points under that session, the roundtable's own after.
+        by_session(roundtable, points[roundtable.pk][roundtable.stage])
     passages = attach_other_sources(attach_sources(meeting.passages.order_by("position")))
     held = [r for r in roundtables if r.stage == Stage.HELD]
     context = {
@@ -217,10 +219,28 @@ def attach_sessions(meeting, roundtables):
     for roundtable in roundtables:
         roundtable.listed_sessions = []
     link = link_to("sessions:session", "slug", meeting=meeting.slug)
-    for session in SESSIONS_SHOWN.filter(roundtable__in=by_pk):
+    sessions = list(SESSIONS_SHOWN.filter(roundtable__in=by_pk))
+    by_id = {session.pk: session for session in sessions}
+    for session in sessions:
         session.roundtable = by_pk[session.roundtable_id]
         session.url = link(session.slug)
+        # The session a planned one was held as is of the same meeting (Session.clean): found here.
+        session.held_session = by_id.get(session.held_as_id)
         session.roundtable.listed_sessions.append(session)
+
+
+def by_session(roundtable, points):
+    """Hand each of the roundtable's sessions its points (`points`), in the source's order, and keep the
+    points tied to no session as the roundtable's (`points`). `points_by_session` says whether any session
+    has points of its own: the page then shows each session as a section, its points under its label."""
+    sessions = {session.pk: session for session in roundtable.listed_sessions}
+    for session in sessions.values():
+        session.points = []
+    roundtable.points = []
+    for point in points:
+        session = sessions.get(point.session_id)
+        (session.points if session is not None else roundtable.points).append(point)
+    roundtable.points_by_session = any(session.points for session in sessions.values())
 
 
 def meeting_coverage(roundtables, points):
