@@ -450,6 +450,7 @@ SESSIONS = Node(
     [
         Parent("roundtable"),
         Number("number"),
+        Field("number_assigned", default=False),
         Field("title"),
         Field("slug", default=session_slug),
         Field("discussion"),
@@ -501,6 +502,7 @@ ROUNDTABLES = Node(
     [
         Parent("meeting", of="meeting"),
         Field("number", convert=int, default=None),
+        Field("number_assigned", default=False),
         Field("track", default=GOVERNMENT),
         Field("stage", default=HELD),
         Field("kind", default=ROUNDTABLE),

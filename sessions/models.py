@@ -150,6 +150,11 @@ class Roundtable(Sourced):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ROUNDTABLE)
     number = models.PositiveSmallIntegerField()
+    number_assigned = models.BooleanField(
+        default=False,
+        help_text="The number is the knowledge base's reading, not a source's (no source numbers this roundtable): "
+        "say why in the editorial note. Pages show it in brackets.",
+    )
     title = models.CharField(max_length=300, blank=True, help_text="Leave empty where no source gives it.")
     group_heading = models.CharField(
         max_length=200, blank=True, help_text="A heading above several roundtables, such as 'Theme 1: ...'."
@@ -181,7 +186,12 @@ class Roundtable(Sourced):
 
     @property
     def label(self):
-        return f"{self.get_kind_display()} {self.number}"
+        return f"{self.get_kind_display()} {self.shown_number}"
+
+    @property
+    def shown_number(self):
+        """The number as pages show it: one the knowledge base assigned is bracketed."""
+        return f"[{self.number}]" if self.number_assigned else str(self.number)
 
     def get_absolute_url(self):
         return reverse("sessions:meeting", kwargs={"slug": self.meeting.slug}) + f"#{self.anchor}"
@@ -217,6 +227,11 @@ class Session(Sourced):
     )
     roundtable = models.ForeignKey(Roundtable, on_delete=models.CASCADE, related_name="sessions")
     number = models.CharField(max_length=10, blank=True, help_text="As printed: 2.1. Empty if the source gives none.")
+    number_assigned = models.BooleanField(
+        default=False,
+        help_text="The number is the knowledge base's, not the source's (the source letters the sessions a), b)... "
+        "under each roundtable): say so in the editorial note. Pages show it in brackets.",
+    )
     slug = models.SlugField(
         max_length=80,
         blank=True,
@@ -259,7 +274,12 @@ class Session(Sourced):
     @property
     def heading(self):
         """Number and title as printed; a concept paper's fragment keeps some sessions without either."""
-        return " ".join(part for part in (self.number, self.title) if part) or "Untitled session"
+        return " ".join(part for part in (self.shown_number, self.title) if part) or "Untitled session"
+
+    @property
+    def shown_number(self):
+        """The number as pages show it: one the knowledge base assigned is bracketed ("[1.1]")."""
+        return f"[{self.number}]" if self.number and self.number_assigned else self.number
 
     def derive_fields(self):
         """The meeting comes from the roundtable; an empty slug from the number."""
@@ -318,7 +338,7 @@ class Session(Sourced):
 
     def citation(self):
         meeting = self.meeting
-        number = f"Session {self.number}: " if self.number else ""
+        number = f"Session {self.shown_number}: " if self.number else ""
         return {
             "key": f"gfmd{meeting.year}-{self.slug}",
             "title": f"{number}{self.title or 'Untitled session'}",

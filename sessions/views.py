@@ -40,12 +40,12 @@ SUB_POINTS_SHOWN = Recommendation.objects.order_by("parent_id", "position").only
 # A meeting's sessions as its page lists them (heading, co-chairs, plan and outcome), and their discussions,
 # which a roundtable whose summary is its sessions' words shows under each session.
 SESSIONS_SHOWN = Session.objects.order_by("number", "title").only(
-    "roundtable", "slug", "number", "title", "co_chairs", "held_as", "discussion"
+    "roundtable", "slug", "number", "number_assigned", "title", "co_chairs", "held_as", "discussion"
 )
 
 # A session's page lists this many sessions of other meetings on its themes, with their meeting's year and city.
 ELSEWHERE = 10
-ELSEWHERE_SHOWN = Session.objects.only("meeting", "slug", "number", "title")
+ELSEWHERE_SHOWN = Session.objects.only("meeting", "slug", "number", "number_assigned", "title")
 
 
 SESSION_COLUMNS = [
@@ -58,7 +58,21 @@ SESSION_COLUMNS = [
     Column("track", "string", lambda s: s.roundtable.track),
     Column("roundtable_id", "integer", lambda s: s.roundtable_id, json=False),
     Column("roundtable", "integer", lambda s: s.roundtable.number),
+    Column(
+        "roundtable_number_assigned",
+        "boolean",
+        lambda s: s.roundtable.number_assigned,
+        csv=lambda s: "yes" if s.roundtable.number_assigned else "",
+        description="The roundtable's number is the knowledge base's reading: no source numbers it.",
+    ),
     Column("number", "string", lambda s: s.number),
+    Column(
+        "number_assigned",
+        "boolean",
+        lambda s: s.number_assigned,
+        csv=lambda s: "yes" if s.number_assigned else "",
+        description="The session's number is the knowledge base's, not the source's (which letters it a), b)...).",
+    ),
     Column("title", "string", lambda s: s.title),
     Column(
         "stage", "string", lambda s: s.roundtable.stage, description="held, or planned (as a concept paper planned it)."
@@ -78,9 +92,25 @@ sessions_list = FacetedList(
     # What the columns read: not the summaries of the meetings and roundtables, nor the sessions' discussions.
     queryset=Session.objects.select_related("meeting", "roundtable", "source")
     .only(
-        *("meeting", "roundtable", "number", "slug", "title", "co_chairs", "source", "source_location"),
+        *(
+            "meeting",
+            "roundtable",
+            "number",
+            "number_assigned",
+            "slug",
+            "title",
+            "co_chairs",
+            "source",
+            "source_location",
+        ),
         *("meeting__slug", "meeting__city", "meeting__year", "source__title"),
-        *("roundtable__track", "roundtable__number", "roundtable__stage", "roundtable__title"),
+        *(
+            "roundtable__track",
+            "roundtable__number",
+            "roundtable__number_assigned",
+            "roundtable__stage",
+            "roundtable__title",
+        ),
     )
     # The themes as a list: prefetched into the related manager, each session would build a queryset.
     .prefetch_related(Prefetch("themes", queryset=Theme.objects.only("slug", "name"), to_attr="theme_list"), TAG_LIST),
@@ -310,7 +340,9 @@ def session_detail(request, meeting, slug):
     # held as, and those planned as this one, are among them: a plan and what became of it are sessions
     # of one meeting (Session.clean), so they are found here rather than read.
     siblings = list(
-        Session.objects.filter(meeting=session.meeting).only("meeting", "slug", "number", "title", "held_as")
+        Session.objects.filter(meeting=session.meeting).only(
+            "meeting", "slug", "number", "number_assigned", "title", "held_as"
+        )
     )
     share_meeting(siblings, session.meeting)
     by_pk = {sibling.pk: sibling for sibling in siblings}
