@@ -729,6 +729,7 @@ MEETINGS = Node(
         # Coverage is written for a new meeting even at its default, so that its file says what its sources give.
         Field("sessions_coverage", default="partial", always=True),
         Field("sessions_held", default=None, convert=int),
+        Field("government_roundtables_held", default=None, convert=int),
         Field("recommendations_coverage", default="partial", always=True),
         Field("coverage_note"),
         *provenance(lambda ctx, meaning: None),

@@ -54,6 +54,12 @@ class Meeting(Sourced):
         blank=True,
         help_text="How many sessions were held, where a source says so, even if their titles are not in our sources.",
     )
+    government_roundtables_held = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many roundtables (in 2011, clusters) the government meeting held, where a source says so, "
+        "even if some are not in our sources.",
+    )
     recommendations_coverage = models.CharField(
         max_length=10,
         choices=Coverage.choices,

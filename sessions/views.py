@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, Func, OuterRef, Prefetch, Subquery, When, prefetch_related_objects
+from django.db.models import Case, Count, Func, OuterRef, Prefetch, Q, Subquery, When, prefetch_related_objects
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from taggit.models import TaggedItem
@@ -29,7 +29,16 @@ TOP_LEVEL = (
 # the columns those show, not the sources, notes and keys of rows read by the hundred. Their sub-points
 # are read by points_shown().
 POINTS_SHOWN = TOP_LEVEL.prefetch_related(None).only(
-    "meeting", "roundtable", "session", "stage", "kind", "number", "number_restored", "group_heading", "text"
+    "meeting",
+    "roundtable",
+    "session",
+    "stage",
+    "kind",
+    "also_reported_as",
+    "number",
+    "number_restored",
+    "group_heading",
+    "text",
 )
 # Ordered by the parent's id, not by the parent (which sorts by the point's meeting, track, roundtable...
 # and joins three tables): each point's sub-points are handed to it in their order.
@@ -159,19 +168,72 @@ def meeting_list_api(request):
 
 @cached_page
 def meeting_list(request):
-    """The meetings with their dates, places and how much of each the knowledge base holds, as held."""
+    """The meetings with their dates, places and what the knowledge base holds of each as held: roundtables
+    and clusters per track, sessions against those held, and points per track and kind."""
     meetings = list(Meeting.objects.all())
-    counts = {
-        name: dict(held(queryset).order_by().values_list("meeting").annotate(n=Count("pk")))
-        for name, queryset in (
-            ("roundtables", Roundtable.objects.all()),
-            ("sessions", Session.objects.all()),
-            ("recommendations", Recommendation.objects.all()),
-        )
-    }
+    groups = held_groups()
+    sessions = dict(held(Session.objects.all()).order_by().values_list("meeting").annotate(n=Count("pk")))
     for meeting in meetings:
-        meeting.counts = {name: by_meeting.get(meeting.pk, 0) for name, by_meeting in counts.items()}
+        meeting.parts = groups["parts"].get(meeting.pk, [])
+        for part in meeting.parts:
+            held_in_all = meeting.government_roundtables_held if part["track"] == Track.GOVERNMENT.label else None
+            part["held"] = held_in_all if held_in_all and held_in_all > part["count"] else None
+        meeting.points = groups["points"].get(meeting.pk, [])
+        meeting.restating = groups["restating"].get(meeting.pk, [])
+        meeting.session_count = sessions.get(meeting.pk, 0)
+        meeting.counts = {
+            "roundtables": sum(part["count"] for part in meeting.parts),
+            "sessions": meeting.session_count,
+            "recommendations": sum(point["count"] for point in meeting.points),
+        }
     return render(request, "sessions/meeting_list.html", {"meetings": meetings, "breadcrumbs": [("Meetings", None)]})
+
+
+@per_revision
+def held_groups():
+    """What each meeting held, as plain values per meeting id: its roundtables and clusters per track and kind
+    (`parts`, with how many have a number the knowledge base assigned), its points per track and kind (`points`,
+    with their lettered sub-points), and how many of its points restate another of its points (`restating`)."""
+    tracks, kinds = dict(Track.choices), dict(Roundtable.Kind.choices)
+    parts = defaultdict(list)
+    rows = (
+        held(Roundtable.objects.all())
+        .order_by("meeting", "track", "kind")
+        .values_list("meeting", "track", "kind")
+        .annotate(n=Count("pk"), assigned=Count("pk", filter=Q(number_assigned=True)))
+    )
+    for meeting, track, kind, n, assigned in rows:
+        noun = kinds[kind].lower() + ("" if n == 1 else "s")
+        parts[meeting].append({"track": tracks[track], "count": n, "noun": noun, "assigned": assigned})
+    points = defaultdict(list)
+    rows = (
+        held(Recommendation.objects.all())
+        .order_by("meeting", "track", "kind")
+        .values_list("meeting", "track", "kind")
+        .annotate(n=Count("pk"), sub_points=Count("pk", filter=Q(parent__isnull=False)))
+    )
+    labels = {
+        value: (label.lower(), Recommendation(kind=value).kind_plural.lower())
+        for value, label in Recommendation.Kind.choices
+    }
+    order = list(Recommendation.Kind.values)
+    rows = sorted(rows, key=lambda row: (row[0], row[1], order.index(row[2])))
+    for meeting, track, kind, n, sub_points in rows:
+        noun = labels[kind][0 if n == 1 else 1]
+        points[meeting].append(
+            {"track": tracks[track], "kind": kind, "count": n, "noun": noun, "sub_points": sub_points}
+        )
+    restating = defaultdict(list)
+    rows = (
+        held(Recommendation.objects.all())
+        .filter(also_reported_as__in=held(Recommendation.objects.all()))
+        .order_by("meeting", "kind")
+        .values_list("meeting", "kind")
+        .annotate(n=Count("pk"))
+    )
+    for meeting, kind, n in rows:
+        restating[meeting].append({"count": n, "noun": labels[kind][0 if n == 1 else 1]})
+    return {"parts": dict(parts), "points": dict(points), "restating": dict(restating)}
 
 
 @cached_page
@@ -220,9 +282,24 @@ def points_by_roundtable(meeting):
     One query (and one for the sub-points) for the whole page, split here in the query's order.
     """
     points = defaultdict(lambda: {Stage.HELD: [], Stage.PLANNED: []})
-    for point in points_shown(POINTS_SHOWN.filter(meeting=meeting).of_stage([Stage.HELD, Stage.PLANNED])):
+    shown = points_shown(POINTS_SHOWN.filter(meeting=meeting).of_stage([Stage.HELD, Stage.PLANNED]))
+    mark_twins(shown)
+    for point in shown:
         points[point.roundtable_id][point.stage].append(point)
     return points
+
+
+def mark_twins(points):
+    """Give each point the points of the list that restate it as another source reports them (`twins`),
+    both ways: a follow-up action and the recommendation it restates each name the other."""
+    by_pk = {point.pk: point for point in points}
+    for point in points:
+        point.twins = []
+    for point in points:
+        twin = by_pk.get(point.also_reported_as_id)
+        if twin is not None:
+            point.twins.append(twin)
+            twin.twins.append(point)
 
 
 def points_shown(points):
