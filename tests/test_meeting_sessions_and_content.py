@@ -2,9 +2,11 @@
 in the source's order; and the content mended against the seed documents (issue 22, points 1 and 6)."""
 
 import re
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from recommendations.models import Recommendation
 from sessions.models import Meeting, Passage, Roundtable, Session
@@ -192,3 +194,13 @@ def open_seed(prefix):
     if folder is None:
         pytest.skip("the seed documents are not beside this checkout")
     return " ".join(next(folder.glob(f"{prefix}*.txt")).read_text().split())
+
+
+def test_check_content_flags_an_assigned_number_no_note_explains(session):
+    session.number_assigned = True
+    session.editorial_note = ""
+    session.save()
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_content", stdout=out)
+    assert "its number is the knowledge base's, but no editorial note says why." in out.getvalue()
