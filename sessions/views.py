@@ -32,6 +32,7 @@ POINTS_SHOWN = TOP_LEVEL.prefetch_related(None).only(
     "meeting",
     "roundtable",
     "session",
+    "track",
     "stage",
     "kind",
     "also_reported_as",
@@ -365,9 +366,27 @@ def meeting_coverage(roundtables, points):
     return {
         "sessions": sessions[Stage.HELD],
         "recommendations": counts[Stage.HELD],
+        "held_by_kind": held_by_kind(points),
         "planned_sessions": sessions[Stage.PLANNED],
         "planned_recommendations": counts[Stage.PLANNED],
     }
+
+
+def held_by_kind(points):
+    """The meeting's points as held, per track and kind, in the kinds' order: [{"track", "noun", "count",
+    "sub_points"}], counted in the rows the page read."""
+    found = defaultdict(lambda: [0, 0])
+    for by_stage in points.values():
+        for point in by_stage[Stage.HELD]:
+            found[point.track, point.kind][0] += 1 + len(point.sub_points)
+            found[point.track, point.kind][1] += len(point.sub_points)
+    tracks, order = dict(Track.choices), list(Recommendation.Kind.values)
+    groups = []
+    for (track, kind), (n, sub_points) in sorted(found.items(), key=lambda item: (item[0][0], order.index(item[0][1]))):
+        sample = Recommendation(kind=kind)
+        noun = (sample.get_kind_display() if n == 1 else sample.kind_plural).lower()
+        groups.append({"track": tracks[track], "noun": noun, "count": n, "sub_points": sub_points})
+    return groups
 
 
 def plan_and_outcome(roundtables):

@@ -128,3 +128,11 @@ def test_the_themes_table_never_prints_0_over_meetings_our_sources_do_not_cover(
     assert not any(re.search(r"(^|\s)0 [sr]", cell) for cell in shown)
     assert any("none s" in cell for cell in shown)
     assert "All meetings, in our sources" in response.content.decode()
+
+
+def test_a_meeting_page_says_which_track_and_kind_its_points_are(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20):
+        athens = words(client, "/meetings/athens-2009/")
+    assert "Civil Society Days: 75 recommendations (39 of them lettered sub-points)" in athens
+    brussels = words(client, "/meetings/brussels-2007/")
+    assert "Government meeting: 18 recommendations; 11 follow-up actions" in brussels
