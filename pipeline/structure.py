@@ -466,6 +466,7 @@ SESSIONS = Node(
     [
         Parent("roundtable"),
         Number("number"),
+        Field("number_assigned", default=False),
         Field("title"),
         Field("slug", default=session_slug),
         Field("discussion"),
@@ -517,6 +518,7 @@ ROUNDTABLES = Node(
     [
         Parent("meeting", of="meeting"),
         Field("number", convert=int, default=None),
+        Field("number_assigned", default=False),
         Field("track", default=GOVERNMENT),
         Field("stage", default=HELD),
         Field("kind", default=ROUNDTABLE),
@@ -760,6 +762,7 @@ MEETINGS = Node(
         # Coverage is written for a new meeting even at its default, so that its file says what its sources give.
         Field("sessions_coverage", default="partial", always=True),
         Field("sessions_held", default=None, convert=int),
+        Field("government_roundtables_held", default=None, convert=int),
         Field("recommendations_coverage", default="partial", always=True),
         Field("coverage_note"),
         *provenance(lambda ctx, meaning: None),

@@ -32,8 +32,18 @@ def gmg_members():
 
 
 class RecommendationFilter(FacetedFilterSet):
-    year = FacetFilter(field_name="meeting__year", choices=meeting_choices.meeting_years, label="Year")
-    meeting = FacetFilter(field_name="meeting__slug", choices=meeting_choices.meetings, label="Meeting")
+    year = FacetFilter(
+        field_name="meeting__year",
+        choices=meeting_choices.meeting_years,
+        label="Year",
+        uncovered=meeting_choices.recommendation_years_uncovered,
+    )
+    meeting = FacetFilter(
+        field_name="meeting__slug",
+        choices=meeting_choices.meetings,
+        label="Meeting",
+        uncovered=meeting_choices.recommendations_uncovered,
+    )
     track = FacetFilter(field_name="track", choices=Track.choices, label="Track")
     kind = FacetFilter(field_name="kind", choices=Recommendation.Kind.choices, label="Kind")
     # Without these parameters the list is the meetings' own points as held: plans, drafts and the

@@ -107,7 +107,15 @@ recommendations_list = FacetedList(
     # What a card shows, and nothing more: a meeting row holds its whole summary.
     page_queryset=Recommendation.objects.select_related("meeting", "roundtable", "event").only(
         *("kind", "number", "number_restored", "track", "stage", "group_heading", "text"),
-        *("meeting__city", "meeting__year", "roundtable__kind", "roundtable__number", "event__slug", "event__title"),
+        *(
+            "meeting__city",
+            "meeting__year",
+            "roundtable__kind",
+            "roundtable__number",
+            "roundtable__number_assigned",
+            "event__slug",
+            "event__title",
+        ),
     ),
 )
 

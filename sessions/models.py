@@ -65,6 +65,12 @@ class Meeting(Sourced):
         blank=True,
         help_text="How many sessions were held, where a source says so, even if their titles are not in our sources.",
     )
+    government_roundtables_held = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many roundtables (in 2011, clusters) the government meeting held, where a source says so, "
+        "even if some are not in our sources.",
+    )
     recommendations_coverage = models.CharField(
         max_length=10,
         choices=Coverage.choices,
@@ -170,6 +176,11 @@ class Roundtable(Sourced):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ROUNDTABLE)
     number = models.PositiveSmallIntegerField()
+    number_assigned = models.BooleanField(
+        default=False,
+        help_text="The number is the knowledge base's reading, not a source's (no source numbers this roundtable): "
+        "say why in the editorial note. Pages show it in brackets.",
+    )
     title = models.CharField(max_length=300, blank=True, help_text="Leave empty where no source gives it.")
     group_heading = models.CharField(
         max_length=200, blank=True, help_text="A heading above several roundtables, such as 'Theme 1: ...'."
@@ -201,7 +212,12 @@ class Roundtable(Sourced):
 
     @property
     def label(self):
-        return f"{self.get_kind_display()} {self.number}"
+        return f"{self.get_kind_display()} {self.shown_number}"
+
+    @property
+    def shown_number(self):
+        """The number as pages show it: one the knowledge base assigned is bracketed."""
+        return f"[{self.number}]" if self.number_assigned else str(self.number)
 
     def get_absolute_url(self):
         return reverse("sessions:meeting", kwargs={"slug": self.meeting.slug}) + f"#{self.anchor}"
@@ -237,6 +253,11 @@ class Session(Sourced):
     )
     roundtable = models.ForeignKey(Roundtable, on_delete=models.CASCADE, related_name="sessions")
     number = models.CharField(max_length=10, blank=True, help_text="As printed: 2.1. Empty if the source gives none.")
+    number_assigned = models.BooleanField(
+        default=False,
+        help_text="The number is the knowledge base's, not the source's (the source letters the sessions a), b)... "
+        "under each roundtable): say so in the editorial note. Pages show it in brackets.",
+    )
     slug = models.SlugField(
         max_length=80,
         blank=True,
@@ -279,7 +300,12 @@ class Session(Sourced):
     @property
     def heading(self):
         """Number and title as printed; a concept paper's fragment keeps some sessions without either."""
-        return " ".join(part for part in (self.number, self.title) if part) or "Untitled session"
+        return " ".join(part for part in (self.shown_number, self.title) if part) or "Untitled session"
+
+    @property
+    def shown_number(self):
+        """The number as pages show it: one the knowledge base assigned is bracketed ("[1.1]")."""
+        return f"[{self.number}]" if self.number and self.number_assigned else self.number
 
     def derive_fields(self):
         """The meeting comes from the roundtable; an empty slug from the number."""
@@ -339,7 +365,7 @@ class Session(Sourced):
     def citation(self):
         """A session as held, of its meeting's track; a planned one, of the plan that describes it."""
         roundtable = self.roundtable
-        number = f"Session {self.number}: " if self.number else ""
+        number = f"Session {self.shown_number}: " if self.number else ""
         document = document_of(self)
         planned = roundtable.stage == Stage.PLANNED
         occasion = meeting_occasion(

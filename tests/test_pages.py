@@ -20,7 +20,7 @@ def text_of(client, url, status=200):
 
 def test_the_home_page_says_what_the_knowledge_base_holds(client):
     page = text_of(client, "/")
-    assert f"<strong>{Session.objects.held().count()}</strong> sessions held" in page
+    assert f"<strong>{Session.objects.held().count()}</strong> sessions in our sources" in page
     assert f"<strong>{ProposedActivity.objects.count()}</strong> GMG proposed activities" in page
     assert "Migration in development planning" in page  # a theme
     assert 'role="search"' in page
