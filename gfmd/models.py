@@ -5,7 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from lib import search
 from lib.citation import FORUM
-from lib.models import Versioned
+from lib.models import LONG_TEXT, Versioned
 
 
 class SourceDocument(Versioned):
@@ -24,7 +24,7 @@ class SourceDocument(Versioned):
     date = models.DateField(null=True, blank=True, help_text="The date the document bears, if any.")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     url = models.URLField(blank=True, help_text="Where the public can read it, if online.")
-    description = models.TextField(blank=True, help_text="What the document is, for a reader.")
+    description = models.TextField(max_length=LONG_TEXT, blank=True, help_text="What the document is, for a reader.")
 
     history = HistoricalRecords()
 

@@ -28,6 +28,7 @@ from taggit.models import TaggedItem
 from lib import history, search
 from lib.caching import content_changed
 from lib.models import Versioned
+from lib.spreadsheet import refuse_formula
 
 SOURCE_FIELDS = ["source", "source_location", "other_sources", "editorial_note"]
 
@@ -127,14 +128,9 @@ class VersionedForm(forms.ModelForm):
 
     def clean_tags(self):
         names = self.cleaned_data.get("tags") or []
-        empty = [name for name in names if not slugify(name, allow_unicode=True)]
-        if empty:
-            # A tag's link is /sessions/?tag=<slug>; an empty slug would link to the whole list.
-            raise ValidationError(
-                "A tag needs at least one letter or digit: "
-                + ", ".join(f"“{name}”" for name in empty)
-                + " has none. Separate tags with commas; put a tag with a comma in double quotes."
-            )
+        problems = [problem for problem in map(tag_name_problem, names) if problem]
+        if problems:
+            raise ValidationError(problems[:5] + ["Separate tags with commas; put a tag with a comma in double quotes."])
         return names
 
     def clean(self):
@@ -156,6 +152,23 @@ class VersionedForm(forms.ModelForm):
             # A revert carries the old version number; the save counts on from the current one.
             self.instance.version = current
         return cleaned
+
+
+TAG_NAME_LENGTH = 100  # taggit's columns
+
+
+def tag_name_problem(name):
+    """What keeps a name from being a tag, or None: the same rules for a tag typed on a record, renamed or merged."""
+    if not slugify(name, allow_unicode=True):
+        # A tag's link is /sessions/?tag=<slug>; an empty slug would link to the whole list.
+        return f"A tag needs at least one letter or digit: “{name}” has none."
+    if len(name) > TAG_NAME_LENGTH:
+        return f"A tag has at most {TAG_NAME_LENGTH} characters: “{Truncator(name).chars(40)}” has {len(name)}."
+    try:
+        refuse_formula(name)
+    except ValidationError as error:
+        return f"The tag “{Truncator(name).chars(40)}”: {error.messages[0]}"
+    return None
 
 
 class KnownChoicesOnly:
