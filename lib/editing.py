@@ -23,7 +23,7 @@ from django.utils.text import Truncator, capfirst, slugify
 from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 from lib import history, search
 from lib.caching import content_changed
@@ -130,7 +130,9 @@ class VersionedForm(forms.ModelForm):
         names = self.cleaned_data.get("tags") or []
         problems = [problem for problem in map(tag_name_problem, names) if problem]
         if problems:
-            raise ValidationError(problems[:5] + ["Separate tags with commas; put a tag with a comma in double quotes."])
+            raise ValidationError(
+                problems[:5] + ["Separate tags with commas; put a tag with a comma in double quotes."]
+            )
         return names
 
     def clean(self):
@@ -416,6 +418,31 @@ class ContentStackedInline(ContentInline, admin.StackedInline):
 def taggings_of(tags):
     """(content type id, record id) of each record these tags are on."""
     return list(TaggedItem.objects.filter(tag__in=tags).values_list("content_type_id", "object_id"))
+
+
+def merge_tags(tags, name):
+    """Puts every record of these tags under the tag called `name` (made if none is), through the write path.
+
+    The merged tags, left on no record, are deleted. Returns the tag they were merged into, and whether it is new.
+    """
+    taggings = taggings_of(tags)
+    into = Tag.objects.filter(name__iexact=name).first()
+    created = into is None
+    if created:
+        into = Tag.objects.create(name=name)  # taggit makes its slug, unique
+    merged = [tag for tag in tags if tag.pk != into.pk]
+    already = set(TaggedItem.objects.filter(tag=into).values_list("content_type_id", "object_id"))
+    for item in TaggedItem.objects.filter(tag__in=merged).order_by("pk"):
+        key = (item.content_type_id, item.object_id)
+        if key in already:
+            item.delete()
+        else:
+            already.add(key)
+            item.tag = into
+            item.save(update_fields=["tag"])
+    Tag.objects.filter(pk__in=[tag.pk for tag in merged]).delete()
+    tags_edited(taggings)
+    return into, created
 
 
 def tags_edited(taggings):

@@ -2,6 +2,7 @@
 a letter, a merge of tags, a role renamed by someone who may not."""
 
 import pytest
+from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import models
 from taggit.models import Tag
@@ -116,3 +117,85 @@ def test_a_tag_a_spreadsheet_would_run_is_refused(editor, session):
     response = editor.post(change_url(session), data)
     assert response.status_code == 200
     assert "which a spreadsheet would run as a formula" in response.content.decode()
+
+
+def select_tags(client, *tags):
+    response = client.post(
+        "/admin/taggit/tag/", {"action": "render_tag_form", "_selected_action": [str(tag.pk) for tag in tags]}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("typed", ["!!!", '","', "=1+1", "x" * 101])
+def test_a_merge_into_a_name_a_tag_cannot_have_is_a_form_error_that_keeps_the_typing(editor, session, typed):
+    session.tags.add("first subject", "second subject")
+    tags = list(Tag.objects.filter(name__endswith=" subject"))
+    select_tags(editor, *tags)
+    response = editor.post("/admin/taggit/tag/merge-tags/", {"new_tag_name": typed})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "first subject" in page and "second subject" in page
+    assert response.context["form"]["new_tag_name"].value() == typed
+    assert any(
+        words in page for words in ["needs at least one letter or digit", "run as a formula", "at most 100 characters"]
+    )
+    assert not Tag.objects.filter(slug="").exists()
+    assert sorted(Session.objects.get(pk=session.pk).tags.names()) == ["first subject", "second subject"]
+
+
+def test_a_merge_with_nothing_selected_is_a_message_and_makes_no_tag(editor):
+    count = Tag.objects.count()
+    response = editor.post("/admin/taggit/tag/merge-tags/", {"new_tag_name": "made from nothing"}, follow=True)
+    assert response.status_code == 200
+    assert "No tags are selected to merge" in response.content.decode()
+    assert Tag.objects.count() == count
+    assert editor.get("/admin/taggit/tag/merge-tags/").status_code == 302
+
+
+def test_a_merge_is_an_edit_of_each_record_with_history_and_the_merged_tags_gone(
+    editor, anonymous, session, recommendation
+):
+    session.tags.add("first subject", "second subject")
+    recommendation.tags.add("second subject")
+    version = Session.objects.get(pk=session.pk).version
+    tags = list(Tag.objects.filter(name__endswith=" subject"))
+    select_tags(editor, *tags)
+    response = editor.post("/admin/taggit/tag/merge-tags/", {"new_tag_name": "Merged Subject"}, follow=True)
+    assert "Merged “first subject”, “second subject” into “Merged Subject”" in response.content.decode()
+    merged = Tag.objects.get(name="Merged Subject")
+    assert merged.slug == "merged-subject"
+    assert not Tag.objects.filter(pk__in=[tag.pk for tag in tags]).exists()
+    session.refresh_from_db()
+    assert list(session.tags.names()) == ["Merged Subject"] and session.version == version + 1
+    assert list(recommendation.tags.names()) == ["Merged Subject"]
+    entries = LogEntry.objects.filter(content_type__app_label="taggit").order_by("pk")
+    assert [(entry.action_flag, entry.object_repr) for entry in entries] == [
+        (ADDITION, "Merged Subject"),
+        (DELETION, "first subject"),
+        (DELETION, "second subject"),
+    ]
+    assert "Merged Subject" in editor.get("/admin/").content.decode()  # recent changes
+    assert "Merged Subject" in anonymous.get("/meetings/testville-2099/sessions/1-1/").content.decode()
+
+
+def test_a_merge_into_an_existing_tag_keeps_it(editor, session):
+    session.tags.add("first subject", "kept subject")
+    kept = Tag.objects.get(name="kept subject")
+    select_tags(editor, Tag.objects.get(name="first subject"), kept)
+    assert editor.post("/admin/taggit/tag/merge-tags/", {"new_tag_name": "KEPT subject"}).status_code == 302
+    assert list(session.tags.all()) == [kept]
+    assert LogEntry.objects.get(action_flag=CHANGE, object_id=str(kept.pk)).change_message == (
+        "Merged “first subject” into it."
+    )
+
+
+@pytest.mark.parametrize(("field", "typed"), [("name", "=1+1"), ("name", "!!!"), ("slug", "-1")])
+def test_a_tag_renamed_follows_the_rules_of_a_tag_typed_on_a_record(editor, session, field, typed):
+    session.tags.add("kept subject")
+    tag = Tag.objects.get(name="kept subject")
+    data = {"name": tag.name, "slug": tag.slug, field: typed}
+    response = editor.post(change_url(tag), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form[field].value() == typed
+    tag.refresh_from_db()
+    assert (tag.name, tag.slug) == ("kept subject", "kept-subject")
