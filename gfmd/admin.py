@@ -12,6 +12,7 @@ from taggit.admin import TagAdmin
 from taggit.models import Tag, TaggedItem
 
 from gfmd import login
+from gfmd.management.commands.create_editor import ROLES
 from gfmd.models import SourceDocument
 from lib.editing import (
     TAG_NAME_LENGTH,
@@ -61,13 +62,24 @@ class AccountAdmin(UserAdmin):
 
 
 class RoleAdmin(GroupAdmin):
-    """The permissions of a role are set by migrations and superusers, not by those who hold it."""
+    """The permissions of a role are set by migrations and superusers, not by those who hold it.
+
+    The two secretariat roles are renamed or deleted by superusers only: `create_editor` and the migrations find
+    them by name, and editors without theirs could sign in to nothing.
+    """
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields.append("permissions")
+            if obj is not None and obj.name in ROLES.values():
+                fields.append("name")
         return fields
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.name in ROLES.values() and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 admin.site.unregister(User)
