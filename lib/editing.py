@@ -143,6 +143,7 @@ class VersionedForm(forms.ModelForm):
             if current is None and self.reverting:
                 # Restoring a deleted record from its history: it comes back as the version after its last.
                 self.instance.version = history.last_version(self.instance._history)
+                self.restoring = True
                 return cleaned
             if current is None:
                 raise ValidationError(
@@ -274,7 +275,22 @@ class ContentAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if change and not form.has_changed() and not getattr(form, "reverting", False):
             return  # an unchanged record keeps its version, and so stays load_gfmd's to update
+        if getattr(form, "reverting", False):
+            obj._change_reason = revert_reason(form)
+        form.history_after = history.last_row_id(self.model)
         super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(form, "reverting", False):
+            return revert_reason(form)
+        return super().construct_change_message(request, form, formsets, add)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        for record in historical_records:
+            reason = record.history_change_reason or ""
+            words = [word for word in ("Restored", "Reverted") if reason.startswith(word)]
+            record.action = words[0] if words else record.get_history_type_display()
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # A rule the forms cannot see (two rows at one position, a link taken a moment ago by another
@@ -298,6 +314,8 @@ class ContentAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         if not (form.has_changed() or any(formset.has_changed() for formset in formsets)):
             return
+        if hasattr(form, "history_after"):  # the record was saved, not only its inline rows
+            history.squash(form.instance, form.history_after)
         if "tags" in form.changed_data:
             history.record_tags(form.instance)
         rows = [obj for formset in formsets for obj in [*formset.new_objects, *(o for o, _ in formset.changed_objects)]]
@@ -357,13 +375,23 @@ class ContentAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The version check locks the row, which needs a transaction, as the change view has.
         with transaction.atomic(using=router.db_for_write(self.model)):
+            after = history.last_row_id(self.model)
             response = super().history_form_view(request, object_id, version_id, extra_context)
             if request.method == "POST" and response.status_code == 302:
                 # Reverted, or restored after its deletion, with the tags and links of that version.
                 record = self.model._default_manager.get(pk=object_id)
+                history.squash(record, after)
                 history.record_tags(record)
                 content_changed([record])
             return response
+
+
+def revert_reason(form):
+    """What the history says of a revert: a deleted record brought back is restored."""
+    version = form.instance._history.version
+    if getattr(form, "restoring", False):
+        return f"Restored after its deletion, as it was at version {version}"
+    return f"Reverted to version {version}"
 
 
 class ContentInlineFormSet(forms.BaseInlineFormSet):
