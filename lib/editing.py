@@ -11,7 +11,7 @@ from collections import defaultdict
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AdminTextInputWidget, AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, router, transaction
@@ -216,6 +216,22 @@ class KeyCheckedMultipleChoice(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class OneLineTextarea(forms.Textarea):
+    """A long one-line text (a title, a heading) shown whole, wrapped over lines rather than cut off at the box's
+    edge; a line break typed or pasted into it is a space."""
+
+    def __init__(self, attrs=None):
+        super().__init__({**(attrs or {}), "rows": 2, "class": "vLargeTextField vOneLineField"})
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return " ".join(value.splitlines()) if isinstance(value, str) else value
+
+
+# A text this long or longer is a line a one-line box would cut off.
+ONE_LINE_WRAPPED = 200
+
+
 class SafeAutocompleteSelect(KnownChoicesOnly, AutocompleteSelect):
     pass
 
@@ -328,6 +344,9 @@ class ContentAdmin(SimpleHistoryAdmin):
         elif type(formfield) is forms.ModelMultipleChoiceField:
             formfield.__class__ = KeyCheckedMultipleChoice
         widget = getattr(formfield, "widget", None)
+        long_line = not db_field.choices and (db_field.max_length or 0) >= ONE_LINE_WRAPPED
+        if type(widget) is AdminTextInputWidget and long_line:
+            formfield.widget = widget = OneLineTextarea(widget.attrs)
         inner = getattr(widget, "widget", widget)
         if type(inner) is AutocompleteSelect:
             inner.__class__ = SafeAutocompleteSelect
@@ -416,6 +435,11 @@ class ContentInlineFormSet(forms.BaseInlineFormSet):
         setattr(form.instance, self.fk.name, self.instance)
         if hasattr(self, "prepare_row"):
             self.prepare_row(form.instance, self.instance)
+        if getattr(self, "names_fields", False):
+            # A row of a table has its labels in the column heads, which a screen reader does not read for its fields.
+            for field in form.fields.values():
+                inner = getattr(field.widget, "widget", field.widget)
+                inner.attrs.setdefault("aria-label", capfirst(field.label or ""))
         if form.instance._state.adding and hasattr(form.instance, "source_id") and not form.instance.source_id:
             # A new row cites its parent's source until an editor says otherwise on the row's own page.
             form.instance.source_id = self.instance.source_id
@@ -436,7 +460,12 @@ class ContentInline:
 
 
 class ContentTabularInline(ContentInline, admin.TabularInline):
-    pass
+    template = "admin/edit_inline/content_tabular.html"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.names_fields = True
+        return formset
 
 
 class ContentStackedInline(ContentInline, admin.StackedInline):
