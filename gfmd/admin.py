@@ -133,6 +133,7 @@ class KeptTagAdmin(TagAdmin):
 
     inlines = []
     form = TagForm
+    change_form_template = "admin/content_change_form.html"
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():

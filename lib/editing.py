@@ -279,14 +279,31 @@ def describe_dependents(found):
     return lines
 
 
+def name_links(model):
+    """Gives the rows Django makes for a record's many-to-many links (its themes, its sources) a name, so that a
+    deletion lists "Recommendation-theme relationship: Recommendation 7 – Labour mobility" rather than
+    "Recommendation_themes object (129)"."""
+    for field in model._meta.many_to_many:
+        through = field.remote_field.through
+        if through._meta.auto_created and "__str__" not in vars(through):
+            ends = (field.m2m_field_name(), field.m2m_reverse_field_name())
+            through.__str__ = lambda row, ends=ends: " – ".join(str(getattr(row, end)) for end in ends)
+
+
 class ContentAdmin(SimpleHistoryAdmin):
     """A content record: history with revert, stale saves refused, unchanged saves not counted."""
 
     form = VersionedForm
     save_on_top = True
+    # Says, to those who may not delete, why there is no Delete button and how a deletion is asked for.
+    change_form_template = "admin/content_change_form.html"
     history_list_display = ["version"]
     # An address typed without a scheme is read as https, as Django 6 will read it.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        name_links(model)
 
     def save_model(self, request, obj, form, change):
         if change and not form.has_changed() and not getattr(form, "reverting", False):
