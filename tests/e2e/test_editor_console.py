@@ -42,7 +42,7 @@ def editor_pages(content, settings):
             f"/admin/gfmd_sessions/session/{session.pk}/history/{first.history_id}/",
             "/admin/gfmd_sessions/session/add/",
             f"/admin/recommendations/recommendation/{recommendation.pk}/change/",
-            "/admin/gfmd_sessions/meeting/1/change/",
+            f"/admin/gfmd_sessions/meeting/{session.meeting_id}/change/",
             f"/admin/gfmd_sessions/roundtable/{session.roundtable_id}/change/",
             f"/admin/recommendations/proposedactivity/{activity.pk}/change/",
             "/admin/taggit/tag/",
