@@ -71,3 +71,5 @@ def test_a_revert_and_a_restore_are_named_in_the_history_and_the_log(secretariat
         LogEntry.objects.filter(object_id=str(session.pk)).order_by("pk").values_list("change_message", flat=True)
     )
     assert list(messages)[-1] == f"Restored after its deletion, as it was at version {last.version}"
+    recent = secretariat_admin.get("/admin/").content.decode()
+    assert '<span class="visually-hidden">Restored:</span>' in recent
