@@ -5,7 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from lib import search
 from lib.citation import PUBLISHER, DateSpan
-from lib.models import Versioned
+from lib.models import LONG_TEXT, Versioned
 
 
 class SourceDocument(Versioned):
@@ -31,7 +31,7 @@ class SourceDocument(Versioned):
     place = models.CharField(max_length=100, blank=True, help_text="The place the document bears ('New York'), if any.")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     url = models.URLField(blank=True, help_text="Where the public can read it, if online.")
-    description = models.TextField(blank=True, help_text="What the document is, for a reader.")
+    description = models.TextField(max_length=LONG_TEXT, blank=True, help_text="What the document is, for a reader.")
 
     history = HistoricalRecords()
 

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from lib.citation import DRAFT, FORUM, GMG, HELD, PLANNED, PROPOSED, document_of, printed, short
-from lib.models import Sourced, Versioned
+from lib.models import LONG_TEXT, Sourced, Versioned
 from sessions.models import Stage, Track, meeting_occasion
 
 
@@ -116,7 +116,7 @@ class Recommendation(Sourced):
         help_text="The same point as another source reports it, recorded separately.",
     )
     position = models.PositiveSmallIntegerField(help_text="Order within its list, from 1.")
-    text = models.TextField(help_text="The source's words, repaired but never paraphrased.")
+    text = models.TextField(max_length=LONG_TEXT, help_text="The source's words, repaired but never paraphrased.")
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -334,7 +334,7 @@ class ProposedActivity(Sourced):
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="activities")
     position = models.PositiveSmallIntegerField(help_text="Order within its section, from 1.")
-    text = models.TextField(help_text="The activity as printed.")
+    text = models.TextField(max_length=LONG_TEXT, help_text="The activity as printed.")
     gmg_members = models.ManyToManyField(
         GMGMember,
         related_name="activities",
@@ -386,7 +386,7 @@ class ActivityItem(Versioned):
     """
 
     position = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = models.TextField(max_length=LONG_TEXT)
 
     class Meta:
         abstract = True

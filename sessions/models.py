@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from lib.citation import FORUM, HELD, OTHER_EVENT, PLANNED, DateSpan, Occasion, document_of, span_of
-from lib.models import Sourced
+from lib.models import LONG_TEXT, Sourced
 
 
 class Track(models.TextChoices):
@@ -53,7 +53,9 @@ class Meeting(Sourced):
     civil_society_start_date = models.DateField(null=True, blank=True, help_text="First of the Civil Society Days.")
     civil_society_end_date = models.DateField(null=True, blank=True, help_text="Last of the Civil Society Days.")
     overarching_theme = models.CharField(max_length=300, blank=True, help_text="As the chair worded it.")
-    summary = models.TextField(blank=True, help_text="What the sources say of the meeting as a whole.")
+    summary = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text="What the sources say of the meeting as a whole."
+    )
     sessions_coverage = models.CharField(
         max_length=10,
         choices=Coverage.choices,
@@ -78,7 +80,9 @@ class Meeting(Sourced):
         help_text="Whether our sources give all, some or none of the recommendations and outcomes of the meeting.",
     )
     coverage_note = models.TextField(
-        blank=True, help_text="Our words: what our sources cover of the meeting and what they do not."
+        max_length=LONG_TEXT,
+        blank=True,
+        help_text="Our words: what our sources cover of the meeting and what they do not.",
     )
 
     history = HistoricalRecords(m2m_fields=["other_sources"])
@@ -185,7 +189,9 @@ class Roundtable(Sourced):
     group_heading = models.CharField(
         max_length=200, blank=True, help_text="A heading above several roundtables, such as 'Theme 1: ...'."
     )
-    summary = models.TextField(blank=True, help_text="The source's summary of the roundtable, quoted.")
+    summary = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text="The source's summary of the roundtable, quoted."
+    )
     themes = models.ManyToManyField("themes.Theme", blank=True, related_name="roundtables")
     tags = TaggableManager(blank=True)
 
@@ -266,7 +272,9 @@ class Session(Sourced):
     title = models.CharField(
         max_length=300, blank=True, help_text="As printed. Leave empty where the source prints none."
     )
-    discussion = models.TextField(blank=True, help_text="What the session discussed or was to discuss, quoted.")
+    discussion = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text="What the session discussed or was to discuss, quoted."
+    )
     co_chairs = models.CharField(max_length=300, blank=True, help_text="Co-chairing governments, where known.")
     held_as = models.ForeignKey(
         "self",
@@ -388,7 +396,7 @@ class Milestone(Sourced):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField()
     when = models.CharField(max_length=100, help_text="The date as the source gives it: 'December 2011'.")
-    text = models.TextField()
+    text = models.TextField(max_length=LONG_TEXT)
 
     history = HistoricalRecords(m2m_fields=["other_sources"])
 
@@ -420,7 +428,7 @@ class Event(Sourced):
         related_name="events",
         help_text="The GFMD meeting the source reports it alongside.",
     )
-    summary = models.TextField(blank=True, help_text="What the source says of the event, quoted.")
+    summary = models.TextField(max_length=LONG_TEXT, blank=True, help_text="What the source says of the event, quoted.")
 
     history = HistoricalRecords(m2m_fields=["other_sources"])
 
@@ -471,8 +479,9 @@ class Passage(Sourced):
     )
     position = models.PositiveSmallIntegerField(help_text="Order among the passages of its meeting or source.")
     text = models.TextField(
+        max_length=LONG_TEXT,
         help_text="The source's words, repaired but never paraphrased. One paragraph per line; "
-        "a line starting with '- ' is a bullet."
+        "a line starting with '- ' is a bullet.",
     )
 
     history = HistoricalRecords(m2m_fields=["other_sources"])
