@@ -27,13 +27,6 @@ def section_letters():
 
 
 @per_revision
-def events():
-    from sessions.models import Event
-
-    return [(e.slug, e.title) for e in Event.objects.select_related("meeting")]
-
-
-@per_revision
 def gmg_members():
     return [(m.acronym, m.name) for m in GMGMember.objects.with_activities()]
 
@@ -47,7 +40,10 @@ class RecommendationFilter(FacetedFilterSet):
     # points of other events reported beside a meeting are one click away, never counted as its outcomes.
     stage = FacetFilter(field_name="stage", choices=Stage.choices, label="Stage", absent=Q(stage=Stage.HELD))
     event = FacetFilter(
-        field_name="event__slug", choices=events, label="Other event reported alongside", absent=Q(event__isnull=True)
+        field_name="event__slug",
+        choices=meeting_choices.events,
+        label="Other event reported alongside",
+        absent=Q(event__isnull=True),
     )
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
     tag = FacetFilter(field_name="tags__slug", choices=tags_of(Recommendation), label="Tag")

@@ -15,3 +15,11 @@ def meetings():
     from sessions.models import Meeting
 
     return [(m.slug, f"{m.city} {m.year}") for m in Meeting.objects.only("slug", "city", "year")]
+
+
+@per_revision
+def events():
+    """The other events reported beside a meeting, by slug."""
+    from sessions.models import Event
+
+    return [(e.slug, e.title) for e in Event.objects.select_related("meeting")]
