@@ -33,7 +33,9 @@ def recommendation_label(recommendation):
         label = f"{point} of {kind[0].lower()}{kind[1:]}{f' {parent.number}' if parent.number else ''}"
     else:
         label = f"{kind} {recommendation.number}" if recommendation.number else kind
-    label += f", GFMD {recommendation.meeting.year}"
+    # Another event's point is that event's, not the GFMD meeting's it was reported beside.
+    event = recommendation.event
+    label += f", {event.title}" if event else f", GFMD {recommendation.meeting.year}"
     heading = recommendation.group_heading or (parent.group_heading if parent is not None else "")
     return f"{label}: {heading}" if heading else label
 
