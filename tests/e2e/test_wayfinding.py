@@ -32,11 +32,12 @@ def test_a_meeting_page_is_walked_by_its_contents_list(site, page):
     expect(page.get_by_role("heading", name="Cite this")).to_be_in_viewport()
 
 
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize(
-    "path", ["/recommendations/?year=2009&track=civil-society", "/search/?q=migrant+workers", "/activities/"]
+    "path, viewport",
+    [("/recommendations/?year=2009&track=civil-society", DESKTOP), ("/search/?q=migrant+workers", PHONE)],
+    ids=["list-at-desktop", "search-at-phone"],
 )
-def test_a_list_is_walked_by_keyboard_to_its_first_result(site, page, viewport, path):
+def test_a_list_is_walked_by_keyboard_to_its_first_result(site, page, path, viewport):
     page.set_viewport_size(viewport)
     page.goto(site + path)
     first_result = page.locator("#results a").first
