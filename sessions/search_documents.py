@@ -168,6 +168,11 @@ def register():
         queryset=lambda: Milestone.objects.select_related("meeting"),
         build=milestone_document,
     )
+    register_dependents()
+
+
+def register_dependents():
+    """The documents that show something of another record: a meeting's name is in its records' documents."""
     search.depends(
         Meeting,
         lambda meeting: (

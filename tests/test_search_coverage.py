@@ -116,3 +116,50 @@ def test_an_event_page_and_its_points_agree_with_the_event_facet(client):
     # Every point of the event whose words the title shares is found; none of another event.
     assert 0 < data["count"] <= held_points
     assert {r["event"] for r in data["results"]} == {event.slug}
+
+
+# -- the write path keeps what a document shows of other records in step ---------------------------------------
+
+
+def test_a_tag_added_through_the_write_path_finds_its_record(client, session):
+    from lib.caching import content_changed
+
+    session.tags.add("quokka corridors")
+    content_changed([session])
+    assert session.get_absolute_url() in {r["url"] for r in api(client, "quokka")["results"]}
+
+
+def test_a_passage_is_found_and_follows_its_meeting_and_its_source(client, meeting, source):
+    from lib.caching import content_changed
+
+    passage = Passage.objects.create(meeting=meeting, position=1, text="- Wombat diplomacy", source=source)
+    content_changed([passage])
+    (result,) = api(client, "wombat")["results"]
+    assert result["type"] == "passage" and result["meeting"] == meeting.slug
+    assert result["title"] == f"Passage of {source.title}"
+    source.title = "A renamed source"
+    source.save()
+    content_changed([source])
+    assert api(client, "wombat")["results"][0]["title"] == "Passage of A renamed source"
+
+
+def test_a_sub_points_title_follows_its_parents_number(client, recommendation):
+    from lib.caching import content_changed
+
+    child = Recommendation.objects.create(
+        meeting=recommendation.meeting,
+        parent=recommendation,
+        position=1,
+        number="a",
+        text="Platypus",
+        source=recommendation.source,
+    )
+    content_changed([child])
+    assert api(client, "platypus", type="recommendation")["results"][0]["title"].startswith(
+        "Point a of recommendation 1,"
+    )
+    recommendation.number = "7"
+    recommendation.save()
+    content_changed([recommendation])
+    titles = {r["url"]: r["title"] for r in api(client, "platypus", type="recommendation")["results"]}
+    assert titles[child.get_absolute_url()].startswith("Point a of recommendation 7,")
