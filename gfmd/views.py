@@ -2,6 +2,7 @@ import json
 import logging
 import secrets
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Count
@@ -15,6 +16,7 @@ from gfmd.models import SourceDocument
 from gfmd.searching import search_list
 from lib import citation, openapi, search
 from lib.caching import cached_page, per_revision
+from lib.links import absolute
 from lib.listing import page_of
 from lib.sources import attach_other_sources
 from recommendations.models import ProposedActivity, Recommendation
@@ -79,7 +81,7 @@ def source_list(request):
     return render(request, "gfmd/source_list.html", {"sources": sources, "breadcrumbs": [("Sources", None)]})
 
 
-@cached_page
+@cached_page(params=citing.page_parameters)
 def source_detail(request, slug):
     source = get_object_or_404(SourceDocument, slug=slug)
     passages = Passage.objects.filter(source=source).select_related("source", "meeting")
@@ -127,14 +129,10 @@ def data_page(request):
     return render(request, "gfmd/data.html", context)
 
 
-def base_url(request):
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 @cached_page
 def datapackage_json(request):
     return JsonResponse(
-        datapackage.descriptor(base_url(request)), json_dumps_params={"ensure_ascii": False, "indent": 2}
+        datapackage.descriptor(settings.SITE_URL), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )
 
 
@@ -150,7 +148,7 @@ def data_csv(request, name):
 
 @require_safe
 def data_zip(request):
-    descriptor = json.dumps(datapackage.descriptor(base_url(request)), ensure_ascii=False, indent=2)
+    descriptor = json.dumps(datapackage.descriptor(settings.SITE_URL), ensure_ascii=False, indent=2)
     response = StreamingHttpResponse(datapackage.zip_chunks(descriptor), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{datapackage.ZIP_NAME}.zip"'
     return response
@@ -158,12 +156,12 @@ def data_zip(request):
 
 @cached_page
 def openapi_json(request):
-    return JsonResponse(api.openapi(base_url(request)), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    return JsonResponse(api.openapi(settings.SITE_URL), json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
 @cached_page
 def api_page(request):
-    document = api.openapi(base_url(request))
+    document = api.openapi(settings.SITE_URL)
     context = {
         "info": document["info"],
         "operations": openapi.readable(document),
@@ -178,7 +176,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /api/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {absolute('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
