@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from lib import citation as lib_citation
+from lib import sources
 from lib.counting import has_stages, held, not_held
 from lib.listing import query_suffix
 from recommendations.models import ProposedActivity, Recommendation, Section
@@ -97,23 +98,7 @@ def groups_of(source):
 
 def counts_by_source():
     """{source id: number of records citing it}: two grouped queries per kind of record."""
-    totals = {}
-    for _, _, model, _, _ in CITING:
-        records = held(model.objects.all())
-        for source_id, n in records.order_by().values_list("source").annotate(n=Count("pk")):
-            totals[source_id] = totals.get(source_id, 0) + n
-        name = model._meta.model_name
-        further = (
-            model.other_sources.through.objects.filter(**{f"{name}__in": records.values("pk")})
-            # A record naming its main source again among the further ones counts once.
-            .exclude(**{f"{name}__source": F("sourcedocument")})
-            .order_by()
-            .values_list("sourcedocument")
-            .annotate(n=Count("pk"))
-        )
-        for source_id, n in further:
-            totals[source_id] = totals.get(source_id, 0) + n
-    return totals
+    return sources.counts_by_source([model for _, _, model, _, _ in CITING])
 
 
 def citing_page(source, params, page_size):

@@ -116,6 +116,11 @@ class SearchDocument(models.Model):
         return kind.label if kind else self.kind
 
     @property
+    def kind_label(self):
+        """What the result is: its kind of record where it has one ("Follow-up action"), else its type."""
+        return search.record_kind_label(self.record_kind) if self.record_kind else self.type_label
+
+    @property
     def track_label(self):
         from sessions.models import Track
 

@@ -2,6 +2,7 @@
 
 from gfmd.filters import SearchFilter
 from gfmd.models import SearchDocument
+from lib import search
 from lib.listing import Column, FacetedList
 
 SEARCH_COLUMNS = [
@@ -13,8 +14,9 @@ SEARCH_COLUMNS = [
     Column("meeting", ("string", "null"), lambda d: d.meeting or None, description="The meeting's slug."),
     Column("track", ("string", "null"), lambda d: d.track or None),
     Column("roundtable", ("string", "null"), lambda d: d.roundtable or None, description="Roundtable 2, Cluster 1."),
-    Column("kind", ("string", "null"), lambda d: d.record_kind or None),
+    Column("kind", ("string", "null"), lambda d: search.record_kind_label(d.record_kind) if d.record_kind else None),
     Column("stage", "string", lambda d: d.stage),
+    Column("event", ("string", "null"), lambda d: d.event or None, description="The other event's slug, if any."),
     Column("rank", "number", lambda d: round(float(getattr(d, "rank", 0) or 0), 4), csv=False),
 ]
 
@@ -23,7 +25,7 @@ search_list = FacetedList(
     queryset=SearchDocument.objects.all(),
     template="gfmd/search_results.html",
     # What the CSV's columns read (snippet and rank are the page's and the API's alone).
-    csv_fields=("kind", "label", "url", "year", "meeting", "track", "roundtable", "record_kind", "stage"),
+    csv_fields=("kind", "label", "url", "year", "meeting", "track", "roundtable", "record_kind", "stage", "event"),
     title="Search",
     noun="results",
     columns=SEARCH_COLUMNS,

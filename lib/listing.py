@@ -9,6 +9,8 @@ Each list declares its fields once, as Columns: the JSON results and the CSV
 rows are both read from them, in their order.
 """
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -162,6 +164,17 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
             return qs.filter(pk__in=links.filter(**{f"{target}__in": keys}).values(record))
         matching = qs.model._default_manager.filter(**{f"{self.field_name}__in": value}).values("pk")
         return qs.filter(pk__in=matching)
+
+
+class Ordering(django_filters.OrderingFilter):
+    """A list's `sort`: a value it does not take is a 400 that names those it takes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        values = ", ".join(value for value, _ in self.extra["choices"] if value)
+        self.extra["error_messages"] = {
+            "invalid_choice": f"sort must be one of {values}, or left out for the list's own order."
+        }
 
 
 class FacetedFilterSet(django_filters.FilterSet):
@@ -427,6 +440,8 @@ class FacetedList:
     # What the columns read of related rows, set on a batch of records (the API's page, a CSV batch) by
     # a function: values read as plain values, where a prefetch would make a model instance of each row.
     attach: Callable[[list], None] | None = None
+    # What else the page shows besides its records (a lede that says what the list is): () -> {name: value}.
+    extra_context: Callable[[], dict] | None = None
 
     def __post_init__(self):
         if self.page_queryset is None:
@@ -477,6 +492,8 @@ class FacetedList:
             "api_url": self.api_path + query_suffix(request.GET, facet_size=None),
             "csv_url": request.path
             + query_suffix(request.GET, format="csv", page=None, page_size=None, facet_size=None),
+            "csv_bom_url": request.path
+            + query_suffix(request.GET, format="csv", bom="1", page=None, page_size=None, facet_size=None),
             "clear_url": request.path,
             "page_links": page and page_links(request, page),
             "active": page and active_filters(request, facets, filterset),
@@ -487,6 +504,7 @@ class FacetedList:
                 for value in values
                 if value["selected"] and value.get("coverage")
             ],
+            **(self.extra_context() if self.extra_context else {}),
         }
         return render(request, self.template, context, status=400 if errors else 200)
 
@@ -544,8 +562,23 @@ class FacetedList:
             ),
             content_type="text/csv; charset=utf-8",
         )
-        response["Content-Disposition"] = f'attachment; filename="{self.api_path.strip("/").split("/")[-1]}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{csv_filename(self.api_path, request.GET)}"'
         return response
+
+
+def csv_filename(api_path, params):
+    """A download's name after the list and its filters: activities_gmg_member-IOM_section-a.csv.
+
+    Letters, digits and - . + only, so that every system keeps it as it is; at most 150 characters.
+    """
+    parts = [api_path.strip("/").split("/")[-1]]
+    for name in sorted(set(params) - set(CONTROL_PARAMS)):
+        values = [value for value in params.getlist(name) if value]
+        if values:
+            parts.append(f"{name}-{'+'.join(sorted(values))}")
+    text = unicodedata.normalize("NFKD", "_".join(parts)).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^A-Za-z0-9_.+-]+", "-", text).strip("-.")
+    return f"{text[:150].rstrip('-.')}.csv"
 
 
 def csv_batches(queryset, columns, base_url, *, attach=None):

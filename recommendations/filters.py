@@ -1,9 +1,8 @@
-import django_filters
 from django.db.models import Q
 
 from lib.caching import per_revision
 from lib.choices import tags_of
-from lib.listing import FacetedFilterSet, FacetFilter
+from lib.listing import FacetedFilterSet, FacetFilter, Ordering
 from recommendations.models import GMGMember, ProposedActivity, Recommendation
 from sessions import choices as meeting_choices
 from sessions.models import Stage, Track
@@ -19,11 +18,33 @@ def roundtable_numbers():
 
 
 @per_revision
-def section_letters():
+def section_titles():
+    """[(roundtable number, letter, title)] of every section of a GMG matrix, in order."""
     from recommendations.models import Section
 
-    letters = Section.objects.order_by("letter").values_list("letter", flat=True).distinct()
-    return [(letter, f"Section {letter}") for letter in letters]
+    return list(
+        Section.objects.order_by("roundtable__number", "letter").values_list("roundtable__number", "letter", "title")
+    )
+
+
+def section_label(letter, sections, roundtables=None):
+    """A section letter as a reader knows it: its title, or with several roundtables each one's, numbered.
+    `sections`: section_titles()."""
+    titles = [
+        (number, title)
+        for number, its_letter, title in sections
+        if its_letter == letter and (not roundtables or str(number) in roundtables)
+    ]
+    if not titles and roundtables:
+        return section_label(letter, sections)
+    if len(titles) == 1:
+        return f"{letter}. {titles[0][1]}"
+    return f"{letter}. " + "; ".join(f"{title} (Roundtable {n})" for n, title in titles)
+
+
+def section_letters():
+    sections = section_titles()
+    return [(letter, section_label(letter, sections)) for letter in sorted({letter for _, letter, _ in sections})]
 
 
 @per_revision
@@ -58,7 +79,7 @@ class RecommendationFilter(FacetedFilterSet):
     )
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
     tag = FacetFilter(field_name="tags__slug", choices=tags_of(Recommendation), label="Tag")
-    sort = django_filters.OrderingFilter(fields=(("meeting__year", "year"),), label="Sort", empty_label="Source order")
+    sort = Ordering(fields=(("meeting__year", "year"),), label="Sort", empty_label="Source order")
 
     class Meta:
         model = Recommendation
@@ -71,6 +92,26 @@ class ActivityFilter(FacetedFilterSet):
     section = FacetFilter(field_name="section__letter", choices=section_letters, label="Section")
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
     tag = FacetFilter(field_name="tags__slug", choices=tags_of(ProposedActivity), label="Tag")
+    sort = Ordering(
+        fields=(
+            ("section__roundtable__number", "roundtable"),
+            ("section__title", "section"),
+            ("text", "text"),
+        ),
+        field_labels={"section__title": "Section title", "text": "Activity"},
+        label="Sort",
+        empty_label="Matrix order",
+    )
+
+    def facet_counts(self, size=None):
+        """The sections titled as the matrix titles them, for the roundtables chosen (or every roundtable)."""
+        facets = super().facet_counts(size)
+        chosen = self.form.cleaned_data.get("roundtable")
+        if chosen:
+            sections = section_titles()
+            for value in facets["section"]:
+                value["label"] = section_label(value["value"], sections, chosen)
+        return facets
 
     class Meta:
         model = ProposedActivity

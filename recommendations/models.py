@@ -303,6 +303,17 @@ class GMGMember(Versioned):
     def get_absolute_url(self):
         return reverse("recommendations:gmg_member", kwargs={"acronym": self.acronym})
 
+    def issued(self, source):
+        """Whether a source document is the agency's own: its issuer names the agency, by name or as
+        "(IOM)" after it, or is its acronym."""
+        issuer = source.issuer
+        return bool(issuer) and (self.name in issuer or issuer == self.acronym or f"({self.acronym})" in issuer)
+
+    @property
+    def search_words(self):
+        """The words that name the agency in a text: its acronym or its name, each as a phrase."""
+        return f'"{self.acronym}" or "{self.name}"'
+
 
 class Section(Sourced):
     """A lettered section of a roundtable in the GMG matrix of proposed activities."""

@@ -12,7 +12,7 @@ from lib import search
 from lib.search.registry import joined
 from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
 from sessions.models import Event, Meeting, Roundtable
-from sessions.search_documents import event_of, meeting_fields
+from sessions.search_documents import TAGS, event_of, meeting_fields, place_fields, tag_names
 from themes.search_documents import theme_pks
 
 
@@ -24,26 +24,46 @@ def gmg_member_document(member):
     }
 
 
-def recommendation_document(recommendation):
-    number = f" {recommendation.number}" if recommendation.number else ""
-    # Another event's point is the event's: no meeting, year, track or stage of the Forum.
+def recommendation_label(recommendation):
+    """ "Recommendation 8, GFMD 2007"; a sub-point is titled by its parent: "Point b of recommendation 8, ..."."""
+    kind = recommendation.get_kind_display()
+    parent = recommendation.parent
+    if parent is not None:
+        point = f"Point {recommendation.number}" if recommendation.number else "Point"
+        label = f"{point} of {kind[0].lower()}{kind[1:]}{f' {parent.number}' if parent.number else ''}"
+    else:
+        label = f"{kind} {recommendation.number}" if recommendation.number else kind
+    # Another event's point is that event's, not the GFMD meeting's it was reported beside.
     event = recommendation.event
-    whose = event.title if event else f"GFMD {recommendation.meeting.year}"
-    label = f"{recommendation.get_kind_display()}{number}, {whose}"
-    if recommendation.group_heading:
-        label += f": {recommendation.group_heading}"
+    label += f", {event.title}" if event else f", GFMD {recommendation.meeting.year}"
+    heading = recommendation.group_heading or (parent.group_heading if parent is not None else "")
+    return f"{label}: {heading}" if heading else label
+
+
+def recommendation_document(recommendation):
     roundtable = recommendation.roundtable
+    parent = recommendation.parent
     return {
         "url": recommendation.get_absolute_url(),
-        "label": label,
-        "title": recommendation.group_heading,
-        # Lettered sub-points belong to their numbered recommendation: one document holds them all.
-        "body": joined(recommendation.text, *(child.text for child in recommendation.children.all())),
-        **(meeting_fields(recommendation.meeting) if recommendation.meeting else {}),
-        "track": recommendation.track,
+        "label": recommendation_label(recommendation)[:400],
+        "title": joined(
+            recommendation.group_heading or (parent.group_heading if parent is not None else ""),
+            tag_names(recommendation),
+        ),
+        # Lettered sub-points belong to their numbered recommendation: one document holds them all; a sub-point's
+        # own document says what it is a point of.
+        "body": joined(
+            parent.text if parent is not None else "",
+            recommendation.text,
+            *(child.text for child in recommendation.children.all()),
+            recommendation.editorial_note,
+        ),
+        **place_fields(recommendation, recommendation.meeting),
+        # Another event's point is the event's: no meeting, year, track or stage of the Forum.
+        "track": "" if recommendation.event_id else recommendation.track,
         "roundtable": roundtable.label if roundtable else "",
-        "record_kind": recommendation.get_kind_display(),
-        "stage": "" if event else recommendation.stage,
+        "record_kind": recommendation.kind,
+        "stage": "" if recommendation.event_id else recommendation.stage,
         "event": event_of(recommendation),
         "themes": theme_pks(recommendation),
     }
@@ -55,7 +75,7 @@ def activity_document(activity):
     return {
         "url": activity.get_absolute_url(),
         "label": f"GMG proposed activity, Roundtable {roundtable.number}, section {section.letter}",
-        "title": section.title,
+        "title": joined(section.title, tag_names(activity)),
         "body": joined(
             activity.text,
             *(row.text for row in activity.sub_activities.all()),
@@ -70,14 +90,15 @@ def activity_document(activity):
 
 
 def recommendations_queryset():
-    return Recommendation.objects.select_related("meeting", "roundtable", "event").prefetch_related(
-        "themes", Prefetch("children", queryset=Recommendation.objects.order_by("position"))
+    return Recommendation.objects.select_related("meeting", "roundtable", "event__meeting", "parent").prefetch_related(
+        "themes", TAGS, Prefetch("children", queryset=Recommendation.objects.order_by("position"))
     )
 
 
 def activities_queryset():
     return ProposedActivity.objects.select_related("section__roundtable__meeting").prefetch_related(
         "themes",
+        TAGS,
         Prefetch("sub_activities", queryset=SubActivity.objects.order_by("position")),
         Prefetch("objectives", queryset=Objective.objects.order_by("position")),
     )
@@ -100,6 +121,7 @@ def register():
         plural="Recommendations",
         queryset=recommendations_queryset,
         build=recommendation_document,
+        record_kinds=lambda: Recommendation.Kind.choices,
     )
     search.register(
         "activity",
@@ -117,7 +139,11 @@ def register():
     )
     search.depends(Event, lambda event: points(event=event.pk))
     search.depends(Section, lambda section: activities(section=section.pk))
-    search.depends(Recommendation, lambda point: [("recommendation", point.parent_id)])
+    # A point's text is in its parent's document, and a parent's number, heading and text in its sub-points'.
+    search.depends(
+        Recommendation,
+        lambda point: [("recommendation", point.parent_id)] + points(parent=point.pk),
+    )
     search.depends(SubActivity, lambda row: [("activity", row.activity_id)])
     search.depends(Objective, lambda row: [("activity", row.activity_id)])
 

@@ -11,6 +11,7 @@ from lib.caching import cached_page, per_revision
 from lib.links import link_to
 from lib.listing import TAG_LIST, Column, FacetedList, joined, page_of
 from lib.sources import attach_other_sources, attach_sources
+from recommendations import hubs
 from recommendations.filters import ActivityFilter, RecommendationFilter
 from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
 from sessions.models import Meeting
@@ -197,6 +198,7 @@ activities_list = FacetedList(
     columns=ACTIVITY_COLUMNS,
     api_path="/api/activities/",
     page_queryset=ProposedActivity.objects.select_related("section__roundtable").prefetch_related("gmg_members"),
+    extra_context=lambda: {"matrix_meetings": meetings_with_matrix()},
 )
 
 
@@ -300,6 +302,8 @@ def gmg_member_detail(request, acronym):
     ]
     context = {
         "member": member,
+        "issued": hubs.issued_by(member),
+        "naming": hubs.naming(member),
         "page": page,
         "sections": sections,
         "breadcrumbs": [("GMG activities", "/activities/"), (member.acronym, None)],

@@ -19,9 +19,10 @@ def meetings():
 
 @per_revision
 def events():
+    """The other events reported beside a meeting, by slug."""
     from sessions.models import Event
 
-    return [(e.slug, e.title) for e in Event.objects.only("slug", "title")]
+    return [(e.slug, e.title) for e in Event.objects.select_related("meeting")]
 
 
 def uncovered(field):

@@ -1,8 +1,7 @@
-import django_filters
 from django.db.models import Q
 
 from lib.choices import tags_of
-from lib.listing import FacetedFilterSet, FacetFilter
+from lib.listing import FacetedFilterSet, FacetFilter, Ordering
 from sessions import choices as meeting_choices
 from sessions.models import Session, Stage, Track
 from themes import choices as theme_choices
@@ -31,7 +30,7 @@ class SessionFilter(FacetedFilterSet):
     )
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
     tag = FacetFilter(field_name="tags__slug", choices=tags_of(Session), label="Tag")
-    sort = django_filters.OrderingFilter(
+    sort = Ordering(
         fields=(("meeting__year", "year"), ("number", "number"), ("title", "title")),
         label="Sort",
         empty_label="Source order",

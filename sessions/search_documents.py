@@ -1,15 +1,26 @@
-"""What meetings, other events and sessions put in their search documents (lib.search).
+"""What meetings, other events, roundtables, sessions, passages and milestones put in their search documents.
 
 Each builder takes one record, fetched with what it needs by its queryset, and
-returns the fields of its search document. `depends` names the records whose
+returns the fields of its search document: every text its page shows of it
+(its tags and editorial note too). `depends` names the records whose
 documents show something of another: a roundtable's track is in its sessions'
 documents.
 """
 
+from django.db.models import Prefetch
+
 from lib import search
+from lib.models import configured_model
 from lib.search.registry import joined
-from sessions.models import Event, Meeting, Roundtable, Session
+from sessions.models import Event, Meeting, Milestone, Passage, Roundtable, Session
 from themes.search_documents import theme_pks
+
+TAGS = Prefetch("tags", to_attr="tag_list")
+
+
+def tag_names(record):
+    """A record's tags, prefetched as `tag_list` by its queryset: words a reader may search for."""
+    return joined(*sorted(tag.name for tag in record.tag_list))
 
 
 def meeting_fields(meeting):
@@ -17,9 +28,18 @@ def meeting_fields(meeting):
 
 
 def event_of(record):
-    """The slug of the other event a point belongs to: its points are not the meeting's."""
+    """The other event a point belongs to (its slug): its points are not the meeting's."""
     event = getattr(record, "event", None)
     return event.slug if event else ""
+
+
+def place_fields(record, meeting):
+    """The meeting a record belongs to; for another event's point, which belongs to no meeting, the event,
+    beside the meeting its source reports it beside."""
+    event = getattr(record, "event", None)
+    if event:
+        return {"meeting_label": f"{event.title}, beside GFMD {event.meeting.year}"[:200]}
+    return meeting_fields(meeting)
 
 
 def meeting_document(meeting):
@@ -43,19 +63,57 @@ def event_document(event):
     }
 
 
+def roundtable_document(roundtable):
+    return {
+        "url": roundtable.get_absolute_url(),
+        "label": f"{roundtable.label}: {roundtable.title}" if roundtable.title else roundtable.label,
+        "title": joined(roundtable.title, roundtable.group_heading, tag_names(roundtable)),
+        "body": joined(roundtable.summary, roundtable.editorial_note),
+        **meeting_fields(roundtable.meeting),
+        "track": roundtable.track,
+        "roundtable": roundtable.label,
+        "stage": roundtable.stage,
+        "themes": theme_pks(roundtable),
+    }
+
+
 def session_document(session):
     roundtable = session.roundtable
     return {
         "url": session.get_absolute_url(),
         "label": session.heading,
-        "title": session.title,
-        "body": joined(session.discussion, session.co_chairs),
-        **meeting_fields(session.meeting),
+        "title": joined(session.title, tag_names(session)),
+        "body": joined(session.discussion, session.co_chairs, session.editorial_note),
+        **place_fields(session, session.meeting),
         "track": roundtable.track,
         "roundtable": roundtable.label,
         "stage": getattr(session, "stage", None) or roundtable.stage,
         "event": event_of(session),
         "themes": theme_pks(session),
+    }
+
+
+def passage_document(passage):
+    """A passage of a source (a format, a proposal, a slide's context): on its meeting's page or its source's."""
+    where = f"GFMD {passage.meeting.year}, {passage.meeting.city}" if passage.meeting_id else passage.source.title
+    label = f"{passage.heading} ({where})" if passage.heading else f"Passage of {passage.source.title}"
+    return {
+        # Its own anchor on the page that shows it.
+        "url": passage.get_absolute_url().partition("#")[0] + f"#passage-{passage.pk}",
+        "label": label[:400],
+        "title": passage.heading,
+        "body": joined(passage.text, passage.editorial_note),
+        **(meeting_fields(passage.meeting) if passage.meeting_id else {}),
+    }
+
+
+def milestone_document(milestone):
+    return {
+        "url": milestone.get_absolute_url().partition("#")[0] + f"#milestone-{milestone.pk}",
+        "label": f"Milestone of GFMD {milestone.meeting.year}: {milestone.when}",
+        "title": milestone.when,
+        "body": joined(milestone.text, milestone.editorial_note),
+        **meeting_fields(milestone.meeting),
     }
 
 
@@ -79,16 +137,59 @@ def register():
         build=event_document,
     )
     search.register(
+        "roundtable",
+        model=Roundtable,
+        label="Roundtable",
+        plural="Roundtables and clusters",
+        queryset=lambda: Roundtable.objects.select_related("meeting").prefetch_related("themes", TAGS),
+        build=roundtable_document,
+    )
+    search.register(
         "session",
         model=Session,
         label="Session",
         plural="Sessions",
-        queryset=lambda: Session.objects.select_related("meeting", "roundtable").prefetch_related("themes"),
+        queryset=lambda: Session.objects.select_related("meeting", "roundtable").prefetch_related("themes", TAGS),
         build=session_document,
     )
-    search.depends(Meeting, lambda meeting: sessions(meeting=meeting.pk))
+    search.register(
+        "passage",
+        model=Passage,
+        label="Passage of a source",
+        plural="Passages of sources",
+        queryset=lambda: Passage.objects.select_related("meeting", "source"),
+        build=passage_document,
+    )
+    search.register(
+        "milestone",
+        model=Milestone,
+        label="Milestone",
+        plural="Milestones",
+        queryset=lambda: Milestone.objects.select_related("meeting"),
+        build=milestone_document,
+    )
+    register_dependents()
+
+
+def register_dependents():
+    """The documents that show something of another record: a meeting's name is in its records' documents."""
+    search.depends(
+        Meeting,
+        lambda meeting: (
+            sessions(meeting=meeting.pk)
+            + of_kind("roundtable", Roundtable, meeting=meeting.pk)
+            + of_kind("passage", Passage, meeting=meeting.pk)
+            + of_kind("milestone", Milestone, meeting=meeting.pk)
+        ),
+    )
     search.depends(Roundtable, lambda roundtable: sessions(roundtable=roundtable.pk))
+    source_model = configured_model("SOURCE_DOCUMENT_MODEL")
+    search.depends(source_model, lambda source: of_kind("passage", Passage, source=source.pk))
 
 
 def sessions(**lookup):
-    return [("session", pk) for pk in Session.objects.filter(**lookup).values_list("pk", flat=True)]
+    return of_kind("session", Session, **lookup)
+
+
+def of_kind(kind, model, **lookup):
+    return [(kind, pk) for pk in model.objects.filter(**lookup).values_list("pk", flat=True)]

@@ -12,6 +12,7 @@ from lib.counting import held
 from lib.links import link_to
 from lib.listing import TAG_LIST, Column, FacetedList, joined
 from lib.sources import attach_other_sources, attach_sources
+from recommendations import hubs
 from recommendations.models import AGENCIES_SHOWN, ProposedActivity, Recommendation
 from sessions.filters import SessionFilter
 from sessions.models import Event, Meeting, Roundtable, Session, Stage, Track
@@ -271,6 +272,7 @@ def meeting_detail(request, slug):
         "events": meeting.events.annotate(point_count=Count("points")),
         "passages": passages,
         "milestones": attach_sources(meeting.milestones.all()),
+        "matrix_activities": hubs.activities_by_meeting().get(meeting.pk, 0),
         "breadcrumbs": [(meeting, None)],
         "citation": cite,
     }

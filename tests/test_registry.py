@@ -60,13 +60,16 @@ def test_the_kinds_of_search_document_put_entities_first_by_priority_then_record
         "theme",
         "event",
         "source",
+        "roundtable",
         "session",
+        "passage",
+        "milestone",
         "recommendation",
         "activity",
     ]
     assert search.kind_of(ProposedActivity) == "activity"
     with pytest.raises(LookupError):
-        search.kind_of(Milestone)
+        search.kind_of(Section)
 
 
 def test_the_documents_showing_a_record_are_those_every_app_declared(monkeypatch):
@@ -75,9 +78,13 @@ def test_the_documents_showing_a_record_are_those_every_app_declared(monkeypatch
     monkeypatch.setattr("sessions.search_documents.sessions", lambda **lookup: [("session", 1)])
     monkeypatch.setattr("recommendations.search_documents.points", lambda **lookup: [("recommendation", 2)])
     monkeypatch.setattr("recommendations.search_documents.activities", lambda **lookup: [("activity", 3)])
+    monkeypatch.setattr("sessions.search_documents.of_kind", lambda kind, model, **lookup: [(kind, 4)])
     meeting = Meeting(pk=7)
     assert sorted(search.DEPENDENTS[Meeting._meta.label](meeting)) == [
         ("activity", 3),
+        ("milestone", 4),
+        ("passage", 4),
         ("recommendation", 2),
+        ("roundtable", 4),
         ("session", 1),
     ]

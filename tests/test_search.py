@@ -151,17 +151,18 @@ def test_a_meeting_named_by_its_country_comes_first(client):
     assert any(r["year"] == 2008 for r in results[1:])
 
 
-def test_another_event_is_a_result_and_its_points_are_not_the_meetings(client):
+def test_another_event_is_a_result_and_its_points_are_found_each_saying_its_event(client):
     from sessions.models import Event
 
     event = Event.objects.filter(points__isnull=False).first()
     results = api(client, event.title)["results"]
     assert results[0]["url"] == event.get_absolute_url() and results[0]["type"] == "event"
-    points = {p.get_absolute_url() for p in event.points.filter(parent__isnull=True)}
-    assert not points & {r["url"] for r in results}
-    # They are the event's: asked for by the event, never by a stage of the meeting's.
+    points = {p.get_absolute_url() for p in event.points.all()}
+    assert points <= {r["url"] for r in results}
+    assert {r["event"] for r in results if r["url"] in points} == {event.slug}
+    assert points == urls(client, event.title, event=event.slug)
+    # They are the event's: never found by a stage of the meeting's, as they have none.
     assert not points & urls(client, event.title, stage=["held", "planned"])
-    assert points <= urls(client, event.title, event=event.slug)
 
 
 def test_themes_and_sources_are_results(client):
@@ -287,15 +288,16 @@ def test_planned_records_are_left_out_unless_asked_for(client, meeting, source):
     assert urls(client, "quokka", stage="planned") == {session.get_absolute_url()}
 
 
-def test_points_of_other_events_are_left_out_unless_asked_for(client, session):
+def test_points_of_other_events_are_found_and_the_event_facet_narrows_to_them(client, session):
     from sessions.models import Event
 
-    event = Event.objects.create(slug="a-workshop", title="A workshop", meeting=session.meeting, source=session.source)
-    content_changed([event])
-    SearchDocument.objects.filter(kind="session", object_id=session.pk).update(event="a-workshop", stage="")
-    assert session.get_absolute_url() not in urls(client, "test session")
+    event = Event.objects.first()
+    SearchDocument.objects.filter(kind="session", object_id=session.pk).update(event=event.slug, stage="")
+    assert session.get_absolute_url() in urls(client, "test session")
+    assert session.get_absolute_url() in urls(client, "test session", event=event.slug)
     assert session.get_absolute_url() not in urls(client, "test session", stage="held")
-    assert session.get_absolute_url() in urls(client, "test session", event="a-workshop")
+    other = Event.objects.exclude(pk=event.pk).first()
+    assert session.get_absolute_url() not in urls(client, "test session", event=other.slug)
 
 
 def test_the_search_page_runs_as_many_queries_with_more_data(client, roundtable, source):

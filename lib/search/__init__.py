@@ -51,7 +51,17 @@ from lib.search.engine import (
 from lib.search.highlight import SNIPPET_MAX_CHARS, SNIPPET_WORDS, WORD_MAX_CHARS, snippet, stem
 from lib.search.index import clear, documents_of, rebuild, update, vacuum
 from lib.search.query import MAX_QUERY_LENGTH, MAX_TERMS, STOP_WORDS, Query, clean_query, parse
-from lib.search.registry import DEPENDENTS, KINDS, Kind, depends, kind_choices, kind_of, register
+from lib.search.registry import (
+    DEPENDENTS,
+    KINDS,
+    Kind,
+    depends,
+    kind_choices,
+    kind_of,
+    record_kind_choices,
+    record_kind_label,
+    register,
+)
 
 __all__ = [
     "COLUMNS",
@@ -88,6 +98,8 @@ __all__ = [
     "parse",
     "ranked",
     "rebuild",
+    "record_kind_choices",
+    "record_kind_label",
     "register",
     "snippet",
     "stem",

@@ -14,6 +14,9 @@ class Kind:
     build: object  # (record) -> {field: value} of its search document; "themes" a list of theme pks
     # Among entities the query names, the higher first: the 2012 meeting above a source titled "GFMD 2012 Mauritius".
     priority: int = 0
+    # () -> [(value, label)] of the kinds of record this kind's documents say they are (`record_kind`):
+    # a recommendation, a follow-up action... The search's kind facet reads them.
+    record_kinds: object = None
 
 
 # Entities first, by priority, then the kinds of record in the order they were registered: the order of the
@@ -24,8 +27,8 @@ DEPENDENTS = {}
 _dependents = {}
 
 
-def register(name, *, model, label, plural, queryset, build, priority=0):
-    KINDS[name] = Kind(name, model._meta.label, label, plural, queryset, build, priority)
+def register(name, *, model, label, plural, queryset, build, priority=0, record_kinds=None):
+    KINDS[name] = Kind(name, model._meta.label, label, plural, queryset, build, priority, record_kinds)
     ordered = sorted(KINDS.values(), key=lambda kind: -kind.priority)
     KINDS.clear()
     KINDS.update((kind.name, kind) for kind in ordered)
@@ -52,6 +55,20 @@ def kind_of(model):
 
 def kind_choices():
     return [(kind.name, kind.plural) for kind in KINDS.values()]
+
+
+def record_kind_choices():
+    """[(value, label)] of every kind of record a document can say it is, in the order the apps declare them."""
+    choices = {}
+    for kind in KINDS.values():
+        if kind.record_kinds:
+            choices.update((str(value), str(label)) for value, label in kind.record_kinds())
+    return list(choices.items())
+
+
+def record_kind_label(value):
+    """What a document's `record_kind` is called: "Follow-up action" for `follow-up`."""
+    return dict(record_kind_choices()).get(value, value)
 
 
 def joined(*parts):

@@ -13,3 +13,21 @@ def printed_number(record):
             '<span class="restored" title="Not printed in the source: restored by counting">[{}]</span>', record.number
         )
     return record.number
+
+
+@register.filter
+def permalink_name(record):
+    """What a point's permalink is called, so that a page of them reads as a list of different links: its
+    kind, number and first words ("Recommendation 8: Improve the regulatory environment…"), a sub-point by
+    its parent ("Point b of recommendation 8"). A source numbers some lists again in each session, and a
+    theme's page holds every year's recommendation 1: the words tell them apart."""
+    # Read from the record's own fields: a page listing top-level points alone does not read `parent`,
+    # and asking for it would cost a query a point.
+    parent = record.parent if record.__dict__.get("parent_id") else None
+    if parent is not None:
+        point = f"Point {record.number}" if record.number else "Point"
+        name = f"{point} of {parent.get_kind_display().lower()}{f' {parent.number}' if parent.number else ''}"
+    else:
+        name = record.get_kind_display() + (f" {record.number}" if record.number else "")
+    words = record.text.split()
+    return f"{name}: {' '.join(words[:6])}{'…' if len(words) > 6 else ''}"

@@ -97,9 +97,9 @@ def test_a_filtered_list_downloads_as_csv_with_every_record_it_counts(site, page
     assert count > 25, "the download must hold more than the first page"
 
     with page.expect_download() as arrival:
-        page.locator("p.downloads").get_by_role("link", name="CSV").click()
+        page.locator("p.downloads").get_by_role("link", name="CSV", exact=True).click()
     download = arrival.value
-    assert download.suggested_filename == "recommendations.csv"
+    assert download.suggested_filename == "recommendations_track-civil-society_year-2009.csv"
     rows = list(csv.reader(io.StringIO(download.path().read_text(encoding="utf-8"))))
 
     header, records = rows[0], rows[1:]
