@@ -45,7 +45,15 @@ class SearchFilter(FacetedFilterSet):
     track = FieldFilter(field_name="track", choices=Track.choices, label="Track")
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
     # Records as held at the meeting unless the reader asks by stage: no plans, no points of other events.
-    stage = FieldFilter(field_name="stage", choices=Stage.choices, label="Stage", absent=Q(stage=Stage.HELD, event=""))
+    stage = FieldFilter(
+        field_name="stage",
+        choices=Stage.choices,
+        label="Stage",
+        absent=Q(stage=Stage.HELD, event=""),
+        default=Stage.HELD.value,
+        default_note="Without stage: what was held at the meetings, not plans, drafts or other events' points "
+        "(stage=held adds those).",
+    )
 
     max_terms = search.MAX_TERMS
 

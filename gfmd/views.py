@@ -15,7 +15,7 @@ from gfmd.models import SourceDocument
 from gfmd.searching import search_list
 from lib import citation, openapi, search
 from lib.caching import cached_page, per_revision
-from lib.listing import page_of
+from lib.listing import API_FORMATS, page_of, takes_formats
 from lib.sources import attach_other_sources
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.models import Meeting, Passage, Session
@@ -156,11 +156,13 @@ def data_zip(request):
     return response
 
 
+@takes_formats(*API_FORMATS)
 @cached_page
 def openapi_json(request):
     return JsonResponse(api.openapi(base_url(request)), json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
+@takes_formats()
 @cached_page
 def api_page(request):
     document = api.openapi(base_url(request))

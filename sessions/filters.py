@@ -4,11 +4,14 @@ from django.db.models import Q
 from lib.choices import tags_of
 from lib.listing import FacetedFilterSet, FacetFilter
 from sessions import choices as meeting_choices
+from sessions.coverage import MeetingCoverage
 from sessions.models import Session, Stage, Track
 from themes import choices as theme_choices
 
 
-class SessionFilter(FacetedFilterSet):
+class SessionFilter(MeetingCoverage, FacetedFilterSet):
+    coverage_kind = "sessions"
+
     year = FacetFilter(field_name="meeting__year", choices=meeting_choices.meeting_years, label="Year")
     meeting = FacetFilter(field_name="meeting__slug", choices=meeting_choices.meetings, label="Meeting")
     track = FacetFilter(field_name="roundtable__track", choices=Track.choices, label="Track")
@@ -18,6 +21,8 @@ class SessionFilter(FacetedFilterSet):
         choices=Stage.choices,
         label="Stage",
         absent=Q(roundtable__stage=Stage.HELD),
+        default=Stage.HELD.value,
+        default_note="Without stage: the sessions held, not those a concept paper planned.",
     )
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
     tag = FacetFilter(field_name="tags__slug", choices=tags_of(Session), label="Tag")

@@ -67,8 +67,9 @@ def test_the_meeting_facets_count_held_records_only(client):
     sessions = {f["value"]: f["count"] for f in api(client, "/api/sessions/")["facets"]["meeting"]}
     points = {f["value"]: f["count"] for f in api(client, "/api/recommendations/")["facets"]["meeting"]}
     for slug, (held_s, held_r, *_) in COUNTS.items():
-        assert sessions[slug] == held_s
-        assert points[slug] == held_r
+        # Where the sources give none of a kind the count is unknown (null), not zero: tests/test_api_coverage.py.
+        assert (sessions[slug] or 0) == held_s
+        assert (points[slug] or 0) == held_r
 
 
 def test_the_stage_facet_counts_both_values_whatever_is_chosen(client):
