@@ -116,6 +116,7 @@ def search_api(request):
     return search_list.api(request)
 
 
+@takes_formats()
 @cached_page
 def data_page(request):
     tables = datapackage.tables()
@@ -131,6 +132,7 @@ def base_url(request):
     return request.build_absolute_uri("/").rstrip("/")
 
 
+@takes_formats("json")
 @cached_page
 def datapackage_json(request):
     return JsonResponse(
@@ -138,6 +140,7 @@ def datapackage_json(request):
     )
 
 
+@takes_formats()
 @require_safe
 def data_csv(request, name):
     table = datapackage.table(name)
@@ -148,6 +151,7 @@ def data_csv(request, name):
     return response
 
 
+@takes_formats()
 @require_safe
 def data_zip(request):
     descriptor = json.dumps(datapackage.descriptor(base_url(request)), ensure_ascii=False, indent=2)
