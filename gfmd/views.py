@@ -1,4 +1,3 @@
-import json
 import logging
 import secrets
 
@@ -119,17 +118,19 @@ def search_api(request):
 @takes_formats()
 @cached_page
 def data_page(request):
-    tables = datapackage.tables()
-    context = {
-        "tables": [{"table": t, "count": t.count()} for t in tables],
-        "license": datapackage.LICENSE,
-        "breadcrumbs": [("Data", None)],
-    }
+    context = package_context(request)
+    context |= {"breadcrumbs": [("Data", None)]}
     return render(request, "gfmd/data.html", context)
 
 
 def base_url(request):
     return request.build_absolute_uri("/").rstrip("/")
+
+
+def package_context(request):
+    """The codebook of the package as it is now: the README's and the data page's."""
+    url = base_url(request)
+    return datapackage.codebook_context(url, datapackage.tables(url), datapackage.created())
 
 
 @takes_formats("json")
@@ -141,9 +142,21 @@ def datapackage_json(request):
 
 
 @takes_formats()
+@cached_page
+def data_readme(request):
+    return HttpResponse(datapackage.readme(package_context(request)), content_type="text/markdown; charset=utf-8")
+
+
+@takes_formats()
+@cached_page
+def data_citation(request):
+    return HttpResponse(datapackage.citation_cff(package_context(request)), content_type="text/plain; charset=utf-8")
+
+
+@takes_formats()
 @require_safe
 def data_csv(request, name):
-    table = datapackage.table(name)
+    table = datapackage.table(name, base_url(request))
     if table is None:
         raise Http404(f"The package has no table {name}.")
     response = StreamingHttpResponse(table.csv_chunks(), content_type="text/csv; charset=utf-8")
@@ -154,8 +167,7 @@ def data_csv(request, name):
 @takes_formats()
 @require_safe
 def data_zip(request):
-    descriptor = json.dumps(datapackage.descriptor(base_url(request)), ensure_ascii=False, indent=2)
-    response = StreamingHttpResponse(datapackage.zip_chunks(descriptor), content_type="application/zip")
+    response = StreamingHttpResponse(datapackage.zip_chunks(base_url(request)), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{datapackage.ZIP_NAME}.zip"'
     return response
 

@@ -44,9 +44,7 @@ def test_a_meeting_the_sources_do_not_cover_counts_null_not_zero(client, kind):
                 assert value["count"] is None and value["coverage"] == "not-in-sources", (facet, value)
             else:
                 assert value["count"] and value["coverage"] in ("complete", "partial"), (facet, value)
-    assert {v["value"]: v["count"] for v in facets["meeting"]}.get("athens-2009") == (
-        10 if kind == "sessions" else 75
-    )
+    assert {v["value"]: v["count"] for v in facets["meeting"]}.get("athens-2009") == (10 if kind == "sessions" else 75)
     # A facet that is not a meeting's carries no coverage.
     assert all("coverage" not in v for v in facets["track"])
 
