@@ -1,8 +1,9 @@
 """The API's endpoints, as the OpenAPI description lists them: each read from the declarations its view runs on."""
 
 from gfmd.searching import search_list
-from lib.openapi import COVERAGE_WORD, FORMAT, Endpoint, contract_record, document
+from lib.openapi import FORMAT, Endpoint, contract_record, document
 from recommendations.views import activities_list, recommendations_list
+from sessions.coverage import COVERAGE_WORD
 from sessions.views import sessions_list
 
 TITLE = "GFMD Knowledge Base API"

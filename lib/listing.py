@@ -274,6 +274,9 @@ class FacetedFilterSet(django_filters.FilterSet):
         """What the sources cover of the meetings the list is filtered to, where they do not cover all."""
         return []
 
+    # The JSON Schema of selected_coverage()'s items, for the API's description; None where it gives none.
+    selected_coverage_schema = None
+
     def facet_counts(self, size=None):
         """{facet: [{"value", "label", "count", "selected"}]}, values in their natural order.
 

@@ -46,7 +46,6 @@ FACET_VALUE = {
         },
     },
 }
-COVERAGE_WORD = {"type": "string", "enum": ["complete", "partial", NOT_IN_SOURCES]}
 DEFAULTS = {
     "type": "object",
     "description": "What the list shows when a parameter is left out (`stage`: `held`; `event`: null, the "
@@ -56,22 +55,6 @@ DEFAULTS = {
     "properties": {
         "left_out": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}},
         "note": {"type": "string"},
-    },
-}
-SELECTED_COVERAGE = {
-    "type": "array",
-    "description": "Present when the list is filtered to meetings whose records of this kind the sources give "
-    "in part or not at all: what they cover of each.",
-    "items": {
-        "type": "object",
-        "required": ["meeting", "year", "coverage", "held", "note"],
-        "properties": {
-            "meeting": {"type": "string"},
-            "year": {"type": "integer"},
-            "coverage": COVERAGE_WORD,
-            "held": {"type": ["integer", "null"], "description": "How many were held, where a source says."},
-            "note": {"type": "string"},
-        },
     },
 }
 FORMAT = {
@@ -167,8 +150,9 @@ def record_schema(columns):
     }
 
 
-def page_schema(record, facets=()):
-    """The answer every list gives: a page of records, links to its neighbours, and the facets."""
+def page_schema(record, facets=(), coverage=None):
+    """The answer every list gives: a page of records, links to its neighbours, its defaults and the facets;
+    `coverage`, the schema of what a list filtered to meetings says the sources cover of them, if it can."""
     link = {"type": ["string", "null"], "format": "uri"}
     return {
         "type": "object",
@@ -179,7 +163,7 @@ def page_schema(record, facets=()):
             "previous": link,
             "results": {"type": "array", "items": record},
             "defaults": DEFAULTS,
-            "coverage": SELECTED_COVERAGE,
+            **({"coverage": coverage} if coverage else {}),
             "facets": {
                 "type": "object",
                 "required": list(facets),
@@ -203,6 +187,7 @@ class Endpoint:
     paged: bool = False
     required: Set[str] = frozenset()  # the parameters a request must give
     description: str = ""  # what it shows when parameters are left out
+    coverage: dict | None = None  # the schema of the answer's `coverage`, where the list gives one
 
     @classmethod
     def for_list(cls, listing, name, summary):
@@ -225,6 +210,7 @@ class Endpoint:
             paged=True,
             required={n for n, f in filters.items() if f.extra.get("required")},
             description=" ".join(notes) or "Nothing is left out by default.",
+            coverage=listing.filterset_class.selected_coverage_schema,
         )
 
     def operation(self):
@@ -244,7 +230,7 @@ class Endpoint:
             "responses": {
                 "200": {
                     "description": "A page of results.",
-                    "content": {"application/json": {"schema": page_schema(self.record, self.facets)}},
+                    "content": {"application/json": {"schema": page_schema(self.record, self.facets, self.coverage)}},
                 },
                 "400": {
                     "description": "A parameter the list cannot read, a page out of range, or a format other "

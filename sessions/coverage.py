@@ -33,12 +33,31 @@ def coverage_json(meeting):
     }
 
 
+COVERAGE_WORD = {"type": "string", "enum": list(WORDS.values())}
+
+
 class MeetingCoverage:
     """For a FilterSet whose records are a meeting's `coverage_kind` (sessions or recommendations): its
     `meeting` and `year` facet values say what the sources cover of their meeting, and a list filtered to
     meetings the sources cover in part says so."""
 
     coverage_kind = "sessions"
+    selected_coverage_schema = {
+        "type": "array",
+        "description": "Present when the list is filtered to meetings whose records of this kind the sources "
+        "give in part or not at all: what they cover of each.",
+        "items": {
+            "type": "object",
+            "required": ["meeting", "year", "coverage", "held", "note"],
+            "properties": {
+                "meeting": {"type": "string", "description": "The meeting's slug."},
+                "year": {"type": "integer"},
+                "coverage": COVERAGE_WORD,
+                "held": {"type": ["integer", "null"], "description": "How many were held, where a source says."},
+                "note": {"type": "string", "description": "Our words on what the sources cover."},
+            },
+        },
+    }
 
     def coverage(self):
         words = {}
