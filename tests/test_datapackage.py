@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 import yaml
+from django.core.management import CommandError, call_command
 from frictionless import validate
 
 from gfmd import codebook
@@ -264,3 +265,18 @@ def test_every_column_is_described_for_its_users_not_its_editors(client):
                 field["name"],
             )
             assert field["description"] not in to_editors, (resource["name"], field["name"])
+
+
+def test_the_pipeline_writes_the_same_package_as_a_release(client, tmp_path):
+    out = io.StringIO()
+    call_command("export_data_package", str(tmp_path), "--base-url", "https://gfmd.example.org", stdout=out)
+    assert "sessions.csv: " in out.getvalue()
+    archive = zipfile.ZipFile(tmp_path / "gfmd-knowledge-base.zip")
+    names = {name.split("/", 1)[1] for name in archive.namelist()}
+    assert {"datapackage.json", "README.md", "CITATION.cff", "sessions.csv"} <= names
+    served = zipfile.ZipFile(io.BytesIO(b"".join(client.get("/data/gfmd-knowledge-base.zip").streaming_content)))
+    assert names == {name.split("/", 1)[1] for name in served.namelist()}
+    sessions = archive.read("gfmd-knowledge-base/sessions.csv").decode()
+    assert "https://gfmd.example.org/meetings/athens-2009/sessions/" in sessions
+    with pytest.raises(CommandError, match="trailing slash"):
+        call_command("export_data_package", str(tmp_path), "--base-url", "https://gfmd.example.org/")
