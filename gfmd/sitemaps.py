@@ -1,3 +1,6 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import GenericSitemap, Sitemap
 from django.urls import reverse
 
@@ -7,7 +10,21 @@ from sessions.models import Event, Meeting, Session
 from themes.models import Theme
 
 
-class PagesSitemap(Sitemap):
+class AtSiteUrl:
+    """Addresses at SITE_URL, whatever host and scheme the request for the sitemap named."""
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+
+class RecordsSitemap(AtSiteUrl, GenericSitemap):
+    pass
+
+
+class PagesSitemap(AtSiteUrl, Sitemap):
     def items(self):
         return [
             "gfmd:home",
@@ -28,7 +45,7 @@ class PagesSitemap(Sitemap):
 
 def records(queryset):
     """A sitemap of records, each at its get_absolute_url()."""
-    return GenericSitemap({"queryset": queryset})
+    return RecordsSitemap({"queryset": queryset})
 
 
 SITEMAPS = {

@@ -1,6 +1,7 @@
 import logging
 import secrets
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Count
@@ -14,6 +15,7 @@ from gfmd.models import SourceDocument
 from gfmd.searching import search_list
 from lib import citation, openapi, search
 from lib.caching import cached_page, per_revision
+from lib.links import absolute
 from lib.listing import API_FORMATS, page_of, takes_formats
 from lib.sources import attach_other_sources
 from recommendations.models import ProposedActivity, Recommendation
@@ -78,7 +80,7 @@ def source_list(request):
     return render(request, "gfmd/source_list.html", {"sources": sources, "breadcrumbs": [("Sources", None)]})
 
 
-@cached_page
+@cached_page(params=citing.page_parameters)
 def source_detail(request, slug):
     source = get_object_or_404(SourceDocument, slug=slug)
     passages = Passage.objects.filter(source=source).select_related("source", "meeting")
@@ -115,7 +117,6 @@ def search_api(request):
     return search_list.api(request)
 
 
-@takes_formats()
 @cached_page
 def data_page(request):
     context = package_context(request)
@@ -123,31 +124,25 @@ def data_page(request):
     return render(request, "gfmd/data.html", context)
 
 
-def base_url(request):
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 def package_context(request):
     """The codebook of the package as it is now: the README's and the data page's."""
-    url = base_url(request)
+    url = settings.SITE_URL
     return datapackage.codebook_context(url, datapackage.tables(url), datapackage.created())
 
 
 @takes_formats("json")
-@cached_page
+@cached_page(params=("format",))
 def datapackage_json(request):
     return JsonResponse(
-        datapackage.descriptor(base_url(request)), json_dumps_params={"ensure_ascii": False, "indent": 2}
+        datapackage.descriptor(settings.SITE_URL), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )
 
 
-@takes_formats()
 @cached_page
 def data_readme(request):
     return HttpResponse(datapackage.readme(package_context(request)), content_type="text/markdown; charset=utf-8")
 
 
-@takes_formats()
 @cached_page
 def data_citation(request):
     return HttpResponse(datapackage.citation_cff(package_context(request)), content_type="text/plain; charset=utf-8")
@@ -156,7 +151,7 @@ def data_citation(request):
 @takes_formats()
 @require_safe
 def data_csv(request, name):
-    table = datapackage.table(name, base_url(request))
+    table = datapackage.table(name, settings.SITE_URL)
     if table is None:
         raise Http404(f"The package has no table {name}.")
     response = StreamingHttpResponse(table.csv_chunks(), content_type="text/csv; charset=utf-8")
@@ -167,21 +162,20 @@ def data_csv(request, name):
 @takes_formats()
 @require_safe
 def data_zip(request):
-    response = StreamingHttpResponse(datapackage.zip_chunks(base_url(request)), content_type="application/zip")
+    response = StreamingHttpResponse(datapackage.zip_chunks(settings.SITE_URL), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{datapackage.ZIP_NAME}.zip"'
     return response
 
 
 @takes_formats(*API_FORMATS)
-@cached_page
+@cached_page(params=("format",))
 def openapi_json(request):
-    return JsonResponse(api.openapi(base_url(request)), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    return JsonResponse(api.openapi(settings.SITE_URL), json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
-@takes_formats()
 @cached_page
 def api_page(request):
-    document = api.openapi(base_url(request))
+    document = api.openapi(settings.SITE_URL)
     context = {
         "info": document["info"],
         "operations": openapi.readable(document),
@@ -196,7 +190,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /api/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {absolute('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import django_filters
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.core.validators import EMPTY_VALUES
@@ -27,6 +28,7 @@ from django.shortcuts import render
 from lib import search
 from lib.caching import per_revision
 from lib.facet_index import FacetIndex, ordering_of
+from lib.links import absolute
 from lib.spreadsheet import csv_text, safe_cell
 
 DEFAULT_PAGE_SIZE = 25
@@ -513,7 +515,7 @@ class FacetedList:
         filterset, page, facets, errors = self.run(request, None)
         if errors:
             return JsonResponse({"errors": errors}, status=400)
-        base = request.build_absolute_uri(request.path)
+        base = absolute(request.path)
         records = list(page.object_list)
         if self.attach:
             self.attach(records)
@@ -554,7 +556,7 @@ class FacetedList:
             return JsonResponse({"errors": errors}, status=400)
         columns = [column for column in self.columns if column.csv is not False]
         columns.sort(key=lambda column: CSV_LEAD.index(column.name) if column.name in CSV_LEAD else len(CSV_LEAD))
-        base_url = request.build_absolute_uri("/")[:-1]
+        base_url = settings.SITE_URL
         records = filterset.ordered()
         if self.csv_fields:
             records = records.values_list(*self.csv_fields, named=True)

@@ -123,7 +123,7 @@ def meeting_json(meeting):
 
 
 @takes_formats(*API_FORMATS)
-@cached_page
+@cached_page(params=("format",))
 def meeting_list_api(request):
     results = [meeting_json(meeting) for meeting in Meeting.objects.all()]
     # Every meeting, with nothing left out by default.
@@ -150,7 +150,7 @@ def meeting_list(request):
     return render(request, "sessions/meeting_list.html", {"meetings": meetings, "breadcrumbs": [("Meetings", None)]})
 
 
-@cached_page
+@cached_page(params=citation.FORMAT_PARAMETERS)
 def meeting_detail(request, slug):
     meeting = get_object_or_404(Meeting, slug=slug)
     attach_sources([meeting])
@@ -280,7 +280,7 @@ def event_detail(request, slug):
     return render(request, "sessions/event_detail.html", context)
 
 
-@cached_page
+@cached_page(params=citation.FORMAT_PARAMETERS)
 def session_detail(request, meeting, slug):
     session = get_object_or_404(
         Session.objects.select_related("meeting", "roundtable"), meeting__slug=meeting, slug=slug
