@@ -1,8 +1,9 @@
 """The API's endpoints, as the OpenAPI description lists them: each read from the declarations its view runs on."""
 
 from gfmd.searching import search_list
-from lib.openapi import Endpoint, contract_record, document
+from lib.openapi import FORMAT, Endpoint, contract_record, document
 from recommendations.views import activities_list, recommendations_list
+from sessions.coverage import COVERAGE_WORD
 from sessions.views import sessions_list
 
 TITLE = "GFMD Knowledge Base API"
@@ -13,7 +14,13 @@ DESCRIPTION = (
     "No key or login. Every list answers with `count`, `next`, `previous`, `results` and `facets`; a facet "
     "value's count is what choosing it would give with every other filter applied. A list page of the site "
     "takes the same parameters: `/activities/?gmg_member=UNODC` and `/api/activities/?gmg_member=UNODC` show "
-    "the same records. A parameter the API cannot read is a 400 that says why."
+    "the same records. A parameter the API cannot read is a 400 that says why, and so is any `format` but `json`. "
+    "Defaults are declared: without `stage`, the sessions and recommendations lists show what was held, not "
+    "plans or drafts; without `event`, the recommendations list shows the meetings' own points, not those of "
+    "other events reported beside them. Every answer carries `defaults`, whose `left_out` counts the records "
+    "the defaults left out, keyed by the parameter that shows them (`stage=planned`). Unknown is never zero: "
+    "a meeting whose records of a kind are not in the sources has a facet `count` of null and `coverage` "
+    "`not-in-sources`; `/api/meetings/` gives each meeting's `coverage`."
 )
 
 # The meetings' endpoint is not a faceted list: its records are described by the fields the API contract
@@ -29,6 +36,25 @@ MEETING = {
     "country": STRING,
     "start_date": DATE | {"description": "First day of the government meeting."},
     "end_date": DATE | {"description": "Last day of the government meeting."},
+    "coverage": {
+        "type": "object",
+        "description": "What the sources give of the meeting's sessions and recommendations: `complete`, "
+        "`partial` or `not-in-sources` (a count of none is then unknown, not zero); `held`, how many were "
+        "held where a source says; `note`, our words on what the sources cover.",
+        "required": ["sessions", "recommendations", "held", "note"],
+        "properties": {
+            "sessions": COVERAGE_WORD,
+            "recommendations": COVERAGE_WORD,
+            "held": {
+                "type": "object",
+                "properties": {
+                    "sessions": {"type": ["integer", "null"]},
+                    "recommendations": {"type": ["integer", "null"]},
+                },
+            },
+            "note": STRING,
+        },
+    },
 }
 
 
@@ -37,8 +63,10 @@ def endpoints():
         Endpoint(
             "/api/meetings/",
             "meetings",
-            "The meetings of the Forum, first to last.",
+            "The meetings of the Forum, first to last, each with what the sources cover of it.",
             record=contract_record(MEETING),
+            parameters=[FORMAT],
+            description="Every meeting; nothing is left out.",
         ),
         Endpoint.for_list(sessions_list, "sessions", "Sessions of the meetings' roundtables."),
         Endpoint.for_list(

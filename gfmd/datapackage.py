@@ -2,23 +2,36 @@
 
 The tables and their schemas are read from the models themselves (every content
 model lib/content.py lists, and one link table per many-to-many field), so a new
-field or model appears in the package without a change here. Rows are read in
-chunks and written as they are read: memory stays bounded at any size.
+field or model appears in the package without a change here. Each table of
+records also gives what a researcher filters and joins on without a join of
+their own: its meeting's year and short name, its stage where records may be
+planned, and its page's address. The columns are described for the people who
+use the data (gfmd/codebook.py), and the package carries a README, its codebook,
+and CITATION.cff. Rows are read in chunks and written as they are read: memory
+stays bounded at any size.
 """
 
 import datetime
+import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from itertools import islice
 
 from django.apps import apps
 from django.db import models
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
+from gfmd import codebook
 from lib import content
+from lib.caching import per_revision
+from lib.counting import has_stages
+from lib.links import link_to
 from lib.spreadsheet import csv_text
 
 # Bookkeeping of the editing console, not content.
@@ -38,6 +51,21 @@ LICENSE = {
     "title": "Creative Commons Attribution 4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
 }
+# What the licence covers, and what it does not.
+LICENSE_SCOPE = (
+    "The Creative Commons Attribution 4.0 licence covers the knowledge base's own structure and editorial text: "
+    "the tables and their columns, the numbering, themes, tags and links between records, coverage notes and "
+    "editorial notes. The passages quoted from the source documents (texts, titles, summaries) stay under their "
+    "sources' own terms: sources.csv names each source, its issuer and where to read it."
+)
+TITLE = "GFMD Knowledge Base"
+DESCRIPTION = (
+    "What the Global Forum on Migration and Development discussed, proposed and recommended at its first six "
+    "meetings, Brussels 2007 to Mauritius 2012, each record quoted from its source document. Records of every "
+    "stage are included: `stage` tells held from planned, and a count of what a meeting held counts the held "
+    "rows. A meeting's coverage says where our sources give none of its records: not in our sources, not zero."
+)
+AUTHOR = "GFMD Knowledge Base"
 
 
 def package_models():
@@ -65,11 +93,11 @@ def field_type(field):
     return {"type": "string"}
 
 
-def describe_field(field):
+def describe_field(field, table):
     column = {"name": field.attname, **field_type(field)}
-    text = field.help_text or (field.verbose_name if field.verbose_name.lower() != field.name.replace("_", " ") else "")
-    if text:
-        column["description"] = str(text)
+    # Written for the people who use the data; the models' help texts are the editors'.
+    if text := codebook.column_description(table, field.attname):
+        column["description"] = text
     constraints = {}
     if field.primary_key or not (field.null or field.blank):
         constraints["required"] = True
@@ -94,6 +122,11 @@ class Table:
     queryset: QuerySet
     title: str = ""
     description: str = ""
+    # Columns read through the record's relations, placed after its id (see Derived).
+    derived: list = dataclass_field(default_factory=list)
+    # A link table is left out of the package when it has no rows; a table of records says why it has none.
+    is_link: bool = False
+    row_count: int | None = None
 
     def rows(self):
         return self.queryset.iterator(chunk_size=CHUNK)
@@ -120,9 +153,15 @@ class Table:
         }
         if self.title:
             resource["title"] = self.title
-        if self.description:
-            resource["description"] = self.description
+        if description := self.full_description():
+            resource["description"] = description
         return resource
+
+    def full_description(self):
+        if self.row_count == 0:
+            reason = codebook.EMPTY_REASONS.get(self.name, "our sources give none yet")
+            return f"{self.description} Empty in this release: {reason}.".strip()
+        return self.description
 
     def csv_chunks(self):
         """The CSV, a chunk of rows at a time, every value exactly as stored (no spreadsheet guard)."""
@@ -131,7 +170,18 @@ class Table:
     def batches(self):
         rows = self.rows()
         while batch := list(islice(rows, CHUNK)):
-            yield [[cell(value) for value in row] for row in batch]
+            yield [self.cells(row) for row in batch]
+
+    def cells(self, row):
+        """A row's cells in the columns' order: its id, the derived columns, then its other fields."""
+        width = len(self.fields) - len(self.derived)
+        own = [cell(value) for value in row[:width]]
+        derived, at = [], width
+        for column in self.derived:
+            values = row[at : at + len(column.paths)]
+            at += len(column.paths)
+            derived.append(cell(column.make(*values) if column.make else values[0]))
+        return own[:1] + derived + own[1:]
 
 
 def cell(value):
@@ -143,8 +193,10 @@ def cell(value):
     return value
 
 
-def model_table(model, names):
+def model_table(model, names, base_url):
     fields = [f for f in model._meta.concrete_fields if f.name not in SKIPPED_FIELDS]
+    fields.sort(key=lambda f: not f.primary_key)  # the id first: the derived columns follow it
+    derived = derived_columns(model, base_url)
     foreign_keys = []
     for field in fields:
         if isinstance(field, models.ForeignKey) and field.related_model in names:
@@ -156,18 +208,107 @@ def model_table(model, names):
                     "reference": {"resource": "" if target is model else names[target], "fields": "id"},
                 }
             )
-    rows = model._default_manager.order_by("pk").values_list(*[f.attname for f in fields])
-
-    doc = (model.__doc__ or "").strip()
+    paths = [f.attname for f in fields] + [path for column in derived for path in column.paths]
+    rows = model._default_manager.order_by("pk").values_list(*paths)
+    name = names[model]
+    described = [describe_field(f, name) for f in fields]
     return Table(
-        names[model],
-        [describe_field(f) for f in fields],
+        name,
+        described[:1] + [column.describe(name) for column in derived] + described[1:],
         "id",
         foreign_keys,
         rows,
         title=str(model._meta.verbose_name_plural).capitalize(),
-        description="" if doc.startswith(model.__name__ + "(") else doc,
+        description=codebook.table_description(name),
+        derived=derived,
     )
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A column the package adds to a table of records: a value read through the record's relations (its
+    meeting's year), or made from several (its page's address)."""
+
+    name: str
+    paths: tuple[str, ...]
+    type: dict
+    make: Callable | None = None  # the values at `paths` -> the cell; None: the one value as it is
+
+    def describe(self, table):
+        return {"name": self.name, **self.type, "description": codebook.column_description(table, self.name)}
+
+
+def relation_path(model, wanted, depth=4):
+    """The shortest path of foreign keys from model to a model `wanted` accepts ("section__roundtable"), or
+    None. Its source, a record's parent, and a plan's or restatement's twin are not its place."""
+    paths = [("", model)]
+    for _ in range(depth):
+        following = []
+        for path, current in paths:
+            for f in current._meta.concrete_fields:
+                if not isinstance(f, models.ForeignKey) or f.related_model in (current, model):
+                    continue
+                if f.name == "source" or f.related_model is apps.get_model("gfmd", "SourceDocument"):
+                    continue
+                step = f"{path}__{f.name}" if path else f.name
+                if wanted(f.related_model):
+                    return step
+                following.append((step, f.related_model))
+        paths = following
+    return None
+
+
+def derived_columns(model, base_url):
+    """year, meeting and stage where they apply and the record lacks them, and page_url."""
+    own = {f.name for f in model._meta.concrete_fields}
+    meeting_model = apps.get_model("gfmd_sessions", "Meeting")
+    columns = []
+    to_meeting = None if model is meeting_model else relation_path(model, lambda m: m is meeting_model)
+    if to_meeting:
+        columns.append(Derived("year", (f"{to_meeting}__year",), {"type": "integer"}))
+        columns.append(Derived("meeting", (f"{to_meeting}__slug",), {"type": "string"}))
+    if has_stages(model) and "stage" not in own:
+        to_stage = relation_path(model, lambda m: "stage" in {f.name for f in m._meta.concrete_fields})
+        columns.append(Derived("stage", (f"{to_stage}__stage",), {"type": "string"}))
+    if link := page_links().get(model._meta.label):
+        paths, make = link
+        columns.append(
+            Derived("page_url", paths, {"type": "string", "format": "uri"}, lambda *v, make=make: base_url + make(*v))
+        )
+    return columns
+
+
+def page_links():
+    """{model label: (the fields its page's address is made of, the function making it)}: each record's
+    get_absolute_url, from values rather than a model instance a row."""
+    meeting = link_to("sessions:meeting", "slug")
+    source = link_to("gfmd:source", "slug")
+    activity = link_to("recommendations:activity", "pk")
+    roundtable = apps.get_model("gfmd_sessions", "Roundtable")
+
+    def on_meeting_page(prefix):
+        fields = ("meeting__slug", "track", "stage", "kind", "number")
+        return tuple(prefix + f for f in fields), lambda slug, *f: f"{meeting(slug)}#{roundtable.anchor_of(*f)}"
+
+    return {
+        "gfmd_sessions.Meeting": (("slug",), meeting),
+        "gfmd_sessions.Roundtable": on_meeting_page(""),
+        "recommendations.Section": on_meeting_page("roundtable__"),
+        "gfmd_sessions.Session": (("meeting__slug", "slug"), link_to("sessions:session", "meeting", "slug")),
+        "gfmd_sessions.Milestone": (("meeting__slug",), lambda slug: meeting(slug) + "#milestones"),
+        "gfmd_sessions.Event": (("slug",), link_to("sessions:event", "slug")),
+        "gfmd_sessions.Passage": (
+            ("meeting__slug", "source__slug"),
+            lambda slug, of_source: meeting(slug) + "#passages" if slug else source(of_source),
+        ),
+        "recommendations.Recommendation": (("pk",), link_to("recommendations:recommendation", "pk")),
+        "recommendations.ProposedActivity": (("pk",), activity),
+        "recommendations.SubActivity": (("activity_id",), activity),
+        "recommendations.Objective": (("activity_id",), activity),
+        "recommendations.GMGMember": (("acronym",), link_to("recommendations:gmg_member", "acronym")),
+        "themes.Theme": (("slug",), link_to("themes:detail", "slug")),
+        "gfmd.SourceDocument": (("slug",), source),
+    }
 
 
 def link_tables(model, names):
@@ -195,11 +336,17 @@ def link_tables(model, names):
         if target not in names:
             continue
         other_column = f"{target._meta.model_name}_id" if target is not model else f"other_{own}"
+        required = {"constraints": {"required": True}}
         yield Table(
             name,
             [
-                {"name": own, "type": "integer", "constraints": {"required": True}},
-                {"name": other_column, "type": "integer", "constraints": {"required": True}},
+                {"name": own, "type": "integer", "description": codebook.column_description(name, own), **required},
+                {
+                    "name": other_column,
+                    "type": "integer",
+                    "description": codebook.column_description(name, other_column),
+                    **required,
+                },
             ],
             [own, other_column],
             [
@@ -208,44 +355,145 @@ def link_tables(model, names):
             ],
             rows,
             title=f"{model._meta.verbose_name_plural} and their {field.verbose_name}".capitalize(),
+            description=f"Which {names[target]} each row of {names[model]}.csv is linked to: one row per pair.",
+            is_link=True,
         )
 
 
-def tables():
+def every_table(base_url=""):
+    """Every table the package may hold, whether or not it has rows."""
     found = package_models()
     names = {model: resource_name(model) for model in found}
-    result = [model_table(model, names) for model in found]
+    result = [model_table(model, names, base_url) for model in found]
     for model in found:
         result += list(link_tables(model, names))
     return result
 
 
-def table(name):
-    return next((t for t in tables() if t.name == name), None)
+@per_revision
+def row_counts():
+    return {t.name: t.count() for t in every_table()}
 
 
-def descriptor(base_url):
-    """datapackage.json: the package, its licence, its sources and every table's schema."""
+def tables(base_url=""):
+    """The package's tables, each with its number of rows: a link table without rows is left out."""
+    counts = row_counts()
+    kept = [t for t in every_table(base_url) if counts[t.name] or not t.is_link]
+    for t in kept:
+        t.row_count = counts[t.name]
+    return kept
+
+
+def table(name, base_url=""):
+    """One table of the package, read alone (a CSV's download counts no other table), or None."""
+    found = next((t for t in every_table(base_url) if t.name == name), None)
+    if found is None or (found.is_link and not found.queryset.exists()):
+        return None
+    return found
+
+
+def created():
+    return datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+
+
+def citation(base_url, when):
+    """How to cite the package as a whole."""
+    return (
+        f"{AUTHOR} ({when:%Y}). {TITLE}: what the Global Forum on Migration and Development discussed, proposed "
+        f"and recommended at its first six meetings, 2007-2012 [Data set], version of {when:%Y-%m-%d}. "
+        f"{base_url}/data/. Licence CC BY 4.0 (quoted passages under their sources' terms)."
+    )
+
+
+def sources(base_url):
     source_model = apps.get_model("gfmd", "SourceDocument")
-    sources = [
-        {"title": s.title, "path": s.url or f"{base_url}{s.get_absolute_url()}"}
+    return [
+        {
+            "title": s.title,
+            "path": s.url or f"{base_url}{s.get_absolute_url()}",
+            "issuer": s.issuer,
+            "date": s.date.isoformat() if s.date else None,
+        }
         for s in source_model.objects.order_by("date", "title")
     ]
+
+
+def descriptor(base_url, package_tables=None, when=None):
+    """datapackage.json: the package, its licence, its citation, its sources and every table's schema."""
+    when = when or created()
+    package_tables = tables(base_url) if package_tables is None else package_tables
     return {
         "profile": "tabular-data-package",
         "name": "gfmd-knowledge-base",
-        "title": "GFMD Knowledge Base",
-        "description": (
-            "What the Global Forum on Migration and Development discussed, proposed and recommended at its first "
-            "six meetings, Brussels 2007 to Mauritius 2012, each record quoted from its source document. "
-            "Records of every stage are included: `stage` tells held from planned."
-        ),
+        "title": TITLE,
+        "description": DESCRIPTION + " README.md is the codebook. " + LICENSE_SCOPE,
         "homepage": f"{base_url}/",
-        "created": datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "created": when.isoformat().replace("+00:00", "Z"),
+        "citation": citation(base_url, when),
+        "contributors": [{"title": AUTHOR, "role": "author", "path": f"{base_url}/"}],
         "licenses": [LICENSE],
-        "sources": sources,
-        "resources": [t.resource() for t in tables()],
+        "sources": sources(base_url),
+        "resources": [t.resource() for t in package_tables],
     }
+
+
+def codebook_context(base_url, package_tables, when):
+    """What the README and the data page say: the package, how to read it, and every table's columns."""
+    return {
+        "title": TITLE,
+        "citation": citation(base_url, when),
+        "created": when,
+        "base_url": base_url,
+        "license": LICENSE,
+        "license_scope": LICENSE_SCOPE,
+        "guide": codebook.GUIDE,
+        "sources": sources(base_url),
+        "tables": [
+            {
+                "name": t.name,
+                "path": t.path,
+                "title": t.title,
+                "description": t.full_description(),
+                "rows": t.row_count,
+                "fields": t.fields,
+            }
+            for t in package_tables
+        ],
+    }
+
+
+def readme(context):
+    return render_to_string("gfmd/data_readme.md", context)
+
+
+def citation_cff(context):
+    """CITATION.cff (Citation File Format 1.2.0): the package as a data set, and the documents it quotes."""
+    text = json.dumps
+    lines = [
+        "cff-version: 1.2.0",
+        'message: "If you use this data set, please cite it as below."',
+        "type: dataset",
+        f"title: {text(context['title'])}",
+        "authors:",
+        f"  - name: {text(AUTHOR)}",
+        f"date-released: {context['created']:%Y-%m-%d}",
+        f"version: {text(context['created'].strftime('%Y-%m-%d'))}",
+        f"url: {text(context['base_url'] + '/data/')}",
+        "license: CC-BY-4.0",
+        f"abstract: {text(DESCRIPTION)}",
+        "references:",
+    ]
+    for source in context["sources"]:
+        lines += [
+            "  - type: generic",
+            f"    title: {text(source['title'])}",
+            "    authors:",
+            f"      - name: {text(source['issuer'] or 'Global Forum on Migration and Development')}",
+            f"    url: {text(source['path'])}",
+        ]
+        if source["date"]:
+            lines.append(f"    date-published: {source['date']}")
+    return "\n".join(lines) + "\n"
 
 
 class StreamOut:
@@ -267,13 +515,20 @@ class StreamOut:
         return data
 
 
-def zip_chunks(descriptor_json):
-    """The package as one zip, written and sent table by table, chunk by chunk."""
+def zip_chunks(base_url):
+    """The package as one zip, written and sent table by table, chunk by chunk: its descriptor, README (the
+    codebook) and CITATION.cff first."""
+    when = created()
+    package_tables = tables(base_url)
+    context = codebook_context(base_url, package_tables, when)
     out = StreamOut()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        descriptor_json = json.dumps(descriptor(base_url, package_tables, when), ensure_ascii=False, indent=2)
         archive.writestr(f"{ZIP_NAME}/datapackage.json", descriptor_json)
+        archive.writestr(f"{ZIP_NAME}/README.md", readme(context))
+        archive.writestr(f"{ZIP_NAME}/CITATION.cff", citation_cff(context))
         yield out.take()
-        for t in tables():
+        for t in package_tables:
             with archive.open(f"{ZIP_NAME}/{t.path}", "w", force_zip64=True) as entry:
                 for chunk in t.csv_chunks():
                     entry.write(chunk.encode())

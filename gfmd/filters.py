@@ -47,7 +47,15 @@ class SearchFilter(FacetedFilterSet):
     kind = FieldFilter(field_name="record_kind", choices=search.record_kind_choices, label="Kind")
     # Records as held unless the reader asks by stage: plans and drafts are one click away. The search finds
     # every text the site shows: the points of other events too (they have no stage), each saying its event.
-    stage = FieldFilter(field_name="stage", choices=Stage.choices, label="Stage", absent=~Q(stage=Stage.PLANNED))
+    stage = FieldFilter(
+        field_name="stage",
+        choices=Stage.choices,
+        label="Stage",
+        absent=~Q(stage=Stage.PLANNED),
+        default=Stage.HELD.value,
+        default_note="Without stage: what was held at the meetings, and the points of other events reported beside "
+        "them (which have no stage), not plans or drafts (stage=planned shows those).",
+    )
     event = FieldFilter(field_name="event", choices=meeting_choices.events, label="Other event reported alongside")
 
     max_terms = search.MAX_TERMS

@@ -1,4 +1,3 @@
-import json
 import logging
 import secrets
 
@@ -17,7 +16,7 @@ from gfmd.searching import search_list
 from lib import citation, openapi, search
 from lib.caching import cached_page, per_revision
 from lib.links import absolute
-from lib.listing import page_of
+from lib.listing import API_FORMATS, page_of, takes_formats
 from lib.sources import attach_other_sources
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.models import Meeting, Passage, Session
@@ -142,25 +141,39 @@ def search_api(request):
 
 @cached_page
 def data_page(request):
-    tables = datapackage.tables()
-    context = {
-        "tables": [{"table": t, "count": t.count()} for t in tables],
-        "license": datapackage.LICENSE,
-        "breadcrumbs": [("Data", None)],
-    }
+    context = package_context(request)
+    context |= {"breadcrumbs": [("Data", None)]}
     return render(request, "gfmd/data.html", context)
 
 
-@cached_page
+def package_context(request):
+    """The codebook of the package as it is now: the README's and the data page's."""
+    url = settings.SITE_URL
+    return datapackage.codebook_context(url, datapackage.tables(url), datapackage.created())
+
+
+@takes_formats("json")
+@cached_page(params=("format",))
 def datapackage_json(request):
     return JsonResponse(
         datapackage.descriptor(settings.SITE_URL), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )
 
 
+@cached_page
+def data_readme(request):
+    return HttpResponse(datapackage.readme(package_context(request)), content_type="text/markdown; charset=utf-8")
+
+
+@cached_page
+def data_citation(request):
+    return HttpResponse(datapackage.citation_cff(package_context(request)), content_type="text/plain; charset=utf-8")
+
+
+@takes_formats()
 @require_safe
 def data_csv(request, name):
-    table = datapackage.table(name)
+    table = datapackage.table(name, settings.SITE_URL)
     if table is None:
         raise Http404(f"The package has no table {name}.")
     response = StreamingHttpResponse(table.csv_chunks(), content_type="text/csv; charset=utf-8")
@@ -168,15 +181,16 @@ def data_csv(request, name):
     return response
 
 
+@takes_formats()
 @require_safe
 def data_zip(request):
-    descriptor = json.dumps(datapackage.descriptor(settings.SITE_URL), ensure_ascii=False, indent=2)
-    response = StreamingHttpResponse(datapackage.zip_chunks(descriptor), content_type="application/zip")
+    response = StreamingHttpResponse(datapackage.zip_chunks(settings.SITE_URL), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{datapackage.ZIP_NAME}.zip"'
     return response
 
 
-@cached_page
+@takes_formats(*API_FORMATS)
+@cached_page(params=("format",))
 def openapi_json(request):
     return JsonResponse(api.openapi(settings.SITE_URL), json_dumps_params={"ensure_ascii": False, "indent": 2})
 

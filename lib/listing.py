@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, wraps
 from itertools import islice
 from typing import Any
 from urllib.parse import urlencode
@@ -40,6 +40,9 @@ MAX_PAGE_SIZE = 200
 PAGE_FACET_SIZE = 30
 MAX_FACET_SIZE = 1000
 CONTROL_PARAMS = ("page", "page_size", "format", "facet_size", "bom")
+# What a facet value says of a meeting whose records of the list's kind are not in the sources: its
+# count is unknown (null), not zero. The apps say which meetings those are (FacetedFilterSet.coverage).
+NOT_IN_SOURCES = "not-in-sources"
 # A CSV is read, prefetched and written this many rows at a time: what a download holds in memory at once.
 # At 100x, 50 rather than 100 took a third less memory (a sessions CSV 777 -> 503 kB on PostgreSQL), for
 # whole downloads about as long on PostgreSQL and 5-25% longer on SQLite: the first byte is what a reader
@@ -131,22 +134,22 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
     the tables it names, repeats rows or makes the list SELECT DISTINCT.
 
     `absent` is the condition a list keeps when the parameter is not given
-    (a stage facet shows what was held unless the reader asks for plans).
+    (a stage facet shows what was held unless the reader asks for plans);
+    `default` is what the records it keeps have ("held", or None for no
+    other event), and `default_note` says so to a reader. The API declares
+    them, with what they left out (FacetedFilterSet.defaults).
 
-    `uncovered`, a callable, gives the values whose records the sources do not
-    give at all (a meeting whose sessions are not in our sources): the facet
-    keeps them, counted None and said to be "not-in-sources", never 0.
+    A meeting whose records the sources do not give at all stays in its facet,
+    counted None and said to be "not-in-sources", never 0 (FacetedFilterSet.coverage).
     """
 
     field_class = FacetField
 
-    def __init__(self, *args, absent=None, uncovered=None, **kwargs):
+    def __init__(self, *args, absent=None, default=None, default_note="", **kwargs):
         super().__init__(*args, **kwargs)
         self.absent = absent
-        self.uncovered = uncovered
-
-    def uncovered_values(self):
-        return {str(value) for value in self.uncovered()} if self.uncovered else set()
+        self.default = default
+        self.default_note = default_note
 
     def filter(self, qs, value):
         if not value:
@@ -257,6 +260,43 @@ class FacetedFilterSet(django_filters.FilterSet):
             found &= records
         return IndexedRecords(index, found, self.queryset)
 
+    def defaults(self):
+        """What the parameters left out keep, and how many records each value they leave out would add.
+
+        {"stage": "held", "left_out": {"stage=planned": 25}, "note": "..."}: a key of `left_out` is the
+        parameter that shows those records, counted under every other filter, from the facet index.
+        """
+        index, chosen, rest = self.index_state
+        declared, left_out, notes = {}, {}, []
+        for name in self.facet_names():
+            facet = self.filters[name]
+            if facet.absent is None or self.form.cleaned_data.get(name):
+                continue
+            declared[name] = facet.default
+            notes.append(facet.default_note)
+            among = rest & (index.everything ^ index.absent[name])
+            for other, records in chosen.items():
+                if other != name:
+                    among &= records
+            counts = index.counts(name, among)
+            for value, _ in choices_of(facet):
+                if counts.get(str(value)):
+                    left_out[f"{name}={value}"] = counts[str(value)]
+        note = " ".join(note for note in notes if note) or "Nothing is left out by default."
+        return declared | {"left_out": left_out, "note": note}
+
+    def coverage(self):
+        """{facet: {value: "complete", "partial" or NOT_IN_SOURCES}}: how much of each meeting's records of the
+        list's kind the sources give, for the facets whose values are meetings. None unless the app says."""
+        return {}
+
+    def selected_coverage(self):
+        """What the sources cover of the meetings the list is filtered to, where they do not cover all."""
+        return []
+
+    # The JSON Schema of selected_coverage()'s items, for the API's description; None where it gives none.
+    selected_coverage_schema = None
+
     def facet_counts(self, size=None):
         """{facet: [{"value", "label", "count", "selected"}]}, values in their natural order.
 
@@ -264,13 +304,18 @@ class FacetedFilterSet(django_filters.FilterSet):
         selected one, and says how many values it has in all (`total`).
         """
         counts = self.indexed_counts()
+        coverage = self.coverage()
         result = {}
         # How many values of each facet have records, shown or not.
         self.facet_totals = {}
         for name in self.facet_names():
             selected = set(self.form.cleaned_data.get(name) or [])
             found = counts[name]
-            uncovered = {value for value in self.filters[name].uncovered_values() if not found.get(value)}
+            uncovered = {
+                value
+                for value, word in coverage.get(name, {}).items()
+                if word == NOT_IN_SOURCES and not found.get(value)
+            }
             choices = [(str(value), label) for value, label in choices_of(self.filters[name])]
             if size is not None:
                 # Only values with records, chosen, or not in our sources can be shown: the others are not built.
@@ -509,6 +554,8 @@ class FacetedList:
         return render(request, self.template, context, status=400 if errors else 200)
 
     def api(self, request):
+        if (refused := format_refused(request, API_FORMATS, csv=self.page_path())) is not None:
+            return refused
         filterset, page, facets, errors = self.run(request, None)
         if errors:
             return JsonResponse({"errors": errors}, status=400)
@@ -516,6 +563,8 @@ class FacetedList:
         records = list(page.object_list)
         if self.attach:
             self.attach(records)
+        coverage = filterset.coverage()
+        selected = filterset.selected_coverage()
         return JsonResponse(
             {
                 "count": page.paginator.count,
@@ -525,17 +574,18 @@ class FacetedList:
                 else None,
                 "results": [self.to_json(obj) for obj in records],
                 **({"notices": filterset.search_notices} if filterset.search_notices else {}),
+                "defaults": filterset.defaults(),
+                **({"coverage": selected} if selected else {}),
                 "facets": {
-                    name: [
-                        {"value": v["value"], "label": v["label"], "count": v["count"]}
-                        | ({"coverage": v["coverage"]} if "coverage" in v else {})
-                        for v in values
-                    ]
-                    for name, values in facets.items()
+                    name: [facet_value(v, coverage.get(name, {})) for v in values] for name, values in facets.items()
                 },
             },
             json_dumps_params={"ensure_ascii": False},
         )
+
+    def page_path(self):
+        """The list's page, whose `?format=csv` is the CSV of the API's view."""
+        return self.api_path.removeprefix("/api")
 
     def csv(self, request):
         """The whole filtered list, streamed: rows are read and written a batch at a time."""
@@ -579,6 +629,53 @@ def csv_filename(api_path, params):
     text = unicodedata.normalize("NFKD", "_".join(parts)).encode("ascii", "ignore").decode()
     text = re.sub(r"[^A-Za-z0-9_.+-]+", "-", text).strip("-.")
     return f"{text[:150].rstrip('-.')}.csv"
+
+
+def facet_value(value, coverage):
+    """A facet value as the API gives it; of a meeting, with what the sources cover of it: a count of
+    none where they cover none is unknown (null), not zero."""
+    result = {"value": value["value"], "label": value["label"], "count": value["count"]}
+    if value["value"] in coverage:
+        result["coverage"] = coverage[value["value"]]
+        if result["coverage"] == NOT_IN_SOURCES and not result["count"]:
+            result["count"] = None
+    return result
+
+
+# The formats an API answer takes (`format=`): JSON alone, the default.
+API_FORMATS = ("json",)
+
+
+def format_refused(request, formats, *, csv=None):
+    """A 400 naming the formats this address takes when `format=` asks for another; None when it may go on.
+
+    `formats` are the values it takes (absent is its first); `csv`, the page whose `?format=csv` gives
+    the same view as CSV, for an API address asked for one.
+    """
+    wanted = request.GET.get("format")
+    if not wanted or wanted in formats:
+        return None
+    takes = f"format must be {' or '.join(formats)}, or left out" if formats else "this address takes no format"
+    message = f"{takes}; {wanted!r} is not one of them."
+    if csv and wanted == "csv":
+        message += f" The CSV of this view is at {csv}{query_suffix(request.GET, format='csv')}."
+    if request.path.startswith("/api/") or request.path.endswith(".json"):
+        return JsonResponse({"errors": {"format": [message]}}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+def takes_formats(*formats, csv=None):
+    """A view that answers 400 to a `format=` it does not take (see format_refused)."""
+
+    def decorate(view):
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            refused = format_refused(request, formats, csv=csv)
+            return view(request, *args, **kwargs) if refused is None else refused
+
+        return checked
+
+    return decorate
 
 
 def csv_batches(queryset, columns, base_url, *, attach=None):

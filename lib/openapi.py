@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import django_filters
 
-from lib.listing import MAX_FACET_SIZE, MAX_PAGE_SIZE, FacetFilter
+from lib.listing import MAX_FACET_SIZE, MAX_PAGE_SIZE, NOT_IN_SOURCES, FacetFilter
 
 OPENAPI_VERSION = "3.1.0"
 
@@ -35,16 +35,34 @@ FACET_VALUE = {
         "count": {
             "type": ["integer", "null"],
             "minimum": 0,
-            "description": "How many records this value would give, with every other filter applied; null where "
-            "our sources give none of its records (`coverage`), which is not zero.",
+            "description": "How many records this value would give, with every other filter applied; null for "
+            "a meeting whose records of this kind are not in the sources (unknown, not zero).",
         },
         "coverage": {
             "type": "string",
-            "enum": ["not-in-sources"],
-            "description": "Present when our sources give none of this value's records (a meeting whose sessions "
-            "they do not give): the count is then null.",
+            "enum": ["complete", "partial", NOT_IN_SOURCES],
+            "description": "Of a meeting (or its year): whether the sources give all, some or none of its "
+            "records of this kind.",
         },
     },
+}
+DEFAULTS = {
+    "type": "object",
+    "description": "What the list shows when a parameter is left out (`stage`: `held`; `event`: null, the "
+    "meetings' own points), and how many records that left out: `left_out` maps the parameter that shows "
+    "them (`stage=planned`) to their number under the other filters.",
+    "required": ["left_out", "note"],
+    "properties": {
+        "left_out": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}},
+        "note": {"type": "string"},
+    },
+}
+FORMAT = {
+    "name": "format",
+    "in": "query",
+    "description": "`json`, the only format of the API, or left out. Any other value is a 400; the CSV of a "
+    "list's view is its page's address with `format=csv`.",
+    "schema": {"type": "string", "enum": ["json"]},
 }
 SEARCH = "Words the records must contain: quoted phrases, `or`, and `-word` to exclude."
 # The parameters a list takes besides its filters, by name, where a list declares them (its `parameters()`).
@@ -59,7 +77,7 @@ CONTROLS = {
         },
     },
 }
-# Taken by a list's page only, not by its API.
+# Described apart (FORMAT): the API takes one format, a list's page another.
 PAGE_ONLY = {"format"}
 PAGING = [
     {
@@ -87,6 +105,8 @@ def filter_parameter(name, filter_):
     if isinstance(filter_, django_filters.MultipleChoiceFilter):
         schema = {"type": "array", "items": {"type": "string", "enum": enum_of(filter_.field.choices)}}
         description += ". Repeat the parameter for several values: they combine with OR."
+        if getattr(filter_, "absent", None) is not None:
+            description += f" {filter_.default_note} The answer's `defaults.left_out` counts what it leaves out."
         return {
             "name": name,
             "in": "query",
@@ -130,17 +150,20 @@ def record_schema(columns):
     }
 
 
-def page_schema(record, facets=()):
-    """The answer every list gives: a page of records, links to its neighbours, and the facets."""
+def page_schema(record, facets=(), coverage=None):
+    """The answer every list gives: a page of records, links to its neighbours, its defaults and the facets;
+    `coverage`, the schema of what a list filtered to meetings says the sources cover of them, if it can."""
     link = {"type": ["string", "null"], "format": "uri"}
     return {
         "type": "object",
-        "required": ["count", "next", "previous", "results", "facets"],
+        "required": ["count", "next", "previous", "results", "defaults", "facets"],
         "properties": {
             "count": {"type": "integer", "minimum": 0, "description": "Matching records, before paging."},
             "next": link,
             "previous": link,
             "results": {"type": "array", "items": record},
+            "defaults": DEFAULTS,
+            **({"coverage": coverage} if coverage else {}),
             "facets": {
                 "type": "object",
                 "required": list(facets),
@@ -163,6 +186,8 @@ class Endpoint:
     facets: Sequence[str] = ()
     paged: bool = False
     required: Set[str] = frozenset()  # the parameters a request must give
+    description: str = ""  # what it shows when parameters are left out
+    coverage: dict | None = None  # the schema of the answer's `coverage`, where the list gives one
 
     @classmethod
     def for_list(cls, listing, name, summary):
@@ -174,15 +199,18 @@ class Endpoint:
             for control in listing.parameters()
             if control not in filters and control not in paging and control not in PAGE_ONLY
         ]
+        notes = [f.default_note for f in filters.values() if getattr(f, "absent", None) is not None]
         return cls(
             listing.api_path,
             name,
             summary,
             record=record_schema(listing.columns),
-            parameters=lambda: [filter_parameter(n, f) for n, f in filters.items()] + controls,
+            parameters=lambda: [filter_parameter(n, f) for n, f in filters.items()] + controls + [FORMAT],
             facets=[n for n, f in filters.items() if isinstance(f, FacetFilter)],
             paged=True,
             required={n for n, f in filters.items() if f.extra.get("required")},
+            description=" ".join(notes) or "Nothing is left out by default.",
+            coverage=listing.filterset_class.selected_coverage_schema,
         )
 
     def operation(self):
@@ -195,14 +223,18 @@ class Endpoint:
         return {
             "operationId": self.name,
             "summary": self.summary,
+            "description": self.description
+            + " Each answer says so in `defaults`, with how many records the defaults left out and the parameter "
+            "that shows them.",
             "parameters": parameters,
             "responses": {
                 "200": {
                     "description": "A page of results.",
-                    "content": {"application/json": {"schema": page_schema(self.record, self.facets)}},
+                    "content": {"application/json": {"schema": page_schema(self.record, self.facets, self.coverage)}},
                 },
                 "400": {
-                    "description": "A parameter the list cannot read, or a page out of range.",
+                    "description": "A parameter the list cannot read, a page out of range, or a format other "
+                    "than json.",
                     "content": {"application/json": {"schema": ERRORS}},
                 },
             },
@@ -258,6 +290,7 @@ def readable(document):
                 "path": path,
                 "id": operation["operationId"],
                 "summary": operation["summary"],
+                "description": operation.get("description", ""),
                 "parameters": parameters,
                 "fields": fields,
                 "facets": list(page["properties"]["facets"]["properties"]),

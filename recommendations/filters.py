@@ -5,6 +5,7 @@ from lib.choices import tags_of
 from lib.listing import FacetedFilterSet, FacetFilter, Ordering
 from recommendations.models import GMGMember, ProposedActivity, Recommendation
 from sessions import choices as meeting_choices
+from sessions.coverage import MeetingCoverage
 from sessions.models import Stage, Track
 from themes import choices as theme_choices
 
@@ -52,30 +53,31 @@ def gmg_members():
     return [(m.acronym, m.name) for m in GMGMember.objects.with_activities()]
 
 
-class RecommendationFilter(FacetedFilterSet):
-    year = FacetFilter(
-        field_name="meeting__year",
-        choices=meeting_choices.meeting_years,
-        label="Year",
-        uncovered=meeting_choices.recommendation_years_uncovered,
-    )
-    meeting = FacetFilter(
-        field_name="meeting__slug",
-        choices=meeting_choices.meetings,
-        label="Meeting",
-        uncovered=meeting_choices.recommendations_uncovered,
-    )
+class RecommendationFilter(MeetingCoverage, FacetedFilterSet):
+    coverage_kind = "recommendations"
+
+    year = FacetFilter(field_name="meeting__year", choices=meeting_choices.meeting_years, label="Year")
+    meeting = FacetFilter(field_name="meeting__slug", choices=meeting_choices.meetings, label="Meeting")
     track = FacetFilter(field_name="track", choices=Track.choices, label="Track")
     kind = FacetFilter(field_name="kind", choices=Recommendation.Kind.choices, label="Kind")
     # Without these parameters the list is the meetings' own points as held: plans, drafts and the
     # points of other events reported beside a meeting are one click away, never counted as its outcomes.
     # Other events' points have no stage: the event facet's default, not this one's, leaves them out.
-    stage = FacetFilter(field_name="stage", choices=Stage.choices, label="Stage", absent=~Q(stage=Stage.PLANNED))
+    stage = FacetFilter(
+        field_name="stage",
+        choices=Stage.choices,
+        label="Stage",
+        absent=~Q(stage=Stage.PLANNED),
+        default=Stage.HELD.value,
+        default_note="Without stage: what was held, not plans or preparatory drafts.",
+    )
     event = FacetFilter(
         field_name="event__slug",
         choices=meeting_choices.events,
         label="Other event reported alongside",
         absent=Q(event__isnull=True),
+        default=None,
+        default_note="Without event: the meetings' own points, not those of other events reported beside them.",
     )
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
     tag = FacetFilter(field_name="tags__slug", choices=tags_of(Recommendation), label="Tag")

@@ -230,9 +230,14 @@ class Roundtable(Sourced):
 
     @property
     def anchor(self):
-        prefix = "csd-" if self.track == Track.CIVIL_SOCIETY else ""
-        prefix += "planned-" if self.stage == Stage.PLANNED else ""
-        return f"{prefix}{self.kind}-{self.number}"
+        return self.anchor_of(self.track, self.stage, self.kind, self.number)
+
+    @staticmethod
+    def anchor_of(track, stage, kind, number):
+        """Its place on its meeting's page, from its fields alone (the data package reads them as values)."""
+        prefix = "csd-" if track == Track.CIVIL_SOCIETY else ""
+        prefix += "planned-" if stage == Stage.PLANNED else ""
+        return f"{prefix}{kind}-{number}"
 
 
 class SessionQuerySet(models.QuerySet):

@@ -10,10 +10,11 @@ from lib import citation
 from lib.caching import cached_page, per_revision
 from lib.counting import held
 from lib.links import link_to
-from lib.listing import TAG_LIST, Column, FacetedList, joined
+from lib.listing import API_FORMATS, TAG_LIST, Column, FacetedList, joined, takes_formats
 from lib.sources import attach_other_sources, attach_sources
 from recommendations import hubs
 from recommendations.models import AGENCIES_SHOWN, ProposedActivity, Recommendation
+from sessions.coverage import coverage_json
 from sessions.filters import SessionFilter
 from sessions.models import Event, Meeting, Roundtable, Session, Stage, Track
 from themes.models import Theme
@@ -159,13 +160,19 @@ def meeting_json(meeting):
         "civil_society_start_date": meeting.civil_society_start_date and meeting.civil_society_start_date.isoformat(),
         "civil_society_end_date": meeting.civil_society_end_date and meeting.civil_society_end_date.isoformat(),
         "overarching_theme": meeting.overarching_theme,
+        "coverage": coverage_json(meeting),
     }
 
 
-@cached_page
+@takes_formats(*API_FORMATS)
+@cached_page(params=("format",))
 def meeting_list_api(request):
     results = [meeting_json(meeting) for meeting in Meeting.objects.all()]
-    return JsonResponse({"count": len(results), "next": None, "previous": None, "results": results, "facets": {}})
+    # Every meeting, with nothing left out by default.
+    defaults = {"left_out": {}, "note": "Every meeting; each says what the sources cover of it (coverage)."}
+    return JsonResponse(
+        {"count": len(results), "next": None, "previous": None, "results": results, "defaults": defaults, "facets": {}}
+    )
 
 
 @cached_page

@@ -3,11 +3,18 @@
 import csv
 import io
 import json
+import re
 import zipfile
 
 import pytest
+import yaml
+from django.core.management import CommandError, call_command
 from frictionless import validate
 
+from gfmd import codebook
+from gfmd.datapackage import package_models
+from lib import search
+from lib.caching import content_changed
 from recommendations.views import activities_list, recommendations_list
 from sessions.models import Session
 from sessions.views import sessions_list
@@ -134,3 +141,143 @@ def test_the_descriptor_and_the_data_page_run_a_fixed_number_of_queries(
         client.get("/data/datapackage.json")
     with django_assert_max_num_queries(tables + 3):
         client.get("/data/")
+
+
+# -- a package a researcher can use without asking ------------------------------
+
+
+def test_the_zip_carries_its_readme_codebook_and_citation(client, tmp_path):
+    folder = unpack(client, tmp_path)
+    package = json.loads((folder / "datapackage.json").read_text())
+    readme = (folder / "README.md").read_text()
+    assert readme == b"".join([client.get("/data/README.md").content]).decode()
+    assert package["citation"] in readme and "CC BY 4.0" in package["citation"]
+    # The licence decided: the structure and editorial text are CC BY 4.0, quotations their sources'.
+    assert (
+        "stay under their sources' own terms" in readme
+        and "stay under their sources' own terms" in (package["description"])
+    )
+    # How to open the exact CSVs safely in a spreadsheet.
+    assert "Import it as text instead" in readme and "leading apostrophe" in readme
+    for resource in package["resources"]:
+        assert f"### {resource['path']} (" in readme
+        for field in resource["schema"]["fields"]:
+            assert f"| {field['name']} | {field['type']}" in readme, (resource["name"], field["name"])
+
+    cff = yaml.safe_load((folder / "CITATION.cff").read_text())
+    assert (cff["cff-version"], cff["type"], cff["license"]) == ("1.2.0", "dataset", "CC-BY-4.0")
+    assert cff["authors"] == [{"name": "GFMD Knowledge Base"}] and cff["url"].endswith("/data/")
+    assert {ref["title"] for ref in cff["references"]} == {source["title"] for source in package["sources"]}
+    assert package["contributors"][0]["role"] == "author"
+
+
+def test_the_data_page_shows_the_codebook(client):
+    page = client.get("/data/").content.decode().replace("&#x27;", "'")
+    package = client.get("/data/datapackage.json").json()
+    assert "How to cite" in page and package["citation"] in page
+    assert "Counting right" in page and "Mauritius 2012 has 13 rows: 7 sessions held" in page
+    assert 'href="/data/README.md"' in page and 'href="/data/CITATION.cff"' in page
+    sessions = next(r for r in package["resources"] if r["name"] == "sessions")
+    assert '<caption id="columns-sessions">Columns of sessions.csv</caption>' in page
+    stage = next(f for f in sessions["schema"]["fields"] if f["name"] == "stage")
+    assert stage["description"] in page
+
+
+def test_sessions_say_their_stage_so_that_a_count_of_what_was_held_is_right(client, tmp_path):
+    rows = rows_of(unpack(client, tmp_path) / "sessions.csv")
+    mauritius = [row for row in rows if row["meeting"] == "mauritius-2012"]
+    assert len(mauritius) == 13
+    assert sum(row["stage"] == "held" for row in mauritius) == 7
+    held = api_counts(client, "sessions")
+    for slug, count in held.items():
+        assert sum(row["meeting"] == slug and row["stage"] == "held" for row in rows) == (count or 0), slug
+
+
+def api_counts(client, path):
+    facets = client.get(f"/api/{path}/").json()["facets"]["meeting"]
+    return {value["value"]: value["count"] for value in facets}
+
+
+def test_every_table_of_records_gives_its_year_meeting_stage_and_page(client, tmp_path):
+    folder = unpack(client, tmp_path)
+    package = json.loads((folder / "datapackage.json").read_text())
+    columns = {r["name"]: [f["name"] for f in r["schema"]["fields"]] for r in package["resources"]}
+    for name in ("roundtables", "sessions", "recommendations", "activities", "sections", "milestones", "events"):
+        assert {"year", "meeting", "page_url"} <= set(columns[name]), name
+    for name in ("roundtables", "sessions", "recommendations"):
+        assert "stage" in columns[name], name
+    for name in ("meetings", "themes", "sources", "agencies", "objectives", "sub-activities", "passages"):
+        assert "page_url" in columns[name], name
+    base = "http://testserver"
+    api = {r["id"]: r for r in client.get("/api/recommendations/", {"page_size": 200}).json()["results"]}
+    for row in rows_of(folder / "recommendations.csv"):
+        if int(row["id"]) in api:
+            record = api[int(row["id"])]
+            assert row["page_url"] == base + record["url"]
+            assert (row["meeting"], int(row["year"]), row["stage"]) == (
+                record["meeting"],
+                record["year"],
+                record["stage"],
+            )
+    for row in rows_of(folder / "roundtables.csv"):
+        assert client.get(row["page_url"].removeprefix(base).split("#")[0]).status_code == 200
+
+
+def test_no_table_is_empty_without_its_reason(client, tmp_path):
+    package = client.get("/data/datapackage.json").json()
+    names = {r["name"] for r in package["resources"]}
+    # A link table without rows is left out: no milestone cites a further source.
+    assert "milestones-other-sources" not in names
+    assert client.get("/data/milestones-other-sources.csv").status_code == 404
+    for resource in package["resources"]:
+        assert len(rows_of_url(client, resource["path"])) > 0, resource["name"]
+
+    from sessions.models import Milestone
+
+    # Deleted as the admin deletes: their search documents read first, then the write path.
+    documents = search.documents_of(list(Milestone.objects.all()))
+    Milestone.objects.all().delete()
+    content_changed(documents=documents)
+    package = client.get("/data/datapackage.json").json()
+    empty = next(r for r in package["resources"] if r["name"] == "milestones")
+    assert "Empty in this release: no source lists a meeting's milestones." in empty["description"]
+
+
+def rows_of_url(client, path):
+    return list(csv.DictReader(io.StringIO(b"".join(client.get(f"/data/{path}").streaming_content).decode())))
+
+
+def test_every_column_is_described_for_its_users_not_its_editors(client):
+    package = client.get("/data/datapackage.json").json()
+    # The help texts that speak to the editors ("Leave empty where...", "Say so in the source location too").
+    to_editors = [
+        str(field.help_text)
+        for model in package_models()
+        for field in model._meta.fields
+        if re.search(r"Leave empty|Say so|fixtures|Letters and digits|load_gfmd", str(field.help_text))
+    ]
+    assert len(to_editors) >= 4
+    for resource in package["resources"]:
+        assert resource.get("description"), resource["name"]
+        for field in resource["schema"]["fields"]:
+            # Every description is the codebook's.
+            assert field.get("description") == codebook.column_description(resource["name"], field["name"]), (
+                resource["name"],
+                field["name"],
+            )
+            assert field["description"] not in to_editors, (resource["name"], field["name"])
+
+
+def test_the_pipeline_writes_the_same_package_as_a_release(client, tmp_path):
+    out = io.StringIO()
+    call_command("export_data_package", str(tmp_path), "--base-url", "https://gfmd.example.org", stdout=out)
+    assert "sessions.csv: " in out.getvalue()
+    archive = zipfile.ZipFile(tmp_path / "gfmd-knowledge-base.zip")
+    names = {name.split("/", 1)[1] for name in archive.namelist()}
+    assert {"datapackage.json", "README.md", "CITATION.cff", "sessions.csv"} <= names
+    served = zipfile.ZipFile(io.BytesIO(b"".join(client.get("/data/gfmd-knowledge-base.zip").streaming_content)))
+    assert names == {name.split("/", 1)[1] for name in served.namelist()}
+    sessions = archive.read("gfmd-knowledge-base/sessions.csv").decode()
+    assert "https://gfmd.example.org/meetings/athens-2009/sessions/" in sessions
+    with pytest.raises(CommandError, match="trailing slash"):
+        call_command("export_data_package", str(tmp_path), "--base-url", "https://gfmd.example.org/")

@@ -104,7 +104,8 @@ def test_facet_values_come_in_their_natural_order(client):
 
 def test_the_api_answers_in_the_contract_shape(client):
     sessions = api(client, "sessions", year="2009", page_size=2)
-    assert set(sessions) == {"count", "next", "previous", "results", "facets"}
+    # The contract's fields, with the defaults declared and, filtered to a meeting covered in part, its coverage.
+    assert set(sessions) == {"count", "next", "previous", "results", "facets", "defaults", "coverage"}
     assert sessions["count"] == Session.objects.filter(meeting__year=2009).count()
     assert sessions["next"].endswith("page=2") and sessions["previous"] is None
     first = sessions["results"][0]

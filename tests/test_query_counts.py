@@ -71,6 +71,10 @@ def test_the_query_count_does_not_grow_with_the_data(client, meeting, roundtable
         "/api/sessions/",
         "/api/recommendations/",
         "/api/activities/",
+        # Filtered to a meeting: the defaults, what they left out, and the meeting's coverage.
+        f"/api/sessions/?meeting={meeting.slug}",
+        f"/api/recommendations/?year={meeting.year}&kind=key-message",
+        "/api/meetings/",
         "/themes/",
         theme.get_absolute_url(),
         "/gmg/IOM/",
