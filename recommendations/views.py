@@ -275,6 +275,7 @@ MEMBER_ACTIVITIES = ProposedActivity.objects.select_related("section__roundtable
     "section__letter",
     "section__title",
     "section__roundtable__number",
+    "section__roundtable__number_assigned",
     "section__roundtable__title",
     "section__roundtable__kind",
 )
