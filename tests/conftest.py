@@ -23,6 +23,7 @@ from taggit.models import TaggedItem
 
 from gfmd.models import SourceDocument
 from lib import search
+from lib.cache import forget_failures
 from lib.caching import content_changed, forget_per_revision
 from lib.content import content_models
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
@@ -65,6 +66,7 @@ def empty_cache():
     for cache in caches.all():
         cache.clear()
     forget_per_revision()
+    forget_failures()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -230,6 +230,8 @@ def test_two_app_servers_share_one_redis_and_one_postgresql(servers_database, tm
                     assert status == 200, (server, url, status)
                 assert "Renamed through the first server" in reader.get(server + page)[2]
                 status, _, body = reader.get(server + "/healthz")
+                assert status == 200 and '"degraded: cache"' in body
+                status, _, body = reader.get(server + "/healthz?only=cache")
                 assert status == 503 and '"failing: cache"' in body
         finally:
             for process in processes:
