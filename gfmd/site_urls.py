@@ -1,9 +1,6 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
-from django.views.decorators.http import require_safe
 
 from gfmd import views
-from gfmd.sitemaps import SITEMAPS
 
 app_name = "gfmd"
 
@@ -19,7 +16,8 @@ urlpatterns = [
     path("data/datapackage.json", views.datapackage_json, name="datapackage"),
     path("data/gfmd-knowledge-base.zip", views.data_zip, name="data_zip"),
     path("data/<slug:name>.csv", views.data_csv, name="data_csv"),
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
+    path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
 ]

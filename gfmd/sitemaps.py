@@ -6,6 +6,14 @@ from recommendations.models import GMGMember, ProposedActivity, Recommendation
 from sessions.models import Event, Meeting, Session
 from themes.models import Theme
 
+# Addresses on one page of a section (the protocol allows 50,000): each page is built once per revision
+# (lib/exports.py), and a page this size takes a fraction of a second to build at a hundred times the content.
+LIMIT = 5000
+
+
+class RecordsSitemap(GenericSitemap):
+    limit = LIMIT
+
 
 class PagesSitemap(Sitemap):
     def items(self):
@@ -27,8 +35,8 @@ class PagesSitemap(Sitemap):
 
 
 def records(queryset):
-    """A sitemap of records, each at its get_absolute_url()."""
-    return GenericSitemap({"queryset": queryset})
+    """A section of the sitemap: records, each at its get_absolute_url(), LIMIT to a page."""
+    return RecordsSitemap({"queryset": queryset})
 
 
 SITEMAPS = {

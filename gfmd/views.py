@@ -1,8 +1,9 @@
 import json
 import logging
 
+from django.contrib.sitemaps import views as sitemaps
 from django.db.models import Count
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -10,7 +11,8 @@ from django.views.decorators.http import require_safe
 from gfmd import api, citing, datapackage, health
 from gfmd.models import SourceDocument
 from gfmd.searching import search_list
-from lib import citation, openapi, search
+from gfmd.sitemaps import SITEMAPS
+from lib import citation, exports, openapi, search
 from lib.caching import cached_page, per_revision
 from lib.listing import page_of
 from lib.sources import attach_other_sources
@@ -140,17 +142,61 @@ def data_csv(request, name):
     table = datapackage.table(name)
     if table is None:
         raise Http404(f"The package has no table {name}.")
-    response = StreamingHttpResponse(table.csv_chunks(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{table.path}"'
-    return response
+    export = exports.Export(
+        name=f"data-{table.path}",
+        build=lambda out: out.writelines(chunk.encode() for chunk in table.csv_chunks()),
+        content_type="text/csv; charset=utf-8",
+        filename=table.path,
+    )
+    return exports.built(request, export)
 
 
 @require_safe
 def data_zip(request):
-    descriptor = json.dumps(datapackage.descriptor(base_url(request)), ensure_ascii=False, indent=2)
-    response = StreamingHttpResponse(datapackage.zip_chunks(descriptor), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{datapackage.ZIP_NAME}.zip"'
-    return response
+    def build(out):
+        descriptor = json.dumps(datapackage.descriptor(base_url(request)), ensure_ascii=False, indent=2)
+        out.writelines(datapackage.zip_chunks(descriptor))
+
+    export = exports.Export(
+        name="data-package",
+        build=build,
+        content_type="application/zip",
+        filename=f"{datapackage.ZIP_NAME}.zip",
+        variant=(base_url(request),),
+    )
+    return exports.built(request, export)
+
+
+@require_safe
+def sitemap_index(request):
+    export = exports.Export(
+        name="sitemap.xml",
+        build=lambda out: out.write(rendered(sitemaps.index(request, SITEMAPS, sitemap_url_name="gfmd:sitemap"))),
+        content_type="application/xml",
+        variant=(base_url(request),),
+    )
+    return exports.built(request, export)
+
+
+@require_safe
+def sitemap_section(request, section):
+    """One section of the sitemap, a page of at most its `limit` addresses (`?p=`), as the protocol allows."""
+    if section not in SITEMAPS:
+        raise Http404(f"The sitemap has no section {section}.")
+    page = request.GET.get("p", "1")
+    if not (page.isascii() and page.isdigit() and len(page) < 6 and int(page) >= 1):
+        raise Http404(f"The sitemap has no page {page}.")
+    export = exports.Export(
+        name=f"sitemap-{section}-{int(page)}.xml",
+        build=lambda out: out.write(rendered(sitemaps.sitemap(request, SITEMAPS, section=section))),
+        content_type="application/xml",
+        variant=(base_url(request),),
+    )
+    return exports.built(request, export)
+
+
+def rendered(response):
+    return response.render().content
 
 
 @cached_page
