@@ -20,6 +20,7 @@ import argparse
 import csv
 import http.client
 import json
+import math
 import os
 import platform
 import re
@@ -29,6 +30,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,6 +57,19 @@ CACHED_ROUNDS = 3
 CSV_FIRST_BYTE_TARGET_MS = 100
 # Memory flat in the number of rows: 100 times the rows may take at most this many times the memory.
 CSV_MEMORY_RATIO_TARGET = 4
+
+# Readers downloading the whole exports again and again, while other readers' pages are timed beside them.
+EXPORT_DOWNLOADERS = 8
+EXPORT_PAGE = "/meetings/"
+EXPORT_PAGE_P95_TARGET_MS = 200
+EXPORT_DOWNLOADS = [
+    "/activities/?format=csv",
+    "/recommendations/?format=csv",
+    "/sessions/?format=csv",
+    "/data/gfmd-knowledge-base.zip",
+    "/sitemap.xml",
+    "/sitemap-recommendations.xml",
+]
 
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
 WRK_THREADS, WRK_CONNECTIONS = 2, 16
@@ -118,6 +133,8 @@ def bench_database(label, database_url):
         "100x": hundred["pages"],
         "csv_1x": one["csv"],
         "csv_100x": hundred["csv"],
+        "exports_1x": one["exports"],
+        "exports_100x": hundred["exports"],
         "indexes_1x": one["indexes"],
         "indexes_100x": hundred["indexes"],
         "counts": hundred["counts"],
@@ -335,6 +352,8 @@ def load_tests(label, database_url, session_url, workdir):
                     rounds = [load_round(label, port, targets, f"cached, round {n + 1}") for n in range(CACHED_ROUNDS)]
                     results["cached_rounds"] = rounds
                     results["cached"] = median_round(rounds)
+                    log(f"{label}: {EXPORT_PAGE} while {EXPORT_DOWNLOADERS} readers download the whole exports")
+                    results["exports"] = export_load(port)
                 else:
                     uncached = [(name, path) for name, path in targets if path != BARE[1]]  # the bare view: once
                     results["uncached"] = load_round(label, port, uncached, "uncached")
@@ -372,6 +391,90 @@ def median_round(rounds):
             }
         )
     return rows
+
+
+def export_load(port, seconds=WRK_SECONDS):
+    """EXPORT_PAGE's latency alone, then while EXPORT_DOWNLOADERS readers download the whole exports (the
+    lists' CSVs, the data package, the sitemap) again and again on the same server. Each export is asked
+    for once first: that request builds its file for the revision, and its time is reported too."""
+    builds = {}
+    for url in EXPORT_DOWNLOADS:
+        started = time.perf_counter()
+        status, body = fetch(port, url, timeout=300)
+        builds[url] = {"status": status, "kb": round(len(body) / 1024), "ms": round(ms_since(started), 1)}
+    alone = page_latencies(port, seconds / 2)
+    stop, downloads = threading.Event(), []
+
+    def download(first):
+        for turn in range(first, 10**9):
+            if stop.is_set():
+                return
+            url = EXPORT_DOWNLOADS[turn % len(EXPORT_DOWNLOADS)]
+            started = time.perf_counter()
+            status, body = fetch(port, url, timeout=60)
+            downloads.append({"url": url, "status": status, "ms": ms_since(started), "bytes": len(body)})
+
+    readers = [threading.Thread(target=download, args=(n,)) for n in range(EXPORT_DOWNLOADERS)]
+    for reader in readers:
+        reader.start()
+    try:
+        beside = page_latencies(port, seconds)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    return {
+        "page": EXPORT_PAGE,
+        "seconds": seconds,
+        "downloaders": EXPORT_DOWNLOADERS,
+        "builds": builds,
+        "alone": alone,
+        "beside": beside,
+        "downloads": len(downloads),
+        "download_mb": round(sum(d["bytes"] for d in downloads) / 2**20, 1),
+        "download_p95_ms": round(percentile([d["ms"] for d in downloads]), 1) if downloads else None,
+        "download_errors": sum(1 for d in downloads if d["status"] != 200),
+    }
+
+
+def ms_since(started):
+    return (time.perf_counter() - started) * 1000
+
+
+def percentile(values, fraction=0.95):
+    """Nearest rank, as bench/measure.py takes it."""
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(fraction * len(ordered))) - 1]
+
+
+def page_latencies(port, seconds, clients=2):
+    """EXPORT_PAGE asked again and again by `clients` readers for `seconds`: its latencies' p50 and p95."""
+    timings, failures = [], []
+    deadline = time.monotonic() + seconds
+
+    def read():
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                status, _ = fetch(port, EXPORT_PAGE, timeout=30)
+            except OSError:
+                status = None
+            timings.append(ms_since(started))
+            if status != 200:
+                failures.append(status)
+
+    threads = [threading.Thread(target=read) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ordered = sorted(timings)
+    return {
+        "n": len(ordered),
+        "p50_ms": round(ordered[len(ordered) // 2], 1),
+        "p95_ms": round(percentile(ordered), 1),
+        "errors": len(failures),
+    }
 
 
 def load_datasette(db_path, workdir):
@@ -453,6 +556,51 @@ def csv_table(result):
             f"| {row['first_byte_ms']} ms | {row['whole_ms']} ms | {row['peak_kb']} kB "
             f"| {'yes' if row['streaming'] else 'no'} |"
         )
+    return lines
+
+
+def exports_table(result):
+    one = {row["name"]: row for row in result["exports_1x"]}
+    lines = [
+        "| export | 1x size | 1x built | 100x size | 100x built | 100x served |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for row in result["exports_100x"]:
+        base = one[row["name"]]
+        lines.append(
+            f"| {row['name']} `{row['url']}` | {base['kb']} kB | {base['build_ms']} ms | {row['kb']} kB "
+            f"| {row['build_ms']} ms | {row['served_ms']} ms |"
+        )
+    return lines
+
+
+def downloads_report(exports):
+    alone, beside = exports["alone"], exports["beside"]
+    lines = [
+        f"### `{exports['page']}` beside {exports['downloaders']} downloads at once, 100x",
+        "",
+        f"The same server as the cached rounds. First each whole export is asked for once, which builds its file "
+        f"for the revision; then `{exports['page']}` is timed by 2 readers, alone for {exports['seconds'] / 2:g} s "
+        f"and for {exports['seconds']} s while {exports['downloaders']} readers download the whole exports again "
+        f"and again "
+        f"({exports['downloads']} downloads, {exports['download_mb']} MB, p95 {exports['download_p95_ms']} ms, "
+        f"{exports['download_errors']} not 200).",
+        "",
+        "| export | first request (builds the file) | status | size |",
+        "|---|--:|--:|--:|",
+    ]
+    for url, build in exports["builds"].items():
+        lines.append(f"| `{url}` | {build['ms']} ms | {build['status']} | {build['kb']} kB |")
+    lines += [
+        "",
+        f"| `{exports['page']}` | requests | p50 | p95 | errors |",
+        "|---|--:|--:|--:|--:|",
+        *(
+            f"| {label} | {row['n']} | {row['p50_ms']} ms | {row['p95_ms']} ms | {row['errors']} |"
+            for label, row in (("alone", alone), ("beside the downloads", beside))
+        ),
+        "",
+    ]
     return lines
 
 
@@ -566,6 +714,13 @@ def database_report(title, result):
         "",
         *csv_table(result),
         "",
+        "### Whole exports",
+        "",
+        "Built once per content revision into a file and then served as one (lib/exports.py), in-process: the "
+        "first request after an edit builds the file, the next ones are served it (the median of 5).",
+        "",
+        *exports_table(result),
+        "",
         "### Facet indexes",
         "",
         "Each list counts its facets and finds its pages in an index of bitsets (lib/facet_index.py), read "
@@ -608,6 +763,7 @@ def load_report(result):
         "",
         "Errors: responses other than 2xx or 3xx, plus connect, read, write errors and timeouts (5 s).",
         "",
+        *downloads_report(load["exports"]),
         "### Against Datasette",
         "",
         f"The {load['datasette_rows']} recommendations at 100x, exported with `/recommendations/?format=csv`, "
@@ -706,7 +862,20 @@ def load_targets(title, load):
             f"lowest {lowest['name']} {lowest['rps']:.0f} of {bare(load)['rps']:.0f}, {lowest['share']:.0%}",
         ),
         f"- {title}, no errors under load: " + verdict(not errors, ", ".join(errors)),
+        export_target(title, load["exports"]),
     ]
+
+
+def export_target(title, exports):
+    beside = exports["beside"]
+    return (
+        f"- {title}, `{exports['page']}` p95 under {EXPORT_PAGE_P95_TARGET_MS} ms while {exports['downloaders']} "
+        f"readers download the whole exports: "
+        + verdict(
+            beside["p95_ms"] < EXPORT_PAGE_P95_TARGET_MS and not beside["errors"],
+            f"{beside['p95_ms']} ms, {beside['errors']} errors; alone {exports['alone']['p95_ms']} ms",
+        )
+    )
 
 
 def load_average():
@@ -734,6 +903,8 @@ def main():
     results = {}
     with tempfile.TemporaryDirectory(prefix="gfmd-bench-") as tmp:
         workdir = Path(tmp)
+        # The run's own: every server and measurement of it builds its exports there, thrown away at the end.
+        os.environ["EXPORTS_DIR"] = str(workdir / "exports")
         sqlite_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
         results["sqlite"], _ = bench_database("SQLite", sqlite_url)
         if not options.no_load:
