@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -142,7 +143,9 @@ class Export:
     variant: tuple = ()
 
     def stem(self):
-        digest = hashlib.sha256(repr((self.name, self.variant)).encode()).hexdigest()[:16]
+        # The database too: two sites (a bench's, a test's) may share a folder, and count revisions alike.
+        database = {key: connection.settings_dict.get(key) for key in ("ENGINE", "NAME", "HOST", "PORT")}
+        digest = hashlib.sha256(repr((self.name, self.variant, database)).encode()).hexdigest()[:16]
         return f"{self.name}-{digest}"
 
 

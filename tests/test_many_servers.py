@@ -135,6 +135,7 @@ def production_env(database_url, cache_url, static_root):
         DATABASE_URL=database_url,
         CACHE_URL=cache_url,
         STATIC_ROOT=str(static_root),
+        EXPORTS_DIR=str(static_root.parent / "exports"),
         # Plain HTTP on the loopback: the proxy that terminates TLS is not part of this test.
         SECURE_SSL_REDIRECT="false",
         SECURE_COOKIES="false",
