@@ -174,6 +174,7 @@ def sitemap_index(request):
         build=lambda out: out.write(rendered(sitemaps.index(request, SITEMAPS, sitemap_url_name="gfmd:sitemap"))),
         content_type="application/xml",
         variant=(base_url(request),),
+        small=True,
     )
     return exports.built(request, export)
 
@@ -191,6 +192,7 @@ def sitemap_section(request, section):
         build=lambda out: out.write(rendered(sitemaps.sitemap(request, SITEMAPS, section=section))),
         content_type="application/xml",
         variant=(base_url(request),),
+        small=True,
     )
     return exports.built(request, export)
 

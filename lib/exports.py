@@ -141,6 +141,9 @@ class Export:
     content_type: str
     filename: str = ""  # a download's name; none for a page served inline (the sitemap)
     variant: tuple = ()
+    # A file small enough to read whole (a sitemap page, at most its limit of addresses) is answered from
+    # memory, holding no file open until the response is read.
+    small: bool = False
 
     def stem(self):
         # The database too: two sites (a bench's, a test's) may share a folder, and count revisions alike.
@@ -201,12 +204,15 @@ def serve(request, path, export, *, etag):
     not_modified = get_conditional_response(request, etag=etag, last_modified=int(modified))
     if not_modified is not None:
         return not_modified
-    response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
-        content_type=export.content_type,
-        as_attachment=bool(export.filename),
-        filename=export.filename,
-    )
+    if export.small:
+        response = HttpResponse(path.read_bytes(), content_type=export.content_type)
+    else:
+        response = FileResponse(
+            open(path, "rb"),  # noqa: SIM115 (FileResponse closes it)
+            content_type=export.content_type,
+            as_attachment=bool(export.filename),
+            filename=export.filename,
+        )
     response["ETag"] = etag
     response["Last-Modified"] = http_date(modified)
     patch_cache_control(response, public=True, max_age=0, must_revalidate=True)

@@ -137,10 +137,10 @@ def test_the_data_package_is_built_once_per_revision(client, small_content, djan
 
 def test_the_sitemap_is_an_index_of_sections_each_a_page_of_at_most_its_limit(client, small_content, monkeypatch):
     monkeypatch.setattr(RecordsSitemap, "limit", 2)
-    index = read(client.get("/sitemap.xml")).decode()
+    index = client.get("/sitemap.xml").content.decode()
     sections = re.findall(r"<loc>http://testserver(/sitemap-[\w-]+\.xml(?:\?p=\d+)?)</loc>", index)
     assert "/sitemap-recommendations.xml?p=2" in sections
-    pages = [read(client.get(section)).decode() for section in sections if section != "/sitemap-pages.xml"]
+    pages = [client.get(section).content.decode() for section in sections if section != "/sitemap-pages.xml"]
     assert all(page.count("<url>") <= 2 for page in pages)
     assert sum(page.count("<url>") for page in pages) > 2 * 5
     assert client.get("/sitemap-recommendations.xml?p=999").status_code == 404

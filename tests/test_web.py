@@ -70,7 +70,7 @@ def test_each_page_has_one_h1_ordered_headings_labels_and_landmarks(client, url)
 
 
 def read(response):
-    return b"".join(response.streaming_content).decode()
+    return response.content.decode()
 
 
 def test_the_sitemap_lists_every_meeting_and_session(client):
