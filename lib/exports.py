@@ -44,6 +44,7 @@ MAX_AGE = PAGE_TIMEOUT
 
 # Logged as Django logs a server error, so that it is mailed to ADMINS too.
 failures = logging.getLogger("django.request")
+requests_log = logging.getLogger("gfmd.requests")
 
 
 def exports_dir():
@@ -100,6 +101,7 @@ class GuardedStream:
             yield from self.chunks
             self.finished = True
         except Exception:
+            self.finished = True
             failures.error(
                 "The download %s %s failed after it had begun: the reader got part of it.",
                 self.request.method,
@@ -113,6 +115,14 @@ class GuardedStream:
 
     def close(self):
         if self.slot is not None:
+            if not self.finished:
+                # Not the site's failure, but the download's line in the log says 200 all the same.
+                requests_log.warning(
+                    "The download %s %s was closed before its end: the reader left, or the server stopped.",
+                    self.request.method,
+                    self.request.get_full_path(),
+                    extra={"request": self.request},
+                )
             self.slot.close()
             self.slot = None
         if hasattr(self.chunks, "close"):
