@@ -334,16 +334,7 @@ def load_tests(label, database_url, session_url, workdir):
     with redis_server(workdir) as cache_url:
         for mode in ("cached", "uncached"):
             port = free_port()
-            gunicorn = [
-                GUNICORN,
-                "gfmd.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(GUNICORN_WORKERS),
-                "--log-level",
-                "warning",
-            ]
+            gunicorn = gunicorn_command(port)
             env = production_env(database_url, static_root, cache=mode == "cached", cache_url=cache_url)
             log_path = workdir / f"{label}-{mode}.log"
             with server(gunicorn, env=env, port=port, ready_path="/robots.txt", log_path=log_path):
@@ -372,6 +363,11 @@ def load_tests(label, database_url, session_url, workdir):
     with sqlite3.connect(db_path) as db:
         results["datasette_rows"] = db.execute("SELECT count(*) FROM recommendations").fetchone()[0]
     return results
+
+
+def gunicorn_command(port):
+    workers = str(GUNICORN_WORKERS)
+    return [GUNICORN, "gfmd.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", workers, "--log-level", "warning"]
 
 
 @contextmanager
@@ -408,11 +404,10 @@ def hung_cache_load(label, env, targets, workdir):
     """The deployed server (page cache on) whose Redis hangs: pages are rendered without it, each worker waiting
     for the cache's timeout once every few seconds."""
     port = free_port()
-    gunicorn = [GUNICORN, "gfmd.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(GUNICORN_WORKERS)]
     with hung_redis() as cache_url:
         log_path = workdir / f"{label}-hung-cache.log"
         with server(
-            [*gunicorn, "--log-level", "warning"],
+            gunicorn_command(port),
             env={**env, "CACHE_URL": cache_url},
             port=port,
             ready_path="/robots.txt",
