@@ -265,6 +265,7 @@ def production_env(database_url, static_root, *, cache, cache_url=""):
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
+        SITE_URL="http://127.0.0.1",
         # Plain HTTP on loopback: in production a TLS proxy sits in front.
         SECURE_SSL_REDIRECT="false",
         DJANGO_SETTINGS_MODULE="bench.settings",
@@ -317,6 +318,8 @@ def redis_server(workdir):
     """A Redis of the bench's own, on a free port, keeping nothing on disk; yields its URL."""
     port = free_port()
     command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    # As docs/operations.md configures production's: a ceiling on memory, the least recently used keys evicted.
+    command += ["--maxmemory", "256mb", "--maxmemory-policy", "allkeys-lru"]
     with server(command, env=os.environ.copy(), port=port, ready_path=None, log_path=workdir / "redis.log"):
         yield f"redis://127.0.0.1:{port}/0"
 

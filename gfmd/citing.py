@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
+from lib import citation as lib_citation
 from lib.counting import has_stages, held, not_held
 from lib.listing import query_suffix
 from recommendations.models import ProposedActivity, Recommendation, Section
@@ -49,7 +50,21 @@ class Group:
 
     @property
     def parameter(self):
-        return f"{self.key}_page"
+        return page_parameter(self.key)
+
+
+def page_parameter(key):
+    return f"{key}_page"
+
+
+def page_parameters():
+    """What a source page reads: a citation's format, and the page of each group of records it lists."""
+    names = [*lib_citation.FORMAT_PARAMETERS]
+    for key, _label, model, _related, _other in CITING:
+        names.append(page_parameter(key))
+        if has_stages(model):
+            names.append(page_parameter(f"{key}-not-held"))
+    return names
 
 
 def groups_of(source):

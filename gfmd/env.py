@@ -1,5 +1,6 @@
 """Read settings from the environment, rejecting values that do not parse."""
 
+import hashlib
 import os
 from email.utils import getaddresses
 from pathlib import Path
@@ -13,6 +14,38 @@ FALSE_WORDS = {"0", "false", "no", "off"}
 
 def env_str(name, *, default):
     return os.environ.get(name, default)
+
+
+def env_origin(name, *, default):
+    """'https://gfmd.example.org': a scheme and a host (a port if need be), no path; unset, the default, and
+    with no default a message saying to set it."""
+    raw = os.environ.get(name, "").strip().rstrip("/")
+    if not raw:
+        if default is None:
+            raise ImproperlyConfigured(
+                f"{name} is not set: give the address readers use, such as https://gfmd.example.org, from which "
+                "the site builds its absolute links."
+            )
+        return default
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not an address such as https://gfmd.example.org: a scheme (http or https) and a "
+            "host, with no path."
+        )
+    try:
+        parts.port
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}={raw!r} has a port that is not a number from 0 to 65535.") from error
+    return raw
+
+
+def file_digest(path, *, default):
+    """The first 12 hex digits of the file's SHA-256, or the default when there is no such file."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    except FileNotFoundError:
+        return default
 
 
 def env_bool(name, *, default):

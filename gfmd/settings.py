@@ -14,7 +14,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
-from gfmd.env import env_admins, env_bool, env_cache, env_database, env_int, env_list, env_str
+from gfmd.env import env_admins, env_bool, env_cache, env_database, env_int, env_list, env_origin, env_str, file_digest
 from lib.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,6 +29,9 @@ if not SECRET_KEY:
     SECRET_KEY = get_random_secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+# Where readers find the site: every absolute link (citations, the API's next pages, the sitemap, the data
+# package) is built from it, never from a request's Host header, which a client chooses.
+SITE_URL = env_origin("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else None)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -59,6 +62,8 @@ MIDDLEWARE = [
     "gfmd.security.security_headers",
     "gfmd.middleware.reject_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session, CSRF, authentication and admin middleware, which a page served again does not need.
+    "lib.caching.page_cache",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,6 +130,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+# The deployed code's version, in every cached page's key and ETag, so that a deploy shows at once rather
+# than at the next edit: RELEASE when the deploy sets it (a commit, a tag), else the hash of the static
+# manifest collectstatic writes.
+RELEASE = env_str("RELEASE", default="").strip() or file_digest(STATIC_ROOT / "staticfiles.json", default="dev")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,3 +1,6 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.sitemaps import GenericSitemap, Sitemap
 from django.urls import reverse
 
@@ -11,11 +14,21 @@ from themes.models import Theme
 LIMIT = 5000
 
 
-class RecordsSitemap(GenericSitemap):
+class AtSiteUrl:
+    """Addresses at SITE_URL, whatever host and scheme the request for the sitemap named."""
+
+    def get_domain(self, site=None):
+        return urlsplit(settings.SITE_URL).netloc
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme
+
+
+class RecordsSitemap(AtSiteUrl, GenericSitemap):
     limit = LIMIT
 
 
-class PagesSitemap(Sitemap):
+class PagesSitemap(AtSiteUrl, Sitemap):
     def items(self):
         return [
             "gfmd:home",

@@ -1,6 +1,7 @@
 import json
 import logging
 
+from django.conf import settings
 from django.contrib.sitemaps import views as sitemaps
 from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
@@ -14,6 +15,7 @@ from gfmd.searching import search_list
 from gfmd.sitemaps import SITEMAPS
 from lib import citation, exports, openapi, search
 from lib.caching import cached_page, per_revision
+from lib.links import absolute
 from lib.listing import page_of
 from lib.sources import attach_other_sources
 from recommendations.models import ProposedActivity, Recommendation
@@ -78,7 +80,7 @@ def source_list(request):
     return render(request, "gfmd/source_list.html", {"sources": sources, "breadcrumbs": [("Sources", None)]})
 
 
-@cached_page
+@cached_page(params=citing.page_parameters)
 def source_detail(request, slug):
     source = get_object_or_404(SourceDocument, slug=slug)
     passages = Passage.objects.filter(source=source).select_related("source", "meeting")
@@ -126,14 +128,10 @@ def data_page(request):
     return render(request, "gfmd/data.html", context)
 
 
-def base_url(request):
-    return request.build_absolute_uri("/").rstrip("/")
-
-
 @cached_page
 def datapackage_json(request):
     return JsonResponse(
-        datapackage.descriptor(base_url(request)), json_dumps_params={"ensure_ascii": False, "indent": 2}
+        datapackage.descriptor(settings.SITE_URL), json_dumps_params={"ensure_ascii": False, "indent": 2}
     )
 
 
@@ -154,7 +152,7 @@ def data_csv(request, name):
 @require_safe
 def data_zip(request):
     def build(out):
-        descriptor = json.dumps(datapackage.descriptor(base_url(request)), ensure_ascii=False, indent=2)
+        descriptor = json.dumps(datapackage.descriptor(settings.SITE_URL), ensure_ascii=False, indent=2)
         out.writelines(datapackage.zip_chunks(descriptor))
 
     export = exports.Export(
@@ -162,7 +160,7 @@ def data_zip(request):
         build=build,
         content_type="application/zip",
         filename=f"{datapackage.ZIP_NAME}.zip",
-        variant=(base_url(request),),
+        variant=(settings.SITE_URL,),
     )
     return exports.built(request, export)
 
@@ -173,7 +171,7 @@ def sitemap_index(request):
         name="sitemap.xml",
         build=lambda out: out.write(rendered(sitemaps.index(request, SITEMAPS, sitemap_url_name="gfmd:sitemap"))),
         content_type="application/xml",
-        variant=(base_url(request),),
+        variant=(settings.SITE_URL,),
         small=True,
     )
     return exports.built(request, export)
@@ -191,7 +189,7 @@ def sitemap_section(request, section):
         name=f"sitemap-{section}-{int(page)}.xml",
         build=lambda out: out.write(rendered(sitemaps.sitemap(request, SITEMAPS, section=section))),
         content_type="application/xml",
-        variant=(base_url(request),),
+        variant=(settings.SITE_URL,),
         small=True,
     )
     return exports.built(request, export)
@@ -203,12 +201,12 @@ def rendered(response):
 
 @cached_page
 def openapi_json(request):
-    return JsonResponse(api.openapi(base_url(request)), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    return JsonResponse(api.openapi(settings.SITE_URL), json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
 @cached_page
 def api_page(request):
-    document = api.openapi(base_url(request))
+    document = api.openapi(settings.SITE_URL)
     context = {
         "info": document["info"],
         "operations": openapi.readable(document),
@@ -223,7 +221,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /api/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {absolute('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 

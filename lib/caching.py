@@ -14,19 +14,24 @@ from contextvars import ContextVar
 from functools import partial, wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
-from django.views.decorators.http import condition, require_safe
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import quote_etag
+from django.views.decorators.http import require_safe
 
 from lib import search
 from lib.models import configured_model
 
 PAGE_TIMEOUT = 60 * 60 * 24
+# The largest page kept, in bytes: a list of every facet value at 100x is about 100 kB.
+PAGE_SIZE_LIMIT = 1024 * 1024
 # How long a shared cache vouches for the revision it holds. An edit writes the new revision there as
 # it commits, so this bounds only what the cache cannot see: a write in SQL, an edit while it was down.
 REVISION_TIMEOUT = 5
@@ -107,12 +112,6 @@ def bump_revision():
     transaction.on_commit(publish_revision)
 
 
-def etag(request, *args, **kwargs):
-    request.content_revision = current_revision()
-    # Citations on the pages carry the day they were accessed, so a page is fresh for one day at most.
-    return f"r{request.content_revision}-{timezone.localdate():%Y%m%d}"
-
-
 def per_revision(function=None, *, name=None):
     """Keep what function returns in the cache (`default`), under its name and the content revision.
 
@@ -191,20 +190,22 @@ def forget_per_revision():
         memo.clear()
 
 
-def page_key(request, revision, known=None):
-    """The cache key of a page: the revision, the scheme, the host, the path and its parameters, sorted.
+def page_key(request, revision, known):
+    """The cache key of a page: the release, the revision, the day, the path and the parameters it takes, sorted.
 
-    The scheme because a page holds absolute links: behind a TLS proxy, a page asked over plain
-    HTTP must not be served to HTTPS readers with http:// links.
-
-    With `known`, only those parameters count (the caller has refused any other),
-    so that reordering or repeating the query string never makes a new entry.
+    Nothing else of the request: pages build their absolute links from SITE_URL, not from the Host header,
+    so that neither a stray host nor a query string the page does not read makes a new entry.
     """
-    params = sorted(
-        (name, value) for name, values in request.GET.lists() if known is None or name in known for value in values
-    )
+    params = sorted((name, value) for name, values in request.GET.lists() if name in known for value in values)
     address = request.path + "?" + urlencode(params)
-    return f"page:{revision}:{request.scheme}:{request.get_host()}:{hashlib.sha256(address.encode()).hexdigest()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"page:{settings.RELEASE}:{revision}:{timezone.localdate():%Y%m%d}:{digest}"
+
+
+def page_etag(revision):
+    # Citations on the pages carry the day they were accessed, so a page is fresh for one day at most; a
+    # deploy changes the release, so a browser never keeps a page the old code rendered.
+    return quote_etag(f"{settings.RELEASE}-r{revision}-{timezone.localdate():%Y%m%d}")
 
 
 def unknown_parameter_response(request, unknown, known):
@@ -218,41 +219,84 @@ def unknown_parameter_response(request, unknown, known):
     return response
 
 
-def cached_page(view=None, *, params=None):
-    """Serve the page from the cache while the content is unchanged; answer 304 to a matching ETag.
+def cached_page(view=None, *, params=()):
+    """Declare a public page: the page cache (`page_cache`, a middleware) keeps it whole per revision.
 
-    `params` names the query parameters the page takes (or is a function giving
-    them): any other is a 400, never cached, and the cache key holds only those.
-    Without it, every parameter is part of the key.
+    `params` names the query parameters the page reads (or is a function giving
+    them): any other is a 400 naming them, and the cache key holds only those.
+    The view runs with what `per_revision` keeps for the revision its request read.
     """
     if view is None:
         return lambda view: cached_page(view, params=params)
 
     @wraps(view)
-    def cached(request, *args, **kwargs):
+    def page(request, *args, **kwargs):
         revision = getattr(request, "content_revision", None)
-        if revision is None:
-            revision = current_revision()
-        known = None
-        if params is not None:
-            known = frozenset(params() if callable(params) else params)
-            unknown = set(request.GET) - known
-            if unknown:
-                return unknown_parameter_response(request, unknown, known)
-        # The day too: pages cite the day they were accessed.
-        key = f"{page_key(request, revision, known)}:{timezone.localdate():%Y%m%d}"
+        return render_at(current_revision() if revision is None else revision, view, request, *args, **kwargs)
+
+    page.page_params = params
+    # A page answers GET and HEAD; anything else (OPTIONS, TRACE, POST...) is a 405 naming those two.
+    return require_safe(page)
+
+
+def page_cache(get_response):
+    """Serve public pages (views declared with `cached_page`) from the `pages` cache while the content is
+    unchanged, and answer 304 to a matching ETag.
+
+    It runs before the session, CSRF, authentication and admin middleware, so a page served again costs
+    little more than a bare Django view; what it stores is the response those middleware finished.
+    """
+
+    def middleware(request):
+        known = declared_params(request)
+        if known is None:
+            return get_response(request)
+        unknown = set(request.GET) - known
+        if unknown:
+            return unknown_parameter_response(request, unknown, known)
+        revision = request.content_revision = current_revision()
+        etag = page_etag(revision)
+        response = get_conditional_response(request, etag=etag)
+        if response is not None:
+            return response
+        key = page_key(request, revision, known)
         pages = caches["pages"]
         response = pages.get(key)
         if response is None:
-            response = render_at(revision, view, request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming:
+            response = get_response(request)
+            if keepable(response):
                 pages.set(key, response, PAGE_TIMEOUT)
+        if response.status_code == 200:
+            response.headers.setdefault("ETag", etag)
         # Browsers and proxies check back each time: the ETag makes that a cheap 304.
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
         return response
 
-    # A page answers GET and HEAD; anything else (OPTIONS, TRACE, POST...) is a 405 naming those two.
-    return require_safe(condition(etag_func=etag)(cached))
+    return middleware
+
+
+def declared_params(request):
+    """The parameters of the public page the request asks for, or None when it asks for no such page."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    params = getattr(match.func, "page_params", None)
+    if params is None:
+        return None
+    return frozenset(params() if callable(params) else params)
+
+
+def keepable(response):
+    """Only a whole page that is the same for everyone, and not too big: no error, no stream, no cookie."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and len(response.content) <= PAGE_SIZE_LIMIT
+    )
 
 
 def render_at(revision, view, request, *args, **kwargs):

@@ -16,6 +16,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from lib.links import absolute
+
 FORUM = "Global Forum on Migration and Development"
 GMG = "Global Migration Group"
 PUBLISHER = "GFMD Knowledge Base"
@@ -151,8 +153,12 @@ def where(record):
 def for_record(request, record):
     """The citation of a record whose model says how it is cited: its `citation()` gives every field of
     a Citation but the page's address and the day it was accessed."""
-    url = request.build_absolute_uri(record.get_absolute_url())
+    url = absolute(record.get_absolute_url())
     return Citation(url=url, accessed=timezone.localdate(), **record.citation())
+
+
+# What a page that offers its citation as a download reads.
+FORMAT_PARAMETERS = ("format",)
 
 
 def respond(request, citation):

@@ -8,7 +8,13 @@ reverse() with a placeholder for each value gives that text, and each link
 is a format.
 """
 
+from django.conf import settings
 from django.urls import reverse
+
+
+def absolute(path):
+    """The address readers use for a path of the site: SITE_URL's, never the Host header a request chose."""
+    return settings.SITE_URL + path
 
 
 def placeholder(position):

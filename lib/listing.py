@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import django_filters
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.core.validators import EMPTY_VALUES
@@ -27,6 +28,7 @@ from django.shortcuts import render
 from lib import exports, search
 from lib.caching import per_revision
 from lib.facet_index import FacetIndex, ordering_of
+from lib.links import absolute
 from lib.spreadsheet import csv_text, safe_cell
 
 DEFAULT_PAGE_SIZE = 25
@@ -467,7 +469,7 @@ class FacetedList:
         filterset, page, facets, errors = self.run(request, None)
         if errors:
             return JsonResponse({"errors": errors}, status=400)
-        base = request.build_absolute_uri(request.path)
+        base = absolute(request.path)
         records = list(page.object_list)
         if self.attach:
             self.attach(records)
@@ -501,7 +503,7 @@ class FacetedList:
             errors["bom"] = ["bom must be 1 (start the file with a byte-order mark) or 0."]
         if errors:
             return JsonResponse({"errors": errors}, status=400)
-        base_url = request.build_absolute_uri("/")[:-1]
+        base_url = settings.SITE_URL
         filename = f"{self.api_path.strip('/').split('/')[-1]}.csv"
         if not any(any(values) for _, values in params.lists()):
             export = exports.Export(

@@ -180,7 +180,7 @@ def activity_list_api(request):
     return activities_list.api(request)
 
 
-@cached_page
+@cached_page(params=citation.FORMAT_PARAMETERS)
 def recommendation_detail(request, pk):
     # Four joins: the source comes from the memo, and the event and the twin, which few points have,
     # are read only when there is one; the planning of a ten-table join cost more than all of that.
@@ -206,7 +206,7 @@ def recommendation_detail(request, pk):
     )
 
 
-@cached_page
+@cached_page(params=citation.FORMAT_PARAMETERS)
 def activity_detail(request, pk):
     activity = get_object_or_404(ACTIVITIES, pk=pk)
     attach_other_sources([activity])

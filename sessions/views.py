@@ -143,7 +143,7 @@ def meeting_list(request):
     return render(request, "sessions/meeting_list.html", {"meetings": meetings, "breadcrumbs": [("Meetings", None)]})
 
 
-@cached_page
+@cached_page(params=citation.FORMAT_PARAMETERS)
 def meeting_detail(request, slug):
     meeting = get_object_or_404(Meeting, slug=slug)
     attach_sources([meeting])
@@ -273,7 +273,7 @@ def event_detail(request, slug):
     return render(request, "sessions/event_detail.html", context)
 
 
-@cached_page
+@cached_page(params=citation.FORMAT_PARAMETERS)
 def session_detail(request, meeting, slug):
     session = get_object_or_404(
         Session.objects.select_related("meeting", "roundtable"), meeting__slug=meeting, slug=slug

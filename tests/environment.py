@@ -13,3 +13,5 @@ import pytest
 def pytest_load_initial_conftests():
     # Development settings, as the Makefile exports them: without DEBUG, a missing SECRET_KEY stops the start-up.
     os.environ.setdefault("DEBUG", "true")
+    # The test client's host, so that absolute links read as the pages' own.
+    os.environ.setdefault("SITE_URL", "http://testserver")

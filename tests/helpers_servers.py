@@ -39,12 +39,16 @@ def redis_server_path():
     return shutil.which("redis-server") or (os.path.exists("/usr/bin/redis-server") and "/usr/bin/redis-server")
 
 
+# As docs/operations.md configures production's: a ceiling on memory, the least recently used keys evicted.
+REDIS_LIMITS = ["--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru"]
+
+
 @contextmanager
 def redis_server():
     """A Redis of the test's own, on a free port, keeping nothing on disk; yields its URL."""
     port = free_port()
     process = subprocess.Popen(
-        [redis_server_path(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        [redis_server_path(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", *REDIS_LIMITS],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

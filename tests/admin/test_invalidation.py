@@ -202,12 +202,14 @@ def test_a_bulk_deletion_is_on_the_pages(secretariat_admin, anonymous, world):
     assert "A test milestone." not in anonymous.get(MEETING).content.decode()
 
 
-def test_a_page_asked_over_http_does_not_give_https_readers_http_links(client, settings):
+def test_absolute_links_come_from_site_url_whatever_the_request_named(client, settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SITE_URL = "https://gfmd.example.org"
+    settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1"]
     url = "/meetings/athens-2009/sessions/csd-1-1/"
-    # Behind the proxy both carry the same Host header.
     plain = client.get(url, headers={"host": "testserver"}).content.decode()
-    secure = client.get(url, headers={"host": "testserver", "x-forwarded-proto": "https"}).content.decode()
-    assert "http://testserver/" in plain
-    assert "http://testserver/" not in secure
-    assert "https://testserver/" in secure
+    for headers in ({"host": "testserver", "x-forwarded-proto": "https"}, {"host": "127.0.0.1:99999"}):
+        page = client.get(url, headers=headers).content.decode()
+        assert page == plain
+    assert f'href="https://gfmd.example.org{url}"' in plain
+    assert "testserver" not in plain and "127.0.0.1" not in plain
