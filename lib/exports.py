@@ -156,9 +156,11 @@ class Export:
     small: bool = False
 
     def stem(self):
-        # The database too: two sites (a bench's, a test's) may share a folder, and count revisions alike.
+        # The database too: two sites (a bench's, a test's) may share a folder, and count revisions alike. And
+        # the deployed code (RELEASE), which may write an export otherwise, as it keys the cached pages.
         database = {key: connection.settings_dict.get(key) for key in ("ENGINE", "NAME", "HOST", "PORT")}
-        digest = hashlib.sha256(repr((self.name, self.variant, database)).encode()).hexdigest()[:16]
+        key = (self.name, self.variant, database, settings.RELEASE)
+        digest = hashlib.sha256(repr(key).encode()).hexdigest()[:16]
         return f"{self.name}-{digest}"
 
 

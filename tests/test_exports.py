@@ -159,3 +159,12 @@ def test_the_sitemap_is_an_index_of_sections_each_a_page_of_at_most_its_limit(cl
     assert client.get("/sitemap-recommendations.xml?p=999").status_code == 404
     assert client.get("/sitemap-recommendations.xml?p=abc").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_a_deploy_makes_new_files(client, small_content, settings):
+    first = client.get("/activities/?format=csv")
+    read(first)
+    settings.RELEASE = "a-new-release"
+    second = client.get("/activities/?format=csv")
+    read(second)
+    assert second["ETag"] != first["ETag"]
