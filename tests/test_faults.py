@@ -83,6 +83,7 @@ def production(static_root, **more):
         "DJANGO_SETTINGS_MODULE": "gfmd.settings",
         "DEBUG": "false",
         "SECRET_KEY": "s" * 60,  # a test-only key
+        "SITE_URL": "http://127.0.0.1",
         "STATIC_ROOT": str(static_root),
         "SECURE_SSL_REDIRECT": "false",
         **more,
