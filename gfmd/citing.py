@@ -20,7 +20,8 @@ CITING = [
         "recommendations",
         "Recommendations and other points",
         Recommendation,
-        ("meeting",),
+        # A point of another event is named by its event.
+        ("meeting", "event"),
         "Points as planned, or of other events reported beside a meeting",
     ),
     ("events", "Other events reported beside a meeting", Event, ("meeting",), ""),

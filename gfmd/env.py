@@ -34,7 +34,7 @@ def env_origin(name, *, default):
             "host, with no path."
         )
     try:
-        parts.port
+        _ = parts.port
     except ValueError as error:
         raise ImproperlyConfigured(f"{name}={raw!r} has a port that is not a number from 0 to 65535.") from error
     return raw

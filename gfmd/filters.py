@@ -44,8 +44,12 @@ class SearchFilter(FacetedFilterSet):
     meeting = FieldFilter(field_name="meeting", choices=meeting_choices.meetings, label="Meeting")
     track = FieldFilter(field_name="track", choices=Track.choices, label="Track")
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
-    # Records as held at the meeting unless the reader asks by stage: no plans, no points of other events.
-    stage = FieldFilter(field_name="stage", choices=Stage.choices, label="Stage", absent=Q(stage=Stage.HELD, event=""))
+    # Records as held at the meeting unless the reader asks by stage or event: no plans, no points of other
+    # events (which have no stage: the event facet's default leaves them out).
+    stage = FieldFilter(field_name="stage", choices=Stage.choices, label="Stage", absent=~Q(stage=Stage.PLANNED))
+    event = FieldFilter(
+        field_name="event", choices=meeting_choices.events, label="Other event reported alongside", absent=Q(event="")
+    )
 
     max_terms = search.MAX_TERMS
 

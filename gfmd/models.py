@@ -4,8 +4,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from lib import search
-from lib.citation import FORUM
-from lib.models import Versioned
+from lib.citation import PUBLISHER, DateSpan
+from lib.models import LONG_TEXT, Versioned
 
 
 class SourceDocument(Versioned):
@@ -22,9 +22,16 @@ class SourceDocument(Versioned):
     title = models.CharField(max_length=300, help_text="The document's title as it is printed.")
     issuer = models.CharField(max_length=200, blank=True, help_text="Who issued it: a government, the GMG, an agency.")
     date = models.DateField(null=True, blank=True, help_text="The date the document bears, if any.")
+    date_supplied = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Only for a document that bears no date: when its content shows it was written ('late 2007'). "
+        "Cited in brackets after 'undated', never as its date.",
+    )
+    place = models.CharField(max_length=100, blank=True, help_text="The place the document bears ('New York'), if any.")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     url = models.URLField(blank=True, help_text="Where the public can read it, if online.")
-    description = models.TextField(blank=True, help_text="What the document is, for a reader.")
+    description = models.TextField(max_length=LONG_TEXT, blank=True, help_text="What the document is, for a reader.")
 
     history = HistoricalRecords()
 
@@ -38,15 +45,17 @@ class SourceDocument(Versioned):
         return reverse("gfmd:source", kwargs={"slug": self.slug})
 
     def citation(self):
+        """The document cited as itself: its issuer publishes it, where and when it says. Without an issuer,
+        the knowledge base is the publisher of the text it stores."""
         return {
             "key": self.slug,
             "title": self.title,
-            "author": self.issuer or FORUM,
-            "container": self.get_kind_display(),
-            "issued": self.date,
-            # The document itself, where it is online.
-            "source": self.url,
-            "kind": "document",
+            "genre": self.get_kind_display(),
+            "author": self.issuer,
+            "issued": DateSpan(self.date, self.date, self.date_supplied),
+            "publisher": self.issuer or PUBLISHER,
+            "place": self.place,
+            "online": self.url,
         }
 
 

@@ -3,7 +3,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemaps
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
@@ -59,14 +59,36 @@ def home(request):
 
 @per_revision
 def held_totals():
-    """How many sessions and points were held at all the meetings, and how many activities there are.
+    """What the knowledge base holds of all the meetings as held, and how many activities there are.
 
-    Counted over every meeting, so they grow with the data, and changed only by an edit: read once per
-    content revision, as the lists count their facets (lib/facet_index.py).
+    Sessions: those in our sources, and at least how many were held (for each meeting the number a source
+    gives, or those in our sources). Points: per kind, with their lettered sub-points, and how many restate
+    another point as a second source reports it (both counted). Counted over every meeting, so they grow
+    with the data, and changed only by an edit: read once per content revision, as the lists count their
+    facets (lib/facet_index.py).
     """
+    # Each meeting's sessions in our sources beside the number a source says were held, in one query.
+    in_sources = Count("sessions", filter=Q(sessions__in=Session.objects.held()))
+    sessions = list(Meeting.objects.order_by().annotate(n=in_sources).values_list("n", "sessions_held"))
+    points = Recommendation.objects.held()
+    rows = (
+        points.order_by().values_list("kind").annotate(n=Count("pk"), sub=Count("pk", filter=Q(parent__isnull=False)))
+    )
+    found = {kind: (n, sub) for kind, n, sub in rows}
+    restating = dict(points.filter(also_reported_as__in=points).order_by().values_list("kind").annotate(n=Count("pk")))
+    kinds = []
+    for kind, label in Recommendation.Kind.choices:
+        if kind in found:
+            n, sub = found[kind]
+            noun = label.lower() if n == 1 else Recommendation(kind=kind).kind_plural.lower()
+            kinds.append(
+                {"kind": kind, "count": n, "noun": noun, "sub_points": sub, "restating": restating.get(kind, 0)}
+            )
     return {
-        "sessions": Session.objects.held().count(),
-        "recommendations": Recommendation.objects.held().count(),
+        "sessions": sum(n for n, _ in sessions),
+        "sessions_at_least": sum(max(n, held_in_all or 0) for n, held_in_all in sessions),
+        "recommendations": sum(kind["count"] for kind in kinds),
+        "kinds": kinds,
         "activities": ProposedActivity.objects.count(),
     }
 

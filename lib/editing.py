@@ -11,7 +11,7 @@ from collections import defaultdict
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AdminTextInputWidget, AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, router, transaction
@@ -23,11 +23,12 @@ from django.utils.text import Truncator, capfirst, slugify
 from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 from lib import history, search
 from lib.caching import content_changed
 from lib.models import Versioned
+from lib.spreadsheet import refuse_formula
 
 SOURCE_FIELDS = ["source", "source_location", "other_sources", "editorial_note"]
 
@@ -127,13 +128,10 @@ class VersionedForm(forms.ModelForm):
 
     def clean_tags(self):
         names = self.cleaned_data.get("tags") or []
-        empty = [name for name in names if not slugify(name, allow_unicode=True)]
-        if empty:
-            # A tag's link is /sessions/?tag=<slug>; an empty slug would link to the whole list.
+        problems = [problem for problem in map(tag_name_problem, names) if problem]
+        if problems:
             raise ValidationError(
-                "A tag needs at least one letter or digit: "
-                + ", ".join(f"“{name}”" for name in empty)
-                + " has none. Separate tags with commas; put a tag with a comma in double quotes."
+                problems[:5] + ["Separate tags with commas; put a tag with a comma in double quotes."]
             )
         return names
 
@@ -145,6 +143,7 @@ class VersionedForm(forms.ModelForm):
             if current is None and self.reverting:
                 # Restoring a deleted record from its history: it comes back as the version after its last.
                 self.instance.version = history.last_version(self.instance._history)
+                self.restoring = True
                 return cleaned
             if current is None:
                 raise ValidationError(
@@ -156,6 +155,23 @@ class VersionedForm(forms.ModelForm):
             # A revert carries the old version number; the save counts on from the current one.
             self.instance.version = current
         return cleaned
+
+
+TAG_NAME_LENGTH = 100  # taggit's columns
+
+
+def tag_name_problem(name):
+    """What keeps a name from being a tag, or None: the same rules for a tag typed on a record, renamed or merged."""
+    if not slugify(name, allow_unicode=True):
+        # A tag's link is /sessions/?tag=<slug>; an empty slug would link to the whole list.
+        return f"A tag needs at least one letter or digit: “{name}” has none."
+    if len(name) > TAG_NAME_LENGTH:
+        return f"A tag has at most {TAG_NAME_LENGTH} characters: “{Truncator(name).chars(40)}” has {len(name)}."
+    try:
+        refuse_formula(name)
+    except ValidationError as error:
+        return f"The tag “{Truncator(name).chars(40)}”: {error.messages[0]}"
+    return None
 
 
 class KnownChoicesOnly:
@@ -198,6 +214,22 @@ class KeyCheckedMultipleChoice(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
                 )
         return super()._check_values(value)
+
+
+class OneLineTextarea(forms.Textarea):
+    """A long one-line text (a title, a heading) shown whole, wrapped over lines rather than cut off at the box's
+    edge; a line break typed or pasted into it is a space."""
+
+    def __init__(self, attrs=None):
+        super().__init__({**(attrs or {}), "rows": 2, "class": "vLargeTextField vOneLineField"})
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return " ".join(value.splitlines()) if isinstance(value, str) else value
+
+
+# A text this long or longer is a line a one-line box would cut off.
+ONE_LINE_WRAPPED = 200
 
 
 class SafeAutocompleteSelect(KnownChoicesOnly, AutocompleteSelect):
@@ -247,19 +279,51 @@ def describe_dependents(found):
     return lines
 
 
+def name_links(model):
+    """Gives the rows Django makes for a record's many-to-many links (its themes, its sources) a name, so that a
+    deletion lists "Recommendation-theme relationship: Recommendation 7 – Labour mobility" rather than
+    "Recommendation_themes object (129)"."""
+    for field in model._meta.many_to_many:
+        through = field.remote_field.through
+        if through._meta.auto_created and "__str__" not in vars(through):
+            ends = (field.m2m_field_name(), field.m2m_reverse_field_name())
+            through.__str__ = lambda row, ends=ends: " – ".join(str(getattr(row, end)) for end in ends)
+
+
 class ContentAdmin(SimpleHistoryAdmin):
     """A content record: history with revert, stale saves refused, unchanged saves not counted."""
 
     form = VersionedForm
     save_on_top = True
+    # Says, to those who may not delete, why there is no Delete button and how a deletion is asked for.
+    change_form_template = "admin/content_change_form.html"
     history_list_display = ["version"]
     # An address typed without a scheme is read as https, as Django 6 will read it.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        name_links(model)
+
     def save_model(self, request, obj, form, change):
         if change and not form.has_changed() and not getattr(form, "reverting", False):
             return  # an unchanged record keeps its version, and so stays load_gfmd's to update
+        if getattr(form, "reverting", False):
+            obj._change_reason = revert_reason(form)
+        form.history_after = history.last_row_id(self.model)
         super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(form, "reverting", False):
+            return revert_reason(form)
+        return super().construct_change_message(request, form, formsets, add)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        for record in historical_records:
+            reason = record.history_change_reason or ""
+            words = [word for word in ("Restored", "Reverted") if reason.startswith(word)]
+            record.action = words[0] if words else record.get_history_type_display()
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # A rule the forms cannot see (two rows at one position, a link taken a moment ago by another
@@ -283,6 +347,8 @@ class ContentAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         if not (form.has_changed() or any(formset.has_changed() for formset in formsets)):
             return
+        if hasattr(form, "history_after"):  # the record was saved, not only its inline rows
+            history.squash(form.instance, form.history_after)
         if "tags" in form.changed_data:
             history.record_tags(form.instance)
         rows = [obj for formset in formsets for obj in [*formset.new_objects, *(o for o, _ in formset.changed_objects)]]
@@ -295,6 +361,9 @@ class ContentAdmin(SimpleHistoryAdmin):
         elif type(formfield) is forms.ModelMultipleChoiceField:
             formfield.__class__ = KeyCheckedMultipleChoice
         widget = getattr(formfield, "widget", None)
+        long_line = not db_field.choices and (db_field.max_length or 0) >= ONE_LINE_WRAPPED
+        if type(widget) is AdminTextInputWidget and long_line:
+            formfield.widget = widget = OneLineTextarea(widget.attrs)
         inner = getattr(widget, "widget", widget)
         if type(inner) is AutocompleteSelect:
             inner.__class__ = SafeAutocompleteSelect
@@ -342,13 +411,23 @@ class ContentAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The version check locks the row, which needs a transaction, as the change view has.
         with transaction.atomic(using=router.db_for_write(self.model)):
+            after = history.last_row_id(self.model)
             response = super().history_form_view(request, object_id, version_id, extra_context)
             if request.method == "POST" and response.status_code == 302:
                 # Reverted, or restored after its deletion, with the tags and links of that version.
                 record = self.model._default_manager.get(pk=object_id)
+                history.squash(record, after)
                 history.record_tags(record)
                 content_changed([record])
             return response
+
+
+def revert_reason(form):
+    """What the history says of a revert: a deleted record brought back is restored."""
+    version = form.instance._history.version
+    if getattr(form, "restoring", False):
+        return f"Restored after its deletion, as it was at version {version}"
+    return f"Reverted to version {version}"
 
 
 class ContentInlineFormSet(forms.BaseInlineFormSet):
@@ -373,6 +452,11 @@ class ContentInlineFormSet(forms.BaseInlineFormSet):
         setattr(form.instance, self.fk.name, self.instance)
         if hasattr(self, "prepare_row"):
             self.prepare_row(form.instance, self.instance)
+        if getattr(self, "names_fields", False):
+            # A row of a table has its labels in the column heads, which a screen reader does not read for its fields.
+            for field in form.fields.values():
+                inner = getattr(field.widget, "widget", field.widget)
+                inner.attrs.setdefault("aria-label", capfirst(field.label or ""))
         if form.instance._state.adding and hasattr(form.instance, "source_id") and not form.instance.source_id:
             # A new row cites its parent's source until an editor says otherwise on the row's own page.
             form.instance.source_id = self.instance.source_id
@@ -393,7 +477,12 @@ class ContentInline:
 
 
 class ContentTabularInline(ContentInline, admin.TabularInline):
-    pass
+    template = "admin/edit_inline/content_tabular.html"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.names_fields = True
+        return formset
 
 
 class ContentStackedInline(ContentInline, admin.StackedInline):
@@ -403,6 +492,31 @@ class ContentStackedInline(ContentInline, admin.StackedInline):
 def taggings_of(tags):
     """(content type id, record id) of each record these tags are on."""
     return list(TaggedItem.objects.filter(tag__in=tags).values_list("content_type_id", "object_id"))
+
+
+def merge_tags(tags, name):
+    """Puts every record of these tags under the tag called `name` (made if none is), through the write path.
+
+    The merged tags, left on no record, are deleted. Returns the tag they were merged into, and whether it is new.
+    """
+    taggings = taggings_of(tags)
+    into = Tag.objects.filter(name__iexact=name).first()
+    created = into is None
+    if created:
+        into = Tag.objects.create(name=name)  # taggit makes its slug, unique
+    merged = [tag for tag in tags if tag.pk != into.pk]
+    already = set(TaggedItem.objects.filter(tag=into).values_list("content_type_id", "object_id"))
+    for item in TaggedItem.objects.filter(tag__in=merged).order_by("pk"):
+        key = (item.content_type_id, item.object_id)
+        if key in already:
+            item.delete()
+        else:
+            already.add(key)
+            item.tag = into
+            item.save(update_fields=["tag"])
+    Tag.objects.filter(pk__in=[tag.pk for tag in merged]).delete()
+    tags_edited(taggings)
+    return into, created
 
 
 def tags_edited(taggings):

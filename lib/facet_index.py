@@ -13,8 +13,9 @@ what any other does.
 
 The database stays the source of truth: the index is read from it (one query
 for the records' order, every facet a record has one value of and each facet's
-condition when nothing is chosen, one for each other facet), kept in each process for one content revision (lib.caching's
-per_revision_in_process), and read again after any change. Filters that are not facets
+condition when nothing is chosen, one for each other facet), kept in each
+process for one content revision (lib.caching's per_revision_in_process), and
+read again after any change. Filters that are not facets
 (the search box) are asked of the database for their records' ids.
 """
 
@@ -63,20 +64,26 @@ class FacetIndex:
             .annotate(**conditions)
             .values_list("pk", *(facets[name].field_name for name in single), *conditions)
         )
-        columns = list(zip(*rows)) or [()] * (1 + len(single) + len(absent))
+        columns = list(zip(*rows, strict=True)) or [()] * (1 + len(single) + len(absent))
         self.pks = list(columns[0])
         self.size = len(self.pks)
-        self.position = dict(zip(self.pks, range(self.size)))
+        self.position = dict(zip(self.pks, range(self.size), strict=True))
         self.everything = (1 << self.size) - 1
-        found = {name: positions_by_value(range(self.size), column) for name, column in zip(single, columns[1:])}
+        found = {
+            name: positions_by_value(range(self.size), column)
+            for name, column in zip(single, columns[1 : 1 + len(single)], strict=True)
+        }
         self.absent = {
             name: bitset_of(list(compress(range(self.size), column)), self.size)
-            for name, column in zip(absent, columns[1 + len(single) :])
+            for name, column in zip(absent, columns[1 + len(single) :], strict=True)
         }
         # A facet a record can have several values of (themes, tags): one query each.
         for name, facet in facets.items():
             if name not in single:
-                pks, values = list(zip(*manager.order_by().values_list("pk", facet.field_name))) or [(), ()]
+                pks, values = list(zip(*manager.order_by().values_list("pk", facet.field_name), strict=True)) or [
+                    (),
+                    (),
+                ]
                 found[name] = positions_by_value(map(self.position.__getitem__, pks), values)
         self.values = {
             name: {value: self.compact(held) for value, held in by_value.items()} for name, by_value in found.items()
@@ -158,7 +165,7 @@ def positions_by_value(positions, values):
     """{value as text: the positions holding it, in order}, from positions and values side by side; a
     record without a value (None) is left out."""
     grouped = defaultdict(list)
-    for position, value in zip(positions, values):
+    for position, value in zip(positions, values, strict=True):
         grouped[value].append(position)
     grouped.pop(None, None)
     return {str(value): sorted(held) for value, held in grouped.items()}

@@ -68,3 +68,27 @@ def last_version(record):
     pk_name = record.instance_type._meta.pk.attname
     rows = type(record).objects.filter(**{pk_name: getattr(record, pk_name)})
     return rows.order_by("-version").values_list("version", flat=True).first() or record.version
+
+
+def last_row_id(model):
+    """The newest history row of any record of the model: what a save writes comes after it."""
+    history_model = model.history.model
+    return history_model._default_manager.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+
+
+def squash(instance, after):
+    """One history row for one save: django-simple-history writes a row at the save, and one more for each of its
+    links set, cleared or added after it (a change of themes wrote three). The last row holds them all; it takes the
+    first one's kind (created, changed) and the others go."""
+    rows = list(
+        instance.history.filter(history_id__gt=after).order_by("history_id").values_list("history_id", "history_type")
+    )
+    if len(rows) < 2:
+        return
+    (_, kind), (kept, _) = rows[0], rows[-1]
+    gone = [row_id for row_id, _ in rows[:-1]]
+    history_model = instance.history.model
+    for links in history_model._meta.related_objects:  # the links each row kept, which its deletion leaves
+        links.related_model._default_manager.filter(**{f"{links.field.name}__in": gone}).delete()
+    history_model._default_manager.filter(history_id__in=gone).delete()
+    history_model._default_manager.filter(history_id=kept).update(history_type=kind)

@@ -46,6 +46,8 @@ CSV_BATCH = 50
 # A CSV row starts with the record's page and its id, where a spreadsheet's reader looks first.
 CSV_LEAD = ("url", "id")
 CSV_TYPE = "text/csv; charset=utf-8"
+# A facet value whose records the sources do not give at all: counted None, not 0.
+NOT_IN_SOURCES = "not-in-sources"
 
 
 @dataclass(frozen=True)
@@ -129,13 +131,21 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
 
     `absent` is the condition a list keeps when the parameter is not given
     (a stage facet shows what was held unless the reader asks for plans).
+
+    `uncovered`, a callable, gives the values whose records the sources do not
+    give at all (a meeting whose sessions are not in our sources): the facet
+    keeps them, counted None and said to be "not-in-sources", never 0.
     """
 
     field_class = FacetField
 
-    def __init__(self, *args, absent=None, **kwargs):
+    def __init__(self, *args, absent=None, uncovered=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.absent = absent
+        self.uncovered = uncovered
+
+    def uncovered_values(self):
+        return {str(value) for value in self.uncovered()} if self.uncovered else set()
 
     def filter(self, qs, value):
         if not value:
@@ -248,15 +258,18 @@ class FacetedFilterSet(django_filters.FilterSet):
         for name in self.facet_names():
             selected = set(self.form.cleaned_data.get(name) or [])
             found = counts[name]
+            uncovered = {value for value in self.filters[name].uncovered_values() if not found.get(value)}
             choices = [(str(value), label) for value, label in choices_of(self.filters[name])]
             if size is not None:
-                # Only values with records, or chosen, can be shown: the others are not built at all.
-                choices = [(value, label) for value, label in choices if value in found or value in selected]
+                # Only values with records, chosen, or not in our sources can be shown: the others are not built.
+                shown = set(found) | selected | uncovered
+                choices = [(value, label) for value, label in choices if value in shown]
             values = [
                 {"value": value, "label": str(label), "count": found.get(value, 0), "selected": value in selected}
+                | ({"count": None, "coverage": NOT_IN_SOURCES} if value in uncovered else {})
                 for value, label in choices
             ]
-            self.facet_totals[name] = sum(1 for v in values if v["count"] or v["selected"])
+            self.facet_totals[name] = sum(1 for v in values if shown_value(v))
             result[name] = top_values(values, size)
         return result
 
@@ -323,13 +336,19 @@ def choices_of(facet_filter):
     return choices() if callable(choices) else choices
 
 
+def shown_value(value):
+    """Whether a facet shows a value: it has records, is chosen, or its records are not in our sources."""
+    return bool(value["count"] or value["selected"] or value.get("coverage"))
+
+
 def top_values(values, size):
-    """The `size` most frequent values with a count, and every selected one, in their natural order."""
+    """The `size` most frequent values with a count, and every selected one or one not in our sources, in
+    their natural order."""
     if size is None:
         return values
     with_count = [v for v in values if v["count"]]
     kept = {id(v) for v in sorted(with_count, key=lambda v: -v["count"])[:size]}
-    return [v for v in values if id(v) in kept or v["selected"]]
+    return [v for v in values if id(v) in kept or v["selected"] or v.get("coverage")]
 
 
 def parse_paging(params):
@@ -462,6 +481,13 @@ class FacetedList:
             "clear_url": request.path,
             "page_links": page and page_links(request, page),
             "active": page and active_filters(request, facets, filterset),
+            # The chosen values whose records our sources do not give: the heading says so rather than 0.
+            "uncovered_chosen": [
+                value["label"]
+                for values in (facets or {}).values()
+                for value in values
+                if value["selected"] and value.get("coverage")
+            ],
         }
         return render(request, self.template, context, status=400 if errors else 200)
 
@@ -483,7 +509,11 @@ class FacetedList:
                 "results": [self.to_json(obj) for obj in records],
                 **({"notices": filterset.search_notices} if filterset.search_notices else {}),
                 "facets": {
-                    name: [{"value": v["value"], "label": v["label"], "count": v["count"]} for v in values]
+                    name: [
+                        {"value": v["value"], "label": v["label"], "count": v["count"]}
+                        | ({"coverage": v["coverage"]} if "coverage" in v else {})
+                        for v in values
+                    ]
                     for name, values in facets.items()
                 },
             },
@@ -603,11 +633,7 @@ def facet_links(request, facets, filterset):
     groups = []
     toggles = Toggles(request)
     for name, values in facets.items():
-        items = [
-            value | {"url": toggles.url(name, value["value"])}
-            for value in values
-            if value["count"] or value["selected"]
-        ]
+        items = [value | {"url": toggles.url(name, value["value"])} for value in values if shown_value(value)]
         chosen = [value["value"] for value in values if value["selected"]]
         total = filterset.facet_totals[name]
         group = {

@@ -6,9 +6,16 @@ imports no app.
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
+
+from lib.spreadsheet import refuse_formula
+
+# The longest text of the content (a meeting's summary, 2,012 characters) five times over: room for any
+# passage a source prints, while a paste of a whole document is refused on the form rather than stored.
+LONG_TEXT = 10_000
 
 
 def configured_model(setting):
@@ -45,6 +52,25 @@ class Versioned(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         super().save(*args, **kwargs)
 
+    def clean_fields(self, exclude=None):
+        """Every text a record keeps reaches the data package's CSVs as it is, so none may run as a formula."""
+        errors = {}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field in self._meta.concrete_fields:
+            if not isinstance(field, (models.CharField, models.TextField)) or field.choices:
+                continue
+            if field.name in errors or field.name in (exclude or ()):
+                continue
+            try:
+                refuse_formula(field.value_from_object(self))
+            except ValidationError as error:
+                errors[field.name] = error.error_list
+        if errors:
+            raise ValidationError(errors)
+
     def _get_FIELD_display(self, field):
         labels = _choice_labels.get(field)
         if labels is None:
@@ -79,6 +105,7 @@ class Sourced(Versioned):
     )
     editorial_note = models.TextField(
         blank=True,
+        max_length=LONG_TEXT,
         help_text="Shown to the public: where sources disagree or a source is wrong, and what is established.",
     )
 

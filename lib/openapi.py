@@ -33,9 +33,16 @@ FACET_VALUE = {
         "value": {"type": "string", "description": "What to pass to the parameter of the same name."},
         "label": {"type": "string"},
         "count": {
-            "type": "integer",
+            "type": ["integer", "null"],
             "minimum": 0,
-            "description": "How many records this value would give, with every other filter applied.",
+            "description": "How many records this value would give, with every other filter applied; null where "
+            "our sources give none of its records (`coverage`), which is not zero.",
+        },
+        "coverage": {
+            "type": "string",
+            "enum": ["not-in-sources"],
+            "description": "Present when our sources give none of this value's records (a meeting whose sessions "
+            "they do not give): the count is then null.",
         },
     },
 }

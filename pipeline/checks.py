@@ -62,6 +62,7 @@ def find_problems():
         *position_gaps(),
         *recommendation_numbering(),
         *restored_numbers(),
+        *assigned_numbers(),
         *coverage_statements(),
         *text_damage(),
     ]
@@ -117,6 +118,13 @@ def restored_numbers():
             yield Problem(record, "its number is restored, but its source location does not say so.")
         elif said and not record.number_restored:
             yield Problem(record, "its source location says its number is restored, but it is not marked restored.")
+
+
+def assigned_numbers():
+    """A number the knowledge base assigned (not the source's) is explained to the reader in an editorial note."""
+    for model in (Roundtable, Session):
+        for record in model.objects.select_related("meeting").filter(number_assigned=True, editorial_note=""):
+            yield Problem(record, "its number is the knowledge base's, but no editorial note says why.")
 
 
 def coverage_statements():

@@ -144,7 +144,7 @@ class Exporter(Walker):
             model = node.model
             records = model._default_manager.exclude(pk__in=self.visited[model]).exclude(synthetic(model))
             records = records.filter(**node.parent_filter)
-            if node.parent_attr is not None:
+            if node.parent_attr is not None and node.home is None:
                 records = records.filter(**{f"{node.parent_attr}__isnull": False})
             for record in records.order_by(*node.ordering):
                 if record.pk in self.visited[model]:
@@ -159,7 +159,7 @@ class Exporter(Walker):
         """The list a record no file holds goes into, and the context of its items there."""
         if node.parent_attr is None:
             return self.shared_list(node.key), Context(file="")
-        parent = getattr(record, node.parent_attr)
+        parent = node.home(record) if node.home else getattr(record, node.parent_attr)
         if node.parent_attr == "meeting":
             name, data = self.content_document(parent, node.key)
             if node.key not in data or data[node.key] is None:

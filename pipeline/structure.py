@@ -19,7 +19,7 @@ from django.apps import apps
 from django.db.models import Q
 
 SHARED_KEYS = ("sources", "themes", "gmg_members", "meetings")
-HELD, GOVERNMENT, ROUNDTABLE = "held", "government", "roundtable"
+HELD, GOVERNMENT, ROUNDTABLE, REPORTED = "held", "government", "roundtable", "reported-point"
 
 
 class FixtureError(Exception):
@@ -173,6 +173,19 @@ class Parent(Field):
 
     def write(self, value, ctx, meaning):
         return {}
+
+
+class PointMeeting(Parent):
+    """A point's meeting: the file's, unless the point is another event's, which is no meeting's."""
+
+    def __init__(self):
+        super().__init__("meeting", of="meeting")
+
+    def read(self, item, ctx, meaning):
+        return None if meaning.get("event") else super().read(item, ctx, meaning)
+
+    def assign(self, obj, value, resolver, ctx):
+        setattr(obj, self.attr, None if value is None else ctx.meeting)
 
 
 class Position(Parent):
@@ -365,6 +378,9 @@ class Node:
     # Where an item's record stands in the database, below its parent: for finding the children of a record.
     parent_attr: str | None = None
     parent_filter: dict = field(default_factory=dict)
+    # The record whose file lists a record, where it is not its parent_attr: another event's point has no
+    # meeting, and is listed in the file of the meeting its event is reported beside.
+    home: object = None
     ordering: tuple = ("pk",)
     # Positions are counted per list; this says which list an item is in (None: not counted).
     counter: object = None
@@ -450,6 +466,7 @@ SESSIONS = Node(
     [
         Parent("roundtable"),
         Number("number"),
+        Field("number_assigned", default=False),
         Field("title"),
         Field("slug", default=session_slug),
         Field("discussion"),
@@ -501,6 +518,7 @@ ROUNDTABLES = Node(
     [
         Parent("meeting", of="meeting"),
         Field("number", convert=int, default=None),
+        Field("number_assigned", default=False),
         Field("track", default=GOVERNMENT),
         Field("stage", default=HELD),
         Field("kind", default=ROUNDTABLE),
@@ -522,6 +540,11 @@ ROUNDTABLES = Node(
 )
 
 
+def event_kind(value):
+    """A point's kind where its item names none: another event's point is a point reported from it."""
+    return lambda ctx, meaning: REPORTED if meaning.get("event") else value
+
+
 def recommendation_list(meaning, ctx):
     return (
         "recommendations",
@@ -536,12 +559,16 @@ def recommendation_list(meaning, ctx):
 
 def recommendation_natural(meaning, ctx):
     lookup = {
-        "meeting": ctx.meeting,
+        "meeting": ctx.meeting if meaning["meeting"] is not None else None,
         "track": meaning["track"],
         "kind": meaning["kind"],
         "parent": ctx.parent,
         "position": ctx.position,
     }
+    if meaning["event"] is None:
+        lookup["event"] = None
+    else:
+        lookup["event__slug"] = meaning["event"]
     if meaning["roundtable"] is None:
         lookup["roundtable"] = None
     else:
@@ -567,16 +594,21 @@ def recommendation_fields(sub_point):
     def default(attr, value):
         return inherited(attr) if sub_point else value
 
+    def unless_event(value):
+        # Another event's point has no track or stage of a meeting.
+        return lambda ctx, meaning: "" if meaning.get("event") else (value(ctx, meaning) if callable(value) else value)
+
     return [
-        Parent("meeting", of="meeting"),
+        # Read first: what a point is of decides its meeting, kind, track and stage.
+        Slug("event", "gfmd_sessions.Event", default=default("event", None)),
+        PointMeeting(),
         Parent("parent"),
         Position(),
-        Field("kind", default=default("kind", "recommendation")),
-        Field("track", default=default("track", GOVERNMENT)),
+        Field("kind", default=default("kind", event_kind("recommendation"))),
+        Field("track", default=default("track", unless_event(GOVERNMENT))),
         RoundtableRef(default=default("roundtable", None)),
         SessionRef(default=default("session", None)),
-        Field("stage", default=default("stage", recommendation_stage)),
-        Slug("event", "gfmd_sessions.Event", default=default("event", None)),
+        Field("stage", default=default("stage", unless_event(recommendation_stage))),
         Number("number"),
         Field("number_restored", default=False),
         Field("group_heading", default=default("group_heading", "")),
@@ -605,6 +637,7 @@ RECOMMENDATIONS = Node(
     children=[SUB_POINTS],
     parent_attr="meeting",
     parent_filter={"parent": None},
+    home=lambda point: point.meeting or point.event.meeting,
     ordering=(
         "track",
         "roundtable__stage",
@@ -683,6 +716,8 @@ SOURCES = Node(
         Field("title"),
         Field("issuer"),
         Field("date", default=None),
+        Field("date_supplied"),
+        Field("place"),
         Field("kind"),
         Field("url"),
         Field("description"),
@@ -727,6 +762,7 @@ MEETINGS = Node(
         # Coverage is written for a new meeting even at its default, so that its file says what its sources give.
         Field("sessions_coverage", default="partial", always=True),
         Field("sessions_held", default=None, convert=int),
+        Field("government_roundtables_held", default=None, convert=int),
         Field("recommendations_coverage", default="partial", always=True),
         Field("coverage_note"),
         *provenance(lambda ctx, meaning: None),

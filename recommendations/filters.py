@@ -27,27 +27,34 @@ def section_letters():
 
 
 @per_revision
-def events():
-    from sessions.models import Event
-
-    return [(e.slug, e.title) for e in Event.objects.select_related("meeting")]
-
-
-@per_revision
 def gmg_members():
     return [(m.acronym, m.name) for m in GMGMember.objects.with_activities()]
 
 
 class RecommendationFilter(FacetedFilterSet):
-    year = FacetFilter(field_name="meeting__year", choices=meeting_choices.meeting_years, label="Year")
-    meeting = FacetFilter(field_name="meeting__slug", choices=meeting_choices.meetings, label="Meeting")
+    year = FacetFilter(
+        field_name="meeting__year",
+        choices=meeting_choices.meeting_years,
+        label="Year",
+        uncovered=meeting_choices.recommendation_years_uncovered,
+    )
+    meeting = FacetFilter(
+        field_name="meeting__slug",
+        choices=meeting_choices.meetings,
+        label="Meeting",
+        uncovered=meeting_choices.recommendations_uncovered,
+    )
     track = FacetFilter(field_name="track", choices=Track.choices, label="Track")
     kind = FacetFilter(field_name="kind", choices=Recommendation.Kind.choices, label="Kind")
     # Without these parameters the list is the meetings' own points as held: plans, drafts and the
     # points of other events reported beside a meeting are one click away, never counted as its outcomes.
-    stage = FacetFilter(field_name="stage", choices=Stage.choices, label="Stage", absent=Q(stage=Stage.HELD))
+    # Other events' points have no stage: the event facet's default, not this one's, leaves them out.
+    stage = FacetFilter(field_name="stage", choices=Stage.choices, label="Stage", absent=~Q(stage=Stage.PLANNED))
     event = FacetFilter(
-        field_name="event__slug", choices=events, label="Other event reported alongside", absent=Q(event__isnull=True)
+        field_name="event__slug",
+        choices=meeting_choices.events,
+        label="Other event reported alongside",
+        absent=Q(event__isnull=True),
     )
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
     tag = FacetFilter(field_name="tags__slug", choices=tags_of(Recommendation), label="Tag")

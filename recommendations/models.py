@@ -6,9 +6,9 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from lib.citation import FORUM, GMG, short, where
-from lib.models import Sourced, Versioned
-from sessions.models import Stage, Track
+from lib.citation import DRAFT, FORUM, GMG, HELD, PLANNED, PROPOSED, document_of, printed, short
+from lib.models import LONG_TEXT, Sourced, Versioned
+from sessions.models import Stage, Track, meeting_occasion
 
 
 class RecommendationQuerySet(models.QuerySet):
@@ -24,6 +24,7 @@ class RecommendationQuerySet(models.QuerySet):
         return self.filter(stage__in=stages, event__isnull=True)
 
     def of_events(self):
+        """Points of other events: their events', with no meeting, track or stage of a GFMD meeting."""
         return self.filter(event__isnull=False)
 
     def top_level(self):
@@ -32,7 +33,8 @@ class RecommendationQuerySet(models.QuerySet):
 
 
 class Recommendation(Sourced):
-    """A recommendation, follow-up action, outcome sought or key message of a meeting."""
+    """A recommendation, follow-up action, outcome sought or key message of a meeting, or a point another
+    event made that a source reports beside a meeting (the event's, not the meeting's)."""
 
     class Kind(models.TextChoices):
         RECOMMENDATION = "recommendation", "Recommendation"
@@ -40,8 +42,18 @@ class Recommendation(Sourced):
         OUTCOME_SOUGHT = "outcome-sought", "Outcome sought"
         KEY_MESSAGE = "key-message", "Key message"
         FEEDBACK = "feedback", "Feedback"
+        # The source names no kind for them: a kind of their own, not one of the Forum's.
+        REPORTED = "reported-point", "Point reported from another event"
 
-    meeting = models.ForeignKey("gfmd_sessions.Meeting", on_delete=models.CASCADE, related_name="recommendations")
+    meeting = models.ForeignKey(
+        "gfmd_sessions.Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        help_text="The GFMD meeting whose point it is. Empty for a point of another event: the event says beside "
+        "which meeting its source reports it.",
+    )
     roundtable = models.ForeignKey(
         "gfmd_sessions.Roundtable",
         null=True,
@@ -58,13 +70,20 @@ class Recommendation(Sourced):
         related_name="recommendations",
         help_text="The session it came from, where the source says.",
     )
-    track = models.CharField(max_length=20, choices=Track.choices, default=Track.GOVERNMENT)
+    track = models.CharField(
+        max_length=20,
+        choices=Track.choices,
+        default=Track.GOVERNMENT,
+        blank=True,
+        help_text="The track of the meeting. Empty for a point of another event, which was no track of a meeting.",
+    )
     stage = models.CharField(
         max_length=10,
         choices=Stage.choices,
         default=Stage.HELD,
+        blank=True,
         help_text="Planned: a plan or a preparatory draft, not an outcome of the meeting. "
-        "Always planned under a planned roundtable.",
+        "Always planned under a planned roundtable. Empty for a point of another event.",
     )
     event = models.ForeignKey(
         "gfmd_sessions.Event",
@@ -72,10 +91,16 @@ class Recommendation(Sourced):
         blank=True,
         on_delete=models.PROTECT,
         related_name="points",
-        help_text="For a point of another event the source reports beside the meeting: that event. "
-        "It is then counted as the event's, never the meeting's.",
+        help_text="For a point of another event the source reports beside a meeting: that event. The point is "
+        "then the event's: no meeting, track or stage of its own, and the kind 'point reported from another event'.",
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RECOMMENDATION)
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.RECOMMENDATION,
+        help_text="As the source names the list it prints the point in. "
+        "A point of another event is always 'point reported from another event'.",
+    )
     number = models.CharField(max_length=10, blank=True, help_text="As printed: 7, or b for a sub-point.")
     number_restored = models.BooleanField(
         default=False,
@@ -91,7 +116,7 @@ class Recommendation(Sourced):
         help_text="The same point as another source reports it, recorded separately.",
     )
     position = models.PositiveSmallIntegerField(help_text="Order within its list, from 1.")
-    text = models.TextField(help_text="The source's words, repaired but never paraphrased.")
+    text = models.TextField(max_length=LONG_TEXT, help_text="The source's words, repaired but never paraphrased.")
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -110,7 +135,15 @@ class Recommendation(Sourced):
     history = HistoricalRecords(m2m_fields=["other_sources", "themes"])
 
     class Meta:
-        ordering = ["meeting__year", "track", "roundtable__number", "kind", "parent_id", "position"]
+        # Other events' points, of no meeting, after the meetings' on both databases.
+        ordering = [
+            F("meeting__year").asc(nulls_last=True),
+            "track",
+            "roundtable__number",
+            "kind",
+            "parent_id",
+            "position",
+        ]
         indexes = [
             # The kind and track facets count from this index alone, without reading the texts.
             models.Index(fields=["kind", "track"], name="recommendation_kind_track"),
@@ -129,36 +162,68 @@ class Recommendation(Sourced):
             models.CheckConstraint(
                 condition=Q(event__isnull=True) | Q(roundtable__isnull=True), name="event_point_has_no_roundtable"
             ),
+            # A meeting's point has its meeting, track and stage; another event's point has none of them.
+            models.CheckConstraint(
+                condition=(
+                    Q(event__isnull=True, meeting__isnull=False)
+                    & ~Q(track="")
+                    & ~Q(stage="")
+                    & ~Q(kind="reported-point")
+                )
+                | Q(event__isnull=False, meeting__isnull=True, track="", stage="", kind="reported-point"),
+                name="event_point_is_the_events",
+            ),
         ]
 
     def __str__(self):
         number = f" {self.number}" if self.number else ""
-        return f"{self.meeting.year} {self.get_kind_display()}{number}: {self.text[:70]}"
+        whose = self.event.title[:40] if self.event_id else (self.meeting.year if self.meeting_id else "")
+        return f"{whose} {self.get_kind_display()}{number}: {self.text[:70]}".strip()
 
     def get_absolute_url(self):
         return reverse("recommendations:recommendation", kwargs={"pk": self.pk})
 
     def citation(self):
-        meeting = self.meeting
-        number = " ".join(n for n in (self.parent.number if self.parent else "", self.number) if n)
-        label = self.get_kind_display() + (f" {number}" if number else "")
-        part = f", {self.roundtable.label}" if self.roundtable else ""
-        return {
-            "key": f"gfmd{meeting.year}-{self.kind}-{self.pk}",
-            "title": f"{label}: {short(self.text)}",
-            "author": FORUM,
-            "container": f"GFMD {meeting.year}, {meeting.city}{part}",
-            "issued": meeting.start_date,
-            "source": where(self),
-        }
+        """Another event's point is cited as the event's; a meeting's point as of its meeting and track, or,
+        planned, of the plan or draft its source is, dated as that document."""
+        parent = self.parent
+        numbers = (
+            printed(parent.number, parent.number_restored) if parent else "",
+            printed(self.number, self.number_restored),
+        )
+        number = " ".join(n for n in numbers if n)
+        label = self.get_kind_display()
+        cited = {"title": f"{label}{f' {number}' if number else ''}: {short(self.text)}", "document": document_of(self)}
+        if self.event_id:
+            occasion = self.event.occasion
+            key, genre, author = f"{self.event.slug}-{self.pk}", label, self.event.organiser
+        elif self.stage == Stage.PLANNED:
+            kind = PLANNED if self.roundtable and self.roundtable.stage == Stage.PLANNED else DRAFT
+            occasion = self.meeting_occasion(kind, cited["document"].dated)
+            key, author = f"gfmd{self.meeting.year}-{self.kind}-{self.pk}", self.source.issuer
+            genre = "Feedback on the drafts" if self.kind == self.Kind.FEEDBACK else f"{kind.title()} {label.lower()}"
+        else:
+            occasion = self.meeting_occasion(HELD)
+            key, genre, author = f"gfmd{self.meeting.year}-{self.kind}-{self.pk}", label, FORUM
+        return cited | {"key": key, "genre": genre, "author": author, "issued": occasion.dated, "occasion": occasion}
+
+    def meeting_occasion(self, kind, plan=None):
+        part = self.roundtable.label if self.roundtable else ""
+        return meeting_occasion(self.meeting, self.track, part, kind=kind, plan=plan)
 
     def derive_fields(self):
-        """A planned roundtable's points are planned; a sub-point is at its parent's stage and event."""
+        """A planned roundtable's points are planned; a sub-point is at its parent's stage and event; another
+        event's point has no meeting, track or stage, and the kind of a point reported from another event."""
         if self.roundtable_id and self.roundtable.stage == Stage.PLANNED:
             self.stage = Stage.PLANNED
         if self.parent_id:
             self.stage = self.parent.stage
             self.event_id = self.parent.event_id
+        if self.event_id:
+            self.meeting = None
+            self.track = ""
+            self.stage = ""
+            self.kind = self.Kind.REPORTED
 
     def clean_fields(self, exclude=None):
         self.derive_fields()
@@ -179,8 +244,10 @@ class Recommendation(Sourced):
         errors = {}
         if self.event_id and self.roundtable_id:
             errors["event"] = "A point of another event belongs to no roundtable of the meeting: clear one of them."
-        elif self.event_id and self.meeting_id and self.event.meeting_id != self.meeting_id:
-            errors["event"] = f"This event is reported alongside {self.event.meeting}, not {self.meeting}."
+        elif not self.event_id and not self.meeting_id:
+            errors["meeting"] = "Choose the meeting whose point it is, or the other event whose point it is."
+        elif not self.event_id and self.kind == self.Kind.REPORTED:
+            errors["kind"] = "A point reported from another event names that event: choose it, or another kind."
         if self.also_reported_as_id and self.also_reported_as_id == self.pk:
             errors["also_reported_as"] = "A record cannot be its own twin."
         if self.roundtable_id and self.meeting_id and self.roundtable.meeting_id != self.meeting_id:
@@ -189,7 +256,7 @@ class Recommendation(Sourced):
             errors["track"] = f"The roundtable belongs to the {self.roundtable.get_track_display()}: choose that track."
         if self.session_id and self.session.roundtable_id != self.roundtable_id:
             errors["session"] = "This session is not part of the chosen roundtable: choose its roundtable too."
-        if self.parent_id and self.meeting_id and self.parent.meeting_id != self.meeting_id:
+        if self.parent_id and self.parent.meeting_id != self.meeting_id:
             errors["parent"] = f"A sub-point's parent must be a recommendation of the same meeting, {self.meeting}."
         if errors:
             raise ValidationError(errors)
@@ -267,7 +334,7 @@ class ProposedActivity(Sourced):
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="activities")
     position = models.PositiveSmallIntegerField(help_text="Order within its section, from 1.")
-    text = models.TextField(help_text="The activity as printed.")
+    text = models.TextField(max_length=LONG_TEXT, help_text="The activity as printed.")
     gmg_members = models.ManyToManyField(
         GMGMember,
         related_name="activities",
@@ -295,16 +362,20 @@ class ProposedActivity(Sourced):
         return reverse("recommendations:activity", kwargs={"pk": self.pk})
 
     def citation(self):
+        """Proposed for a roundtable's section, dated as the matrix that proposes it is (it bears no date)."""
         section = self.section
         roundtable = section.roundtable
-        meeting = roundtable.meeting
+        document = document_of(self)
+        part = f"{roundtable.label}, section {section.letter}"
+        occasion = meeting_occasion(roundtable.meeting, roundtable.track, part, kind=PROPOSED, plan=document.dated)
         return {
-            "key": f"gmg{meeting.year}-{roundtable.number}{section.letter}-{self.position}",
+            "key": f"gmg{roundtable.meeting.year}-{roundtable.number}{section.letter}-{self.position}",
             "title": f"Proposed activity {roundtable.number}{section.letter}.{self.position}: {short(self.text)}",
-            "author": GMG,
-            "container": f"GFMD {meeting.year}, {meeting.city}, {roundtable.label}, section {section.letter}",
-            "issued": self.source.date or meeting.start_date,
-            "source": where(self),
+            "genre": "Proposed activity",
+            "author": self.source.issuer or GMG,
+            "issued": occasion.dated,
+            "occasion": occasion,
+            "document": document,
         }
 
 
@@ -315,7 +386,7 @@ class ActivityItem(Versioned):
     """
 
     position = models.PositiveSmallIntegerField()
-    text = models.TextField()
+    text = models.TextField(max_length=LONG_TEXT)
 
     class Meta:
         abstract = True

@@ -26,7 +26,10 @@ def gmg_member_document(member):
 
 def recommendation_document(recommendation):
     number = f" {recommendation.number}" if recommendation.number else ""
-    label = f"{recommendation.get_kind_display()}{number}, GFMD {recommendation.meeting.year}"
+    # Another event's point is the event's: no meeting, year, track or stage of the Forum.
+    event = recommendation.event
+    whose = event.title if event else f"GFMD {recommendation.meeting.year}"
+    label = f"{recommendation.get_kind_display()}{number}, {whose}"
     if recommendation.group_heading:
         label += f": {recommendation.group_heading}"
     roundtable = recommendation.roundtable
@@ -36,11 +39,11 @@ def recommendation_document(recommendation):
         "title": recommendation.group_heading,
         # Lettered sub-points belong to their numbered recommendation: one document holds them all.
         "body": joined(recommendation.text, *(child.text for child in recommendation.children.all())),
-        **meeting_fields(recommendation.meeting),
+        **(meeting_fields(recommendation.meeting) if recommendation.meeting else {}),
         "track": recommendation.track,
         "roundtable": roundtable.label if roundtable else "",
         "record_kind": recommendation.get_kind_display(),
-        "stage": getattr(recommendation, "stage", None) or (roundtable.stage if roundtable else "held"),
+        "stage": "" if event else recommendation.stage,
         "event": event_of(recommendation),
         "themes": theme_pks(recommendation),
     }

@@ -23,18 +23,50 @@ MEMBER_PAGE_SIZE = 50
 RECOMMENDATION_COLUMNS = [
     Column("id", "integer", lambda r: r.pk),
     Column("url", "string", lambda r: r.get_absolute_url(), format="uri-reference", description="The record's page."),
-    Column("meeting_id", "integer", lambda r: r.meeting_id, json=False),
-    Column("meeting", "string", lambda r: r.meeting.slug, description="The meeting's slug."),
-    Column("meeting_label", "string", lambda r: f"{r.meeting.city} {r.meeting.year}", json=False),
-    Column("year", "integer", lambda r: r.meeting.year),
-    Column("track", "string", lambda r: r.track),
-    Column("kind", "string", lambda r: r.kind),
-    Column("stage", "string", lambda r: r.stage, description="held, or planned (a draft or a plan)."),
+    Column("meeting_id", ("integer", "null"), lambda r: r.meeting_id, json=False),
+    Column(
+        "meeting",
+        ("string", "null"),
+        lambda r: r.meeting.slug if r.meeting else None,
+        description="The meeting's slug; null for a point of another event (see event).",
+    ),
+    Column("meeting_label", "string", lambda r: f"{r.meeting.city} {r.meeting.year}" if r.meeting else "", json=False),
+    Column(
+        "year",
+        ("integer", "null"),
+        lambda r: r.meeting.year if r.meeting else None,
+        description="The meeting's year; null for a point of another event.",
+    ),
+    Column(
+        "track",
+        ("string", "null"),
+        lambda r: r.track or None,
+        description="government or civil-society; null for a point of another event.",
+    ),
+    Column(
+        "kind",
+        "string",
+        lambda r: r.kind,
+        description="recommendation, follow-up, outcome-sought, key-message, feedback, or reported-point "
+        "(a point reported from another event, which the source names no kind).",
+    ),
+    Column(
+        "stage",
+        ("string", "null"),
+        lambda r: r.stage or None,
+        description="held, or planned (a draft or a plan); null for a point of another event.",
+    ),
     Column(
         "event",
         ("string", "null"),
         lambda r: r.event.slug if r.event else None,
-        description="The other event reported alongside the meeting whose point this is.",
+        description="For a point of another event: that event's slug (its page is /events/<slug>/).",
+    ),
+    Column(
+        "reported_beside",
+        ("string", "null"),
+        lambda r: r.event.meeting.slug if r.event else None,
+        description="For a point of another event: the slug of the meeting its source reports the event beside.",
     ),
     Column("number", "string", lambda r: r.number, description="As printed: 7, or b for a sub-point."),
     Column(
@@ -65,7 +97,7 @@ RECOMMENDATION_COLUMNS = [
 recommendations_list = FacetedList(
     filterset_class=RecommendationFilter,
     queryset=Recommendation.objects.select_related(
-        "meeting", "roundtable", "session", "source", "event"
+        "meeting", "roundtable", "session", "source", "event__meeting"
     ).prefetch_related("themes", TAG_LIST),
     template="recommendations/recommendation_list.html",
     title="Recommendations",
@@ -75,7 +107,15 @@ recommendations_list = FacetedList(
     # What a card shows, and nothing more: a meeting row holds its whole summary.
     page_queryset=Recommendation.objects.select_related("meeting", "roundtable", "event").only(
         *("kind", "number", "number_restored", "track", "stage", "group_heading", "text"),
-        *("meeting__city", "meeting__year", "roundtable__kind", "roundtable__number", "event__slug", "event__title"),
+        *(
+            "meeting__city",
+            "meeting__year",
+            "roundtable__kind",
+            "roundtable__number",
+            "roundtable__number_assigned",
+            "event__slug",
+            "event__title",
+        ),
     ),
 )
 

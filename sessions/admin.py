@@ -44,7 +44,15 @@ class MeetingAdmin(ContentAdmin):
         ),
         (
             "What our sources cover",
-            {"fields": ["sessions_coverage", "sessions_held", "recommendations_coverage", "coverage_note"]},
+            {
+                "fields": [
+                    "government_roundtables_held",
+                    "sessions_coverage",
+                    "sessions_held",
+                    "recommendations_coverage",
+                    "coverage_note",
+                ]
+            },
         ),
         ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
     ]

@@ -9,8 +9,18 @@ from themes import choices as theme_choices
 
 
 class SessionFilter(FacetedFilterSet):
-    year = FacetFilter(field_name="meeting__year", choices=meeting_choices.meeting_years, label="Year")
-    meeting = FacetFilter(field_name="meeting__slug", choices=meeting_choices.meetings, label="Meeting")
+    year = FacetFilter(
+        field_name="meeting__year",
+        choices=meeting_choices.meeting_years,
+        label="Year",
+        uncovered=meeting_choices.session_years_uncovered,
+    )
+    meeting = FacetFilter(
+        field_name="meeting__slug",
+        choices=meeting_choices.meetings,
+        label="Meeting",
+        uncovered=meeting_choices.sessions_uncovered,
+    )
     track = FacetFilter(field_name="roundtable__track", choices=Track.choices, label="Track")
     # Without the parameter the list is what was held; plans are one click away.
     stage = FacetFilter(

@@ -6,8 +6,8 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from lib.citation import FORUM, where
-from lib.models import Sourced
+from lib.citation import FORUM, HELD, OTHER_EVENT, PLANNED, DateSpan, Occasion, document_of, span_of
+from lib.models import LONG_TEXT, Sourced
 
 
 class Track(models.TextChoices):
@@ -18,6 +18,17 @@ class Track(models.TextChoices):
 class Stage(models.TextChoices):
     HELD = "held", "As held"
     PLANNED = "planned", "As planned"
+
+
+# A track as a citation names it, within a sentence.
+TRACK_CITED = {Track.GOVERNMENT: "government meeting", Track.CIVIL_SOCIETY: "Civil Society Days"}
+
+
+def meeting_occasion(meeting, track, part="", *, kind=HELD, plan=None):
+    """A record's event at a meeting: the meeting and track as held, dated as that track was held; or
+    (`kind` planned, proposed or draft) the plan or draft of them, dated as `plan`, the document's date."""
+    name = ", ".join(p for p in (f"GFMD {meeting.year}, {meeting.city}", TRACK_CITED.get(track, ""), part) if p)
+    return Occasion(kind, name, meeting.track_span(track) if kind == HELD else plan)
 
 
 class Coverage(models.TextChoices):
@@ -42,7 +53,9 @@ class Meeting(Sourced):
     civil_society_start_date = models.DateField(null=True, blank=True, help_text="First of the Civil Society Days.")
     civil_society_end_date = models.DateField(null=True, blank=True, help_text="Last of the Civil Society Days.")
     overarching_theme = models.CharField(max_length=300, blank=True, help_text="As the chair worded it.")
-    summary = models.TextField(blank=True, help_text="What the sources say of the meeting as a whole.")
+    summary = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text="What the sources say of the meeting as a whole."
+    )
     sessions_coverage = models.CharField(
         max_length=10,
         choices=Coverage.choices,
@@ -54,6 +67,12 @@ class Meeting(Sourced):
         blank=True,
         help_text="How many sessions were held, where a source says so, even if their titles are not in our sources.",
     )
+    government_roundtables_held = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="How many roundtables (in 2011, clusters) the government meeting held, where a source says so, "
+        "even if some are not in our sources.",
+    )
     recommendations_coverage = models.CharField(
         max_length=10,
         choices=Coverage.choices,
@@ -61,7 +80,9 @@ class Meeting(Sourced):
         help_text="Whether our sources give all, some or none of the recommendations and outcomes of the meeting.",
     )
     coverage_note = models.TextField(
-        blank=True, help_text="Our words: what our sources cover of the meeting and what they do not."
+        max_length=LONG_TEXT,
+        blank=True,
+        help_text="Our words: what our sources cover of the meeting and what they do not.",
     )
 
     history = HistoricalRecords(m2m_fields=["other_sources"])
@@ -87,14 +108,23 @@ class Meeting(Sourced):
         return reverse("sessions:meeting", kwargs={"slug": self.slug})
 
     def citation(self):
+        dated = DateSpan(self.first_day, self.last_day)
         return {
             "key": f"gfmd{self.year}",
             "title": f"The {self.ordinal_word} {FORUM}, {self.city} {self.year}",
+            "genre": "Meeting",
             "author": FORUM,
-            "container": f"GFMD {self.year}, {self.city}, {self.country}",
-            "issued": self.start_date,
-            "source": where(self),
+            "issued": dated,
+            "occasion": Occasion(HELD, f"GFMD {self.year}, {self.city}, {self.country}", dated),
+            "document": document_of(self),
         }
+
+    def track_span(self, track):
+        """The days of one track: the Civil Society Days' own, where a source gives them, or the government
+        meeting's."""
+        if track == Track.CIVIL_SOCIETY:
+            return DateSpan(self.civil_society_start_date, self.civil_society_end_date)
+        return DateSpan(self.start_date, self.end_date)
 
     def date_errors(self):
         """Dates out of order, each on the field to correct; the constraints hold the same rules."""
@@ -150,11 +180,18 @@ class Roundtable(Sourced):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ROUNDTABLE)
     number = models.PositiveSmallIntegerField()
+    number_assigned = models.BooleanField(
+        default=False,
+        help_text="The number is the knowledge base's reading, not a source's (no source numbers this roundtable): "
+        "say why in the editorial note. Pages show it in brackets.",
+    )
     title = models.CharField(max_length=300, blank=True, help_text="Leave empty where no source gives it.")
     group_heading = models.CharField(
         max_length=200, blank=True, help_text="A heading above several roundtables, such as 'Theme 1: ...'."
     )
-    summary = models.TextField(blank=True, help_text="The source's summary of the roundtable, quoted.")
+    summary = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text="The source's summary of the roundtable, quoted."
+    )
     themes = models.ManyToManyField("themes.Theme", blank=True, related_name="roundtables")
     tags = TaggableManager(blank=True)
 
@@ -181,7 +218,12 @@ class Roundtable(Sourced):
 
     @property
     def label(self):
-        return f"{self.get_kind_display()} {self.number}"
+        return f"{self.get_kind_display()} {self.shown_number}"
+
+    @property
+    def shown_number(self):
+        """The number as pages show it: one the knowledge base assigned is bracketed."""
+        return f"[{self.number}]" if self.number_assigned else str(self.number)
 
     def get_absolute_url(self):
         return reverse("sessions:meeting", kwargs={"slug": self.meeting.slug}) + f"#{self.anchor}"
@@ -217,6 +259,11 @@ class Session(Sourced):
     )
     roundtable = models.ForeignKey(Roundtable, on_delete=models.CASCADE, related_name="sessions")
     number = models.CharField(max_length=10, blank=True, help_text="As printed: 2.1. Empty if the source gives none.")
+    number_assigned = models.BooleanField(
+        default=False,
+        help_text="The number is the knowledge base's, not the source's (the source letters the sessions a), b)... "
+        "under each roundtable): say so in the editorial note. Pages show it in brackets.",
+    )
     slug = models.SlugField(
         max_length=80,
         blank=True,
@@ -225,7 +272,9 @@ class Session(Sourced):
     title = models.CharField(
         max_length=300, blank=True, help_text="As printed. Leave empty where the source prints none."
     )
-    discussion = models.TextField(blank=True, help_text="What the session discussed or was to discuss, quoted.")
+    discussion = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text="What the session discussed or was to discuss, quoted."
+    )
     co_chairs = models.CharField(max_length=300, blank=True, help_text="Co-chairing governments, where known.")
     held_as = models.ForeignKey(
         "self",
@@ -259,7 +308,12 @@ class Session(Sourced):
     @property
     def heading(self):
         """Number and title as printed; a concept paper's fragment keeps some sessions without either."""
-        return " ".join(part for part in (self.number, self.title) if part) or "Untitled session"
+        return " ".join(part for part in (self.shown_number, self.title) if part) or "Untitled session"
+
+    @property
+    def shown_number(self):
+        """The number as pages show it: one the knowledge base assigned is bracketed ("[1.1]")."""
+        return f"[{self.number}]" if self.number and self.number_assigned else self.number
 
     def derive_fields(self):
         """The meeting comes from the roundtable; an empty slug from the number."""
@@ -317,15 +371,22 @@ class Session(Sourced):
         return reverse("sessions:session", kwargs={"meeting": self.meeting.slug, "slug": self.slug})
 
     def citation(self):
-        meeting = self.meeting
-        number = f"Session {self.number}: " if self.number else ""
+        """A session as held, of its meeting's track; a planned one, of the plan that describes it."""
+        roundtable = self.roundtable
+        number = f"Session {self.shown_number}: " if self.number else ""
+        document = document_of(self)
+        planned = roundtable.stage == Stage.PLANNED
+        occasion = meeting_occasion(
+            self.meeting, roundtable.track, roundtable.label, kind=PLANNED if planned else HELD, plan=document.dated
+        )
         return {
-            "key": f"gfmd{meeting.year}-{self.slug}",
+            "key": f"gfmd{self.meeting.year}-{self.slug}",
             "title": f"{number}{self.title or 'Untitled session'}",
-            "author": FORUM,
-            "container": f"GFMD {meeting.year}, {meeting.city}, {self.roundtable.label}",
-            "issued": meeting.start_date,
-            "source": where(self),
+            "genre": "Planned session" if planned else "Session",
+            "author": self.source.issuer if planned else FORUM,
+            "issued": occasion.dated,
+            "occasion": occasion,
+            "document": document,
         }
 
 
@@ -335,7 +396,7 @@ class Milestone(Sourced):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField()
     when = models.CharField(max_length=100, help_text="The date as the source gives it: 'December 2011'.")
-    text = models.TextField()
+    text = models.TextField(max_length=LONG_TEXT)
 
     history = HistoricalRecords(m2m_fields=["other_sources"])
 
@@ -367,7 +428,7 @@ class Event(Sourced):
         related_name="events",
         help_text="The GFMD meeting the source reports it alongside.",
     )
-    summary = models.TextField(blank=True, help_text="What the source says of the event, quoted.")
+    summary = models.TextField(max_length=LONG_TEXT, blank=True, help_text="What the source says of the event, quoted.")
 
     history = HistoricalRecords(m2m_fields=["other_sources"])
 
@@ -380,6 +441,25 @@ class Event(Sourced):
 
     def get_absolute_url(self):
         return reverse("sessions:event", kwargs={"slug": self.slug})
+
+    @property
+    def occasion(self):
+        """The event as its points' citations name it: itself, with its organiser, dated as the source dates it."""
+        return Occasion(
+            OTHER_EVENT, self.title, span_of(self.when), self.place, self.organiser, reported_beside=str(self.meeting)
+        )
+
+    def citation(self):
+        occasion = self.occasion
+        return {
+            "key": self.slug,
+            "title": self.title,
+            "genre": "Other event reported beside a meeting",
+            "author": self.organiser,
+            "issued": occasion.dated,
+            "occasion": occasion,
+            "document": document_of(self),
+        }
 
 
 class Passage(Sourced):
@@ -399,8 +479,9 @@ class Passage(Sourced):
     )
     position = models.PositiveSmallIntegerField(help_text="Order among the passages of its meeting or source.")
     text = models.TextField(
+        max_length=LONG_TEXT,
         help_text="The source's words, repaired but never paraphrased. One paragraph per line; "
-        "a line starting with '- ' is a bullet."
+        "a line starting with '- ' is a bullet.",
     )
 
     history = HistoricalRecords(m2m_fields=["other_sources"])

@@ -17,9 +17,9 @@ def meeting_fields(meeting):
 
 
 def event_of(record):
-    """The other event a point belongs to: its points are not the meeting's."""
+    """The slug of the other event a point belongs to: its points are not the meeting's."""
     event = getattr(record, "event", None)
-    return event.title[:200] if event else ""
+    return event.slug if event else ""
 
 
 def meeting_document(meeting):

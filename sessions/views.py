@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, Func, OuterRef, Prefetch, Subquery, When, prefetch_related_objects
+from django.db.models import Case, Count, Func, OuterRef, Prefetch, Q, Subquery, When, prefetch_related_objects
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from taggit.models import TaggedItem
@@ -29,7 +29,17 @@ TOP_LEVEL = (
 # the columns those show, not the sources, notes and keys of rows read by the hundred. Their sub-points
 # are read by points_shown().
 POINTS_SHOWN = TOP_LEVEL.prefetch_related(None).only(
-    "meeting", "roundtable", "stage", "kind", "number", "number_restored", "group_heading", "text"
+    "meeting",
+    "roundtable",
+    "session",
+    "track",
+    "stage",
+    "kind",
+    "also_reported_as",
+    "number",
+    "number_restored",
+    "group_heading",
+    "text",
 )
 # Ordered by the parent's id, not by the parent (which sorts by the point's meeting, track, roundtable...
 # and joins three tables): each point's sub-points are handed to it in their order.
@@ -37,14 +47,15 @@ SUB_POINTS_SHOWN = Recommendation.objects.order_by("parent_id", "position").only
     "parent", "number", "number_restored", "text"
 )
 
-# A meeting's sessions as its page lists them (heading, co-chairs, plan and outcome): not their discussions.
+# A meeting's sessions as its page lists them (heading, co-chairs, plan and outcome), and their discussions,
+# which a roundtable whose summary is its sessions' words shows under each session.
 SESSIONS_SHOWN = Session.objects.order_by("number", "title").only(
-    "roundtable", "slug", "number", "title", "co_chairs", "held_as"
+    "roundtable", "slug", "number", "number_assigned", "title", "co_chairs", "held_as", "discussion"
 )
 
 # A session's page lists this many sessions of other meetings on its themes, with their meeting's year and city.
 ELSEWHERE = 10
-ELSEWHERE_SHOWN = Session.objects.only("meeting", "slug", "number", "title")
+ELSEWHERE_SHOWN = Session.objects.only("meeting", "slug", "number", "number_assigned", "title")
 
 
 SESSION_COLUMNS = [
@@ -57,7 +68,21 @@ SESSION_COLUMNS = [
     Column("track", "string", lambda s: s.roundtable.track),
     Column("roundtable_id", "integer", lambda s: s.roundtable_id, json=False),
     Column("roundtable", "integer", lambda s: s.roundtable.number),
+    Column(
+        "roundtable_number_assigned",
+        "boolean",
+        lambda s: s.roundtable.number_assigned,
+        csv=lambda s: "yes" if s.roundtable.number_assigned else "",
+        description="The roundtable's number is the knowledge base's reading: no source numbers it.",
+    ),
     Column("number", "string", lambda s: s.number),
+    Column(
+        "number_assigned",
+        "boolean",
+        lambda s: s.number_assigned,
+        csv=lambda s: "yes" if s.number_assigned else "",
+        description="The session's number is the knowledge base's, not the source's (which letters it a), b)...).",
+    ),
     Column("title", "string", lambda s: s.title),
     Column(
         "stage", "string", lambda s: s.roundtable.stage, description="held, or planned (as a concept paper planned it)."
@@ -77,9 +102,25 @@ sessions_list = FacetedList(
     # What the columns read: not the summaries of the meetings and roundtables, nor the sessions' discussions.
     queryset=Session.objects.select_related("meeting", "roundtable", "source")
     .only(
-        *("meeting", "roundtable", "number", "slug", "title", "co_chairs", "source", "source_location"),
+        *(
+            "meeting",
+            "roundtable",
+            "number",
+            "number_assigned",
+            "slug",
+            "title",
+            "co_chairs",
+            "source",
+            "source_location",
+        ),
         *("meeting__slug", "meeting__city", "meeting__year", "source__title"),
-        *("roundtable__track", "roundtable__number", "roundtable__stage", "roundtable__title"),
+        *(
+            "roundtable__track",
+            "roundtable__number",
+            "roundtable__number_assigned",
+            "roundtable__stage",
+            "roundtable__title",
+        ),
     )
     # The themes as a list: prefetched into the related manager, each session would build a queryset.
     .prefetch_related(Prefetch("themes", queryset=Theme.objects.only("slug", "name"), to_attr="theme_list"), TAG_LIST),
@@ -128,19 +169,72 @@ def meeting_list_api(request):
 
 @cached_page
 def meeting_list(request):
-    """The meetings with their dates, places and how much of each the knowledge base holds, as held."""
+    """The meetings with their dates, places and what the knowledge base holds of each as held: roundtables
+    and clusters per track, sessions against those held, and points per track and kind."""
     meetings = list(Meeting.objects.all())
-    counts = {
-        name: dict(held(queryset).order_by().values_list("meeting").annotate(n=Count("pk")))
-        for name, queryset in (
-            ("roundtables", Roundtable.objects.all()),
-            ("sessions", Session.objects.all()),
-            ("recommendations", Recommendation.objects.all()),
-        )
-    }
+    groups = held_groups()
+    sessions = dict(held(Session.objects.all()).order_by().values_list("meeting").annotate(n=Count("pk")))
     for meeting in meetings:
-        meeting.counts = {name: by_meeting.get(meeting.pk, 0) for name, by_meeting in counts.items()}
+        meeting.parts = groups["parts"].get(meeting.pk, [])
+        for part in meeting.parts:
+            held_in_all = meeting.government_roundtables_held if part["track"] == Track.GOVERNMENT.label else None
+            part["held"] = held_in_all if held_in_all and held_in_all > part["count"] else None
+        meeting.points = groups["points"].get(meeting.pk, [])
+        meeting.restating = groups["restating"].get(meeting.pk, [])
+        meeting.session_count = sessions.get(meeting.pk, 0)
+        meeting.counts = {
+            "roundtables": sum(part["count"] for part in meeting.parts),
+            "sessions": meeting.session_count,
+            "recommendations": sum(point["count"] for point in meeting.points),
+        }
     return render(request, "sessions/meeting_list.html", {"meetings": meetings, "breadcrumbs": [("Meetings", None)]})
+
+
+@per_revision
+def held_groups():
+    """What each meeting held, as plain values per meeting id: its roundtables and clusters per track and kind
+    (`parts`, with how many have a number the knowledge base assigned), its points per track and kind (`points`,
+    with their lettered sub-points), and how many of its points restate another of its points (`restating`)."""
+    tracks, kinds = dict(Track.choices), dict(Roundtable.Kind.choices)
+    parts = defaultdict(list)
+    rows = (
+        held(Roundtable.objects.all())
+        .order_by("meeting", "track", "kind")
+        .values_list("meeting", "track", "kind")
+        .annotate(n=Count("pk"), assigned=Count("pk", filter=Q(number_assigned=True)))
+    )
+    for meeting, track, kind, n, assigned in rows:
+        noun = kinds[kind].lower() + ("" if n == 1 else "s")
+        parts[meeting].append({"track": tracks[track], "count": n, "noun": noun, "assigned": assigned})
+    points = defaultdict(list)
+    rows = (
+        held(Recommendation.objects.all())
+        .order_by("meeting", "track", "kind")
+        .values_list("meeting", "track", "kind")
+        .annotate(n=Count("pk"), sub_points=Count("pk", filter=Q(parent__isnull=False)))
+    )
+    labels = {
+        value: (label.lower(), Recommendation(kind=value).kind_plural.lower())
+        for value, label in Recommendation.Kind.choices
+    }
+    order = list(Recommendation.Kind.values)
+    rows = sorted(rows, key=lambda row: (row[0], row[1], order.index(row[2])))
+    for meeting, track, kind, n, sub_points in rows:
+        noun = labels[kind][0 if n == 1 else 1]
+        points[meeting].append(
+            {"track": tracks[track], "kind": kind, "count": n, "noun": noun, "sub_points": sub_points}
+        )
+    restating = defaultdict(list)
+    rows = (
+        held(Recommendation.objects.all())
+        .filter(also_reported_as__in=held(Recommendation.objects.all()))
+        .order_by("meeting", "kind")
+        .values_list("meeting", "kind")
+        .annotate(n=Count("pk"))
+    )
+    for meeting, kind, n in rows:
+        restating[meeting].append({"count": n, "noun": labels[kind][0 if n == 1 else 1]})
+    return {"parts": dict(parts), "points": dict(points), "restating": dict(restating)}
 
 
 @cached_page(params=citation.FORMAT_PARAMETERS)
@@ -157,8 +251,9 @@ def meeting_detail(request, slug):
     points = points_by_roundtable(meeting)
     for roundtable in roundtables:
         roundtable.planned_points = points[roundtable.pk][Stage.PLANNED]
-        # Its section lists what it held, or for a planned roundtable what was planned.
-        roundtable.points = points[roundtable.pk][roundtable.stage]
+        # Its section lists what it held, or for a planned roundtable what was planned: each session's
+        # points under that session, the roundtable's own after.
+        by_session(roundtable, points[roundtable.pk][roundtable.stage])
     passages = attach_other_sources(attach_sources(meeting.passages.order_by("position")))
     held = [r for r in roundtables if r.stage == Stage.HELD]
     context = {
@@ -188,9 +283,24 @@ def points_by_roundtable(meeting):
     One query (and one for the sub-points) for the whole page, split here in the query's order.
     """
     points = defaultdict(lambda: {Stage.HELD: [], Stage.PLANNED: []})
-    for point in points_shown(POINTS_SHOWN.filter(meeting=meeting).of_stage([Stage.HELD, Stage.PLANNED])):
+    shown = points_shown(POINTS_SHOWN.filter(meeting=meeting).of_stage([Stage.HELD, Stage.PLANNED]))
+    mark_twins(shown)
+    for point in shown:
         points[point.roundtable_id][point.stage].append(point)
     return points
+
+
+def mark_twins(points):
+    """Give each point the points of the list that restate it as another source reports them (`twins`),
+    both ways: a follow-up action and the recommendation it restates each name the other."""
+    by_pk = {point.pk: point for point in points}
+    for point in points:
+        point.twins = []
+    for point in points:
+        twin = by_pk.get(point.also_reported_as_id)
+        if twin is not None:
+            point.twins.append(twin)
+            twin.twins.append(point)
 
 
 def points_shown(points):
@@ -217,10 +327,28 @@ def attach_sessions(meeting, roundtables):
     for roundtable in roundtables:
         roundtable.listed_sessions = []
     link = link_to("sessions:session", "slug", meeting=meeting.slug)
-    for session in SESSIONS_SHOWN.filter(roundtable__in=by_pk):
+    sessions = list(SESSIONS_SHOWN.filter(roundtable__in=by_pk))
+    by_id = {session.pk: session for session in sessions}
+    for session in sessions:
         session.roundtable = by_pk[session.roundtable_id]
         session.url = link(session.slug)
+        # The session a planned one was held as is of the same meeting (Session.clean): found here.
+        session.held_session = by_id.get(session.held_as_id)
         session.roundtable.listed_sessions.append(session)
+
+
+def by_session(roundtable, points):
+    """Hand each of the roundtable's sessions its points (`points`), in the source's order, and keep the
+    points tied to no session as the roundtable's (`points`). `points_by_session` says whether any session
+    has points of its own: the page then shows each session as a section, its points under its label."""
+    sessions = {session.pk: session for session in roundtable.listed_sessions}
+    for session in sessions.values():
+        session.points = []
+    roundtable.points = []
+    for point in points:
+        session = sessions.get(point.session_id)
+        (session.points if session is not None else roundtable.points).append(point)
+    roundtable.points_by_session = any(session.points for session in sessions.values())
 
 
 def meeting_coverage(roundtables, points):
@@ -238,9 +366,27 @@ def meeting_coverage(roundtables, points):
     return {
         "sessions": sessions[Stage.HELD],
         "recommendations": counts[Stage.HELD],
+        "held_by_kind": held_by_kind(points),
         "planned_sessions": sessions[Stage.PLANNED],
         "planned_recommendations": counts[Stage.PLANNED],
     }
+
+
+def held_by_kind(points):
+    """The meeting's points as held, per track and kind, in the kinds' order: [{"track", "noun", "count",
+    "sub_points"}], counted in the rows the page read."""
+    found = defaultdict(lambda: [0, 0])
+    for by_stage in points.values():
+        for point in by_stage[Stage.HELD]:
+            found[point.track, point.kind][0] += 1 + len(point.sub_points)
+            found[point.track, point.kind][1] += len(point.sub_points)
+    tracks, order = dict(Track.choices), list(Recommendation.Kind.values)
+    groups = []
+    for (track, kind), (n, sub_points) in sorted(found.items(), key=lambda item: (item[0][0], order.index(item[0][1]))):
+        sample = Recommendation(kind=kind)
+        noun = (sample.get_kind_display() if n == 1 else sample.kind_plural).lower()
+        groups.append({"track": tracks[track], "noun": noun, "count": n, "sub_points": sub_points})
+    return groups
 
 
 def plan_and_outcome(roundtables):
@@ -258,17 +404,21 @@ def plan_and_outcome(roundtables):
     return rows
 
 
-@cached_page
+@cached_page(params=citation.FORMAT_PARAMETERS)
 def event_detail(request, slug):
     event = get_object_or_404(
         Event.objects.select_related("meeting", "source").annotate(point_count=Count("points")),
         slug=slug,
     )
     attach_other_sources([event])
+    cite = citation.for_record(request, event)
+    if (download := citation.respond(request, cite)) is not None:
+        return download
     context = {
         "event": event,
         "points": TOP_LEVEL.filter(event=event).select_related("event"),
         "breadcrumbs": [(event.meeting, event.meeting.get_absolute_url()), (event.title, None)],
+        "citation": cite,
     }
     return render(request, "sessions/event_detail.html", context)
 
@@ -290,7 +440,9 @@ def session_detail(request, meeting, slug):
     # held as, and those planned as this one, are among them: a plan and what became of it are sessions
     # of one meeting (Session.clean), so they are found here rather than read.
     siblings = list(
-        Session.objects.filter(meeting=session.meeting).only("meeting", "slug", "number", "title", "held_as")
+        Session.objects.filter(meeting=session.meeting).only(
+            "meeting", "slug", "number", "number_assigned", "title", "held_as"
+        )
     )
     share_meeting(siblings, session.meeting)
     by_pk = {sibling.pk: sibling for sibling in siblings}

@@ -48,7 +48,18 @@ def redis_server():
     """A Redis of the test's own, on a free port, keeping nothing on disk; yields its URL."""
     port = free_port()
     process = subprocess.Popen(
-        [redis_server_path(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", *REDIS_LIMITS],
+        [
+            redis_server_path(),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            *REDIS_LIMITS,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -1,6 +1,8 @@
 """Every count a reader sees counts what was held at the meeting: plans, preparatory drafts and
 the points of other events reported beside it are one click away, and say what they are."""
 
+import csv as csv_module
+import io
 import re
 
 import pytest
@@ -47,9 +49,11 @@ def test_each_meeting_holds_its_pinned_held_and_planned_counts(slug):
     assert points.held().count() == held_r
     assert sessions.planned().count() == planned_s
     assert points.planned().count() == planned_r
-    assert points.of_events().count() == events
+    # Other events' points are their events', reported beside the meeting: none is the meeting's own.
+    assert Recommendation.objects.filter(event__meeting__slug=slug).count() == events
+    assert not points.of_events().exists()
     assert sessions.count() == held_s + planned_s
-    assert points.count() == held_r + planned_r + events
+    assert points.count() == held_r + planned_r
 
 
 @pytest.mark.parametrize("slug", COUNTS)
@@ -66,9 +70,13 @@ def test_the_lists_by_default_count_what_each_meeting_held(client, slug):
 def test_the_meeting_facets_count_held_records_only(client):
     sessions = {f["value"]: f["count"] for f in api(client, "/api/sessions/")["facets"]["meeting"]}
     points = {f["value"]: f["count"] for f in api(client, "/api/recommendations/")["facets"]["meeting"]}
+    # A meeting whose records our sources do not give is kept, counted None ("not in our sources"), never 0.
+    uncovered_sessions = set(Meeting.objects.filter(sessions_coverage="none").values_list("slug", flat=True))
+    uncovered_points = set(Meeting.objects.filter(recommendations_coverage="none").values_list("slug", flat=True))
+    assert uncovered_sessions == {"brussels-2007", "geneva-2011"}
     for slug, (held_s, held_r, *_) in COUNTS.items():
-        assert sessions[slug] == held_s
-        assert points[slug] == held_r
+        assert sessions[slug] == (None if slug in uncovered_sessions else held_s)
+        assert points[slug] == (None if slug in uncovered_points else held_r)
 
 
 def test_the_stage_facet_counts_both_values_whatever_is_chosen(client):
@@ -108,11 +116,12 @@ def test_the_csv_follows_the_stage_parameter(client):
 
 def test_the_home_page_counts_what_was_held(client):
     page = text(client, "/")
-    assert f"<strong>{sum(c[0] for c in COUNTS.values())}</strong> sessions held" in page
-    assert f"<strong>{sum(c[1] for c in COUNTS.values())}</strong> recommendations" in page
+    assert f"<strong>{sum(c[0] for c in COUNTS.values())}</strong> sessions in our sources" in page
     words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page)).replace("&middot;", "·")
+    held_points = sum(c[1] for c in COUNTS.values())
+    assert held_points == 93 + 11 and "93 recommendations" in words and "11 follow-up actions" in words
     assert "Manila 2008 Manila, Philippines" in words
-    assert "7 sessions · recommendations and messages not in our sources" in words
+    assert "7 sessions · recommendations and other points not in our sources" in words
     assert not re.search(r"\b0 (sessions|recommendations)", words)
 
 
@@ -153,7 +162,40 @@ def test_manila_links_the_events_as_reported_alongside_and_counts_none_of_their_
     assert "recommendations and other points not in our sources" in page
     assert "CM benefiting the migrants" not in page
     points = api(client, "/api/recommendations/", event="expert-meeting-labour-migration-2008")
-    assert points["count"] == 17 and {r["meeting"] for r in points["results"]} == {"manila-2008"}
+    assert points["count"] == 17
+    assert {(r["meeting"], r["track"], r["stage"], r["year"]) for r in points["results"]} == {(None, None, None, None)}
+    assert {(r["kind"], r["event"], r["reported_beside"]) for r in points["results"]} == {
+        ("reported-point", "expert-meeting-labour-migration-2008", "manila-2008")
+    }
+
+
+def test_other_events_points_carry_no_meeting_track_or_stage_anywhere(client):
+    """The 21 points of the EC workshop and the expert meeting (IOM, 3 October 2008): in the database, the
+    API, the CSV, the data package, the search documents and their pages, the events' and no meeting's."""
+    points = Recommendation.objects.filter(source__slug="iom-labour-migration-2008", event__isnull=False)
+    assert points.count() == 21
+    assert set(points.values_list("meeting", "track", "stage", "kind")) == {(None, "", "", "reported-point")}
+    assert Recommendation.objects.filter(kind="reported-point", event__isnull=True).count() == 0
+    events = ["ec-circular-migration-workshop-2008", "expert-meeting-labour-migration-2008"]
+    listed = api(client, "/api/recommendations/", event=events, page_size=50)
+    assert listed["count"] == 21
+    assert {f["value"]: f["count"] for f in listed["facets"]["kind"]}["reported-point"] == 21
+    csv = b"".join(client.get("/recommendations/", {"event": events, "format": "csv"}).streaming_content).decode()
+    header, first = csv.splitlines()[:2]
+    row = dict(zip(header.split(","), first.split(","), strict=False))
+    assert (row["meeting"], row["year"], row["track"], row["stage"], row["kind"]) == ("", "", "", "", "reported-point")
+    from gfmd.models import SearchDocument
+
+    documents = SearchDocument.objects.filter(kind="recommendation", object_id__in=points.values("pk"))
+    assert documents.count() == 21
+    assert set(documents.values_list("meeting", "year", "track", "stage")) == {("", None, "", "")}
+    assert set(documents.values_list("event", flat=True)) == set(events)
+    table = b"".join(client.get("/data/recommendations.csv").streaming_content).decode()
+    rows = [row for row in csv_module.DictReader(io.StringIO(table)) if row["event_id"]]
+    assert len(rows) == 21
+    assert {(r["meeting_id"], r["track"], r["stage"], r["kind"]) for r in rows} == {("", "", "", "reported-point")}
+    page = text(client, f"/recommendations/{points.get(text='CM benefiting the migrants').pk}/")
+    assert "Point reported from another event" in page and "Government meeting" not in page
 
 
 def test_an_event_point_keeps_its_address_and_says_whose_it_is(client):
@@ -162,16 +204,20 @@ def test_an_event_point_keeps_its_address_and_says_whose_it_is(client):
     assert "A point of another event" in page and "not an outcome of the Forum" in page
 
 
-def test_an_event_point_belongs_to_no_roundtable_and_its_event_to_its_meeting(meeting, roundtable, source):
+def test_an_event_point_belongs_to_no_roundtable_and_to_no_meeting(meeting, roundtable, source):
     event = Event.objects.get(slug="ec-circular-migration-workshop-2008")
-    point = Recommendation(meeting=meeting, position=1, text="A point.", source=source, event=event)
-    with pytest.raises(ValidationError, match="reported alongside"):
-        point.full_clean()
-    point = Recommendation(
-        meeting=event.meeting, roundtable=roundtable, position=1, text="A point.", source=source, event=event
-    )
+    point = Recommendation(meeting=meeting, kind="key-message", position=1, text="A point.", source=source, event=event)
+    point.full_clean()
+    # Whatever an editor chose, the point is the event's.
+    assert (point.meeting, point.track, point.stage, point.kind) == (None, "", "", "reported-point")
+    point = Recommendation(roundtable=roundtable, position=1, text="A point.", source=source, event=event)
     with pytest.raises(ValidationError, match="no roundtable"):
         point.full_clean()
+    point = Recommendation(meeting=meeting, kind="reported-point", position=1, text="A point.", source=source)
+    with pytest.raises(ValidationError, match="names that event"):
+        point.full_clean()
+    with pytest.raises(ValidationError, match="Choose the meeting"):
+        Recommendation(position=1, text="A point.", source=source).full_clean()
 
 
 # -- preparation and plans ----------------------------------------------------
@@ -208,9 +254,17 @@ def test_mauritius_sets_each_planned_session_beside_the_session_held(client):
     assert planned_to_held[
         "4.1 Enhancing legal, social and financial protection of women migrants and their families (Roundtable 4)"
     ].startswith("Not held as such")
-    reverse = [h for p, h in cells if "Not in the plan" in p]
-    assert len(reverse) == 4 and any("3.1 Improving Public Perceptions" in h for h in reverse)
-    assert len(rows) == 6 + 4
+    # The two untitled planned sessions are those held as 1.1 and 3.1, as their own notes read them.
+    assert planned_to_held["Untitled session (Roundtable 1)"].startswith(
+        "1.1 Beyond-the-border Skills and Jobs for Human Development (Roundtable 1; as it appears"
+    )
+    assert planned_to_held["Untitled session (Roundtable 3)"].startswith(
+        "3.1 Improving Public Perceptions of Migrants and Migration (Roundtable 3; as it appears"
+    )
+    assert "Not held as such" not in "".join(h for p, h in cells if "Untitled" in p)
+    reverse = [re.sub("<[^>]+>", "", h) for p, h in cells if "Not in the plan" in p]
+    assert len(reverse) == 2 and {h.split(" ")[0] for h in reverse} == {"1.2", "2.2"}
+    assert len(rows) == 6 + 2
 
 
 # -- coverage -----------------------------------------------------------------

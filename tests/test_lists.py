@@ -89,7 +89,9 @@ def test_every_facet_count_equals_the_count_its_link_gives(client, path, params)
             continue  # a facet's own selection widens it: its link gives the union
         for value in values:
             narrowed = api(client, path, **(params | {facet: value["value"]}))
-            assert narrowed["count"] == value["count"], (path, params, facet, value)
+            # A meeting whose records our sources do not give is counted None, "not in our sources": none found.
+            expected = 0 if value["count"] is None and value["coverage"] == "not-in-sources" else value["count"]
+            assert narrowed["count"] == expected, (path, params, facet, value)
 
 
 def test_facet_values_come_in_their_natural_order(client):

@@ -20,7 +20,7 @@ def text_of(client, url, status=200):
 
 def test_the_home_page_says_what_the_knowledge_base_holds(client):
     page = text_of(client, "/")
-    assert f"<strong>{Session.objects.held().count()}</strong> sessions held" in page
+    assert f"<strong>{Session.objects.held().count()}</strong> sessions in our sources" in page
     assert f"<strong>{ProposedActivity.objects.count()}</strong> GMG proposed activities" in page
     assert "Migration in development planning" in page  # a theme
     assert 'role="search"' in page
@@ -50,7 +50,7 @@ def test_the_session_page_has_breadcrumbs_discussion_recommendations_and_citatio
     assert session.title in page.replace("&#x27;", "'").replace("&quot;", '"')
     recommendation = session.recommendations.filter(parent__isnull=True).first()
     assert recommendation.text[:50] in page.replace("&#x27;", "'").replace("&quot;", '"')
-    assert "Cite this" in page and "@misc{gfmd2009-csd-4-1" in page
+    assert "Cite this" in page and "@techreport{gfmd2009-csd-4-1" in page
     assert 'rel="prev"' in page and 'rel="next"' in page
     assert f'Source: <a href="/sources/{session.source.slug}/">{session.source.title}</a>' in page
 

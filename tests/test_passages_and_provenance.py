@@ -167,9 +167,9 @@ def test_the_source_page_lists_the_passages_it_gives(client, django_assert_max_n
 # -- restored numbers -----------------------------------------------------------
 
 
-def test_twenty_restored_numbers_are_marked_in_their_source_location():
+def test_twenty_three_restored_numbers_are_marked_in_their_source_location():
     restored = Recommendation.objects.filter(number_restored=True, meeting__slug="athens-2009")
-    assert restored.count() == 20
+    assert restored.count() == 23
     assert all("restored by counting" in r.source_location for r in restored)
     numbers = {
         (r.roundtable.number, r.parent.number if r.parent else None, r.number)
@@ -178,6 +178,9 @@ def test_twenty_restored_numbers_are_marked_in_their_source_location():
     assert {(1, None, n) for n in "456789"} <= numbers
     assert {(2, None, n) for n in "678"} <= numbers
     assert {(3, None, n) for n in "234567"} <= numbers
+    # Roundtable 4's recommendation 2: the synthesis prints "a.", "b." and "C." on lines of their own after
+    # the five points, and no letter for the last two.
+    assert {(4, "2", "a"), (4, "2", "b"), (4, "2", "c")} <= numbers
     assert {(4, "2", "d"), (4, "2", "e"), (4, "4", "b"), (4, "4", "c"), (4, "4", "d")} <= numbers
     printed = Recommendation.objects.filter(meeting__slug="athens-2009", roundtable__number=1, number="10").get()
     assert not printed.number_restored

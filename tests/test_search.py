@@ -157,9 +157,11 @@ def test_another_event_is_a_result_and_its_points_are_not_the_meetings(client):
     event = Event.objects.filter(points__isnull=False).first()
     results = api(client, event.title)["results"]
     assert results[0]["url"] == event.get_absolute_url() and results[0]["type"] == "event"
-    points = {p.get_absolute_url() for p in event.points.all()}
+    points = {p.get_absolute_url() for p in event.points.filter(parent__isnull=True)}
     assert not points & {r["url"] for r in results}
-    assert points <= urls(client, event.title, stage="held")
+    # They are the event's: asked for by the event, never by a stage of the meeting's.
+    assert not points & urls(client, event.title, stage=["held", "planned"])
+    assert points <= urls(client, event.title, event=event.slug)
 
 
 def test_themes_and_sources_are_results(client):
@@ -286,9 +288,14 @@ def test_planned_records_are_left_out_unless_asked_for(client, meeting, source):
 
 
 def test_points_of_other_events_are_left_out_unless_asked_for(client, session):
-    SearchDocument.objects.filter(kind="session", object_id=session.pk).update(event="A workshop")
+    from sessions.models import Event
+
+    event = Event.objects.create(slug="a-workshop", title="A workshop", meeting=session.meeting, source=session.source)
+    content_changed([event])
+    SearchDocument.objects.filter(kind="session", object_id=session.pk).update(event="a-workshop", stage="")
     assert session.get_absolute_url() not in urls(client, "test session")
-    assert session.get_absolute_url() in urls(client, "test session", stage="held")
+    assert session.get_absolute_url() not in urls(client, "test session", stage="held")
+    assert session.get_absolute_url() in urls(client, "test session", event="a-workshop")
 
 
 def test_the_search_page_runs_as_many_queries_with_more_data(client, roundtable, source):

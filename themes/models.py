@@ -2,7 +2,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from lib.models import Versioned
+from lib.models import LONG_TEXT, Versioned
 
 
 class Theme(Versioned):
@@ -10,7 +10,7 @@ class Theme(Versioned):
 
     slug = models.SlugField(max_length=80, unique=True, help_text="Used in links: /themes/<slug>/.")
     name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(help_text="Two or three sentences: what the theme covers.")
+    description = models.TextField(max_length=LONG_TEXT, help_text="Two or three sentences: what the theme covers.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists of themes.")
 
     history = HistoricalRecords()

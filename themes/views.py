@@ -22,7 +22,7 @@ MEETING_FIELDS = ("year", "city", "slug", "sessions_coverage", "recommendations_
 MEETINGS_PER_TABLE = 12
 # A theme's page lists its sessions with their track.
 SESSIONS_SHOWN = Session.objects.select_related("roundtable").only(
-    "meeting", "slug", "number", "title", "roundtable__track"
+    "meeting", "slug", "number", "number_assigned", "title", "roundtable__track"
 )
 YEARS_PER_THEME_PAGE = MEETINGS_PER_TABLE
 

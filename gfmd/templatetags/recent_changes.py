@@ -17,6 +17,8 @@ def recent_changes(user, limit=15):
         entries = entries.filter(content_type__app_label__in=labels)
     entries = list(entries[:limit])
     for entry in entries:
+        # A deleted record brought back from its history is a change to Django, and a restore to its editor.
+        entry.restored = entry.is_change() and entry.change_message.startswith("Restored")
         if entry.is_deletion() and entry.content_type_id:
             # A deleted record is restored from its history.
             try:

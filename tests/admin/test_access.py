@@ -117,3 +117,11 @@ def test_the_admin_is_titled_for_the_knowledge_base(editor):
     page = editor.get("/admin/").content.decode()
     assert "GFMD Knowledge Base" in page
     assert "Secretariat editing" in page
+
+
+def test_create_editor_without_a_terminal_points_to_its_non_interactive_option(monkeypatch):
+    # Run by a script or a container without a terminal, it said nothing useful: a traceback from getpass.
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    with pytest.raises(CommandError, match="no terminal to ask for the password on: set GFMD_EDITOR_PASSWORD"):
+        call_command("create_editor", "gina", stdout=io.StringIO())
+    assert not User.objects.filter(username="gina").exists()

@@ -96,3 +96,31 @@ def test_editors_see_content_changes_but_not_account_changes(editor, carla_clien
     assert "Recent changes" in page
     assert "dora" not in page and "Dorothea" not in page
     assert "dora" in carla_client.get("/admin/").content.decode()
+
+
+@pytest.mark.parametrize("role", ["Secretariat editor", "Secretariat admin"])
+def test_a_secretariat_admin_can_neither_rename_nor_delete_a_role(carla_client, role):
+    group = Group.objects.get(name=role)
+    url = f"/admin/auth/group/{group.pk}/"
+    page = carla_client.get(url + "change/")
+    assert page.status_code == 200 and "name" not in page.context["adminform"].form.fields
+    carla_client.post(url + "change/", {"name": "Renamed"})
+    assert carla_client.post(url + "delete/", {"post": "yes"}).status_code == 403
+    response = carla_client.post(
+        "/admin/auth/group/", {"action": "delete_selected", "_selected_action": [str(group.pk)], "post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Group.objects.filter(pk=group.pk, name=role).exists()
+
+
+def test_a_superuser_may_still_rename_a_role_and_another_group_is_the_secretariat_admin_s(carla_client):
+    other = Group.objects.create(name="Reviewers")
+    url = f"/admin/auth/group/{other.pk}/"
+    assert carla_client.post(url + "change/", {"name": "Readers"}).status_code == 302
+    assert carla_client.post(url + "delete/", {"post": "yes"}).status_code == 302
+    root = User.objects.create_superuser("root", "root@example.org", "a long enough test password")
+    client = Client()
+    client.force_login(root)
+    group = Group.objects.get(name="Secretariat editor")
+    page = client.get(f"/admin/auth/group/{group.pk}/change/")
+    assert "name" in page.context["adminform"].form.fields

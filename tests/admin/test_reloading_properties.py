@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from taggit.models import Tag, TaggedItem
 
 from gfmd.models import SourceDocument
+from lib.editing import merge_tags as merge_in_admin
 from lib.editing import taggings_of, tags_edited
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.models import Milestone, Roundtable, Session
@@ -83,16 +84,8 @@ def merge_tags(index):
     if len(tags) < 2:
         return []
     merged, into = tags[index % len(tags)], tags[(index + 1) % len(tags)]
-    touched = []
-    taggings = taggings_of([merged])
-    for item in TaggedItem.objects.filter(tag=merged):  # what the admin's "Merge selected tags" does
-        touched.append(item.content_object)
-        if TaggedItem.objects.filter(tag=into, content_type=item.content_type, object_id=item.object_id).exists():
-            item.delete()
-        else:
-            item.tag = into
-            item.save()
-    tags_edited(taggings)
+    touched = [item.content_object for item in TaggedItem.objects.filter(tag=merged)]
+    merge_in_admin([merged], into.name)  # what the tag admin's "Merge selected tags" does
     return touched
 
 

@@ -10,6 +10,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the network flags Chromium calls Google's services at start, which fails where the network is closed.
@@ -40,7 +41,11 @@ def reading_server(django_db_setup, django_db_blocker):
         server = LiveServer("localhost")
     # What pytest-django's own live_server does per test: let the server's host past ALLOWED_HOSTS.
     server._live_server_modified_settings.enable()
+    # The address readers use is the server's: the pages' absolute links lead back to it.
+    at_its_address = override_settings(SITE_URL=server.url)
+    at_its_address.enable()
     yield server
+    at_its_address.disable()
     server._live_server_modified_settings.disable()
     server.stop()
 

@@ -74,7 +74,8 @@ def test_a_search_from_the_header_leads_to_a_session_to_cite(site, page):
     expect(cite.get_by_role("heading", name="Cite this")).to_be_visible()
     plain = cite.locator("p").first.inner_text()
     assert f"GFMD Knowledge Base, {session_url} (accessed " in plain
-    assert "Source: " in plain and "GFMD 20" in plain
+    # The session, of its meeting's track, in its source document.
+    assert "Session, GFMD 20" in plain and ". In " in plain
     with page.expect_download() as arrival:
         cite.get_by_role("link", name="RIS").click()
     assert arrival.value.suggested_filename.endswith(".ris")
@@ -85,7 +86,7 @@ def test_a_search_from_the_header_leads_to_a_session_to_cite(site, page):
     cite.get_by_text("BibTeX entry").click()
     expect(bibtex).to_be_visible()
     entry = bibtex.inner_text()
-    assert re.match(r"@misc\{gfmd20\d\d-[\w-]+,\n", entry)
+    assert re.match(r"@techreport\{gfmd20\d\d-[\w-]+,\n", entry)
     assert f"  url = {{{session_url}}},\n" in entry
     assert entry.rstrip().endswith("}")
 

@@ -1,5 +1,6 @@
 import getpass
 import os
+import sys
 
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
@@ -53,6 +54,12 @@ class Command(BaseCommand):
             if not password:
                 raise CommandError(f"Set {PASSWORD_VARIABLE} to the new account's password.")
             return password
+        if not sys.stdin.isatty():
+            # getpass would read the password from whatever is piped in, or fail at its end.
+            raise CommandError(
+                f"There is no terminal to ask for the password on: set {PASSWORD_VARIABLE} to the new account's "
+                "password and add --no-input."
+            )
         password = getpass.getpass("Password: ")
         if password != getpass.getpass("Password (again): "):
             raise CommandError("The two passwords differ.")
