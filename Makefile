@@ -44,6 +44,7 @@ lint: install
 
 reset-db:
 	rm -f db.sqlite3
+	rm -rf var/exports
 
 # Pages at the real size and at 100x on SQLite and PostgreSQL, gunicorn under load, and Datasette
 # for comparison; see docs/benchmarks.md. Needs the PostgreSQL server BENCH_POSTGRES names.

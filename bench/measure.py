@@ -5,7 +5,8 @@ what is derived per content revision kept, as after the first request that follo
 edit (a new content revision before each request: everything derived from the content read again).
 
 Prints one JSON object: {"pages": [{"name", "url", "status", "n", "median_ms", "p95_ms", "queries", ...}],
-"csv": [{"name", "url", "first_byte_ms", "whole_ms", "peak_kb", ...}], "counts": {records of each kind}}.
+"csv": [{"name", "url", "first_byte_ms", "whole_ms", "peak_kb", ...}], "exports": [{"name", "url", "build_ms",
+"served_ms", ...}], "counts": {records of each kind}}.
 Run by bench/run.py; the page picks depend only on the real content, so 1x and 100x measure the same URLs.
 """
 
@@ -212,10 +213,21 @@ def measure(client, url):
     }
 
 
+# Streamed: a filter makes a CSV a stream (the whole lists are served from files, below); these filters keep
+# (nearly) every record, so that the stream is as long as the whole list's.
 CSV_LISTS = [
+    ("sessions CSV, streamed", "/sessions/?format=csv&stage=held"),
+    ("recommendations CSV, streamed", "/recommendations/?format=csv&stage=held"),
+    ("activities CSV, streamed", "/activities/?format=csv&gmg_member=IOM"),
+]
+# Built once per content revision into a file, then served as one (lib/exports.py).
+WHOLE_EXPORTS = [
     ("sessions CSV", "/sessions/?format=csv"),
     ("recommendations CSV", "/recommendations/?format=csv"),
     ("activities CSV", "/activities/?format=csv"),
+    ("data package", "/data/gfmd-knowledge-base.zip"),
+    ("sitemap index", "/sitemap.xml"),
+    ("sitemap, recommendations", "/sitemap-recommendations.xml"),
 ]
 
 
@@ -247,6 +259,25 @@ def measure_csv(client, url):
         "kb": round(size / 1024),
         "lines": rows,
         "peak_kb": round(peak / 1024),
+    }
+
+
+def measure_whole_export(client, url):
+    """The first request after an edit builds the file; the next ones are served it."""
+    edit()
+    started = time.perf_counter()
+    response, body = fetch(client, url)
+    build = (time.perf_counter() - started) * 1000
+    served = []
+    for _ in range(5):
+        started = time.perf_counter()
+        fetch(client, url)
+        served.append((time.perf_counter() - started) * 1000)
+    return {
+        "status": response.status_code,
+        "kb": round(len(body) / 1024),
+        "build_ms": round(build, 1),
+        "served_ms": round(statistics.median(served), 1),
     }
 
 
@@ -306,12 +337,17 @@ def main():
             file=sys.stderr,
             flush=True,
         )
+    whole = []
+    for name, url in WHOLE_EXPORTS:
+        whole.append({"name": name, "url": url, **measure_whole_export(client, url)})
+        row = whole[-1]
+        print(f"    {name:34} built {row['build_ms']:>8} ms, served {row['served_ms']} ms", file=sys.stderr, flush=True)
     counts = {
         str(model._meta.verbose_name_plural): model._default_manager.count()
         for model in apps.get_models()
         if model._meta.app_label in ("gfmd_sessions", "recommendations") and not model.__name__.startswith("Historical")
     }
-    print(json.dumps({"pages": results, "csv": csvs, "indexes": measure_indexes(), "counts": counts}))
+    print(json.dumps({"pages": results, "csv": csvs, "exports": whole, "indexes": measure_indexes(), "counts": counts}))
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import argparse
 import csv
 import http.client
 import json
+import math
 import os
 import platform
 import re
@@ -29,6 +30,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,6 +57,25 @@ CACHED_ROUNDS = 3
 CSV_FIRST_BYTE_TARGET_MS = 100
 # Memory flat in the number of rows: 100 times the rows may take at most this many times the memory.
 CSV_MEMORY_RATIO_TARGET = 4
+
+# Readers downloading the whole exports again and again, while other readers' pages are timed beside them.
+EXPORT_DOWNLOADERS = 8
+EXPORT_PAGE = "/meetings/"
+EXPORT_PAGE_P95_TARGET_MS = 200
+EXPORT_DOWNLOADS = [
+    "/activities/?format=csv",
+    "/recommendations/?format=csv",
+    "/sessions/?format=csv",
+    "/data/gfmd-knowledge-base.zip",
+    "/sitemap.xml",
+    "/sitemap-recommendations.xml",
+]
+
+# With a Redis that hangs, the pages that read most from the cache; each at least this share of the requests/s
+# it has on the server without a page cache (every request rendered): the breaker makes a worker wait for the
+# cache once every few seconds, not at each request.
+HUNG_CACHE_TESTS = [("session page", None), ("faceted list", "/activities/?gmg_member=UNODC&gmg_member=UNDP")]
+HUNG_CACHE_SHARE_TARGET = 0.5
 
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
 WRK_THREADS, WRK_CONNECTIONS = 2, 16
@@ -118,6 +139,8 @@ def bench_database(label, database_url):
         "100x": hundred["pages"],
         "csv_1x": one["csv"],
         "csv_100x": hundred["csv"],
+        "exports_1x": one["exports"],
+        "exports_100x": hundred["exports"],
         "indexes_1x": one["indexes"],
         "indexes_100x": hundred["indexes"],
         "counts": hundred["counts"],
@@ -314,16 +337,7 @@ def load_tests(label, database_url, session_url, workdir):
     with redis_server(workdir) as cache_url:
         for mode in ("cached", "uncached"):
             port = free_port()
-            gunicorn = [
-                GUNICORN,
-                "gfmd.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(GUNICORN_WORKERS),
-                "--log-level",
-                "warning",
-            ]
+            gunicorn = gunicorn_command(port)
             env = production_env(database_url, static_root, cache=mode == "cached", cache_url=cache_url)
             log_path = workdir / f"{label}-{mode}.log"
             with server(gunicorn, env=env, port=port, ready_path="/robots.txt", log_path=log_path):
@@ -338,6 +352,8 @@ def load_tests(label, database_url, session_url, workdir):
                     rounds = [load_round(label, port, targets, f"cached, round {n + 1}") for n in range(CACHED_ROUNDS)]
                     results["cached_rounds"] = rounds
                     results["cached"] = median_round(rounds)
+                    log(f"{label}: {EXPORT_PAGE} while {EXPORT_DOWNLOADERS} readers download the whole exports")
+                    results["exports"] = export_load(port)
                 else:
                     uncached = [(name, path) for name, path in targets if path != BARE[1]]  # the bare view: once
                     results["uncached"] = load_round(label, port, uncached, "uncached")
@@ -345,9 +361,62 @@ def load_tests(label, database_url, session_url, workdir):
                     log(f"errors under load; the server's log:\n{tail(log_path)}")
             if mode == "uncached":
                 results["datasette"] = load_datasette(db_path, workdir)
+    hung = [(name, path or session_url) for name, path in HUNG_CACHE_TESTS]
+    results["hung_cache"] = hung_cache_load(label, production_env(database_url, static_root, cache=True), hung, workdir)
     with sqlite3.connect(db_path) as db:
         results["datasette_rows"] = db.execute("SELECT count(*) FROM recommendations").fetchone()[0]
     return results
+
+
+def gunicorn_command(port):
+    workers = str(GUNICORN_WORKERS)
+    return [GUNICORN, "gfmd.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", workers, "--log-level", "warning"]
+
+
+@contextmanager
+def hung_redis():
+    """A Redis that hangs: it accepts connections and never answers. Yields its URL."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(256)
+    listener.settimeout(0.2)
+    held, stop = [], threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    finally:
+        stop.set()
+        thread.join()
+        listener.close()
+        for connection in held:
+            connection.close()
+
+
+def hung_cache_load(label, env, targets, workdir):
+    """The deployed server (page cache on) whose Redis hangs: pages are rendered without it, each worker waiting
+    for the cache's timeout once every few seconds."""
+    port = free_port()
+    with hung_redis() as cache_url:
+        log_path = workdir / f"{label}-hung-cache.log"
+        with server(
+            gunicorn_command(port),
+            env={**env, "CACHE_URL": cache_url},
+            port=port,
+            ready_path="/robots.txt",
+            log_path=log_path,
+        ):
+            return load_round(label, port, targets, "with a Redis that hangs")
 
 
 def load_round(label, port, targets, mode):
@@ -375,6 +444,90 @@ def median_round(rounds):
             }
         )
     return rows
+
+
+def export_load(port, seconds=WRK_SECONDS):
+    """EXPORT_PAGE's latency alone, then while EXPORT_DOWNLOADERS readers download the whole exports (the
+    lists' CSVs, the data package, the sitemap) again and again on the same server. Each export is asked
+    for once first: that request builds its file for the revision, and its time is reported too."""
+    builds = {}
+    for url in EXPORT_DOWNLOADS:
+        started = time.perf_counter()
+        status, body = fetch(port, url, timeout=300)
+        builds[url] = {"status": status, "kb": round(len(body) / 1024), "ms": round(ms_since(started), 1)}
+    alone = page_latencies(port, seconds / 2)
+    stop, downloads = threading.Event(), []
+
+    def download(first):
+        for turn in range(first, 10**9):
+            if stop.is_set():
+                return
+            url = EXPORT_DOWNLOADS[turn % len(EXPORT_DOWNLOADS)]
+            started = time.perf_counter()
+            status, body = fetch(port, url, timeout=60)
+            downloads.append({"url": url, "status": status, "ms": ms_since(started), "bytes": len(body)})
+
+    readers = [threading.Thread(target=download, args=(n,)) for n in range(EXPORT_DOWNLOADERS)]
+    for reader in readers:
+        reader.start()
+    try:
+        beside = page_latencies(port, seconds)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    return {
+        "page": EXPORT_PAGE,
+        "seconds": seconds,
+        "downloaders": EXPORT_DOWNLOADERS,
+        "builds": builds,
+        "alone": alone,
+        "beside": beside,
+        "downloads": len(downloads),
+        "download_mb": round(sum(d["bytes"] for d in downloads) / 2**20, 1),
+        "download_p95_ms": round(percentile([d["ms"] for d in downloads]), 1) if downloads else None,
+        "download_errors": sum(1 for d in downloads if d["status"] != 200),
+    }
+
+
+def ms_since(started):
+    return (time.perf_counter() - started) * 1000
+
+
+def percentile(values, fraction=0.95):
+    """Nearest rank, as bench/measure.py takes it."""
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(fraction * len(ordered))) - 1]
+
+
+def page_latencies(port, seconds, clients=2):
+    """EXPORT_PAGE asked again and again by `clients` readers for `seconds`: its latencies' p50 and p95."""
+    timings, failures = [], []
+    deadline = time.monotonic() + seconds
+
+    def read():
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                status, _ = fetch(port, EXPORT_PAGE, timeout=30)
+            except OSError:
+                status = None
+            timings.append(ms_since(started))
+            if status != 200:
+                failures.append(status)
+
+    threads = [threading.Thread(target=read) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ordered = sorted(timings)
+    return {
+        "n": len(ordered),
+        "p50_ms": round(ordered[len(ordered) // 2], 1),
+        "p95_ms": round(percentile(ordered), 1),
+        "errors": len(failures),
+    }
 
 
 def load_datasette(db_path, workdir):
@@ -457,6 +610,72 @@ def csv_table(result):
             f"| {'yes' if row['streaming'] else 'no'} |"
         )
     return lines
+
+
+def exports_table(result):
+    one = {row["name"]: row for row in result["exports_1x"]}
+    lines = [
+        "| export | 1x size | 1x built | 100x size | 100x built | 100x served |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for row in result["exports_100x"]:
+        base = one[row["name"]]
+        lines.append(
+            f"| {row['name']} `{row['url']}` | {base['kb']} kB | {base['build_ms']} ms | {row['kb']} kB "
+            f"| {row['build_ms']} ms | {row['served_ms']} ms |"
+        )
+    return lines
+
+
+def downloads_report(exports):
+    alone, beside = exports["alone"], exports["beside"]
+    lines = [
+        f"### `{exports['page']}` beside {exports['downloaders']} downloads at once, 100x",
+        "",
+        f"The same server as the cached rounds. First each whole export is asked for once, which builds its file "
+        f"for the revision; then `{exports['page']}` is timed by 2 readers, alone for {exports['seconds'] / 2:g} s "
+        f"and for {exports['seconds']} s while {exports['downloaders']} readers download the whole exports again "
+        f"and again "
+        f"({exports['downloads']} downloads, {exports['download_mb']} MB, p95 {exports['download_p95_ms']} ms, "
+        f"{exports['download_errors']} not 200).",
+        "",
+        "| export | first request (builds the file) | status | size |",
+        "|---|--:|--:|--:|",
+    ]
+    for url, build in exports["builds"].items():
+        lines.append(f"| `{url}` | {build['ms']} ms | {build['status']} | {build['kb']} kB |")
+    lines += [
+        "",
+        f"| `{exports['page']}` | requests | p50 | p95 | errors |",
+        "|---|--:|--:|--:|--:|",
+        *(
+            f"| {label} | {row['n']} | {row['p50_ms']} ms | {row['p95_ms']} ms | {row['errors']} |"
+            for label, row in (("alone", alone), ("beside the downloads", beside))
+        ),
+        "",
+    ]
+    return lines
+
+
+def hung_cache_report(load):
+    uncached = {row["url"]: row for row in load["uncached"]}
+    lines = [
+        "### A Redis that hangs, 100x",
+        "",
+        "The deployed server (page cache on) with `CACHE_URL` naming a server that accepts connections and never "
+        "answers, under the same wrk load: each worker waits for the cache's timeout (0.5 s) once, and again "
+        "after each rest of the breaker (5 s); meanwhile it renders from the database.",
+        "",
+        "| endpoint | requests/s | latency p50 / p99 | errors | uncached requests/s (no page cache, Redis up) |",
+        "|---|--:|--:|--:|--:|",
+    ]
+    for row in load["hung_cache"]:
+        other = f"{uncached[row['url']]['rps']:.1f}" if row["url"] in uncached else "-"
+        lines.append(
+            f"| {row['name']} `{row['url']}` | {row['rps']:.1f} | {row['p50_ms']} / {row['p99_ms']} ms "
+            f"| {row['errors']} | {other} |"
+        )
+    return [*lines, ""]
 
 
 def index_table(result):
@@ -569,6 +788,13 @@ def database_report(title, result):
         "",
         *csv_table(result),
         "",
+        "### Whole exports",
+        "",
+        "Built once per content revision into a file and then served as one (lib/exports.py), in-process: the "
+        "first request after an edit builds the file, the next ones are served it (the median of 5).",
+        "",
+        *exports_table(result),
+        "",
         "### Facet indexes",
         "",
         "Each list counts its facets and finds its pages in an index of bitsets (lib/facet_index.py), read "
@@ -611,6 +837,8 @@ def load_report(result):
         "",
         "Errors: responses other than 2xx or 3xx, plus connect, read, write errors and timeouts (5 s).",
         "",
+        *downloads_report(load["exports"]),
+        *hung_cache_report(load),
         "### Against Datasette",
         "",
         f"The {load['datasette_rows']} recommendations at 100x, exported with `/recommendations/?format=csv`, "
@@ -709,7 +937,33 @@ def load_targets(title, load):
             f"lowest {lowest['name']} {lowest['rps']:.0f} of {bare(load)['rps']:.0f}, {lowest['share']:.0%}",
         ),
         f"- {title}, no errors under load: " + verdict(not errors, ", ".join(errors)),
+        export_target(title, load["exports"]),
+        hung_cache_target(title, load),
     ]
+
+
+def hung_cache_target(title, load):
+    uncached = {row["url"]: row["rps"] for row in load["uncached"]}
+    shares = [(row, row["rps"] / uncached[row["url"]]) for row in load["hung_cache"] if uncached.get(row["url"])]
+    lowest, share = min(shares, key=lambda pair: pair[1]) if shares else (None, 0)
+    errors = sum(row["errors"] for row in load["hung_cache"])
+    detail = f"lowest {lowest['name']}, {share:.0%}; {errors} errors" if lowest else "not measured"
+    return (
+        f"- {title}, with a Redis that hangs, pages at least {HUNG_CACHE_SHARE_TARGET:.0%} of their requests/s "
+        "without a page cache: " + verdict(bool(shares) and share >= HUNG_CACHE_SHARE_TARGET and not errors, detail)
+    )
+
+
+def export_target(title, exports):
+    beside = exports["beside"]
+    return (
+        f"- {title}, `{exports['page']}` p95 under {EXPORT_PAGE_P95_TARGET_MS} ms while {exports['downloaders']} "
+        f"readers download the whole exports: "
+        + verdict(
+            beside["p95_ms"] < EXPORT_PAGE_P95_TARGET_MS and not beside["errors"],
+            f"{beside['p95_ms']} ms, {beside['errors']} errors; alone {exports['alone']['p95_ms']} ms",
+        )
+    )
 
 
 def load_average():
@@ -737,6 +991,8 @@ def main():
     results = {}
     with tempfile.TemporaryDirectory(prefix="gfmd-bench-") as tmp:
         workdir = Path(tmp)
+        # The run's own: every server and measurement of it builds its exports there, thrown away at the end.
+        os.environ["EXPORTS_DIR"] = str(workdir / "exports")
         sqlite_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
         results["sqlite"], _ = bench_database("SQLite", sqlite_url)
         if not options.no_load:

@@ -224,5 +224,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 # hold a worker until the server's own timeout.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", default=5)
 
+# Whole exports (the lists' CSVs, the data package, the sitemap), built once per content revision and served
+# as files (lib/exports.py); each app server keeps its own. EXPORT_STREAMS: how many downloads one server
+# builds or streams at once (filtered CSVs), across all its workers; beyond them, 503 with Retry-After.
+EXPORTS_DIR = Path(env_str("EXPORTS_DIR", default=str(BASE_DIR / "var" / "exports")))
+EXPORT_STREAMS = env_int("EXPORT_STREAMS", default=2)
+if EXPORT_STREAMS < 1:
+    raise ImproperlyConfigured(f"EXPORT_STREAMS={EXPORT_STREAMS} must be at least 1.")
+
 # Where the knowledge base's content lives; tests point it elsewhere.
 GFMD_FIXTURES_DIR = BASE_DIR / "fixtures"

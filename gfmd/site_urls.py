@@ -1,9 +1,6 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
-from django.views.decorators.http import require_safe
 
 from gfmd import views
-from gfmd.sitemaps import SITEMAPS
 
 app_name = "gfmd"
 
@@ -21,7 +18,8 @@ urlpatterns = [
     path("data/README.md", views.data_readme, name="data_readme"),
     path("data/CITATION.cff", views.data_citation, name="data_citation"),
     path("data/<slug:name>.csv", views.data_csv, name="data_csv"),
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap_index"),
+    path("sitemap-<slug:section>.xml", views.sitemap_section, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -9,6 +9,10 @@ from recommendations.models import GMGMember, ProposedActivity, Recommendation
 from sessions.models import Event, Meeting, Session
 from themes.models import Theme
 
+# Addresses on one page of a section (the protocol allows 50,000): each page is built once per revision
+# (lib/exports.py), and a page this size takes a fraction of a second to build at a hundred times the content.
+LIMIT = 5000
+
 
 class AtSiteUrl:
     """Addresses at SITE_URL, whatever host and scheme the request for the sitemap named."""
@@ -21,7 +25,7 @@ class AtSiteUrl:
 
 
 class RecordsSitemap(AtSiteUrl, GenericSitemap):
-    pass
+    limit = LIMIT
 
 
 class PagesSitemap(AtSiteUrl, Sitemap):
@@ -44,7 +48,7 @@ class PagesSitemap(AtSiteUrl, Sitemap):
 
 
 def records(queryset):
-    """A sitemap of records, each at its get_absolute_url()."""
+    """A section of the sitemap: records, each at its get_absolute_url(), LIMIT to a page."""
     return RecordsSitemap({"queryset": queryset})
 
 

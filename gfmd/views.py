@@ -1,19 +1,18 @@
 import logging
-import secrets
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.contrib.sitemaps import views as sitemaps
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from gfmd import api, citing, datapackage
+from gfmd import api, citing, datapackage, health
 from gfmd.models import SourceDocument
 from gfmd.searching import search_list
-from lib import citation, openapi, search
+from gfmd.sitemaps import SITEMAPS
+from lib import citation, exports, openapi, search
 from lib.caching import cached_page, per_revision
 from lib.links import absolute
 from lib.listing import API_FORMATS, page_of, takes_formats
@@ -176,17 +175,65 @@ def data_csv(request, name):
     table = datapackage.table(name, settings.SITE_URL)
     if table is None:
         raise Http404(f"The package has no table {name}.")
-    response = StreamingHttpResponse(table.csv_chunks(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{table.path}"'
-    return response
+    export = exports.Export(
+        name=f"data-{table.path}",
+        build=lambda out: out.writelines(chunk.encode() for chunk in table.csv_chunks()),
+        content_type="text/csv; charset=utf-8",
+        filename=table.path,
+        # Its page_url column holds the site's address.
+        variant=(settings.SITE_URL,),
+    )
+    return exports.built(request, export)
 
 
 @takes_formats()
 @require_safe
 def data_zip(request):
-    response = StreamingHttpResponse(datapackage.zip_chunks(settings.SITE_URL), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{datapackage.ZIP_NAME}.zip"'
-    return response
+    def build(out):
+        out.writelines(datapackage.zip_chunks(settings.SITE_URL))
+
+    export = exports.Export(
+        name="data-package",
+        build=build,
+        content_type="application/zip",
+        filename=f"{datapackage.ZIP_NAME}.zip",
+        variant=(settings.SITE_URL,),
+    )
+    return exports.built(request, export)
+
+
+@require_safe
+def sitemap_index(request):
+    export = exports.Export(
+        name="sitemap.xml",
+        build=lambda out: out.write(rendered(sitemaps.index(request, SITEMAPS, sitemap_url_name="gfmd:sitemap"))),
+        content_type="application/xml",
+        variant=(settings.SITE_URL,),
+        small=True,
+    )
+    return exports.built(request, export)
+
+
+@require_safe
+def sitemap_section(request, section):
+    """One section of the sitemap, a page of at most its `limit` addresses (`?p=`), as the protocol allows."""
+    if section not in SITEMAPS:
+        raise Http404(f"The sitemap has no section {section}.")
+    page = request.GET.get("p", "1")
+    if not (page.isascii() and page.isdigit() and len(page) < 6 and int(page) >= 1):
+        raise Http404(f"The sitemap has no page {page}.")
+    export = exports.Export(
+        name=f"sitemap-{section}-{int(page)}.xml",
+        build=lambda out: out.write(rendered(sitemaps.sitemap(request, SITEMAPS, section=section))),
+        content_type="application/xml",
+        variant=(settings.SITE_URL,),
+        small=True,
+    )
+    return exports.built(request, export)
+
+
+def rendered(response):
+    return response.render().content
 
 
 @takes_formats(*API_FORMATS)
@@ -232,38 +279,19 @@ def server_error(request):
 @never_cache
 @require_safe
 def healthz(request):
-    """For load balancers and monitoring: 200 when the database and the cache answer, 503 naming what does not."""
-    probes = {"database": database_answers, "cache": cache_answers}
-    # A load balancer asks about the database only: a server without its cache still serves pages.
+    """For load balancers and monitoring: 200 while the server can serve its pages, 503 naming what it lacks.
+
+    The database and the collected static files are vital; a cache that does not answer leaves the server
+    serving pages from the database, so the answer stays 200 and says the cache is degraded. `?only=NAME`
+    checks one part, and answers 503 when that part fails, the cache included.
+    """
+    probes = health.VITAL | health.DEGRADING
     only = request.GET.get("only")
     if only is not None and only not in probes:
-        return JsonResponse({"errors": {"only": ["only must be database or cache."]}}, status=400)
+        return JsonResponse({"errors": {"only": [f"only must be one of {', '.join(sorted(probes))}."]}}, status=400)
     checks = {name: probe() for name, probe in probes.items() if only in (None, name)}
-    failing = [name for name, problem in checks.items() if problem]
-    body = {
-        "status": "ok" if not failing else "failing: " + ", ".join(failing),
-        "checks": {name: problem or "ok" for name, problem in checks.items()},
-    }
+    failing = [name for name, problem in checks.items() if problem and (only or name in health.VITAL)]
+    degraded = [name for name, problem in checks.items() if problem and name not in failing]
+    status = "failing: " + ", ".join(failing) if failing else "degraded: " + ", ".join(degraded) if degraded else "ok"
+    body = {"status": status, "checks": {name: problem or "ok" for name, problem in checks.items()}}
     return JsonResponse(body, status=503 if failing else 200)
-
-
-def database_answers():
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        # The error names hosts; it goes to the log, not to whoever asks.
-        log.exception("Health check: the database did not answer.")
-        return "unreachable (see the log)"
-    return None
-
-
-def cache_answers():
-    probe = secrets.token_hex(8)
-    key = f"healthz:{probe}"
-    cache.set(key, probe, 10)
-    answered = cache.get(key)
-    cache.delete(key)
-    # The shared cache swallows its own errors (lib/cache.py); a probe that does not come back is the sign.
-    return None if answered == probe else "unreachable: a value stored was not read back (see the log)"

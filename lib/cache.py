@@ -6,13 +6,15 @@ from the database, and the log says so (once a minute per process, so that an
 outage does not flood it).
 
 A Redis that hangs would make every request wait for its timeout. After a
-failure the process leaves Redis alone for a few seconds (a circuit breaker):
+failure the process leaves Redis alone for a few seconds (a circuit breaker,
+one per Redis server and process, shared by both aliases and every thread):
 pages read the database at once, and one request then tries Redis again.
 """
 
 import functools
 import logging
 import time
+from dataclasses import dataclass
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
@@ -28,11 +30,41 @@ RETRY_AFTER = 5
 WARN_EVERY = 60
 
 
+@dataclass
+class Breaker:
+    """Whether this process leaves a Redis server alone for now, after it failed to answer."""
+
+    server: str
+    resting_until: float = 0
+    last_warning: float | None = None
+
+    def resting(self):
+        return time.monotonic() < self.resting_until
+
+    def seconds_left(self):
+        return max(0.0, self.resting_until - time.monotonic())
+
+    def trip(self, operation, error):
+        now = time.monotonic()
+        self.resting_until = now + RETRY_AFTER
+        if self.last_warning is None or now - self.last_warning > WARN_EVERY:
+            self.last_warning = now
+            log.warning("The cache is unreachable (%s: %s); pages are rendered without it.", operation, error)
+
+
+# One per server: the `default` and `pages` aliases share a Redis, so one timeout rests both, in every thread.
+_breakers = {}
+
+
+def breaker_for(server):
+    return _breakers.setdefault(server, Breaker(server))
+
+
 def forgiving(default):
     def decorate(method):
         @functools.wraps(method)
         def call(self, *args, **kwargs):
-            if time.monotonic() < self._resting_until:
+            if self.breaker.resting():
                 return default() if callable(default) else default
             try:
                 return method(self, *args, **kwargs)
@@ -68,20 +100,14 @@ class ForgivingRedisCache(RedisCache):
         }
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
-        # Django makes a cache object per thread: a gunicorn sync worker has one, for its whole life.
-        self._resting_until = 0
-        self._last_warning = None
+        self.breaker = breaker_for(str(server))
 
     @property
     def _lib(self):
         return self._cache._lib
 
     def failed(self, operation, error):
-        now = time.monotonic()
-        self._resting_until = now + RETRY_AFTER
-        if self._last_warning is None or now - self._last_warning > WARN_EVERY:
-            self._last_warning = now
-            log.warning("The cache is unreachable (%s: %s); pages are rendered without it.", operation, error)
+        self.breaker.trip(operation, error)
 
     get = forgiving(None)(RedisCache.get)
     get_many = forgiving(dict)(RedisCache.get_many)
@@ -126,3 +152,9 @@ class PagesCache(ForgivingRedisCache):
     def clear(self):
         self._copies.clear()
         return super().clear()
+
+
+def forget_failures():
+    """Every server is tried again at once: for tests, whose servers come and go on reused ports."""
+    for breaker in _breakers.values():
+        breaker.resting_until = 0

@@ -24,10 +24,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.core.validators import EMPTY_VALUES
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 
-from lib import search
+from lib import exports, search
 from lib.caching import per_revision
 from lib.facet_index import FacetIndex, ordering_of
 from lib.links import absolute
@@ -50,6 +50,7 @@ NOT_IN_SOURCES = "not-in-sources"
 CSV_BATCH = 50
 # A CSV row starts with the record's page and its id, where a spreadsheet's reader looks first.
 CSV_LEAD = ("url", "id")
+CSV_TYPE = "text/csv; charset=utf-8"
 # A facet value whose records the sources do not give at all: counted None, not 0.
 NOT_IN_SOURCES = "not-in-sources"
 
@@ -588,9 +589,11 @@ class FacetedList:
         return self.api_path.removeprefix("/api")
 
     def csv(self, request):
-        """The whole filtered list, streamed: rows are read and written a batch at a time."""
+        """The whole filtered list: the unfiltered one from its file (lib.exports), a filtered one streamed, a
+        batch of rows at a time, within the server's cap on streams."""
         errors = unknown_parameters(request.GET, self.parameters())
-        filterset = self.filterset_class(filter_params(request.GET), queryset=self.csv_queryset)
+        params = filter_params(request.GET)
+        filterset = self.filterset_class(params, queryset=self.csv_queryset)
         if not filterset.is_valid():
             errors.update(filterset.errors.get_json_data())
         bom = request.GET.get("bom", "")
@@ -598,22 +601,33 @@ class FacetedList:
             errors["bom"] = ["bom must be 1 (start the file with a byte-order mark) or 0."]
         if errors:
             return JsonResponse({"errors": errors}, status=400)
+        base_url = settings.SITE_URL
+        # Named after the list and its filters; the whole list's file after the list alone.
+        filename = csv_filename(self.api_path, request.GET)
+        if not any(any(values) for _, values in params.lists()):
+            export = exports.Export(
+                name=f"list-{self.api_path.strip('/').split('/')[-1]}.csv",
+                build=lambda out: out.writelines(chunk.encode() for chunk in self.csv_chunks(filterset, base_url, bom)),
+                content_type=CSV_TYPE,
+                filename=filename,
+                variant=(base_url, bom == "1"),
+            )
+            return exports.built(request, export)
+        return exports.stream(
+            request, self.csv_chunks(filterset, base_url, bom), content_type=CSV_TYPE, filename=filename
+        )
+
+    def csv_chunks(self, filterset, base_url, bom):
         columns = [column for column in self.columns if column.csv is not False]
         columns.sort(key=lambda column: CSV_LEAD.index(column.name) if column.name in CSV_LEAD else len(CSV_LEAD))
-        base_url = settings.SITE_URL
         records = filterset.ordered()
         if self.csv_fields:
             records = records.values_list(*self.csv_fields, named=True)
-        response = StreamingHttpResponse(
-            csv_text(
-                [column.csv_name or column.name for column in columns],
-                csv_batches(records, columns, base_url, attach=self.attach),
-                bom=bom == "1",
-            ),
-            content_type="text/csv; charset=utf-8",
+        return csv_text(
+            [column.csv_name or column.name for column in columns],
+            csv_batches(records, columns, base_url, attach=self.attach),
+            bom=bom == "1",
         )
-        response["Content-Disposition"] = f'attachment; filename="{csv_filename(self.api_path, request.GET)}"'
-        return response
 
 
 def csv_filename(api_path, params):

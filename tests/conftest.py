@@ -23,6 +23,7 @@ from taggit.models import TaggedItem
 
 from gfmd.models import SourceDocument
 from lib import search
+from lib.cache import forget_failures
 from lib.caching import content_changed, forget_per_revision
 from lib.content import content_models
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
@@ -61,16 +62,21 @@ def create_roles():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    # Each test rolls its data back but the caches would keep pages of it, and what they derived.
+    # Each test rolls its data back but the caches would keep pages of it, and what they derived, and
+    # the exports built for its revisions, whose numbers the next test reuses.
     for cache in caches.all():
         cache.clear()
     forget_per_revision()
+    forget_failures()
+    shutil.rmtree(settings.EXPORTS_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
-def settings_for_tests():
+def settings_for_tests(tmp_path_factory):
     """What the tests change in the settings, once for the session (the live servers included)."""
     with override_settings(
+        # Each test process its own, emptied before each test.
+        EXPORTS_DIR=tmp_path_factory.mktemp("exports"),
         # Tests don't run collectstatic, so the manifest storage has nothing to look up, and whitenoise
         # serves static/ as it does in development rather than warn that there is no collected directory.
         STORAGES=settings.STORAGES

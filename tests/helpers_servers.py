@@ -4,6 +4,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from contextlib import contextmanager
 
@@ -94,3 +95,35 @@ def stop(process):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def hung_server():
+    """A server that accepts connections and never answers, as a Redis that hangs does; yields a Redis URL."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    listener.settimeout(0.1)
+    accepted = []
+    stopping = threading.Event()
+
+    def accept():
+        while not stopping.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            accepted.append(connection)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    finally:
+        stopping.set()
+        listener.close()
+        for connection in accepted:
+            connection.close()
+        thread.join(timeout=5)

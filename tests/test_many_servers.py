@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,7 +21,8 @@ import psycopg
 import pytest
 import redis
 
-from tests.helpers_servers import free_port, redis_server, redis_server_path, stop, wait_for_port
+from lib import cache as cache_backend
+from tests.helpers_servers import free_port, hung_server, redis_server, redis_server_path, stop, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "a long enough password for the servers test"
@@ -135,6 +137,7 @@ def production_env(database_url, cache_url, static_root):
         DATABASE_URL=database_url,
         CACHE_URL=cache_url,
         STATIC_ROOT=str(static_root),
+        EXPORTS_DIR=str(static_root.parent / "exports"),
         # Plain HTTP on the loopback: the proxy that terminates TLS is not part of this test.
         SECURE_SSL_REDIRECT="false",
         SECURE_COOKIES="false",
@@ -230,6 +233,8 @@ def test_two_app_servers_share_one_redis_and_one_postgresql(servers_database, tm
                     assert status == 200, (server, url, status)
                 assert "Renamed through the first server" in reader.get(server + page)[2]
                 status, _, body = reader.get(server + "/healthz")
+                assert status == 200 and '"degraded: cache"' in body
+                status, _, body = reader.get(server + "/healthz?only=cache")
                 assert status == 503 and '"failing: cache"' in body
         finally:
             for process in processes:
@@ -240,3 +245,38 @@ def test_two_app_servers_share_one_redis_and_one_postgresql(servers_database, tm
         assert "The cache is unreachable" in output
         assert "Traceback" not in output
         assert re.search(r"GET /themes/[\w-]+/ 200 ", output)
+        hung_redis_costs_one_timeout_per_worker(env, tmp_path)
+
+
+def hung_redis_costs_one_timeout_per_worker(env, tmp_path):
+    """A server on a Redis that accepts connections and never answers: each of its two workers waits once
+    for the cache's timeout, then serves pages from the database without waiting, and /healthz stays 200."""
+    with hung_server() as hung_url:
+        port = free_port()
+        with open(tmp_path / "server-hung.log", "w") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "gfmd.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+                cwd=ROOT,
+                env=env | {"CACHE_URL": hung_url},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                wait_for_port(port, process)
+                reader, server = Browser(), f"http://127.0.0.1:{port}"
+                for url in ["/", "/themes/", "/sessions/?year=2009", "/api/sessions/?year=2009"] + ["/meetings/"] * 4:
+                    assert reader.get(server + url)[0] == 200, url
+                # The page again: each worker's copy of it, kept as it rendered it, so what is timed is the cache.
+                urls = ["/meetings/"] * 20
+                started = time.monotonic()
+                for url in urls:
+                    assert reader.get(server + url)[0] == 200, url
+                took = time.monotonic() - started
+                status, _, body = reader.get(server + "/healthz")
+                assert status == 200 and '"degraded: cache"' in body
+            finally:
+                stop(process)
+    # At most a timeout for each worker, and one more each if the breaker's rest ran out meanwhile: not one
+    # for each request (ten seconds).
+    assert took < 4 * cache_backend.TIMEOUT + len(urls) * cache_backend.TIMEOUT / 4, took
+    assert "The cache is unreachable" in (tmp_path / "server-hung.log").read_text()

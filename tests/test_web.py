@@ -69,12 +69,18 @@ def test_each_page_has_one_h1_ordered_headings_labels_and_landmarks(client, url)
     assert '<meta property="og:title"' in page
 
 
+def read(response):
+    return response.content.decode()
+
+
 def test_the_sitemap_lists_every_meeting_and_session(client):
     from sessions.models import Session
 
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    body = response.content.decode()
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200 and index["Content-Type"] == "application/xml"
+    sections = re.findall(r"<loc>http://testserver(/sitemap-[\w-]+\.xml(?:\?p=\d+)?)</loc>", read(index))
+    assert "/sitemap-sessions.xml" in sections and "/sitemap-meetings.xml" in sections
+    body = "".join(read(client.get(section)) for section in sections)
     assert "http://testserver/meetings/brussels-2007/" in body
     assert body.count("/sessions/") >= Session.objects.count()
 

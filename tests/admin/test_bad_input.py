@@ -23,7 +23,7 @@ def test_an_acronym_a_link_cannot_carry_is_refused(editor, anonymous, acronym):
     assert "the acronym is the agency&#x27;s address on the site" in response.content.decode()
     member.refresh_from_db()
     assert member.acronym == "IOM"
-    for url in ["/activities/", "/activities/expertise/", "/sitemap.xml", "/gmg/IOM/"]:
+    for url in ["/activities/", "/activities/expertise/", "/sitemap.xml", "/sitemap-gmg-members.xml", "/gmg/IOM/"]:
         assert anonymous.get(url).status_code == 200
 
 
