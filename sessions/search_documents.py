@@ -136,6 +136,12 @@ def register():
         queryset=lambda: Event.objects.select_related("meeting"),
         build=event_document,
     )
+    register_parts()
+    register_dependents()
+
+
+def register_parts():
+    """A meeting's parts, and what its sources say around them."""
     search.register(
         "roundtable",
         model=Roundtable,
@@ -168,7 +174,6 @@ def register():
         queryset=lambda: Milestone.objects.select_related("meeting"),
         build=milestone_document,
     )
-    register_dependents()
 
 
 def register_dependents():

@@ -83,13 +83,15 @@ class Expected:
 
 def kinds():
     """One record of each kind, on the real content; the first ones are the examples of issue 21."""
-    activity = ProposedActivity.objects.order_by("section__roundtable__number", "section__letter", "position").first()
-    restored = Recommendation.objects.filter(number_restored=True, parent__isnull=True, track="civil-society").first()
-    held_point = Recommendation.objects.filter(
-        meeting__slug="brussels-2007", roundtable__number=1, kind="recommendation"
-    ).first()
-    feedback = Recommendation.objects.filter(kind="feedback").order_by("position").first()
-    csd_point = Recommendation.objects.get(track="civil-society", roundtable__number=1, number="1", parent=None)
+    return {
+        **drafts_and_other_events_points(),
+        **plans_civil_society_days_and_the_matrix(),
+        **sources_and_points_as_held(),
+        **feedback_outcomes_meetings_and_events(),
+    }
+
+
+def drafts_and_other_events_points():
     return {
         "draft key message": Expected(
             "/recommendations/105/",
@@ -127,6 +129,13 @@ def kinds():
             ),
             (FORUM, "Key message"),
         ),
+    }
+
+
+def plans_civil_society_days_and_the_matrix():
+    activity = ProposedActivity.objects.order_by("section__roundtable__number", "section__letter", "position").first()
+    csd_point = Recommendation.objects.get(track="civil-society", roundtable__number=1, number="1", parent=None)
+    return {
         "planned session": Expected(
             "/meetings/mauritius-2012/sessions/planned-4-1/",
             MAURITIUS_CHAIR,
@@ -169,6 +178,15 @@ def kinds():
             ),
             ("2007-07-10", "10 July", "July 2007)"),
         ),
+    }
+
+
+def sources_and_points_as_held():
+    restored = Recommendation.objects.filter(number_restored=True, parent__isnull=True, track="civil-society").first()
+    held_point = Recommendation.objects.filter(
+        meeting__slug="brussels-2007", roundtable__number=1, kind="recommendation"
+    ).first()
+    return {
         "source document": Expected(
             "/sources/iom-labour-migration-2008/",
             IOM,
@@ -204,6 +222,12 @@ def kinds():
                 IOM_PRESENTATION,
             ),
         ),
+    }
+
+
+def feedback_outcomes_meetings_and_events():
+    feedback = Recommendation.objects.filter(kind="feedback").order_by("position").first()
+    return {
         "feedback on the drafts": Expected(
             feedback.get_absolute_url(),
             "",

@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -147,77 +148,22 @@ def production_env(database_url, cache_url, static_root):
 
 
 def test_two_app_servers_share_one_redis_and_one_postgresql(servers_database, tmp_path):
-    database_url = servers_database
     static_root = tmp_path / "static"
     with redis_server() as cache:
-        env = production_env(database_url, cache.url, static_root)
-        manage = [sys.executable, "manage.py"]
-        for command in (["migrate", "-v", "0"], ["load_gfmd", "-v", "0"], ["collectstatic", "--no-input", "-v", "0"]):
-            subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, timeout=600, capture_output=True)
-        theme = THEME
-        subprocess.run(
-            [*manage, "create_editor", "olga", "--no-input"],
-            cwd=ROOT,
-            env=env | {"GFMD_EDITOR_PASSWORD": PASSWORD},
-            check=True,
-            timeout=120,
-            capture_output=True,
-        )
-        ports, processes, logs = [free_port(), None], [], []
-        try:
-            for index in range(2):
-                port = ports[index] or free_port()
-                ports[index] = port
-                log = open(tmp_path / f"server-{index}.log", "w")
-                logs.append(log)
-                processes.append(
-                    subprocess.Popen(
-                        [
-                            sys.executable,
-                            "-m",
-                            "gunicorn",
-                            "gfmd.wsgi",
-                            "--bind",
-                            f"127.0.0.1:{port}",
-                            "--workers",
-                            "2",
-                        ],
-                        cwd=ROOT,
-                        env=env,
-                        stdout=log,
-                        stderr=subprocess.STDOUT,
-                    )
-                )
-                wait_for_port(port, processes[-1])
-            one, other = (f"http://127.0.0.1:{port}" for port in ports)
-            page = f"/themes/{theme.slug}/"
+        env = production_env(servers_database, cache.url, static_root)
+        install(env)
+        with gunicorns(env, tmp_path, 2) as (one, other):
+            page = f"/themes/{THEME.slug}/"
             reader = Browser()
 
             # The other server renders the page and stores it in the shared Redis.
             status, headers, body = reader.get(other + page)
-            assert status == 200 and theme.name in body
+            assert status == 200 and THEME.name in body
             first_etag = headers["ETag"]
             assert redis.Redis.from_url(cache.url).keys("*page:*"), "the page was not stored in the shared cache"
             assert reader.get(one + page)[1]["ETag"] == first_etag
 
-            # An editor renames the theme through the first server's admin.
-            editor = Browser()
-            status, _, login = editor.get(one + "/admin/login/")
-            token = fields(login)["csrfmiddlewaretoken"]
-            status, headers, _ = editor.post(
-                one + "/admin/login/?next=/admin/",
-                {"csrfmiddlewaretoken": token, "username": "olga", "password": PASSWORD, "next": "/admin/"},
-            )
-            assert status == 302, "the editor could not sign in"
-            status, _, listing = editor.get(f"{one}/admin/themes/theme/?q={urllib.parse.quote_plus(theme.name)}")
-            (change,) = {one + path for path in re.findall(r'href="(/admin/themes/theme/\d+/change/)', listing)}
-            status, _, form = editor.get(change)
-            assert status == 200
-            data = fields(form)
-            data["name"] = "Renamed through the first server"
-            data.pop("_addanother", None), data.pop("_continue", None)
-            status, _, body = editor.post(change, data)
-            assert status == 302, body[:2000]
+            rename_the_theme_through_the_admin(one, "Renamed through the first server")
 
             # The other server shows it at once, with a new ETag.
             status, headers, body = reader.get(other + page)
@@ -236,16 +182,69 @@ def test_two_app_servers_share_one_redis_and_one_postgresql(servers_database, tm
                 assert status == 200 and '"degraded: cache"' in body
                 status, _, body = reader.get(server + "/healthz?only=cache")
                 assert status == 503 and '"failing: cache"' in body
-        finally:
-            for process in processes:
-                stop(process)
-            for log in logs:
-                log.close()
         output = "".join((tmp_path / f"server-{index}.log").read_text() for index in range(2))
         assert "The cache is unreachable" in output
         assert "Traceback" not in output
         assert re.search(r"GET /themes/[\w-]+/ 200 ", output)
         hung_redis_costs_one_timeout_per_worker(env, tmp_path)
+
+
+def install(env):
+    """What a deploy runs before its servers start, and an editor's account."""
+    manage = [sys.executable, "manage.py"]
+    for command in (["migrate", "-v", "0"], ["load_gfmd", "-v", "0"], ["collectstatic", "--no-input", "-v", "0"]):
+        subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, timeout=600, capture_output=True)
+    subprocess.run(
+        [*manage, "create_editor", "olga", "--no-input"],
+        cwd=ROOT,
+        env=env | {"GFMD_EDITOR_PASSWORD": PASSWORD},
+        check=True,
+        timeout=120,
+        capture_output=True,
+    )
+
+
+@contextmanager
+def gunicorns(env, tmp_path, count):
+    """`count` gunicorn servers of two workers each, on the one database and cache; yields their addresses.
+    Each writes its log to server-<n>.log."""
+    processes, logs, addresses = [], [], []
+    try:
+        for index in range(count):
+            port = free_port()
+            log = open(tmp_path / f"server-{index}.log", "w")
+            logs.append(log)
+            command = [sys.executable, "-m", "gunicorn", "gfmd.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+            processes.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT))
+            wait_for_port(port, processes[-1])
+            addresses.append(f"http://127.0.0.1:{port}")
+        yield addresses
+    finally:
+        for process in processes:
+            stop(process)
+        for log in logs:
+            log.close()
+
+
+def rename_the_theme_through_the_admin(server, name):
+    """An editor signs in on `server` and renames THEME in the admin."""
+    editor = Browser()
+    status, _, login = editor.get(server + "/admin/login/")
+    token = fields(login)["csrfmiddlewaretoken"]
+    status, headers, _ = editor.post(
+        server + "/admin/login/?next=/admin/",
+        {"csrfmiddlewaretoken": token, "username": "olga", "password": PASSWORD, "next": "/admin/"},
+    )
+    assert status == 302, "the editor could not sign in"
+    status, _, listing = editor.get(f"{server}/admin/themes/theme/?q={urllib.parse.quote_plus(THEME.name)}")
+    (change,) = {server + path for path in re.findall(r'href="(/admin/themes/theme/\d+/change/)', listing)}
+    status, _, form = editor.get(change)
+    assert status == 200
+    data = fields(form)
+    data["name"] = name
+    data.pop("_addanother", None), data.pop("_continue", None)
+    status, _, body = editor.post(change, data)
+    assert status == 302, body[:2000]
 
 
 def hung_redis_costs_one_timeout_per_worker(env, tmp_path):
