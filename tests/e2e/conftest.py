@@ -93,3 +93,35 @@ def page(browser):
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def main_pages(site):
+    """One page of each kind the public reads; asked for before `page`, as it reads the database."""
+    from recommendations.models import ProposedActivity, Recommendation
+    from sessions.models import Session
+
+    session = Session.objects.select_related("meeting").get(meeting__slug="athens-2009", slug="csd-4-1")
+    recommendation = Recommendation.objects.filter(children__isnull=False).first()
+    activity = ProposedActivity.objects.first()
+    return [
+        "/",
+        "/search/?q=migrant+workers",
+        "/meetings/",
+        "/meetings/athens-2009/",
+        session.get_absolute_url(),
+        "/sessions/",
+        "/recommendations/?year=2009&track=civil-society",
+        recommendation.get_absolute_url(),
+        "/activities/",
+        activity.get_absolute_url(),
+        "/activities/expertise/",
+        "/gmg/",
+        "/gmg/IOM/",
+        "/themes/",
+        "/themes/labour-mobility/",
+        "/sources/",
+        "/sources/athens-2009-csd-synthesis/",
+        "/data/",
+        "/api/",
+    ]

@@ -1,91 +1,17 @@
-"""axe-core over the main kinds of page, at desktop and phone widths; targets, focus ring and reflow."""
+"""axe-core over the main kinds of page at desktop width (the phone width has a module of its own, so that
+the two can run side by side); targets and the focus ring."""
 
 import pytest
 
-from recommendations.models import ProposedActivity, Recommendation
-from sessions.models import Session
+from tests.e2e.axe import DESKTOP, axe_findings
 
 pytestmark = pytest.mark.e2e
-
-DESKTOP = {"width": 1280, "height": 900}
-# WCAG 1.4.10: content reflows at 320 CSS px without scrolling sideways.
-PHONE = {"width": 320, "height": 640}
-
-# What axe checks: WCAG 2.2 A and AA, and its best practices (unique landmarks among them).
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
-    # WCAG 2.5.3, label in name: axe counts it experimental, so it is asked for by name.
-    "rules": {"label-content-name-mismatch": {"enabled": True}},
-    "resultTypes": ["violations"],
-}
-# Rules that fail the run whatever impact axe gives them: the accessibility findings fixed here must stay fixed.
-ALWAYS = {"label-content-name-mismatch", "aria-prohibited-attr", "landmark-unique", "target-size"}
-
-
-@pytest.fixture
-def main_pages(site):
-    """One page of each kind the public reads; asked for before `page`, as it reads the database."""
-    session = Session.objects.select_related("meeting").get(meeting__slug="athens-2009", slug="csd-4-1")
-    recommendation = Recommendation.objects.filter(children__isnull=False).first()
-    activity = ProposedActivity.objects.first()
-    return [
-        "/",
-        "/search/?q=migrant+workers",
-        "/meetings/",
-        "/meetings/athens-2009/",
-        session.get_absolute_url(),
-        "/sessions/",
-        "/recommendations/?year=2009&track=civil-society",
-        recommendation.get_absolute_url(),
-        "/activities/",
-        activity.get_absolute_url(),
-        "/activities/expertise/",
-        "/gmg/",
-        "/gmg/IOM/",
-        "/themes/",
-        "/themes/labour-mobility/",
-        "/sources/",
-        "/sources/athens-2009-csd-synthesis/",
-        "/data/",
-        "/api/",
-    ]
-
-
-def axe_findings(page, site, paths, viewport, *, too_wide=None):
-    """What axe finds serious on each page; with `too_wide`, also how far each page scrolls sideways."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    # axe comes with every page the browser opens, rather than sent over again for each one.
-    page.context.add_init_script(script=Axe().axe_script)
-    page.set_viewport_size(viewport)
-    findings = []
-    for path in paths:
-        response = page.goto(site + path)
-        assert response.status == 200, path
-        if too_wide is not None:
-            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            if overflow > 0:
-                too_wide.append(f"{path}: {overflow}px too wide")
-        for violation in page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)["violations"]:
-            if violation["impact"] in ("serious", "critical") or violation["id"] in ALWAYS:
-                targets = [node["target"] for node in violation["nodes"][:3]]
-                findings.append(
-                    f"{path} [{violation['impact']}] {violation['id']}: {len(violation['nodes'])} {targets}"
-                )
-    return findings
 
 
 def test_axe_finds_nothing_serious_at_desktop_width(site, main_pages, page):
     paths = main_pages
     findings = axe_findings(page, site, paths, DESKTOP)
     assert not findings, "\n".join(findings)
-
-
-def test_axe_finds_nothing_serious_at_phone_width_and_nothing_scrolls_sideways(site, main_pages, page):
-    wide = []
-    findings = axe_findings(page, site, main_pages, PHONE, too_wide=wide)
-    assert not findings, "\n".join(findings)
-    assert not wide, "\n".join(wide)
 
 
 CONTRAST = """([a, b]) => {

@@ -9,7 +9,7 @@ from taggit.models import Tag
 from recommendations.models import ProposedActivity, Recommendation
 from sessions.models import Session
 from tests.conftest import create_roles
-from tests.e2e.test_accessibility import AXE_OPTIONS, DESKTOP, PHONE
+from tests.e2e.axe import AXE_OPTIONS, DESKTOP, PHONE
 
 pytestmark = pytest.mark.e2e
 
