@@ -400,13 +400,15 @@ def shown_value(value):
 
 
 def top_values(values, size):
-    """The `size` most frequent values with a count, and every selected one or one not in our sources, in
-    their natural order."""
+    """The `size` most frequent values with a count, then values not in our sources while there is room
+    (their facet's "all values" shows the rest), and every selected one, in their natural order."""
     if size is None:
         return values
     with_count = [v for v in values if v["count"]]
     kept = {id(v) for v in sorted(with_count, key=lambda v: -v["count"])[:size]}
-    return [v for v in values if id(v) in kept or v["selected"] or v.get("coverage")]
+    uncovered = [v for v in values if v.get("coverage") and not v["count"]]
+    kept |= {id(v) for v in uncovered[: max(size - len(kept), 0)]}
+    return [v for v in values if id(v) in kept or v["selected"]]
 
 
 def parse_paging(params):

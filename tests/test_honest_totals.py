@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from lib.listing import top_values
 from recommendations.models import Recommendation
 from sessions.models import Meeting
 
@@ -136,3 +137,22 @@ def test_a_meeting_page_says_which_track_and_kind_its_points_are(client, django_
     assert "Civil Society Days: 75 recommendations (39 of them lettered sub-points)" in athens
     brussels = words(client, "/meetings/brussels-2007/")
     assert "Government meeting: 18 recommendations; 11 follow-up actions" in brussels
+
+
+def test_a_facet_shows_values_not_in_our_sources_while_there_is_room_and_every_chosen_one():
+    def value(name, count, *, selected=False, uncovered=False):
+        return {"value": name, "label": name, "count": count, "selected": selected} | (
+            {"coverage": "not-in-sources"} if uncovered else {}
+        )
+
+    values = [
+        value("a", 5),
+        value("b", None, uncovered=True),
+        value("c", 3),
+        value("d", None, uncovered=True),
+        value("e", None, uncovered=True, selected=True),
+        value("f", 1),
+    ]
+    assert [v["value"] for v in top_values(values, 4)] == ["a", "b", "c", "e", "f"]
+    assert [v["value"] for v in top_values(values, 2)] == ["a", "c", "e"]
+    assert top_values(values, None) == values
