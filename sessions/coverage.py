@@ -5,6 +5,8 @@ pages, the indexes and the data package read them too); the API names them `comp
 `not-in-sources`.
 """
 
+from django.db.models import Q
+
 from lib.caching import per_revision
 from lib.listing import NOT_IN_SOURCES
 
@@ -12,24 +14,36 @@ WORDS = {"complete": "complete", "partial": "partial", "none": NOT_IN_SOURCES}
 KINDS = ("sessions", "recommendations")
 
 
-@per_revision
-def meetings_covered():
-    """[{slug, year, sessions, recommendations, sessions_held, note}] of every meeting, in their order."""
-    from sessions.models import Meeting
+def words_of(kind):
+    """{"meeting": {slug: word}, "year": {year: word}}: what the sources cover of each meeting's records of
+    one kind (sessions or recommendations), kept per revision, small as every list reads it."""
+    return WORDS_OF[kind]()
 
-    fields = ("slug", "year", "sessions_coverage", "sessions_held", "recommendations_coverage", "coverage_note")
-    return [dict(zip(fields, row, strict=True)) for row in Meeting.objects.values_list(*fields)]
+
+def words_reader(kind):
+    @per_revision(name=f"sessions.coverage.words.{kind}")
+    def read():
+        from sessions.models import Meeting
+
+        words = {"meeting": {}, "year": {}}
+        for slug, year, coverage in Meeting.objects.values_list("slug", "year", f"{kind}_coverage"):
+            words["meeting"][slug] = words["year"][str(year)] = WORDS[coverage]
+        return words
+
+    return read
+
+
+WORDS_OF = {kind: words_reader(kind) for kind in KINDS}
 
 
 def coverage_json(meeting):
     """A meeting's `coverage` in /api/meetings/: each kind's word, how many were held where a source says,
-    and our note. `meeting` is a Meeting or a row of meetings_covered()."""
-    read = meeting.get if isinstance(meeting, dict) else lambda name: getattr(meeting, name)
+    and our note."""
     return {
-        "sessions": WORDS[read("sessions_coverage")],
-        "recommendations": WORDS[read("recommendations_coverage")],
-        "held": {"sessions": read("sessions_held"), "recommendations": None},
-        "note": read("coverage_note"),
+        "sessions": WORDS[meeting.sessions_coverage],
+        "recommendations": WORDS[meeting.recommendations_coverage],
+        "held": {"sessions": meeting.sessions_held, "recommendations": None},
+        "note": meeting.coverage_note,
     }
 
 
@@ -60,29 +74,29 @@ class MeetingCoverage:
     }
 
     def coverage(self):
-        words = {}
-        for meeting in meetings_covered():
-            word = WORDS[meeting[f"{self.coverage_kind}_coverage"]]
-            words.setdefault("meeting", {})[meeting["slug"]] = word
-            words.setdefault("year", {})[str(meeting["year"])] = word
+        words = words_of(self.coverage_kind)
         return {name: by_value for name, by_value in words.items() if name in self.filters}
 
     def selected_coverage(self):
+        from sessions.models import Meeting
+
         data = getattr(self.form, "cleaned_data", {})
         slugs = {str(v) for v in data.get("meeting") or ()}
-        years = {str(v) for v in data.get("year") or ()}
-        found = []
-        for meeting in meetings_covered():
-            word = WORDS[meeting[f"{self.coverage_kind}_coverage"]]
-            if word != "complete" and (meeting["slug"] in slugs or str(meeting["year"]) in years):
-                held = meeting["sessions_held"] if self.coverage_kind == "sessions" else None
-                found.append(
-                    {
-                        "meeting": meeting["slug"],
-                        "year": meeting["year"],
-                        "coverage": word,
-                        "held": held,
-                        "note": meeting["coverage_note"],
-                    }
-                )
-        return found
+        years = {int(v) for v in data.get("year") or () if str(v).isdigit()}
+        if not slugs and not years:
+            return []
+        chosen = (
+            Meeting.objects.filter(Q(slug__in=slugs) | Q(year__in=years))
+            .exclude(**{f"{self.coverage_kind}_coverage": "complete"})
+            .values_list("slug", "year", f"{self.coverage_kind}_coverage", "sessions_held", "coverage_note")
+        )
+        return [
+            {
+                "meeting": slug,
+                "year": year,
+                "coverage": WORDS[coverage],
+                "held": held if self.coverage_kind == "sessions" else None,
+                "note": note,
+            }
+            for slug, year, coverage, held, note in chosen
+        ]
