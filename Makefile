@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DEBUG ?= true
 PORT ?= 8000
-export SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: run test install migrate load lint check reset-db bench e2e
 
+# The address the development server's pages link to, on the port it serves.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install migrate load
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
