@@ -51,7 +51,18 @@ def reading_server(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def site(db, reading_server):
+def committed_content(django_db_setup, django_db_blocker):
+    """The real content, committed, so that the reading server sees it: a test that wrote through the
+    browser (its teardown empties the tables) may have run before on this process."""
+    from sessions.models import Meeting
+
+    with django_db_blocker.unblock():
+        if not Meeting.objects.exists():
+            call_command("load_gfmd", verbosity=0)
+
+
+@pytest.fixture
+def site(committed_content, db, reading_server):
     return reading_server.url
 
 
