@@ -20,11 +20,14 @@ def roundtable_numbers():
 
 @per_revision
 def section_titles():
-    """[(roundtable number, letter, title)] of every section of a GMG matrix, in order."""
+    """[(roundtable number, letter, title)] of the sections of the GMG matrices, in order, each once: a
+    letter's label names each roundtable's title once however many matrices repeat it."""
     from recommendations.models import Section
 
     return list(
-        Section.objects.order_by("roundtable__number", "letter").values_list("roundtable__number", "letter", "title")
+        Section.objects.order_by("roundtable__number", "letter")
+        .values_list("roundtable__number", "letter", "title")
+        .distinct()
     )
 
 

@@ -10,6 +10,8 @@ import pytest
 
 from gfmd import citing
 from gfmd.models import SourceDocument
+from recommendations.models import Section
+from tests.conftest import written
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +79,13 @@ def test_the_section_facet_shows_the_sections_titles(client):
     assert next(v["label"] for v in facets if v["value"] == "a") == "a. Improving Remittance Services"
     html = page(client, "/activities/", roundtable=2)
     assert "a. Improving Remittance Services" in html and "Section a<" not in html
+
+
+def test_a_section_title_repeated_by_another_matrix_is_named_once(client, roundtable, source):
+    title = Section.objects.get(roundtable__meeting__year=2007, roundtable__number=1, letter="a").title
+    written(Section.objects.create(roundtable=roundtable, letter="a", title=title, source=source))
+    label = next(v["label"] for v in client.get("/api/activities/").json()["facets"]["section"] if v["value"] == "a")
+    assert label.count(title) == 1
 
 
 def test_the_activities_list_sorts_and_says_which_sorts_it_takes(client):
