@@ -25,6 +25,7 @@ from array import array
 from collections import defaultdict
 from itertools import accumulate, compress
 
+from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper
 
 from lib.caching import per_revision_in_process
@@ -59,7 +60,7 @@ class FacetIndex:
         single = [name for name, facet in facets.items() if single_valued(model, facet.field_name)]
         absent = [name for name, facet in facets.items() if facet.absent is not None]
         conditions = {f"absent_{name}": ExpressionWrapper(facets[name].absent, BooleanField()) for name in absent}
-        rows = (
+        rows = raw_rows(
             manager.order_by(*ordering_of(queryset), "pk")
             .annotate(**conditions)
             .values_list("pk", *(facets[name].field_name for name in single), *conditions)
@@ -70,7 +71,7 @@ class FacetIndex:
         self.position = dict(zip(self.pks, range(self.size), strict=True))
         self.everything = (1 << self.size) - 1
         found = {
-            name: positions_by_value(range(self.size), column)
+            name: positions_by_value(range(self.size), column, ordered=True)
             for name, column in zip(single, columns[1 : 1 + len(single)], strict=True)
         }
         self.absent = {
@@ -80,10 +81,8 @@ class FacetIndex:
         # A facet a record can have several values of (themes, tags): one query each.
         for name, facet in facets.items():
             if name not in single:
-                pks, values = list(zip(*manager.order_by().values_list("pk", facet.field_name), strict=True)) or [
-                    (),
-                    (),
-                ]
+                links = raw_rows(manager.order_by().values_list("pk", facet.field_name))
+                pks, values = list(zip(*links, strict=True)) or [(), ()]
                 found[name] = positions_by_value(map(self.position.__getitem__, pks), values)
         self.values = {
             name: {value: self.compact(held) for value, held in by_value.items()} for name, by_value in found.items()
@@ -161,14 +160,27 @@ class Window:
         self.length = (self.bits.bit_length() + 7) // 8
 
 
-def positions_by_value(positions, values):
+def positions_by_value(positions, values, *, ordered=False):
     """{value as text: the positions holding it, in order}, from positions and values side by side; a
-    record without a value (None) is left out."""
+    record without a value (None) is left out. `ordered`: the positions come in order already."""
     grouped = defaultdict(list)
     for position, value in zip(positions, values, strict=True):
         grouped[value].append(position)
     grouped.pop(None, None)
-    return {str(value): sorted(held) for value, held in grouped.items()}
+    return {str(value): held if ordered else sorted(held) for value, held in grouped.items()}
+
+
+def raw_rows(queryset):
+    """The rows of a values_list() as the database driver gives them, in one fetch.
+
+    The index reads ids, keys and flags, which need none of the ORM's conversions: skipping its row-by-row
+    path (a conversion call per row, rows fetched a hundred at a time) is most of the cost of reading a
+    list of tens of thousands of records. A condition's flag comes as 0 or 1 (SQLite) or a boolean.
+    """
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def single_valued(model, path):
