@@ -280,9 +280,9 @@ class FacetedFilterSet(django_filters.FilterSet):
                 if other != name:
                     among &= records
             counts = index.counts(name, among)
-            for value, _ in choices_of(facet):
-                if counts.get(str(value)):
-                    left_out[f"{name}={value}"] = counts[str(value)]
+            for value, _ in index.labels[name]:
+                if counts.get(value):
+                    left_out[f"{name}={value}"] = counts[value]
         note = " ".join(note for note in notes if note) or "Nothing is left out by default."
         return declared | {"left_out": left_out, "note": note}
 
@@ -305,6 +305,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         selected one, and says how many values it has in all (`total`).
         """
         counts = self.indexed_counts()
+        labels = self.index_state[0].labels
         coverage = self.coverage()
         result = {}
         # How many values of each facet have records, shown or not.
@@ -317,13 +318,13 @@ class FacetedFilterSet(django_filters.FilterSet):
                 for value, word in coverage.get(name, {}).items()
                 if word == NOT_IN_SOURCES and not found.get(value)
             }
-            choices = [(str(value), label) for value, label in choices_of(self.filters[name])]
+            choices = labels[name]
             if size is not None:
                 # Only values with records, chosen, or not in our sources can be shown: the others are not built.
                 shown = set(found) | selected | uncovered
                 choices = [(value, label) for value, label in choices if value in shown]
             values = [
-                {"value": value, "label": str(label), "count": found.get(value, 0), "selected": value in selected}
+                {"value": value, "label": label, "count": found.get(value, 0), "selected": value in selected}
                 | ({"count": None, "coverage": NOT_IN_SOURCES} if value in uncovered else {})
                 for value, label in choices
             ]
@@ -385,13 +386,6 @@ def link_table(model, field):
     content_type = ContentType.objects.get_for_model(model)
     links = through._default_manager.filter(**{generic.ct_field: content_type})
     return links, generic.fk_field, field.m2m_reverse_field_name()
-
-
-def choices_of(facet_filter):
-    """A facet's values and labels, read from the filter's own choices rather than its form field, which
-    normalises every choice again each time it is read."""
-    choices = facet_filter.extra["choices"]
-    return choices() if callable(choices) else choices
 
 
 def shown_value(value):

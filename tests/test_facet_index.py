@@ -11,8 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lib.caching import content_changed
-from lib.facet_index import FacetIndex, Window, ordering_of, set_bits
-from lib.listing import choices_of
+from lib.facet_index import FacetIndex, Window, choices_of, ordering_of, set_bits
 from recommendations.models import Recommendation
 from recommendations.views import activities_list, recommendations_list
 from sessions.views import sessions_list
