@@ -23,12 +23,16 @@ SEARCH_COLUMNS = [
 ]
 
 
+# A search's feed follows the records of this many of its results at most, each kind's read by id.
+FEED_RESULTS = 200
+
+
 def result_changes(filterset):
-    """The latest changes to the records the results are of (of the first BY_ID results in the index's
-    order), each titled and linked as its result: one query for the results, two for each kind of record."""
+    """The latest changes to the records the results are of (of the first FEED_RESULTS results in the
+    index's order), each titled and linked as its result: one query for the results, two for each kind."""
     index, found = filterset.index_state[0], filterset.found()
     count = found.bit_count()
-    documents = SearchDocument.objects.filter(pk__in=index.pks_at(found, 0, min(count, feeds.BY_ID)))
+    documents = SearchDocument.objects.filter(pk__in=index.pks_at(found, 0, min(count, FEED_RESULTS)))
     shown = {}
     for kind, pk, url, label in documents.values_list("kind", "object_id", "url", "label"):
         shown.setdefault(kind, {})[pk] = (url, label)
@@ -42,7 +46,7 @@ def result_changes(filterset):
     changes.sort(key=lambda change: (change.date, change.history_id), reverse=True)
     changes = changes[: feeds.FEED_SIZE]
     feeds.describe(changes)
-    of = f"{count} results" if count <= feeds.BY_ID else f"first {feeds.BY_ID} of these {count} results"
+    of = f"{count} results" if count <= FEED_RESULTS else f"first {FEED_RESULTS} of these {count} results"
     return changes, f"The latest changes to the records of the {of}, newest first."
 
 
