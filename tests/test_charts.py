@@ -17,7 +17,7 @@ def charts(client, url):
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
-    tables = re.findall(r'<table class="chart-numbers">.*?<tbody>(.*?)</tbody>', html, re.S)
+    tables = re.findall(r'<div class="chart-numbers"><table>.*?<tbody>(.*?)</tbody>', html, re.S)
     rows = [dict(re.findall(r'<th scope="row">(.*?)</th><td>(.*?)</td>', table)) for table in tables]
     return [
         {label: value if value == NOT_IN_SOURCES else int(value) for label, value in row.items()} for row in rows
