@@ -780,8 +780,9 @@ def format_refused(request, formats, *, csv=None):
         return None
     takes = f"format must be {' or '.join(formats)}, or left out" if formats else "this address takes no format"
     message = f"{takes}; {wanted!r} is not one of them."
-    if csv and wanted == "csv":
-        message += f" The CSV of this view is at {csv}{query_suffix(request.GET, format='csv')}."
+    if csv and wanted in ("csv", "atom"):
+        what = "CSV" if wanted == "csv" else "Atom feed"
+        message += f" The {what} of this view is at {csv}{query_suffix(request.GET, format=wanted)}."
     if request.path.startswith("/api/") or request.path.endswith(".json"):
         return JsonResponse({"errors": {"format": [message]}}, status=400)
     return render(request, "400.html", {"message": message}, status=400)

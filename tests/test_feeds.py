@@ -126,3 +126,10 @@ def test_a_large_view_reads_a_bounded_window_of_the_history(client, monkeypatch)
         feed.find(f"{ATOM}subtitle").text,
     )
     assert len(entries(feed)) == feeds.FEED_SIZE
+
+
+def test_an_api_address_asked_for_a_feed_points_to_its_page_s_feed(client):
+    response = client.get("/api/sessions/?year=2009&format=atom")
+    assert response.status_code == 400
+    (message,) = response.json()["errors"]["format"]
+    assert message.endswith("The Atom feed of this view is at /sessions/?year=2009&format=atom.")
