@@ -4,6 +4,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 
+import feedparser
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -62,6 +63,21 @@ def test_every_list_and_the_search_is_an_atom_feed_newest_change_first(client, p
     # another): what the history holds.
     summaries = {entry["summary"] for entry in found}
     assert summaries <= {"Added, version 1 (load_gfmd).", "Version 2 (load_gfmd) changed: also reported as."}
+
+
+def test_a_feed_reader_reads_it_as_atom_1_0(client):
+    """What a feed reader's parser makes of it: well-formed Atom 1.0, each entry with its page and date."""
+    response = client.get("/recommendations/?year=2009&format=atom")
+    read = feedparser.parse(response.content)
+    assert not read.bozo, read.get("bozo_exception")
+    assert read.version == "atom10"
+    assert read.feed.title == "Recommendations: latest changes in this view · GFMD Knowledge Base"
+    assert read.feed.id == settings.SITE_URL + "/recommendations/?year=2009&format=atom"
+    assert 0 < len(read.entries) <= feeds.FEED_SIZE
+    for entry in read.entries:
+        assert entry.link.startswith(settings.SITE_URL + "/recommendations/")
+        assert entry.updated_parsed and entry.title and entry.summary
+        assert entry.id.startswith(entry.link + "#change-")
 
 
 def test_a_feed_holds_the_records_of_its_view_alone(client):
