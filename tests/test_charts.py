@@ -128,3 +128,11 @@ def test_a_long_facet_charts_its_largest_values_in_their_order():
     assert [v["label"] for v in kept] == sorted((v["label"] for v in kept), key=int)
     # 28 values of 6 records, then the first two of 5: none of those our sources are silent on while they fill it.
     assert sorted(v["count"] for v in kept) == [5, 5] + [6] * 28
+
+
+@pytest.mark.parametrize("path", ["/sessions/?year=2009&year=2010", "/recommendations/?meeting=athens-2009"])
+def test_a_chart_costs_no_query(client, django_assert_num_queries, path):
+    client.get(path + "&page_size=5")  # the list's facet index and what is read per revision, once a revision
+    # The revision and the page's records, as without a chart: the chart is counted in the facet index.
+    with django_assert_num_queries(2):
+        assert "chart-numbers" in client.get(path).content.decode()
