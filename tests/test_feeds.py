@@ -149,3 +149,9 @@ def test_an_api_address_asked_for_a_feed_points_to_its_page_s_feed(client):
     assert response.status_code == 400
     (message,) = response.json()["errors"]["format"]
     assert message.endswith("The Atom feed of this view is at /sessions/?year=2009&format=atom.")
+
+
+def test_a_search_feed_without_words_is_a_400(client):
+    response = client.get("/search/?format=atom")
+    assert response.status_code == 400
+    assert "q is required" in response.content.decode()
