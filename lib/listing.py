@@ -632,7 +632,8 @@ class FacetedList:
         )
 
     def chart(self, filterset):
-        """The view counted by meeting, as templates/includes/chart.html draws it; from the facet index."""
+        """The view counted by the list's chart facet, as templates/includes/chart.html draws it, from the facet
+        index: no query. At most lib.charts.MAX_BARS bars, the values with the most records; `of` says of how many."""
         if not self.chart_facet:
             return None
         values = filterset.counted_by(self.chart_facet)
