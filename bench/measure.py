@@ -121,6 +121,11 @@ def pages():
         ("search page", f"/search/?q={SEARCH}"),
         ("API search", f"/api/search/?q={SEARCH}"),
         *SEARCHES,
+        ("sessions feed", "/sessions/?format=atom"),
+        ("recommendations feed", "/recommendations/?format=atom"),
+        ("recommendations feed, year", "/recommendations/?year=2009&format=atom"),
+        ("activities feed, 2 agencies", "/activities/?gmg_member=UNODC&gmg_member=UNDP&format=atom"),
+        ("search feed", f"/search/?q={SEARCH}&format=atom"),
     ]
     only = os.environ.get("BENCH_ONLY")
     return [(name, url) for name, url in pages if not only or only in name]

@@ -59,6 +59,8 @@ class SearchFilter(FacetedFilterSet):
     event = FieldFilter(field_name="event", choices=meeting_choices.events, label="Other event reported alongside")
 
     max_terms = search.MAX_TERMS
+    # The chart of the results by meeting leaves out the meetings of years not chosen.
+    narrowing = {"meeting": ("year",)}
 
     class Meta:
         model = SearchDocument
@@ -105,13 +107,6 @@ class SearchFilter(FacetedFilterSet):
         ranked.known_count = self.indexed_count
         ranked.known_entities = self.indexed_entities
         return ranked
-
-    def found(self):
-        """The documents matching the words and every facet, as a bitset of the index."""
-        _, chosen, found = self.index_state
-        for records in chosen.values():
-            found &= records
-        return found
 
     def indexed_count(self):
         return self.found().bit_count()

@@ -1,8 +1,10 @@
 """The site search as a faceted list of search documents: the same facets, counts, JSON and CSV as the lists."""
 
+from django.apps import apps
+
 from gfmd.filters import SearchFilter
 from gfmd.models import SearchDocument
-from lib import search
+from lib import feeds, search
 from lib.listing import Column, FacetedList
 
 SEARCH_COLUMNS = [
@@ -20,6 +22,34 @@ SEARCH_COLUMNS = [
     Column("rank", "number", lambda d: round(float(getattr(d, "rank", 0) or 0), 4), csv=False),
 ]
 
+
+# A search's feed follows the records of this many of its results at most, each kind's read by id.
+FEED_RESULTS = 200
+
+
+def result_changes(filterset):
+    """The latest changes to the records the results are of (of the first FEED_RESULTS results in the
+    index's order), each titled and linked as its result: one query for the results, two for each kind."""
+    index, found = filterset.index_state[0], filterset.found()
+    count = found.bit_count()
+    documents = SearchDocument.objects.filter(pk__in=index.pks_at(found, 0, min(count, FEED_RESULTS)))
+    shown = {}
+    for kind, pk, url, label in documents.values_list("kind", "object_id", "url", "label"):
+        shown.setdefault(kind, {})[pk] = (url, label)
+    changes = []
+    for kind, records in shown.items():
+        model = apps.get_model(search.KINDS[kind].model) if kind in search.KINDS else None
+        if model is not None and feeds.has_history(model):
+            for change in feeds.latest_changes(model, list(records)):
+                change.url, change.title = records[change.pk]
+                changes.append(change)
+    changes.sort(key=lambda change: (change.date, change.history_id), reverse=True)
+    changes = changes[: feeds.FEED_SIZE]
+    feeds.describe(changes)
+    of = f"{count} results" if count <= FEED_RESULTS else f"first {FEED_RESULTS} of these {count} results"
+    return changes, f"The latest changes to the records of the {of}, newest first."
+
+
 search_list = FacetedList(
     filterset_class=SearchFilter,
     queryset=SearchDocument.objects.all(),
@@ -30,4 +60,7 @@ search_list = FacetedList(
     noun="results",
     columns=SEARCH_COLUMNS,
     api_path="/api/search/",
+    # The page charts the view by meeting: one a year.
+    chart_facet="meeting",
+    changes=result_changes,
 )

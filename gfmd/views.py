@@ -126,7 +126,8 @@ def source_detail(request, slug):
 
 @cached_page(params=search_list.parameters)
 def search_page(request):
-    if "q" not in request.GET:
+    # Without words the page is the search form; a download or a feed without them is the list's 400.
+    if "q" not in request.GET and request.GET.get("format") in (None, "", "html"):
         return render(
             request, "gfmd/search_form.html", {"max_terms": search.MAX_TERMS, "breadcrumbs": [("Search", None)]}
         )

@@ -27,8 +27,9 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from lib import exports, search
+from lib import exports, feeds, search
 from lib.caching import per_revision
+from lib.charts import bar_chart, largest
 from lib.facet_index import FacetIndex, ordering_of
 from lib.links import absolute
 from lib.spreadsheet import csv_text, safe_cell
@@ -256,10 +257,44 @@ class FacetedFilterSet(django_filters.FilterSet):
         """The filtered records in the list's order, to paginate; in the reader's order from the database."""
         if self.form.cleaned_data.get("sort"):
             return self.ordered()
-        index, chosen, found = self.index_state
+        return IndexedRecords(self.index_state[0], self.found(), self.queryset)
+
+    def found(self):
+        """The records every filter lets through, as a bitset of the list's index."""
+        _, chosen, found = self.index_state
         for records in chosen.values():
             found &= records
-        return IndexedRecords(index, found, self.queryset)
+        return found
+
+    def counted_by(self, name):
+        """[{"value", "label", "count"}] of the records the list holds (every filter applied, unlike a facet's
+        counts) by the values of one facet, in their order, from the index; a meeting whose records of the
+        list's kind our sources do not give counted None. A value the reader's choices leave out of the
+        view is left out (`leaves_out`), not counted 0."""
+        counts = self.index_state[0].counts(name, self.found())
+        silent = {value for value, word in self.coverage().get(name, {}).items() if word == NOT_IN_SOURCES}
+        values = []
+        for value, label in choices_of(self.filters[name]):
+            value = str(value)
+            count = counts.get(value, 0)
+            if not count and self.leaves_out(name, value):
+                continue
+            values.append(
+                {"value": value, "label": str(label), "count": None if value in silent and not count else count}
+            )
+        return values
+
+    # {facet: other facets whose choice narrows it}, as a year chosen leaves out the other years' meetings.
+    narrowing = {}
+
+    def leaves_out(self, name, value):
+        """Whether the reader's choices leave a value of a facet, which has no records in the view, out of it:
+        a value not chosen of the facet, or any value when a facet narrowing it is chosen."""
+        data = self.form.cleaned_data
+        chosen = {str(v) for v in data.get(name) or ()}
+        if chosen:
+            return value not in chosen
+        return any(data.get(other) for other in self.narrowing.get(name, ()))
 
     def defaults(self):
         """What the parameters left out keep, and how many records each value they leave out would add.
@@ -484,6 +519,11 @@ class FacetedList:
     attach: Callable[[list], None] | None = None
     # What else the page shows besides its records (a lede that says what the list is): () -> {name: value}.
     extra_context: Callable[[], dict] | None = None
+    # The facet the page's chart counts the view by (lib.charts), or None for no chart.
+    chart_facet: str | None = None
+    # (filterset) -> (the latest changes to the records the view holds, each titled and linked; what the
+    # feed holds): the view's Atom feed. By default the history of the list's own records (`record_changes`).
+    changes: Callable[[Any], tuple[list, str]] | None = None
 
     def __post_init__(self):
         if self.page_queryset is None:
@@ -521,8 +561,10 @@ class FacetedList:
     def html(self, request):
         if request.GET.get("format") == "csv":
             return self.csv(request)
+        if request.GET.get("format") == "atom":
+            return self.atom(request)
         if request.GET.get("format") not in (None, "", "html"):
-            return render(request, "400.html", {"message": "format must be csv, or left out."}, status=400)
+            return render(request, "400.html", {"message": "format must be csv or atom, or left out."}, status=400)
         filterset, page, facets, errors = self.run(request, PAGE_FACET_SIZE, self.page_queryset)
         context = {
             "title": self.title,
@@ -536,6 +578,9 @@ class FacetedList:
             + query_suffix(request.GET, format="csv", page=None, page_size=None, facet_size=None),
             "csv_bom_url": request.path
             + query_suffix(request.GET, format="csv", bom="1", page=None, page_size=None, facet_size=None),
+            "atom_url": request.path
+            + query_suffix(request.GET, format="atom", page=None, page_size=None, facet_size=None),
+            "chart": self.chart(filterset) if page is not None else None,
             "clear_url": request.path,
             "page_links": page and page_links(request, page),
             "active": page and active_filters(request, facets, filterset),
@@ -579,6 +624,69 @@ class FacetedList:
             },
             json_dumps_params={"ensure_ascii": False},
         )
+
+    def chart(self, filterset):
+        """The view counted by the list's chart facet, as templates/includes/chart.html draws it, from the facet
+        index: no query. At most lib.charts.MAX_BARS bars, the values with the most records; `of` says of how many."""
+        if not self.chart_facet:
+            return None
+        values = filterset.counted_by(self.chart_facet)
+        shown = largest(values)
+        label = filterset.filters[self.chart_facet].label
+        title = f"{self.noun.capitalize()} in this view by {label.lower()}"
+        chart = bar_chart(shown, slug=self.chart_facet, title=title, heading=label)
+        if chart and len(shown) < len(values):
+            chart["of"] = len(values)
+        return chart
+
+    def atom(self, request):
+        """The view as an Atom feed of its records' latest changes (lib.feeds)."""
+        errors = unknown_parameters(request.GET, self.parameters())
+        filterset = self.filterset_class(filter_params(request.GET), queryset=self.queryset)
+        if not filterset.is_valid():
+            errors.update({name: list(messages) for name, messages in filterset.errors.items()})
+        if errors:
+            message = " ".join(message for messages in errors.values() for message in messages)
+            return render(request, "400.html", {"message": message}, status=400)
+        changes, note = (self.changes or self.record_changes)(filterset)
+        page_path = request.path + query_suffix(request.GET, format=None)
+        title = f"{self.title}: latest changes" + ("" if page_path == request.path else " in this view")
+        return feeds.atom(
+            title=f"{title} · GFMD Knowledge Base",
+            path=request.get_full_path(),
+            page_path=page_path,
+            changes=changes,
+            note=note,
+        )
+
+    def record_changes(self, filterset):
+        """The latest changes to the records the view holds, titled and linked as the page's cards."""
+        index, found = filterset.index_state[0], filterset.found()
+        count = found.bit_count()
+        model = filterset.queryset.model
+        if count <= feeds.BY_ID:
+            changes = feeds.latest_changes(model, index.pks_at(found, 0, count))
+            note = f"The latest changes to the {count} {self.noun} of this view, newest first."
+        else:
+            position, held = index.position, found.to_bytes((index.size + 7) // 8, "little")
+
+            def keep(pk):
+                at = position.get(pk)
+                return at is not None and held[at >> 3] >> (at & 7) & 1
+
+            changes = feeds.latest_changes(model, keep=keep)
+            note = (
+                f"The changes to the {count} {self.noun} of this view among the latest {feeds.SCANNED} changes to "
+                f"{self.noun}, newest first; a narrower view follows all of its own."
+            )
+        feeds.describe(changes)
+        records = self.page_queryset.prefetch_related(None).in_bulk([change.pk for change in changes])
+        # A record deleted since the index was read is left out, as a page leaves it out.
+        changes = [change for change in changes if change.pk in records]
+        for change in changes:
+            record = records[change.pk]
+            change.title, change.url = str(record), record.get_absolute_url()
+        return changes, note
 
     def page_path(self):
         """The list's page, whose `?format=csv` is the CSV of the API's view."""
@@ -667,8 +775,9 @@ def format_refused(request, formats, *, csv=None):
         return None
     takes = f"format must be {' or '.join(formats)}, or left out" if formats else "this address takes no format"
     message = f"{takes}; {wanted!r} is not one of them."
-    if csv and wanted == "csv":
-        message += f" The CSV of this view is at {csv}{query_suffix(request.GET, format='csv')}."
+    if csv and wanted in ("csv", "atom"):
+        what = "CSV" if wanted == "csv" else "Atom feed"
+        message += f" The {what} of this view is at {csv}{query_suffix(request.GET, format=wanted)}."
     if request.path.startswith("/api/") or request.path.endswith(".json"):
         return JsonResponse({"errors": {"format": [message]}}, status=400)
     return render(request, "400.html", {"message": message}, status=400)

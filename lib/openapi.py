@@ -61,7 +61,8 @@ FORMAT = {
     "name": "format",
     "in": "query",
     "description": "`json`, the only format of the API, or left out. Any other value is a 400; the CSV of a "
-    "list's view is its page's address with `format=csv`.",
+    "list's view is its page's address with `format=csv`, and its Atom feed of its records' latest changes "
+    "the same address with `format=atom`.",
     "schema": {"type": "string", "enum": ["json"]},
 }
 SEARCH = "Words the records must contain: quoted phrases, `or`, and `-word` to exclude."

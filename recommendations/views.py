@@ -118,6 +118,8 @@ recommendations_list = FacetedList(
             "event__title",
         ),
     ),
+    # The page charts the view by meeting: one a year.
+    chart_facet="meeting",
 )
 
 ACTIVITY_COLUMNS = [
@@ -199,6 +201,8 @@ activities_list = FacetedList(
     api_path="/api/activities/",
     page_queryset=ProposedActivity.objects.select_related("section__roundtable").prefetch_related("gmg_members"),
     extra_context=lambda: {"matrix_meetings": meetings_with_matrix()},
+    # No chart: every activity is of a GMG matrix for one meeting's roundtables (Brussels 2007), so a chart
+    # by meeting would be one bar. The page says so instead.
 )
 
 

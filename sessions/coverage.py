@@ -15,8 +15,9 @@ KINDS = ("sessions", "recommendations")
 
 
 def words_of(kind):
-    """{"meeting": {slug: word}, "year": {year: word}}: what the sources cover of each meeting's records of
-    one kind (sessions or recommendations), kept per revision, small as every list reads it."""
+    """{"meeting": {slug: word}, "year": {year: word}, "year_of": {slug: year}}: what the sources cover of
+    each meeting's records of one kind (sessions or recommendations), kept per revision, small as every list
+    reads it."""
     return WORDS_OF[kind]()
 
 
@@ -25,9 +26,10 @@ def words_reader(kind):
     def read():
         from sessions.models import Meeting
 
-        words = {"meeting": {}, "year": {}}
+        words = {"meeting": {}, "year": {}, "year_of": {}}
         for slug, year, coverage in Meeting.objects.values_list("slug", "year", f"{kind}_coverage"):
             words["meeting"][slug] = words["year"][str(year)] = WORDS[coverage]
+            words["year_of"][slug] = str(year)
         return words
 
     return read
@@ -76,6 +78,15 @@ class MeetingCoverage:
     def coverage(self):
         words = words_of(self.coverage_kind)
         return {name: by_value for name, by_value in words.items() if name in self.filters}
+
+    def leaves_out(self, name, value):
+        """A meeting of a year not chosen is out of the view, whether or not our sources give its records."""
+        years = {str(v) for v in self.form.cleaned_data.get("year") or ()}
+        if name == "meeting" and years:
+            chosen = {str(v) for v in self.form.cleaned_data.get("meeting") or ()}
+            of_another_year = words_of(self.coverage_kind)["year_of"].get(value) not in years
+            return of_another_year or bool(chosen) and value not in chosen
+        return super().leaves_out(name, value)
 
     def selected_coverage(self):
         from sessions.models import Meeting

@@ -132,6 +132,8 @@ sessions_list = FacetedList(
     columns=SESSION_COLUMNS,
     api_path="/api/sessions/",
     page_queryset=Session.objects.select_related("meeting", "roundtable"),
+    # The page charts the view by meeting: one a year.
+    chart_facet="meeting",
 )
 
 

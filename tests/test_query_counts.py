@@ -49,6 +49,11 @@ def test_the_query_count_does_not_grow_with_the_data(client, meeting, roundtable
         f"/api/sessions/?meeting={meeting.slug}",
         f"/api/recommendations/?year={meeting.year}&kind=key-message",
         "/api/meetings/",
+        # The chart of a filtered view, and the views as feeds of their records' latest changes.
+        f"/sessions/?year={meeting.year}&theme={theme.slug}",
+        "/sessions/?format=atom",
+        f"/recommendations/?meeting={meeting.slug}&format=atom",
+        "/activities/?format=atom",
         "/themes/",
         theme.get_absolute_url(),
         "/gmg/IOM/",

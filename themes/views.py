@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from lib.caching import cached_page, per_revision
+from lib.charts import bar_chart
 from lib.links import link_to
 from lib.listing import page_of
 from recommendations.filters import RecommendationFilter
@@ -231,6 +232,35 @@ def theme_points(theme, meetings):
     return years, len(records)
 
 
+def theme_charts(theme, years):
+    """The theme's sessions and points by meeting, as the page lists them: charts (lib.charts) whose gaps are
+    the meetings whose records of the kind our sources do not give."""
+    sessions = [
+        {
+            "label": f"{y['meeting'].city} {y['meeting'].year}",
+            "count": count_cell(len(y["sessions"]), y["meeting"].sessions_coverage),
+        }
+        for y in years
+    ]
+    points = [
+        {
+            "label": f"{y['meeting'].city} {y['meeting'].year}",
+            "count": count_cell(y["recommendation_count"], y["meeting"].recommendations_coverage),
+        }
+        for y in years
+    ]
+    charts = [
+        bar_chart(sessions, slug="sessions", title=f"Sessions held on {theme.name}, by meeting", heading="Meeting"),
+        bar_chart(
+            points,
+            slug="recommendations",
+            title=f"Recommendations and other points on {theme.name}, by meeting",
+            heading="Meeting",
+        ),
+    ]
+    return [chart for chart in charts if chart]
+
+
 @cached_page(params=("page",))
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
@@ -261,9 +291,11 @@ def theme_detail(request, slug):
     for activity in activities:
         activity.url = activity_link(activity.pk)
         years[by_pk[activity.meeting_id].year]["activities"].append(activity)
+    years = [{"meeting": m, **years[m.year]} for m in meetings]
     context = {
         "theme": theme,
-        "years": [{"meeting": m, **years[m.year]} for m in meetings],
+        "years": years,
+        "charts": theme_charts(theme, years),
         "page": page,
         "breadcrumbs": [("Themes", "/themes/"), (theme.name, None)],
     }
