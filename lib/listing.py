@@ -271,17 +271,15 @@ class FacetedFilterSet(django_filters.FilterSet):
         counts) by the values of one facet, in their order, from the index; a meeting whose records of the
         list's kind our sources do not give counted None. A value the reader's choices leave out of the
         view is left out (`leaves_out`), not counted 0."""
-        counts = self.index_state[0].counts(name, self.found())
+        index = self.index_state[0]
+        counts = index.counts(name, self.found())
         silent = {value for value, word in self.coverage().get(name, {}).items() if word == NOT_IN_SOURCES}
         values = []
-        for value, label in choices_of(self.filters[name]):
-            value = str(value)
+        for value, label in index.labels[name]:
             count = counts.get(value, 0)
             if not count and self.leaves_out(name, value):
                 continue
-            values.append(
-                {"value": value, "label": str(label), "count": None if value in silent and not count else count}
-            )
+            values.append({"value": value, "label": label, "count": None if value in silent and not count else count})
         return values
 
     # {facet: other facets whose choice narrows it}, as a year chosen leaves out the other years' meetings.
