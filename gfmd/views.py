@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from gfmd import api, citing, datapackage, health
+from gfmd import api, citing, datapackage, health, reader
 from gfmd.models import SourceDocument
 from gfmd.searching import search_list
 from gfmd.sitemaps import SITEMAPS
@@ -114,6 +114,8 @@ def source_detail(request, slug):
     held_total = sum(group.count for group in groups if group.is_held)
     context = {
         "source": source,
+        "reading": reader.reading_of(source),
+        "quoted": [] if source.reads_in_full else reader.quoted_from_page(source),
         "groups": groups,
         "passages": attach_other_sources(passages.order_by("meeting__year", "position")),
         "held_total": held_total,

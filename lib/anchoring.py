@@ -147,9 +147,22 @@ def find_spans(quote_text, source, hint=0):
         restored = gaps(quote, [(p[0], p[1]) for p in group], previous_end, next_start)
         left_out = gaps(source, [(p[2], p[3]) for p in group])
         start, end = source.raw_span(group[0][2], group[-1][3])
+        if index == 0:
+            start = with_punctuation(source.raw, start, quote_text[: quote.offsets[0]], -1)
+        if index == len(groups) - 1:
+            end = with_punctuation(source.raw, end, quote_text[quote.offsets[-1] + 1 :], 1)
         spans.append(Span(start, end, restored, left_out))
         previous_end = group[-1][1]
     return spans
+
+
+def with_punctuation(raw, offset, marks, direction):
+    """The span's edge moved over the punctuation the quote opens or closes with ("(", "?", "”"), where the
+    source prints the same there."""
+    marks = marks.strip()
+    if direction < 0:
+        return offset - len(marks) if marks and raw[offset - len(marks) : offset] == marks else offset
+    return offset + len(marks) if marks and raw[offset : offset + len(marks)] == marks else offset
 
 
 def gaps(normalised, runs, before=None, after=None):
@@ -247,14 +260,14 @@ def update(records, documents=()):
 
 
 def rewrite(model, pks):
-    Anchor = configured_model("ANCHOR_MODEL")
+    anchor_model = configured_model("ANCHOR_MODEL")
     content_type = ContentType.objects.get_for_model(model)
     for chunk in chunks(sorted(pks), 500):
-        Anchor.objects.filter(content_type=content_type, object_id__in=chunk).delete()
+        anchor_model.objects.filter(content_type=content_type, object_id__in=chunk).delete()
         records = list(model._default_manager.filter(pk__in=chunk).prefetch_related(*model.QUOTED_PREFETCH))
         texts = stored_texts({record.source_id for record in records})
         rows = [row for r in records if r.source_id in texts for row in build(r, texts[r.source_id], content_type)]
-        Anchor.objects.bulk_create(rows, batch_size=500)
+        anchor_model.objects.bulk_create(rows, batch_size=500)
 
 
 def rebuild(source_ids=None):
@@ -284,13 +297,13 @@ def stored_texts(source_ids):
 
 def build(record, source, content_type):
     """The anchor rows of one record (unsaved), a row per span; a text not found gets none (an orphan)."""
-    Anchor = configured_model("ANCHOR_MODEL")
+    anchor_model = configured_model("ANCHOR_MODEL")
     rows = []
     for field, spans in anchors_of(record, source).items():
         for piece, span in enumerate(spans or ()):
             fragment = record.reader_fragment + (f"-{len(rows)}" if rows else "")
             rows.append(
-                Anchor(
+                anchor_model(
                     content_type=content_type,
                     object_id=record.pk,
                     source_id=record.source_id,
@@ -327,3 +340,53 @@ def anchored_models():
     from lib.content import content_models
 
     return [model for model in content_models() if getattr(model, "QUOTED_FIELDS", ())]
+
+
+# -- reading a source beside its records ---------------------------------------------
+
+
+def reading(raw, anchors):
+    """The stored text cut into parts for its reader, and the share of it records cover.
+
+    `anchors` are (start, end, fragment, url, label) in the order of their start. Overlapping spans make one
+    passage: an element with the first span's fragment as its id, the others' ids inside it, and the
+    records quoting it, each once. Between passages, text no record quotes is `unrecorded` (whitespace
+    alone is `plain`). The share counts the characters inside at least one span over all, spaces left out.
+    """
+    parts, cursor, covered = [], 0, 0
+    for passage in passages(anchors):
+        start, end = passage["start"], passage["end"]
+        if start > cursor:
+            parts.append(gap(raw[cursor:start]))
+        passage["text"] = raw[start:end]
+        covered += non_space(passage["text"])
+        parts.append(passage)
+        cursor = end
+    if cursor < len(raw):
+        parts.append(gap(raw[cursor:]))
+    total = non_space(raw)
+    return {"parts": parts, "covered": covered, "total": total, "share": covered / total if total else 0}
+
+
+def passages(anchors):
+    found = []
+    for start, end, fragment, url, label in anchors:
+        if found and start < found[-1]["end"]:
+            passage = found[-1]
+            passage["end"] = max(passage["end"], end)
+            passage["more"].append(fragment)
+        else:
+            passage = {"kind": "quoted", "start": start, "end": end, "fragment": fragment, "more": [], "records": []}
+            found.append(passage)
+        if all(record["url"] != url for record in passage["records"]):
+            passage["records"].append({"url": url, "label": label})
+    return found
+
+
+def gap(text):
+    """Text between passages; only what holds a letter or digit is marked unrecorded (not a list's dot)."""
+    return {"kind": "unrecorded" if any(char.isalnum() for char in text) else "plain", "text": text}
+
+
+def non_space(text):
+    return sum(1 for char in text if not char.isspace())

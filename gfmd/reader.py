@@ -1,0 +1,50 @@
+"""A source's reader: the whole text the knowledge base holds of it, each passage a record quotes marked
+and linked to the records quoting it, the rest marked as not (yet) recorded (docs/reader.md).
+
+For a primary document, the stored text (`SourceText`) and the anchors in it (`lib.anchoring`); for a web
+page, of which no text is stored, the texts the records taken from it quote, with its address.
+"""
+
+from django.db.models import Prefetch
+
+from gfmd.models import Anchor, SourceText
+from lib import anchoring
+from lib.caching import per_revision
+
+
+def reading_of(source):
+    """The reader's parts and the share the records cover, kept per revision; None for a web page."""
+    if not source.reads_in_full:
+        return None
+    return per_revision(lambda: read(source.pk), name=f"reading:{source.pk}")()
+
+
+def read(source_pk):
+    text = SourceText.objects.filter(source=source_pk).values_list("text", flat=True).first()
+    if text is None:
+        return None
+    anchors = (
+        Anchor.objects.filter(source=source_pk)
+        .order_by("start", "end", "pk")
+        .values_list("start", "end", "fragment", "url", "label")
+    )
+    return anchoring.reading(text, anchors)
+
+
+def quoted_from_page(source):
+    """[(record, [(field, text)])] of the records taken from a web page, each with what it quotes of it."""
+    quoted = []
+    for model in anchoring.anchored_models():
+        records = model._default_manager.filter(source=source).order_by("pk")
+        for prefetched in model.QUOTED_PREFETCH:
+            records = records.prefetch_related(Prefetch(prefetched))
+        for record in records:
+            texts = [(field, text) for field, text in record.quoted_texts() if text.strip()]
+            if texts:
+                quoted.append((record, texts))
+    return quoted
+
+
+def coverage_by_source():
+    """{source: reading} of every source holding a stored text: what check_content and the docs report."""
+    return {stored.source: read(stored.source_id) for stored in SourceText.objects.select_related("source")}
