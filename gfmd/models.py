@@ -44,12 +44,6 @@ class SourceDocument(Versioned):
     def get_absolute_url(self):
         return reverse("gfmd:source", kwargs={"slug": self.slug})
 
-    @property
-    def reads_in_full(self):
-        """Whether the knowledge base holds its whole text (SourceText), as of every primary document; of a
-        web page it holds only what the records quote (check_content holds the two to each other)."""
-        return self.kind != self.Kind.WEB_PAGE
-
     def citation(self):
         """The document cited as itself: its issuer publishes it, where and when it says. Without an issuer,
         the knowledge base is the publisher of the text it stores."""

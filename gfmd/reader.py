@@ -1,8 +1,9 @@
 """A source's reader: the whole text the knowledge base holds of it, each passage a record quotes marked
 and linked to the records quoting it, the rest marked as not (yet) recorded (docs/reader.md).
 
-For a primary document, the stored text (`SourceText`) and the anchors in it (`lib.anchoring`); for a web
-page, of which no text is stored, the texts the records taken from it quote, with its address.
+For a primary document, the stored text (`SourceText`) and the anchors in it (`lib.anchoring`); for a
+source of which no text is stored (a web page), the texts the records taken from it quote, with its
+address, each under the id its records' links name.
 """
 
 from django.db.models import Prefetch
@@ -13,9 +14,8 @@ from lib.caching import per_revision
 
 
 def reading_of(source):
-    """The reader's parts and the share the records cover, kept per revision; None for a web page."""
-    if not source.reads_in_full:
-        return None
+    """The reader's parts and the share the records cover, kept per revision; None for a source of which
+    no text is stored (a web page)."""
     return per_revision(lambda: read(source.pk), name=f"reading:{source.pk}")()
 
 
@@ -32,7 +32,8 @@ def read(source_pk):
 
 
 def quoted_from_page(source):
-    """[(record, [(field, text)])] of the records taken from a web page, each with what it quotes of it."""
+    """[(record, [(field, text)])] of the records taken from a source of which no text is stored (a web
+    page), each with what it quotes of it."""
     quoted = []
     for model in anchoring.anchored_models():
         records = model._default_manager.filter(source=source).order_by("pk")

@@ -112,10 +112,11 @@ def source_detail(request, slug):
     if errors:
         return render(request, "400.html", {"message": " ".join(errors.values())}, status=400)
     held_total = sum(group.count for group in groups if group.is_held)
+    reading = reader.reading_of(source)
     context = {
         "source": source,
-        "reading": reader.reading_of(source),
-        "quoted": [] if source.reads_in_full else reader.quoted_from_page(source),
+        "reading": reading,
+        "quoted": [] if reading else reader.quoted_from_page(source),
         "groups": groups,
         "passages": attach_other_sources(passages.order_by("meeting__year", "position")),
         "held_total": held_total,

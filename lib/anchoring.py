@@ -321,20 +321,6 @@ def build(record, source, content_type):
     return rows
 
 
-def orphans(records_by_model):
-    """[(record, field)] of the quoted texts not found in their source's stored text."""
-    found = []
-    for records in records_by_model:
-        records = list(records)
-        texts = stored_texts({source_id_of(r) for r in records})
-        for record in records:
-            source = texts.get(source_id_of(record))
-            if source is None:
-                continue
-            found += [(record, field) for field, spans in anchors_of(record, source).items() if spans is None]
-    return found
-
-
 def anchored_models():
     """The content models whose records quote their source."""
     from lib.content import content_models
@@ -390,3 +376,29 @@ def gap(text):
 
 def non_space(text):
     return sum(1 for char in text if not char.isspace())
+
+
+def check(model):
+    """[(record, message)] of the model's records whose quoted text is not found in its source's stored
+    text (an orphan), or whose stored anchors are not the ones their text gives now."""
+    anchor_model = configured_model("ANCHOR_MODEL")
+    content_type = ContentType.objects.get_for_model(model)
+    stored = defaultdict(set)
+    rows = anchor_model.objects.filter(content_type=content_type)
+    for pk, field, start, end in rows.values_list("object_id", "field", "start", "end"):
+        stored[pk].add((field, start, end))
+    records = model._default_manager.prefetch_related(*model.QUOTED_PREFETCH).order_by("pk")
+    texts = stored_texts(set(records.values_list("source_id", flat=True)))
+    found = []
+    for record in records:
+        if record.source_id not in texts:
+            continue
+        spans = anchors_of(record, texts[record.source_id])
+        orphaned = [field for field, found_spans in spans.items() if found_spans is None]
+        found += [
+            (record, f"its {field} is not found in the stored text of its source (an orphan).") for field in orphaned
+        ]
+        now = {(field, s.start, s.end) for field, found_spans in spans.items() for s in found_spans or ()}
+        if not orphaned and now != stored.get(record.pk, set()):
+            found.append((record, "its stored anchors are not where its text is now: run rebuild_search_index."))
+    return found
