@@ -26,6 +26,7 @@ from difflib import SequenceMatcher
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 
 from lib.models import configured_model
 
@@ -215,17 +216,27 @@ def anchors_of(record, source):
     return {field: find_spans(text, source, hint) for field, text in record.quoted_texts() if text.strip()}
 
 
-def problems(record, source_text):
-    """{field: message} of the record's quoted texts not found in its source's stored text."""
-    if source_text is None or not hasattr(record, "quoted_texts"):
+def problems(record):
+    """{field: message} of the texts a record being saved quotes that its source's stored text does not hold:
+    the editor is told on saving rather than the reader finding an orphan. Its own fields only (an
+    activity's items are checked on their own forms)."""
+    texts = [(f, getattr(record, f)) for f in record.QUOTED_FIELDS] if hasattr(record, "QUOTED_FIELDS") else []
+    if not texts and hasattr(record, "quoted_texts"):
+        texts = record.quoted_texts()
+    try:
+        source_id = source_id_of(record)
+    except ObjectDoesNotExist:  # an item of an activity not yet saved
         return {}
-    found = anchors_of(record, Normalised(source_text))
+    stored = stored_texts({source_id}).get(source_id) if source_id is not None else None
+    if stored is None:
+        return {}
+    hint = location_hint(getattr(anchored(record), "source_location", ""), stored)
     return {
-        field.split(" ")[0]: "This text is no longer found in the stored text of its source, so the reader "
-        "cannot show where it is: quote the source's words (repairs of a few letters or a lost number are "
-        "fine), or correct the source and its place."
-        for field, spans in found.items()
-        if spans is None
+        field: "This text is not found in the stored text of its source, so its reader could not show where "
+        "it is. Quote the source's words as it prints them (restoring a lost number or mending a few letters "
+        "is fine), or correct the source."
+        for field, text in texts
+        if text.strip() and find_spans(text, stored, hint) is None
     }
 
 
