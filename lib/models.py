@@ -122,6 +122,11 @@ class Sourced(Versioned):
         return [(field, getattr(self, field)) for field in self.QUOTED_FIELDS]
 
     @property
+    def quotes_its_source(self):
+        """Whether it holds any of its source's words, so that its source's reader shows where."""
+        return any(getattr(self, field).strip() for field in self.QUOTED_FIELDS)
+
+    @property
     def reader_fragment(self):
         """The id of the element of its source's reader that holds the record's first quoted span."""
         return f"{self._meta.model_name}-{self.pk}"
