@@ -209,3 +209,31 @@ class Anchor(models.Model):
 
     def __str__(self):
         return f"{self.label} ({self.field}): {self.start}-{self.end}"
+
+
+class UnrecordedText(models.Model):
+    """A stretch of a source's stored text that no record quotes, as its reader marks it.
+
+    Derived data, written only by `lib.anchoring` with the anchors of the source's records; searchable
+    (gfmd/search_documents.py), so that a word found there links into the reader at that stretch, while a
+    word inside a record's span is found as the record.
+    """
+
+    source = models.ForeignKey(SourceDocument, on_delete=models.CASCADE, related_name="+")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["source", "start"]
+
+    def __str__(self):
+        return f"{self.source_id} {self.start}-{self.end}: {self.text[:60]}"
+
+    def get_absolute_url(self):
+        return reverse("gfmd:source", kwargs={"slug": self.source.slug}) + f"#{self.fragment}"
+
+    @property
+    def fragment(self):
+        """The id of the reader's element holding it."""
+        return f"text-{self.start}"

@@ -113,6 +113,7 @@ SOURCE_DOCUMENT_MODEL = "gfmd.SourceDocument"
 SEARCH_DOCUMENT_MODEL = "gfmd.SearchDocument"
 ANCHOR_MODEL = "gfmd.Anchor"
 SOURCE_TEXT_MODEL = "gfmd.SourceText"
+UNRECORDED_TEXT_MODEL = "gfmd.UnrecordedText"
 CONTENT_REVISION_MODEL = "gfmd.ContentRevision"
 TAG_SNAPSHOT_MODEL = "gfmd.TagSnapshot"
 

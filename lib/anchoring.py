@@ -254,7 +254,8 @@ def source_id_of(record):
 
 def update(records, documents=()):
     """Rewrite the anchors of these records (and of the records they are part of), for the write path;
-    `documents` are the search documents' (kind, pk) of deleted records, whose anchors go with them."""
+    `documents` are the search documents' (kind, pk) of deleted records, whose anchors go with them.
+    Returns the search documents' (kind, pk) of the unrecorded stretches of their sources, old and new."""
     from lib.search.registry import KINDS
 
     keys = defaultdict(set)
@@ -265,25 +266,62 @@ def update(records, documents=()):
     for kind, pk in documents:
         if kind in KINDS:
             keys[apps.get_model(KINDS[kind].model)].add(pk)
+    sources = set()
     for model, pks in keys.items():
         if getattr(model, "QUOTED_FIELDS", ()):
-            rewrite(model, pks)
+            sources |= rewrite(model, pks)
+    return rewrite_unrecorded(sources)
 
 
 def rewrite(model, pks):
+    """Rewrite the anchors of the model's records with these pks; the ids of the sources they were or are in."""
     anchor_model = configured_model("ANCHOR_MODEL")
     content_type = ContentType.objects.get_for_model(model)
+    sources = set()
     for chunk in chunks(sorted(pks), 500):
-        anchor_model.objects.filter(content_type=content_type, object_id__in=chunk).delete()
+        old = anchor_model.objects.filter(content_type=content_type, object_id__in=chunk)
+        sources |= set(old.values_list("source_id", flat=True).distinct().order_by())
+        old.delete()
         records = list(model._default_manager.filter(pk__in=chunk).prefetch_related(*model.QUOTED_PREFETCH))
         texts = stored_texts({record.source_id for record in records})
         rows = [row for r in records if r.source_id in texts for row in build(r, texts[r.source_id], content_type)]
         anchor_model.objects.bulk_create(rows, batch_size=500)
+        sources |= set(texts)
+    return sources
+
+
+def rewrite_unrecorded(source_ids):
+    """Rewrite the stretches of these sources' texts no record quotes; their search documents' (kind, pk),
+    the old ones' and the new ones'."""
+    from lib.search.registry import kind_of
+
+    if not source_ids:
+        return set()
+    model = configured_model("UNRECORDED_TEXT_MODEL")
+    kind = kind_of(model)
+    old = model.objects.filter(source__in=source_ids)
+    keys = {(kind, pk) for pk in old.values_list("pk", flat=True)}
+    old.delete()
+    rows = []
+    anchors = configured_model("ANCHOR_MODEL").objects.order_by("start", "end", "pk")
+    for source_id, text in (
+        configured_model("SOURCE_TEXT_MODEL").objects.filter(source__in=source_ids).values_list("source_id", "text")
+    ):
+        spans = anchors.filter(source=source_id).values_list("start", "end", "fragment", "url", "label")
+        for part in reading(text, spans)["parts"]:
+            if part["kind"] == "unrecorded":
+                rows.append(model(source_id=source_id, start=part["start"], end=part["end"], text=part["text"]))
+    created = model.objects.bulk_create(rows, batch_size=500)
+    if not all(row.pk for row in created):  # a backend that gives no ids back
+        created = model.objects.filter(source__in=source_ids)
+    return keys | {(kind, row.pk) for row in created}
 
 
 def rebuild(source_ids=None):
     """Every record's anchors written again (or those of the records citing these sources): after a source's
-    stored text changed, or writes that bypassed the write path."""
+    stored text changed, or writes that bypassed the write path. Returns the search documents' (kind, pk)
+    of the unrecorded stretches, for the caller's `content_changed`."""
+    sources = set()
     for model in anchored_models():
         records = model._default_manager.all()
         if source_ids is not None:
@@ -292,7 +330,10 @@ def rebuild(source_ids=None):
         if source_ids is None:
             content_type = ContentType.objects.get_for_model(model)
             configured_model("ANCHOR_MODEL").objects.filter(content_type=content_type).delete()
-        rewrite(model, update_keys)
+        sources |= rewrite(model, update_keys)
+    if source_ids is None:
+        sources |= set(configured_model("SOURCE_TEXT_MODEL").objects.values_list("source_id", flat=True))
+    return rewrite_unrecorded(sources | set(source_ids or ()))
 
 
 def chunks(items, size):
@@ -354,13 +395,13 @@ def reading(raw, anchors):
     for passage in passages(anchors):
         start, end = passage["start"], passage["end"]
         if start > cursor:
-            parts.append(gap(raw[cursor:start]))
+            parts.append(gap(raw, cursor, start))
         passage["text"] = raw[start:end]
         covered += non_space(passage["text"])
         parts.append(passage)
         cursor = end
     if cursor < len(raw):
-        parts.append(gap(raw[cursor:]))
+        parts.append(gap(raw, cursor, len(raw)))
     total = non_space(raw)
     return {"parts": parts, "covered": covered, "total": total, "share": covered / total if total else 0}
 
@@ -380,9 +421,11 @@ def passages(anchors):
     return found
 
 
-def gap(text):
+def gap(raw, start, end):
     """Text between passages; only what holds a letter or digit is marked unrecorded (not a list's dot)."""
-    return {"kind": "unrecorded" if any(char.isalnum() for char in text) else "plain", "text": text}
+    text = raw[start:end]
+    kind = "unrecorded" if any(char.isalnum() for char in text) else "plain"
+    return {"kind": kind, "text": text, "start": start, "end": end, "fragment": f"text-{start}"}
 
 
 def non_space(text):

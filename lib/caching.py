@@ -99,8 +99,8 @@ def content_changed(records=(), *, documents=()):
     """
     with transaction.atomic(savepoint=False):
         bump_revision()
-        search.update(search.documents_of(records) | set(documents))
-        anchoring.update(records, documents)
+        stretches = anchoring.update(records, documents)
+        search.update(search.documents_of(records) | set(documents) | stretches)
 
 
 def bump_revision():

@@ -391,8 +391,7 @@ class Loader(Walker):
                 self.stats["source texts"]["created" if stored is None else "updated"] += 1
                 changed.append(source.pk)
             if changed:
-                anchoring.rebuild(changed)
-                content_changed()
+                content_changed(documents=anchoring.rebuild(changed))
 
     # -- records the files no longer hold ------------------------------------
 

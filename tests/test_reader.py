@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from gfmd import annotations
-from gfmd.models import Anchor, SourceDocument, SourceText
+from gfmd.models import Anchor, SourceDocument, SourceText, UnrecordedText
 from lib import anchoring
 from lib.caching import content_changed
 from recommendations.models import ProposedActivity, Recommendation
@@ -52,7 +52,9 @@ def test_every_record_is_anchored_and_none_is_an_orphan():
     assert with_text == set(SourceDocument.objects.filter(slug__in=PRIMARY).values_list("pk", flat=True))
     for model in anchoring.anchored_models():
         quoting = sum(record.quotes_its_source for record in model.objects.filter(source__in=with_text))
-        anchored = Anchor.objects.filter(content_type__model=model._meta.model_name).order_by().values("object_id").distinct()
+        anchored = (
+            Anchor.objects.filter(content_type__model=model._meta.model_name).order_by().values("object_id").distinct()
+        )
         assert anchored.count() == quoting, model
 
 
@@ -244,3 +246,19 @@ def test_the_annotations_of_one_source_and_bad_requests(client):
         "source": ["No source has the slug 'nowhere': /sources/ lists them."],
     }
     assert client.get("/api/annotations/?page=99").status_code == 400
+
+
+# -- search ---------------------------------------------------------------------------------
+
+
+def test_search_finds_unrecorded_text_in_the_reader_and_quoted_text_as_its_record(client):
+    page = client.get("/search/?q=snonnenmacher").content.decode()
+    stretch = UnrecordedText.objects.get(text__contains="snonnenmacher")
+    assert f'href="/sources/iom-labour-migration-2008/#text-{stretch.start}"' in page
+    reader = client.get("/sources/iom-labour-migration-2008/").content.decode()
+    assert f'id="text-{stretch.start}"' in reader
+    # Words inside a record's span: the record, once, and no stretch of text.
+    recommendation = Recommendation.objects.get(text__contains="measuring the qualifications of skilled workers")
+    page = client.get('/search/?q="measuring the qualifications of skilled workers"').content.decode()
+    assert page.count(f'href="{recommendation.get_absolute_url()}"') == 1
+    assert "#text-" not in page

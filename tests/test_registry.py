@@ -66,6 +66,7 @@ def test_the_kinds_of_search_document_put_entities_first_by_priority_then_record
         "milestone",
         "recommendation",
         "activity",
+        "text",
     ]
     assert search.kind_of(ProposedActivity) == "activity"
     with pytest.raises(LookupError):
