@@ -7,6 +7,8 @@ address, each under the id its records' links name.
 """
 
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from gfmd.models import Anchor, SourceText
 from lib import anchoring
@@ -14,9 +16,18 @@ from lib.caching import per_revision
 
 
 def reading_of(source):
-    """The reader's parts and the share the records cover, kept per revision; None for a source of which
-    no text is stored (a web page)."""
-    return per_revision(lambda: read(source.pk), name=f"reading:{source.pk}")()
+    """The share of the stored text the records cover, with the text's HTML as its reader shows it (a few
+    hundred passages: rendered once per revision, not at each request); None for a source of which no text
+    is stored (a web page)."""
+    return per_revision(lambda: rendered(source.pk), name=f"reading:{source.pk}")()
+
+
+def rendered(source_pk):
+    reading = read(source_pk)
+    if reading is None:
+        return None
+    html = render_to_string("gfmd/source_text_parts.html", {"parts": reading.pop("parts")})
+    return reading | {"html": mark_safe(html)}  # noqa: S308 -- a template's output, escaped by it
 
 
 def read(source_pk):
