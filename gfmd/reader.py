@@ -6,7 +6,6 @@ source of which no text is stored (a web page), the texts the records taken from
 address, each under the id its records' links name.
 """
 
-from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -37,24 +36,9 @@ def read(source_pk):
     anchors = (
         Anchor.objects.filter(source=source_pk)
         .order_by("start", "end", "pk")
-        .values_list("start", "end", "fragment", "url", "label")
+        .values_list("start", "end", "fragment", "url", "label", "repairs")
     )
     return anchoring.reading(text, anchors)
-
-
-def quoted_from_page(source):
-    """[(record, [(field, text)])] of the records taken from a source of which no text is stored (a web
-    page), each with what it quotes of it."""
-    quoted = []
-    for model in anchoring.anchored_models():
-        records = model._default_manager.filter(source=source).order_by("pk")
-        for prefetched in model.QUOTED_PREFETCH:
-            records = records.prefetch_related(Prefetch(prefetched))
-        for record in records:
-            texts = [(field, text) for field, text in record.quoted_texts() if text.strip()]
-            if texts:
-                quoted.append((record, texts))
-    return quoted
 
 
 def coverage_by_source():

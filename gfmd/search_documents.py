@@ -32,10 +32,8 @@ def register():
         queryset=SourceDocument.objects.all,
         build=source_document,
     )
-    # After every kind of record: a stretch of text is what no record holds.
     search.register(
         "text",
-        priority=-1,
         model=UnrecordedText,
         label="Text of a source",
         plural="Texts of sources no record quotes",

@@ -116,7 +116,6 @@ def source_detail(request, slug):
     context = {
         "source": source,
         "reading": reading,
-        "quoted": [] if reading else reader.quoted_from_page(source),
         "groups": groups,
         "passages": attach_other_sources(passages.order_by("meeting__year", "position")),
         "held_total": held_total,

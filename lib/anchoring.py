@@ -386,7 +386,7 @@ def anchored_models():
 def reading(raw, anchors):
     """The stored text cut into parts for its reader, and the share of it records cover.
 
-    `anchors` are (start, end, fragment, url, label) in the order of their start. Overlapping spans make one
+    `anchors` are (start, end, fragment, url, label[, repairs]) in the order of their start. Overlapping spans make one
     passage: an element with the first span's fragment as its id, the others' ids inside it, and the
     records quoting it, each once. Between passages, text no record quotes is `unrecorded` (whitespace
     alone is `plain`). The share counts the characters inside at least one span over all, spaces left out.
@@ -408,7 +408,7 @@ def reading(raw, anchors):
 
 def passages(anchors):
     found = []
-    for start, end, fragment, url, label in anchors:
+    for start, end, fragment, url, label, *repairs in anchors:
         if found and start < found[-1]["end"]:
             passage = found[-1]
             passage["end"] = max(passage["end"], end)
@@ -417,7 +417,9 @@ def passages(anchors):
             passage = {"kind": "quoted", "start": start, "end": end, "fragment": fragment, "more": [], "records": []}
             found.append(passage)
         if all(record["url"] != url for record in passage["records"]):
-            passage["records"].append({"url": url, "label": label})
+            passage["records"].append({"url": url, "label": label, "repairs": []})
+        record = next(record for record in passage["records"] if record["url"] == url)
+        record["repairs"] += [repair for repair in repairs if repair and repair not in record["repairs"]]
     return found
 
 

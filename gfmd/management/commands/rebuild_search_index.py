@@ -3,14 +3,13 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from lib import anchoring, search
+from lib import search
 from lib.caching import content_changed
 
 
 class Command(BaseCommand):
     help = (
-        "Build the search index again from the records: one document per record and entity; and the anchors "
-        "of the records in their sources' stored texts. "
+        "Build the search index again from the records: one document per record and entity. "
         "The site's writes keep it in step; run this after writing to the database by other means (SQL, a restore). "
         "Safe to run at any time."
     )
@@ -19,7 +18,6 @@ class Command(BaseCommand):
         started = time.monotonic()
         self.stdout.write("Search documents:")
         with transaction.atomic():
-            anchoring.rebuild()  # before the index: it holds the stretches of text the anchors leave
             total = search.rebuild(self.stdout)
             content_changed()
         search.vacuum()
