@@ -1,6 +1,7 @@
 """The API's endpoints, as the OpenAPI description lists them: each read from the declarations its view runs on."""
 
 from gfmd import annotations
+from gfmd.models import SourceDocument
 from gfmd.searching import search_list
 from lib.openapi import FORMAT, Endpoint, contract_record, document
 from recommendations.views import activities_list, recommendations_list
@@ -113,16 +114,26 @@ ANNOTATION_PAGE = {
         "items": {"type": "array", "items": ANNOTATION},
     },
 }
-ANNOTATION_PARAMETERS = [
-    {
-        "name": "source",
-        "in": "query",
-        "description": "A source's slug (`/sources/`): its annotations alone.",
-        "schema": STRING,
-    },
-    {"name": "page", "in": "query", "description": "Which page, from 1.", "schema": {"type": "integer", "minimum": 1}},
-    FORMAT,
-]
+
+
+def annotation_parameters():
+    """The sources' slugs are read from the database, as the lists' choices are."""
+    slugs = list(SourceDocument.objects.order_by("slug").values_list("slug", flat=True))
+    return [
+        {
+            "name": "source",
+            "in": "query",
+            "description": "A source's slug (`/sources/`): its annotations alone.",
+            "schema": {"type": "string", "enum": slugs},
+        },
+        {
+            "name": "page",
+            "in": "query",
+            "description": "Which page, from 1.",
+            "schema": {"type": "integer", "minimum": 1},
+        },
+        FORMAT,
+    ]
 
 
 def endpoints():
@@ -152,7 +163,7 @@ def endpoints():
             "Where each record's quoted text is in its source: W3C Web Annotations, the record the body, the "
             "span of the source's reader the target.",
             record=ANNOTATION,
-            parameters=ANNOTATION_PARAMETERS,
+            parameters=annotation_parameters,
             description="Every source's annotations, source by source, in the order of their place in it.",
             answer=ANNOTATION_PAGE,
             media_type=annotations.MEDIA_TYPE,
