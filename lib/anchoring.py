@@ -456,5 +456,5 @@ def check(model):
         ]
         now = {(field, s.start, s.end) for field, found_spans in spans.items() for s in found_spans or ()}
         if not orphaned and now != stored.get(record.pk, set()):
-            found.append((record, "its stored anchors are not where its text is now: run rebuild_search_index."))
+            found.append((record, "its stored anchors are not where its text is now: run anchor_records."))
     return found

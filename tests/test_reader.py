@@ -84,6 +84,16 @@ def test_a_changed_record_text_is_an_orphan_and_a_changed_source_text_too():
     ]
 
 
+def test_stale_anchors_are_reported_and_anchor_records_writes_them_again():
+    anchor = Anchor.objects.filter(content_type__model="recommendation").first()
+    Anchor.objects.filter(pk=anchor.pk).update(start=anchor.start + 1)
+    assert [message for _, message in anchoring.check(Recommendation)] == [
+        "its stored anchors are not where its text is now: run anchor_records."
+    ]
+    call_command("anchor_records", stdout=io.StringIO())
+    assert anchoring.check(Recommendation) == []
+
+
 def test_a_repair_is_on_the_source_s_span_and_said():
     # The extraction reads "gualifications"; the record mends it.
     recommendation = Recommendation.objects.get(text__contains="measuring the qualifications of skilled workers")
