@@ -105,6 +105,9 @@ def pages():
         ("activity page", activity.get_absolute_url()),
         ("GMG member page", member.get_absolute_url()),
         ("expertise matrix", "/activities/expertise/"),
+        # The largest stored text, with the most anchors: the GMG matrix.
+        ("source reader, the matrix", "/sources/gmg-matrix-2007/"),
+        ("API annotations, one source", "/api/annotations/?source=gmg-matrix-2007"),
         ("sessions list", "/sessions/"),
         ("sessions list, theme", f"/sessions/?theme={theme.slug}"),
         ("recommendations list", "/recommendations/"),

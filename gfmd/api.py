@@ -1,5 +1,7 @@
 """The API's endpoints, as the OpenAPI description lists them: each read from the declarations its view runs on."""
 
+from gfmd import annotations
+from gfmd.models import SourceDocument
 from gfmd.searching import search_list
 from lib.openapi import FORMAT, Endpoint, contract_record, document
 from recommendations.views import activities_list, recommendations_list
@@ -58,6 +60,82 @@ MEETING = {
 }
 
 
+SELECTORS = {
+    "type": "array",
+    "description": "Where in the source's stored text: a TextQuoteSelector (`exact` text, with the `prefix` "
+    "and `suffix` around it) and a TextPositionSelector (`start` and `end`, character offsets).",
+    "prefixItems": [
+        {
+            "type": "object",
+            "required": ["type", "exact", "prefix", "suffix"],
+            "properties": {"type": {"const": "TextQuoteSelector"}, "exact": STRING, "prefix": STRING, "suffix": STRING},
+        },
+        {
+            "type": "object",
+            "required": ["type", "start", "end"],
+            "properties": {"type": {"const": "TextPositionSelector"}, "start": INTEGER, "end": INTEGER},
+        },
+    ],
+}
+URI = {"type": "string", "format": "uri"}
+ANNOTATION = {
+    "type": "object",
+    "required": ["id", "type", "motivation", "body", "target"],
+    "properties": {
+        "id": URI,
+        "type": {"const": "Annotation"},
+        "motivation": {"const": annotations.MOTIVATION},
+        "body": URI | {"description": "The record's page: the record quoting the span."},
+        "target": {
+            "type": "object",
+            "description": "The span the record quotes: `source`, the source's reader; `selector`, where in it.",
+            "required": ["source", "selector"],
+            "properties": {"source": URI, "selector": SELECTORS},
+        },
+    },
+}
+ANNOTATION_PAGE = {
+    "type": "object",
+    "description": "A W3C Web Annotation AnnotationPage (JSON-LD), of at most "
+    f"{annotations.PAGE_SIZE} annotations; `next` and `prev` link its neighbours.",
+    "required": ["@context", "id", "type", "partOf", "startIndex", "items"],
+    "properties": {
+        "@context": {"const": annotations.CONTEXT},
+        "id": URI,
+        "type": {"const": "AnnotationPage"},
+        "partOf": {
+            "type": "object",
+            "description": "The collection: every annotation (of the source asked for), and how many.",
+            "properties": {"id": URI, "type": {"const": "AnnotationCollection"}, "total": INTEGER},
+        },
+        "startIndex": INTEGER,
+        "next": URI,
+        "prev": URI,
+        "items": {"type": "array", "items": ANNOTATION},
+    },
+}
+
+
+def annotation_parameters():
+    """The sources' slugs are read from the database, as the lists' choices are."""
+    slugs = list(SourceDocument.objects.order_by("slug").values_list("slug", flat=True))
+    return [
+        {
+            "name": "source",
+            "in": "query",
+            "description": "A source's slug (`/sources/`): its annotations alone.",
+            "schema": {"type": "string", "enum": slugs},
+        },
+        {
+            "name": "page",
+            "in": "query",
+            "description": "Which page, from 1.",
+            "schema": {"type": "integer", "minimum": 1},
+        },
+        FORMAT,
+    ]
+
+
 def endpoints():
     return [
         Endpoint(
@@ -78,6 +156,17 @@ def endpoints():
             activities_list,
             "activities",
             "The activities the GMG proposed for the 2007 roundtables.",
+        ),
+        Endpoint(
+            "/api/annotations/",
+            "annotations",
+            "Where each record's quoted text is in its source: W3C Web Annotations, the record the body, the "
+            "span of the source's reader the target.",
+            record=ANNOTATION,
+            parameters=annotation_parameters,
+            description="Every source's annotations, source by source, in the order of their place in it.",
+            answer=ANNOTATION_PAGE,
+            media_type=annotations.MEDIA_TYPE,
         ),
         Endpoint.for_list(
             search_list,

@@ -30,6 +30,12 @@ TABLES = {
     "points are in recommendations.csv with their event_id; they are not the GFMD meeting's.",
     "passages": "Passages of the sources shown on a meeting's or a source's page: context quoted as printed.",
     "tags": "Free keywords (domestic workers, circular migration) attached to records through the *-tags tables.",
+    "source-texts": "The whole text the knowledge base holds of each primary document, as extracted from its PDF "
+    "or slides, damage and all (split words, stray page numbers, columns run together). The anchors' offsets "
+    "count its characters.",
+    "anchors": "Where each record's quoted text is in its source's text: one row per span (a text read across "
+    "the matrix's columns has one per piece), as a W3C Web Annotation TextPositionSelector (start, end) and "
+    "TextQuoteSelector (exact, prefix, suffix). /api/annotations/ gives the same as JSON-LD.",
 }
 
 # Why a table of records may have no rows in a release: the package says so in its description. (A link
@@ -174,6 +180,25 @@ TABLE_COLUMNS = {
         "text": "The source's words, one paragraph per line.",
     },
     "tags": {"name": "The keyword.", "slug": "Short form, as the site's addresses give it."},
+    "source-texts": {
+        "source_id": "The source document (sources.csv).",
+        "text": "Its text as extracted, in the source's order; line breaks as the extraction gave them.",
+    },
+    "anchors": {
+        "record_table": "The table of the record quoting the span: recommendations, sessions, activities...",
+        "record_id": "The record's id in that table.",
+        "field": "The record's column the span is quoted in (text, title, summary, discussion), or an "
+        "activity's sub-activity or objective by its position ('objective 2').",
+        "piece": "Which piece of that text, from 0, where the source prints it in several places.",
+        "start": "Where the span starts in the source's text (source-texts.csv): characters before it.",
+        "end": "Where the span ends: characters before its end.",
+        "exact": "The source's text of the span, as extracted.",
+        "prefix": "Up to 32 characters of the source's text before the span.",
+        "suffix": "Up to 32 characters of the source's text after the span.",
+        "repairs": "What the record's text repairs of the extraction in this span: what it restores (a lost "
+        "number, a misread letter) and what of the extraction it leaves out (a stray page number).",
+        "page_url": "The record's page on the knowledge base's site.",
+    },
 }
 
 

@@ -28,6 +28,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from gfmd import codebook
+from gfmd.models import Anchor, SourceText
 from lib import content
 from lib.caching import per_revision
 from lib.counting import has_stages
@@ -367,7 +368,66 @@ def every_table(base_url=""):
     result = [model_table(model, names, base_url) for model in found]
     for model in found:
         result += list(link_tables(model, names))
-    return result
+    return result + reading_tables(names, base_url)
+
+
+def reading_tables(names, base_url):
+    """The sources' stored texts, and the anchors of the records' quoted texts in them (lib/anchoring.py)."""
+    texts = Table(
+        "source-texts",
+        described("source-texts", [("source_id", "integer", True), ("text", "string", True)]),
+        "source_id",
+        [{"fields": "source_id", "reference": {"resource": "sources", "fields": "id"}}],
+        SourceText.objects.order_by("source_id").values_list("source_id", "text"),
+        title="Texts of the sources",
+        description=codebook.table_description("source-texts"),
+    )
+    tables_by_model = {f"{model._meta.app_label}.{model._meta.model_name}": names[model] for model in names}
+    columns = [("id", "integer", True), ("record_table", "string", True), ("source_id", "integer", True)]
+    columns += [("record_id", "integer", True), ("field", "string", True), ("piece", "integer", True)]
+    columns += [("start", "integer", True), ("end", "integer", True), ("exact", "string", True)]
+    columns += [("prefix", "string", False), ("suffix", "string", False), ("repairs", "string", False)]
+    columns += [("page_url", "string", True)]
+    anchors = AnchorTable(
+        "anchors",
+        described("anchors", columns),
+        "id",
+        [{"fields": "source_id", "reference": {"resource": "sources", "fields": "id"}}],
+        Anchor.objects.order_by("pk").values_list(*ANCHOR_COLUMNS),
+        title="Anchors of the records in the sources' texts",
+        description=codebook.table_description("anchors"),
+    )
+    anchors.base_url, anchors.tables_by_model = base_url, tables_by_model
+    return [texts, anchors]
+
+
+ANCHOR_COLUMNS = (
+    *("pk", "source_id", "object_id", "field", "piece", "start", "end", "exact", "prefix", "suffix", "repairs"),
+    *("url", "content_type__app_label", "content_type__model"),
+)
+
+
+class AnchorTable(Table):
+    base_url = ""
+    tables_by_model = {}
+
+    def cells(self, row):
+        """An anchor's row: its id, its record's table, then its own columns, its record's page absolute."""
+        *own, app, model = row
+        own[-1] = self.base_url + own[-1]
+        return [own[0], self.tables_by_model.get(f"{app}.{model}", model), *own[1:]]
+
+
+def described(table, columns):
+    return [
+        {
+            "name": name,
+            "type": kind,
+            "description": codebook.column_description(table, name),
+            **({"constraints": {"required": True}} if required else {}),
+        }
+        for name, kind, required in columns
+    ]
 
 
 @per_revision

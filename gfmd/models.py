@@ -156,3 +156,84 @@ class TagSnapshot(models.Model):
 
     def __str__(self):
         return f"Tags of {self.content_type.model} {self.object_id} at version {self.version}"
+
+
+class SourceText(models.Model):
+    """The whole text the knowledge base holds of a primary document: its extraction, from
+    fixtures/texts/<slug>.txt, damage and all, without the lists of the website that hosted it.
+
+    Loaded by load_gfmd with the fixtures, read by the source's reader and by the anchoring of the records
+    quoting it (`lib.anchoring`). Kept apart from SourceDocument so that the small table of sources every
+    page reads does not carry the texts.
+    """
+
+    source = models.OneToOneField(SourceDocument, primary_key=True, on_delete=models.CASCADE, related_name="stored")
+    text = models.TextField()
+
+    def __str__(self):
+        return f"Text of {self.source_id}: {len(self.text)} characters"
+
+
+class Anchor(models.Model):
+    """One span of a source's stored text that a record's quoted field is read from.
+
+    Derived data, written only by `lib.anchoring` from the records and the stored texts (by the write
+    path, `lib.caching.content_changed`); never edited. `start` and `end` are the W3C
+    TextPositionSelector, `exact`, `prefix` and `suffix` the TextQuoteSelector. A field read across a
+    matrix's columns has one anchor per piece, numbered by `piece`.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveIntegerField()
+    source = models.ForeignKey(SourceDocument, on_delete=models.CASCADE, related_name="anchors")
+    field = models.CharField(max_length=40, help_text="The record's quoted field: text, title, objective 2.")
+    piece = models.PositiveSmallIntegerField(default=0)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    exact = models.TextField()
+    prefix = models.TextField(blank=True)
+    suffix = models.TextField(blank=True)
+    repairs = models.TextField(blank=True, help_text="What the record's text repairs of the extraction.")
+    url = models.CharField(max_length=300, help_text="The record's page.")
+    label = models.CharField(max_length=300, help_text="What the record is called.")
+    fragment = models.CharField(
+        max_length=80, help_text="The id of the reader's element holding the span: the record's first is its own."
+    )
+
+    class Meta:
+        ordering = ["source", "start", "end", "pk"]
+        indexes = [
+            models.Index(fields=["source", "start"], name="anchor_source_start"),
+            models.Index(fields=["content_type", "object_id"], name="anchor_record"),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.field}): {self.start}-{self.end}"
+
+
+class UnrecordedText(models.Model):
+    """A stretch of a source's stored text that no record quotes, as its reader marks it.
+
+    Derived data, written only by `lib.anchoring` with the anchors of the source's records; searchable
+    (gfmd/search_documents.py), so that a word found there links into the reader at that stretch, while a
+    word inside a record's span is found as the record.
+    """
+
+    source = models.ForeignKey(SourceDocument, on_delete=models.CASCADE, related_name="+")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["source", "start"]
+
+    def __str__(self):
+        return f"{self.source_id} {self.start}-{self.end}: {self.text[:60]}"
+
+    def get_absolute_url(self):
+        return reverse("gfmd:source", kwargs={"slug": self.source.slug}) + f"#{self.fragment}"
+
+    @property
+    def fragment(self):
+        """The id of the reader's element holding it."""
+        return f"text-{self.start}"

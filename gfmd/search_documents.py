@@ -1,6 +1,6 @@
 """What a source document puts in its search document (lib.search); each app declares its own kinds."""
 
-from gfmd.models import SourceDocument
+from gfmd.models import SourceDocument, UnrecordedText
 from lib import search
 from lib.search.registry import joined
 
@@ -14,6 +14,14 @@ def source_document(source):
     }
 
 
+def unrecorded_text(stretch):
+    return {
+        "url": stretch.get_absolute_url(),
+        "label": f"{stretch.source.title}: text no record quotes",
+        "body": " ".join(stretch.text.split()),
+    }
+
+
 def register():
     search.register(
         "source",
@@ -23,4 +31,12 @@ def register():
         plural="Source documents",
         queryset=SourceDocument.objects.all,
         build=source_document,
+    )
+    search.register(
+        "text",
+        model=UnrecordedText,
+        label="Text of a source",
+        plural="Texts of sources no record quotes",
+        queryset=lambda: UnrecordedText.objects.select_related("source"),
+        build=unrecorded_text,
     )

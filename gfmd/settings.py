@@ -111,6 +111,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # model, so that lib/ imports no app: read them with lib.models.configured_model().
 SOURCE_DOCUMENT_MODEL = "gfmd.SourceDocument"
 SEARCH_DOCUMENT_MODEL = "gfmd.SearchDocument"
+ANCHOR_MODEL = "gfmd.Anchor"
+SOURCE_TEXT_MODEL = "gfmd.SourceText"
+UNRECORDED_TEXT_MODEL = "gfmd.UnrecordedText"
 CONTENT_REVISION_MODEL = "gfmd.ContentRevision"
 TAG_SNAPSHOT_MODEL = "gfmd.TagSnapshot"
 

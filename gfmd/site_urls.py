@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", views.api_page, name="api"),
     path("api/openapi.json", views.openapi_json, name="openapi"),
     path("api/search/", views.search_api, name="search_api"),
+    path("api/annotations/", views.annotations_api, name="annotations"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/<slug:slug>/", views.source_detail, name="source"),
     path("data/", views.data_page, name="data"),

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from gfmd import api, citing, datapackage, health
+from gfmd import annotations, api, citing, datapackage, health, reader
 from gfmd.models import SourceDocument
 from gfmd.searching import search_list
 from gfmd.sitemaps import SITEMAPS
@@ -112,8 +112,10 @@ def source_detail(request, slug):
     if errors:
         return render(request, "400.html", {"message": " ".join(errors.values())}, status=400)
     held_total = sum(group.count for group in groups if group.is_held)
+    reading = reader.reading_of(source)
     context = {
         "source": source,
+        "reading": reading,
         "groups": groups,
         "passages": attach_other_sources(passages.order_by("meeting__year", "position")),
         "held_total": held_total,
@@ -235,6 +237,15 @@ def sitemap_section(request, section):
 
 def rendered(response):
     return response.render().content
+
+
+@takes_formats(*API_FORMATS)
+@cached_page(params=("source", "page", "format"))
+def annotations_api(request):
+    found, errors = annotations.annotation_page(request.GET)
+    if errors:
+        return JsonResponse({"errors": errors}, status=400)
+    return JsonResponse(found, content_type=annotations.MEDIA_TYPE, json_dumps_params={"ensure_ascii": False})
 
 
 @takes_formats(*API_FORMATS)

@@ -26,7 +26,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
-from lib import search
+from lib import anchoring, search
 from lib.models import configured_model
 
 PAGE_TIMEOUT = 60 * 60 * 24
@@ -92,12 +92,15 @@ def content_changed(records=(), *, documents=()):
     the records whose documents show something of them. `documents` adds the
     documents of records deleted in the transaction, read before they went
     (`search.documents_of`), as a deleted record no longer knows its key.
-    Committed together, the records, the revision and the search index agree
-    whatever stops the writer.
+    It rewrites the records' anchors in their sources' stored texts too
+    (`lib.anchoring`), and removes the deleted records'. Committed together, the
+    records, the revision, the search index and the anchors agree whatever
+    stops the writer.
     """
     with transaction.atomic(savepoint=False):
         bump_revision()
-        search.update(search.documents_of(records) | set(documents))
+        stretches = anchoring.update(records, documents)
+        search.update(search.documents_of(records) | set(documents) | stretches)
 
 
 def bump_revision():

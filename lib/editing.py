@@ -25,7 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 from taggit.models import Tag, TaggedItem
 
-from lib import history, search
+from lib import anchoring, history, search
 from lib.caching import content_changed
 from lib.models import Versioned
 from lib.spreadsheet import refuse_formula
@@ -155,6 +155,14 @@ class VersionedForm(forms.ModelForm):
             # A revert carries the old version number; the save counts on from the current one.
             self.instance.version = current
         return cleaned
+
+    def _post_clean(self):
+        """After the model's own validation, the texts it quotes must still be found in its source's stored
+        text: an edit that would leave a record without its place in the source is refused on saving."""
+        super()._post_clean()
+        for field, message in anchoring.problems(self.instance).items():
+            if field not in self.errors:
+                self.add_error(field if field in self.fields else None, message)
 
 
 TAG_NAME_LENGTH = 100  # taggit's columns

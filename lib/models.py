@@ -109,5 +109,24 @@ class Sourced(Versioned):
         help_text="Shown to the public: where sources disagree or a source is wrong, and what is established.",
     )
 
+    # The fields holding the source's words, which the reader anchors in its stored text (lib/anchoring.py).
+    QUOTED_FIELDS = ()
+    # What quoted_texts() reads beyond the record's own fields, fetched with it.
+    QUOTED_PREFETCH = ()
+
     class Meta:
         abstract = True
+
+    def quoted_texts(self):
+        """[(field, text)] of what the record quotes from its source, in its order."""
+        return [(field, getattr(self, field)) for field in self.QUOTED_FIELDS]
+
+    @property
+    def quotes_its_source(self):
+        """Whether it holds any of its source's words, so that its source's reader shows where."""
+        return any(getattr(self, field).strip() for field in self.QUOTED_FIELDS)
+
+    @property
+    def reader_fragment(self):
+        """The id of the element of its source's reader that holds the record's first quoted span."""
+        return f"{self._meta.model_name}-{self.pk}"

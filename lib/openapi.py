@@ -189,6 +189,8 @@ class Endpoint:
     required: Set[str] = frozenset()  # the parameters a request must give
     description: str = ""  # what it shows when parameters are left out
     coverage: dict | None = None  # the schema of the answer's `coverage`, where the list gives one
+    answer: dict | None = None  # the schema of the whole answer, where it is not a list's page
+    media_type: str = "application/json"
 
     @classmethod
     def for_list(cls, listing, name, summary):
@@ -221,18 +223,20 @@ class Endpoint:
                 parameter["required"] = True
         if self.paged:
             parameters += PAGING
+        answer = self.answer or page_schema(self.record, self.facets, self.coverage)
+        description = self.description
+        if self.answer is None:
+            description += (
+                " Each answer says so in `defaults`, with how many records the defaults left out and the "
+                "parameter that shows them."
+            )
         return {
             "operationId": self.name,
             "summary": self.summary,
-            "description": self.description
-            + " Each answer says so in `defaults`, with how many records the defaults left out and the parameter "
-            "that shows them.",
+            "description": description,
             "parameters": parameters,
             "responses": {
-                "200": {
-                    "description": "A page of results.",
-                    "content": {"application/json": {"schema": page_schema(self.record, self.facets, self.coverage)}},
-                },
+                "200": {"description": "A page of results.", "content": {self.media_type: {"schema": answer}}},
                 "400": {
                     "description": "A parameter the list cannot read, a page out of range, or a format other "
                     "than json.",
@@ -267,8 +271,10 @@ def readable(document):
     operations = []
     for path, item in document["paths"].items():
         operation = item["get"]
-        page = operation["responses"]["200"]["content"]["application/json"]["schema"]
-        record = page["properties"]["results"]["items"]
+        (answer,) = operation["responses"]["200"]["content"].values()
+        page = answer["schema"]
+        # A list's page holds its `results`; a page of annotations (JSON-LD) its `items`.
+        record = (page["properties"].get("results") or page["properties"]["items"])["items"]
         parameters = []
         for parameter in operation["parameters"]:
             schema = parameter["schema"]
@@ -294,7 +300,7 @@ def readable(document):
                 "description": operation.get("description", ""),
                 "parameters": parameters,
                 "fields": fields,
-                "facets": list(page["properties"]["facets"]["properties"]),
+                "facets": list(page["properties"].get("facets", {}).get("properties", {})),
             }
         )
     return operations

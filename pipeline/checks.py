@@ -15,7 +15,9 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
 
+from gfmd import reader
 from gfmd.models import SourceDocument
+from lib import anchoring
 from lib.content import content_models, sourced_models
 from recommendations.models import Objective, ProposedActivity, Recommendation, Section, SubActivity
 from sessions.models import Coverage, Meeting, Milestone, Roundtable, Session
@@ -65,6 +67,7 @@ def find_problems():
         *assigned_numbers(),
         *coverage_statements(),
         *text_damage(),
+        *unanchored(),
     ]
     records = sum(model.objects.count() for model in content_models())
     return problems, records
@@ -102,6 +105,20 @@ def missing_themes():
     for queryset in querysets:
         for record in queryset.annotate(n_themes=Count("themes")).filter(n_themes=0):
             yield Problem(record, "is linked to no theme.")
+
+
+def unanchored():
+    """Every quoted text is found in its source's stored text, where its stored anchors say (lib/anchoring.py)."""
+    for model in anchoring.anchored_models():
+        for record, message in anchoring.check(model):
+            yield Problem(record, message)
+
+
+def coverage_lines():
+    """A line per source holding a stored text: the share of it the records cover."""
+    for source, reading in reader.coverage_by_source().items():
+        share = f"{100 * reading['share']:.1f} %"
+        yield f"{source.slug}: {share} covered by records ({reading['covered']} of {reading['total']} characters)"
 
 
 # -- what a reader is told of a record's provenance and of a meeting's coverage

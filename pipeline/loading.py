@@ -26,13 +26,15 @@ from django.db.models.signals import post_save
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from lib import history, search
+from lib import anchoring, history, search
 from lib.caching import content_changed
 from lib.content import content_models
 from pipeline.structure import SHARED_KEYS, FixtureError, Slugs, Tags, Walker, all_nodes
 from pipeline.synthetic import synthetic
 
 LOADER = "load_gfmd"
+# The folder beside the fixtures holding the sources' texts, a file per source named after its slug.
+TEXTS = "texts"
 
 
 def yaml_parser():
@@ -183,6 +185,8 @@ class Loader(Walker):
             if complete:
                 self.remove_missing()
             self.reset_sequences()
+        if paths:
+            self.load_texts(Path(sorted(paths)[0]).parent / TEXTS)
         return self.stats
 
     def meeting(self, slug, path):
@@ -363,6 +367,31 @@ class Loader(Walker):
     def keep(self, outcome):
         self.kept.append(outcome)
         self.stats[outcome.model._meta.verbose_name_plural]["kept"] += 1
+
+    # -- the sources' stored texts ------------------------------------------
+
+    def load_texts(self, directory):
+        """Store each source's text (texts/<slug>.txt) where it differs, and anchor again the records citing
+        a source whose text changed: one transaction, with its `content_changed`."""
+        from django.apps import apps
+
+        SourceDocument, SourceText = apps.get_model("gfmd.SourceDocument"), apps.get_model("gfmd.SourceText")
+        changed = []
+        with transaction.atomic():
+            for path in sorted(directory.glob("*.txt")):
+                source = SourceDocument.objects.filter(slug=path.stem).first()
+                if source is None:
+                    raise FixtureError(f"{TEXTS}/{path.name}: no source with the slug {path.stem!r}.")
+                text = path.read_text(encoding="utf-8")
+                stored = SourceText.objects.filter(source=source).first()
+                if stored is not None and stored.text == text:
+                    self.stats["source texts"]["unchanged"] += 1
+                    continue
+                SourceText.objects.update_or_create(source=source, defaults={"text": text})
+                self.stats["source texts"]["created" if stored is None else "updated"] += 1
+                changed.append(source.pk)
+            if changed:
+                content_changed(documents=anchoring.rebuild(changed))
 
     # -- records the files no longer hold ------------------------------------
 

@@ -36,6 +36,8 @@ class Recommendation(Sourced):
     """A recommendation, follow-up action, outcome sought or key message of a meeting, or a point another
     event made that a source reports beside a meeting (the event's, not the meeting's)."""
 
+    QUOTED_FIELDS = ("text",)
+
     class Kind(models.TextChoices):
         RECOMMENDATION = "recommendation", "Recommendation"
         FOLLOW_UP = "follow-up", "Follow-up action"
@@ -318,6 +320,8 @@ class GMGMember(Versioned):
 class Section(Sourced):
     """A lettered section of a roundtable in the GMG matrix of proposed activities."""
 
+    QUOTED_FIELDS = ("title",)
+
     roundtable = models.ForeignKey("gfmd_sessions.Roundtable", on_delete=models.CASCADE, related_name="sections")
     letter = models.CharField(max_length=1, help_text="a, b, c... as printed.")
     title = models.CharField(max_length=300)
@@ -342,6 +346,9 @@ class Section(Sourced):
 
 class ProposedActivity(Sourced):
     """An activity the GMG proposed, with the member agencies listed with expertise."""
+
+    QUOTED_FIELDS = ("text",)
+    QUOTED_PREFETCH = ("sub_activities", "objectives")
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="activities")
     position = models.PositiveSmallIntegerField(help_text="Order within its section, from 1.")
@@ -368,6 +375,15 @@ class ProposedActivity(Sourced):
 
     def __str__(self):
         return f"RT {self.section.roundtable.number}{self.section.letter}.{self.position} {self.text[:70]}"
+
+    def quoted_texts(self):
+        """Its cell of the matrix's first column, then its specific activities and objectives in the second:
+        the columns run into each other in the extraction, so each is anchored by itself."""
+        return [
+            ("text", self.text),
+            *((f"sub-activity {item.position}", item.text) for item in self.sub_activities.all()),
+            *((f"objective {item.position}", item.text) for item in self.objectives.all()),
+        ]
 
     def get_absolute_url(self):
         return reverse("recommendations:activity", kwargs={"pk": self.pk})
@@ -406,6 +422,13 @@ class ActivityItem(Versioned):
             models.UniqueConstraint(fields=["activity", "position"], name="one_%(class)s_per_position"),
             models.CheckConstraint(condition=~Q(text=""), name="%(class)s_has_text"),
         ]
+
+    def quoted_texts(self):
+        return [("text", self.text)]
+
+    def anchored_record(self):
+        """Its words are anchored as part of its activity's."""
+        return self.activity
 
     def __str__(self):
         return self.text[:80]

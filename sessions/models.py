@@ -166,6 +166,8 @@ class RoundtableQuerySet(models.QuerySet):
 class Roundtable(Sourced):
     """A roundtable (or, in 2011, a thematic cluster) of a meeting, in one track."""
 
+    QUOTED_FIELDS = ("title", "summary")
+
     class Kind(models.TextChoices):
         ROUNDTABLE = "roundtable", "Roundtable"
         CLUSTER = "cluster", "Cluster"
@@ -254,6 +256,8 @@ class SessionQuerySet(models.QuerySet):
 
 class Session(Sourced):
     """One session of a roundtable: the page the public reads."""
+
+    QUOTED_FIELDS = ("title", "discussion")
 
     meeting = models.ForeignKey(
         Meeting,
@@ -398,6 +402,8 @@ class Session(Sourced):
 class Milestone(Sourced):
     """A dated step around a meeting: a preparatory meeting, an assessment phase."""
 
+    QUOTED_FIELDS = ("text",)
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField()
     when = models.CharField(max_length=100, help_text="The date as the source gives it: 'December 2011'.")
@@ -421,6 +427,8 @@ class Milestone(Sourced):
 
 class Event(Sourced):
     """Another meeting, reported in a source beside a GFMD meeting: its points are its own, not the Forum's."""
+
+    QUOTED_FIELDS = ("title", "summary")
 
     slug = models.SlugField(max_length=100, unique=True, help_text="Its link: /events/<slug>/.")
     title = models.CharField(max_length=300, help_text="As the source names it.")
@@ -470,6 +478,8 @@ class Event(Sourced):
 class Passage(Sourced):
     """A passage of a source that is neither a session nor a recommendation (a format, a proposal, a
     context slide), quoted on its meeting's page or, without a meeting, on its source's page."""
+
+    QUOTED_FIELDS = ("text",)
 
     meeting = models.ForeignKey(
         Meeting,

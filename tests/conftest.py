@@ -21,7 +21,7 @@ from django.db import connection, router, transaction
 from django.test.utils import override_settings
 from taggit.models import TaggedItem
 
-from gfmd.models import SourceDocument
+from gfmd.models import Anchor, SourceDocument, SourceText, UnrecordedText
 from lib import search
 from lib.cache import forget_failures
 from lib.caching import content_changed, forget_per_revision
@@ -159,8 +159,11 @@ def empty_content(*, history=False):
 
     With `history`, their history goes too: a new, empty database, as a restore starts from.
     """
-    # The search index is derived from the content and links to its themes: it goes first.
+    # The search index is derived from the content and links to its themes: it goes first, with the anchors
+    # and the sources' stored texts.
     search.clear()
+    for model in (Anchor, UnrecordedText, SourceText):
+        model._default_manager.all()._raw_delete(router.db_for_write(model))
     for model in reversed(content_models()):
         if history:
             history_model = model.history.model

@@ -60,6 +60,7 @@ def test_the_kinds_of_search_document_put_entities_first_by_priority_then_record
         "theme",
         "event",
         "source",
+        "text",
         "roundtable",
         "session",
         "passage",

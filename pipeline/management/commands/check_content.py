@@ -2,7 +2,7 @@ from argparse import RawDescriptionHelpFormatter
 
 from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 
-from pipeline.checks import find_problems
+from pipeline.checks import coverage_lines, find_problems
 
 
 class HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
@@ -45,12 +45,26 @@ record and its page in the admin. Exits with an error if any problem is found.
   followed by a space (except in "low- and high-skilled"), a line that is
   only a number, a footnote marker glued to a word ("migrants3 and"), bullet
   characters, PDF artefacts, spaces at a line end or around a text.
+- Anchors: every text a record quotes is found in the stored text of its
+  source (0 orphans), where its stored anchors say.
+
+With --coverage it first prints, for each source whose text is stored, the
+share of that text the records cover (characters inside at least one
+record's span, over all characters, spaces left out).
 """
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         return super().create_parser(prog_name, subcommand, formatter_class=HelpFormatter, **kwargs)
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--coverage", action="store_true", help="Print the share of each stored text records cover."
+        )
+
+    def handle(self, *args, coverage=False, **options):
+        if coverage:
+            for line in coverage_lines():
+                self.stdout.write(line)
         problems, records = find_problems()
         for problem in problems:
             self.stdout.write(str(problem))
