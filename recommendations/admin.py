@@ -55,7 +55,6 @@ class RecommendationAdmin(ContentAdmin):
         "session",
         "parent",
         "event",
-        "also_reported_as",
         "source",
         "other_sources",
         "themes",
@@ -64,7 +63,7 @@ class RecommendationAdmin(ContentAdmin):
         (None, {"fields": ["meeting", "track", "stage", "event", "roundtable", "session", "kind", "parent"]}),
         ("Text", {"fields": ["number", "number_restored", "position", "group_heading", "text"]}),
         ("Browsing", {"fields": ["themes", "tags"]}),
-        ("Source", {"fields": [*SOURCE_FIELDS, "also_reported_as", "seen_version"]}),
+        ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
     ]
     inlines = [SubPointInline]
 

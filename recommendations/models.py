@@ -107,14 +107,6 @@ class Recommendation(Sourced):
         help_text="The source does not print this number or letter (lost in extraction): it is restored by "
         "counting. Say so in the source location too.",
     )
-    also_reported_as = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="reported_also_as",
-        help_text="The same point as another source reports it, recorded separately.",
-    )
     position = models.PositiveSmallIntegerField(help_text="Order within its list, from 1.")
     text = models.TextField(max_length=LONG_TEXT, help_text="The source's words, repaired but never paraphrased.")
     parent = models.ForeignKey(
@@ -248,8 +240,6 @@ class Recommendation(Sourced):
             errors["meeting"] = "Choose the meeting whose point it is, or the other event whose point it is."
         elif not self.event_id and self.kind == self.Kind.REPORTED:
             errors["kind"] = "A point reported from another event names that event: choose it, or another kind."
-        if self.also_reported_as_id and self.also_reported_as_id == self.pk:
-            errors["also_reported_as"] = "A record cannot be its own twin."
         if self.roundtable_id and self.meeting_id and self.roundtable.meeting_id != self.meeting_id:
             errors["roundtable"] = f"This roundtable is not part of {self.meeting}: choose one of its roundtables."
         elif self.roundtable_id and self.roundtable.track != self.track:
@@ -433,3 +423,175 @@ class Objective(ActivityItem):
 # An activity's agencies as a page's list of activities names them: their acronyms, as a list (`agencies`),
 # rather than a queryset built in each activity's related manager.
 AGENCIES_SHOWN = models.Prefetch("gmg_members", queryset=GMGMember.objects.only("acronym"), to_attr="agencies")
+
+
+class LinkType(models.TextChoices):
+    """How one record stands to another, as an editor reads the sources; each read from its source record."""
+
+    HELD_AS = "held-as", "Held as"
+    ALSO_REPORTED_AS = "also-reported-as", "Also reported as"
+    RESTATES = "restates", "Restates"
+    BUILDS_ON = "builds-on", "Builds on"
+    FOLLOWS_UP = "follows-up", "Follows up"
+    ANSWERS = "answers", "Answers"
+
+
+# The same link read from its target record.
+INVERSE_LABELS = {
+    LinkType.HELD_AS: "Planned as",
+    LinkType.ALSO_REPORTED_AS: "Also reported as",
+    LinkType.RESTATES: "Restated by",
+    LinkType.BUILDS_ON: "Built on by",
+    LinkType.FOLLOWS_UP: "Followed up by",
+    LinkType.ANSWERS: "Answered by",
+}
+# The kinds of record a link joins: one foreign key each way per kind, exactly one of them set.
+LINK_ENDS = ("session", "recommendation")
+
+
+def one_of(prefix):
+    """Exactly one of the ends named `prefix_<kind>` is set."""
+    condition = Q()
+    for kind in LINK_ENDS:
+        others = {f"{prefix}_{other}__isnull": other != kind for other in LINK_ENDS}
+        condition |= Q(**others)
+    return condition
+
+
+def not_to_itself():
+    return Q(*[Q(**{f"from_{kind}__isnull": True}) | ~Q(**{f"from_{kind}": F(f"to_{kind}")}) for kind in LINK_ENDS])
+
+
+class Link(Versioned):
+    """An editor's link from one record to another: a plan held as a session, a point another source also
+    reports, a follow-up action restating a recommendation. Shown on both records' pages."""
+
+    type = models.CharField(max_length=20, choices=LinkType.choices)
+    from_session = models.ForeignKey(
+        "gfmd_sessions.Session", null=True, blank=True, on_delete=models.CASCADE, related_name="links_out"
+    )
+    from_recommendation = models.ForeignKey(
+        Recommendation, null=True, blank=True, on_delete=models.CASCADE, related_name="links_out"
+    )
+    to_session = models.ForeignKey(
+        "gfmd_sessions.Session",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="links_in",
+        help_text="The session it links to; or choose a recommendation.",
+    )
+    to_recommendation = models.ForeignKey(
+        Recommendation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="links_in",
+        help_text="The recommendation, follow-up action or other point it links to; or choose a session.",
+    )
+    note = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text="Shown to the public: what the editor checked, and where."
+    )
+    quote = models.TextField(
+        max_length=LONG_TEXT,
+        blank=True,
+        help_text="The source's words that show the link, quoted as printed; say in the note where they are.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["type", "pk"]
+        verbose_name = "link by editors"
+        verbose_name_plural = "links by editors"
+        constraints = [
+            models.CheckConstraint(condition=one_of("from"), name="link_has_one_source_record"),
+            models.CheckConstraint(condition=one_of("to"), name="link_has_one_target_record"),
+            models.CheckConstraint(condition=not_to_itself(), name="link_not_to_itself"),
+            models.CheckConstraint(
+                condition=~Q(type=LinkType.HELD_AS) | Q(from_session__isnull=False, to_session__isnull=False),
+                name="held_as_links_sessions",
+            ),
+            models.CheckConstraint(
+                condition=~Q(type=LinkType.ALSO_REPORTED_AS)
+                | Q(from_recommendation__isnull=False, to_recommendation__isnull=False),
+                name="also_reported_as_links_points",
+            ),
+            # A plan was held once, a point reported again once: the fields these links replaced held one.
+            models.UniqueConstraint(
+                fields=["from_session"], condition=Q(type=LinkType.HELD_AS), name="one_held_as_per_session"
+            ),
+            models.UniqueConstraint(
+                fields=["from_recommendation"],
+                condition=Q(type=LinkType.ALSO_REPORTED_AS),
+                name="one_also_reported_as_per_point",
+            ),
+            *[
+                models.UniqueConstraint(
+                    fields=[f"from_{a}", "type", f"to_{b}"],
+                    condition=Q(**{f"from_{a}__isnull": False, f"to_{b}__isnull": False}),
+                    name=f"one_link_of_a_type_{a}_to_{b}",
+                )
+                for a in LINK_ENDS
+                for b in LINK_ENDS
+            ],
+        ]
+
+    def __str__(self):
+        return f"{self.source_record} — {self.get_type_display().lower()} — {self.target_record}"
+
+    @property
+    def source_record(self):
+        return self.from_session or self.from_recommendation
+
+    @property
+    def target_record(self):
+        return self.to_session or self.to_recommendation
+
+    @property
+    def inverse_label(self):
+        return INVERSE_LABELS[self.type]
+
+    def get_absolute_url(self):
+        return self.source_record.get_absolute_url() + "#links"
+
+    def clean(self):
+        super().clean()
+        sources = [kind for kind in LINK_ENDS if getattr(self, f"from_{kind}_id")]
+        targets = [kind for kind in LINK_ENDS if getattr(self, f"to_{kind}_id")]
+        if len(sources) != 1:
+            raise ValidationError("Link one record: choose the session or the recommendation it links from, not both.")
+        if len(targets) != 1:
+            raise ValidationError(
+                {"to_session": "Choose the record it links to: a session or a recommendation, one of them."}
+            )
+        field = f"to_{targets[0]}"
+        if sources == targets and getattr(self, f"from_{sources[0]}_id") == getattr(self, f"{field}_id"):
+            raise ValidationError({field: "A record cannot be linked to itself: choose another record."})
+        if message := self.type_error(sources[0], targets[0]):
+            raise ValidationError({"type": message})
+        self.refuse_duplicate(sources[0], field)
+
+    def type_error(self, source, target):
+        """What the link's type asks of the records it joins and they lack; None where they fit."""
+        if self.type == LinkType.HELD_AS:
+            if (source, target) != ("session", "session"):
+                return "“Held as” links a planned session to a session as held: choose two sessions."
+            planned, held = self.from_session, self.to_session
+            if planned.roundtable.stage != Stage.PLANNED or held.roundtable.stage != Stage.HELD:
+                return "“Held as” links a planned session to a session as held: this pair is not one."
+            if planned.meeting_id != held.meeting_id:
+                return "The session it was held as must be of the same meeting."
+        if self.type == LinkType.ALSO_REPORTED_AS and (source, target) != ("recommendation", "recommendation"):
+            return "“Also reported as” links two points, the same one as two sources report it: choose two points."
+        return None
+
+    def refuse_duplicate(self, source, field):
+        same = Link.objects.filter(type=self.type, **{f"from_{source}": getattr(self, f"from_{source}_id")})
+        same = same.exclude(pk=self.pk)
+        if same.filter(**{field: getattr(self, f"{field}_id")}).exists():
+            raise ValidationError({field: "This link is already recorded: edit that one instead."})
+        if self.type in (LinkType.HELD_AS, LinkType.ALSO_REPORTED_AS) and same.exists():
+            raise ValidationError(
+                {field: f"This record already has a “{self.get_type_display()}” link: edit that one instead."}
+            )

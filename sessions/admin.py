@@ -107,9 +107,9 @@ class SessionAdmin(ContentAdmin):
     list_select_related = ["meeting", "roundtable__meeting"]
     search_fields = ["number", "title", "discussion", "co_chairs"]
     ordering = ["meeting__year", "roundtable__track", "roundtable__stage", "roundtable__number", "number"]
-    autocomplete_fields = ["roundtable", "source", "other_sources", "themes", "held_as"]
+    autocomplete_fields = ["roundtable", "source", "other_sources", "themes"]
     fieldsets = [
-        (None, {"fields": ["roundtable", "number", "slug", "title", "discussion", "co_chairs", "held_as"]}),
+        (None, {"fields": ["roundtable", "number", "slug", "title", "discussion", "co_chairs"]}),
         ("Browsing", {"fields": ["themes", "tags"]}),
         ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
     ]

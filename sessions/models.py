@@ -281,14 +281,6 @@ class Session(Sourced):
         max_length=LONG_TEXT, blank=True, help_text="What the session discussed or was to discuss, quoted."
     )
     co_chairs = models.CharField(max_length=300, blank=True, help_text="Co-chairing governments, where known.")
-    held_as = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="planned_as",
-        help_text="For a planned session: the session as it was held, if it was.",
-    )
     themes = models.ManyToManyField("themes.Theme", blank=True, related_name="sessions")
     tags = TaggableManager(blank=True)
 
@@ -353,11 +345,6 @@ class Session(Sourced):
                     f"Another session of this meeting, {clash.heading}, already has the link “{self.slug}”: "
                     "give this one a different slug."
                 )
-        if self.held_as_id:
-            if self.held_as_id == self.pk:
-                errors["held_as"] = "A session cannot have been held as itself."
-            elif self.roundtable_id and self.held_as.meeting_id != self.roundtable.meeting_id:
-                errors["held_as"] = "The session it was held as must be of the same meeting."
         if errors:
             raise ValidationError(errors)
 
