@@ -113,6 +113,7 @@ SOURCE_DOCUMENT_MODEL = "gfmd.SourceDocument"
 SEARCH_DOCUMENT_MODEL = "gfmd.SearchDocument"
 CONTENT_REVISION_MODEL = "gfmd.ContentRevision"
 TAG_SNAPSHOT_MODEL = "gfmd.TagSnapshot"
+LINK_MODEL = "recommendations.Link"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

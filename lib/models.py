@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.encoding import force_str
+from django.utils.functional import cached_property
 from django.utils.hashable import make_hashable
 
 from lib.spreadsheet import refuse_formula
@@ -81,6 +82,26 @@ class Versioned(models.Model):
     @property
     def changed_since_loaded(self):
         return self.version != self.loaded_version
+
+
+class Linked:
+    """A record editors may link to others (the model settings.LINK_MODEL names): its page and its citation
+    show its links both ways, read once for both."""
+
+    @cached_property
+    def editors_links(self):
+        """[LinkShown] from and to this record, in the order of their types."""
+        return configured_model("LINK_MODEL")._default_manager.of_record(self)
+
+    @property
+    def cited_links(self):
+        """The links as a citation's notes name them: "Restates: <record>"."""
+        return tuple(f"{shown.label}: {shown.record.linked_title}" for shown in self.editors_links)
+
+    @property
+    def linked_title(self):
+        """How another record's links name this one."""
+        return str(self)
 
 
 class Sourced(Versioned):

@@ -63,6 +63,11 @@ class Field:
     def keys(self):
         return (self.key,)
 
+    @property
+    def attrs(self):
+        """The model fields it holds."""
+        return (self.attr,)
+
     def default(self, ctx, meaning):
         return self._default(ctx, meaning) if callable(self._default) else self._default
 
@@ -324,8 +329,8 @@ class LinkEnd(Field):
         setattr(obj, f"{self.side}_recommendation", None if value[0] == "session" else record)
 
     @property
-    def attr_names(self):
-        return (f"{self.side}_session", f"{self.side}_recommendation")
+    def attrs(self):
+        return tuple(f"{self.side}_{kind}" for kind in ("session", "recommendation"))
 
     def write(self, value, ctx, meaning):
         if value[0] == "session":

@@ -1,13 +1,15 @@
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from lib.citation import DRAFT, FORUM, GMG, HELD, PLANNED, PROPOSED, document_of, printed, short
-from lib.models import LONG_TEXT, Sourced, Versioned
+from lib.models import LONG_TEXT, Linked, Sourced, Versioned
 from sessions.models import Stage, Track, meeting_occasion
 
 
@@ -31,8 +33,17 @@ class RecommendationQuerySet(models.QuerySet):
         """Numbered points, without their lettered sub-points."""
         return self.filter(parent__isnull=True)
 
+    def with_also_reported_as(self):
+        """Each point with `also_reported_as_id`: the same point as another source reports it (an editors' link)."""
+        twin = Link.objects.filter(type=LinkType.ALSO_REPORTED_AS, from_recommendation=OuterRef("pk"))
+        return self.annotate(also_reported_as_id=Subquery(twin.values("to_recommendation")[:1]))
 
-class Recommendation(Sourced):
+    def restating(self, points):
+        """Those of these points that are also reported as one of `points`: counted once, not twice."""
+        return self.filter(links_out__type=LinkType.ALSO_REPORTED_AS, links_out__to_recommendation__in=points)
+
+
+class Recommendation(Linked, Sourced):
     """A recommendation, follow-up action, outcome sought or key message of a meeting, or a point another
     event made that a source reports beside a meeting (the event's, not the meeting's)."""
 
@@ -197,7 +208,8 @@ class Recommendation(Sourced):
         else:
             occasion = self.meeting_occasion(HELD)
             key, genre, author = f"gfmd{self.meeting.year}-{self.kind}-{self.pk}", label, FORUM
-        return cited | {"key": key, "genre": genre, "author": author, "issued": occasion.dated, "occasion": occasion}
+        dated = {"issued": occasion.dated, "occasion": occasion, "links": self.cited_links}
+        return cited | {"key": key, "genre": genre, "author": author} | dated
 
     def meeting_occasion(self, kind, plan=None):
         part = self.roundtable.label if self.roundtable else ""
@@ -224,6 +236,12 @@ class Recommendation(Sourced):
     def save(self, *args, **kwargs):
         self.derive_fields()
         super().save(*args, **kwargs)
+
+    @property
+    def linked_title(self):
+        whose = self.event.title if self.event_id else f"GFMD {self.meeting.year}, {self.meeting.city}"
+        number = f" {self.number}" if self.number else ""
+        return f"{whose}: {self.get_kind_display().lower()}{number}, “{short(self.text)}”"
 
     @property
     def kind_plural(self):
@@ -462,6 +480,34 @@ def not_to_itself():
     return Q(*[Q(**{f"from_{kind}__isnull": True}) | ~Q(**{f"from_{kind}": F(f"to_{kind}")}) for kind in LINK_ENDS])
 
 
+@dataclass(frozen=True)
+class LinkShown:
+    """A link as a record's page shows it: how the other record stands to this one, and the link's words."""
+
+    label: str
+    record: object
+    note: str
+    quote: str
+
+
+class LinkQuerySet(models.QuerySet):
+    def of_record(self, record):
+        """[LinkShown] of the links from and to a record, one query: from it under the link's type, to it
+        under the type read backwards ("Restated by")."""
+        kind = record._meta.model_name
+        links = self.filter(Q(**{f"from_{kind}": record}) | Q(**{f"to_{kind}": record})).select_related(
+            *[f"{end}_session__{to}" for end in ("from", "to") for to in ("meeting", "roundtable")],
+            *[f"{end}_recommendation__{to}" for end in ("from", "to") for to in ("meeting", "event")],
+        )
+        shown = []
+        for link in links.order_by("type", "pk"):
+            outgoing = getattr(link, f"from_{kind}_id") == record.pk
+            label = link.get_type_display() if outgoing else link.inverse_label
+            other = link.target_record if outgoing else link.source_record
+            shown.append(LinkShown(label, other, link.note, link.quote))
+        return shown
+
+
 class Link(Versioned):
     """An editor's link from one record to another: a plan held as a session, a point another source also
     reports, a follow-up action restating a recommendation. Shown on both records' pages."""
@@ -499,6 +545,8 @@ class Link(Versioned):
     )
 
     history = HistoricalRecords()
+
+    objects = LinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["type", "pk"]

@@ -224,22 +224,20 @@ def activity_list_api(request):
 
 @cached_page(params=citation.FORMAT_PARAMETERS)
 def recommendation_detail(request, pk):
-    # Four joins: the source comes from the memo, and the event and the twin, which few points have,
-    # are read only when there is one; the planning of a ten-table join cost more than all of that.
+    # Four joins: the source comes from the memo, and the event, which few points have, is read only when
+    # there is one; the planning of a ten-table join cost more than all of that.
     recommendation = get_object_or_404(
         Recommendation.objects.select_related("meeting", "roundtable", "session", "parent").prefetch_related(
-            "themes", "tags", "children", "reported_also_as"
+            "themes", "tags", "children"
         ),
         pk=pk,
     )
-    attach_sources([recommendation, *recommendation.reported_also_as.all()])
+    attach_sources([recommendation, *(shown.record for shown in recommendation.editors_links)])
     attach_other_sources([recommendation])
     # The roundtable's and the session's links name their meeting, which is the point's own.
     for part in (recommendation.roundtable, recommendation.session):
         if part is not None and part.meeting_id == recommendation.meeting_id:
             part.meeting = recommendation.meeting
-    if recommendation.also_reported_as is not None:
-        attach_sources([recommendation.also_reported_as])
     cite = citation.for_record(request, recommendation)
     if (download := citation.respond(request, cite)) is not None:
         return download

@@ -1,13 +1,15 @@
+from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from lib.citation import FORUM, HELD, OTHER_EVENT, PLANNED, DateSpan, Occasion, document_of, span_of
-from lib.models import LONG_TEXT, Sourced
+from lib.models import LONG_TEXT, Linked, Sourced
 
 
 class Track(models.TextChoices):
@@ -251,8 +253,14 @@ class SessionQuerySet(models.QuerySet):
     def of_stage(self, stages):
         return self.filter(roundtable__stage__in=stages)
 
+    def with_held_as(self):
+        """Each session with `held_as_id`: for a planned one, the session it was held as (an editors' link)."""
+        link = apps.get_model(settings.LINK_MODEL)
+        held_as = link.objects.filter(type="held-as", from_session=OuterRef("pk")).values("to_session")[:1]
+        return self.annotate(held_as_id=Subquery(held_as))
 
-class Session(Sourced):
+
+class Session(Linked, Sourced):
     """One session of a roundtable: the page the public reads."""
 
     meeting = models.ForeignKey(
@@ -353,6 +361,11 @@ class Session(Sourced):
         """A session is held or planned as its roundtable is."""
         return self.roundtable.stage
 
+    @property
+    def linked_title(self):
+        planned = " (as planned)" if self.roundtable.stage == Stage.PLANNED else ""
+        return f"GFMD {self.meeting.year}, {self.meeting.city}: session {self.heading}{planned}"
+
     def default_slug(self):
         prefix = "csd-" if self.roundtable.track == Track.CIVIL_SOCIETY else ""
         prefix += "planned-" if self.roundtable.stage == Stage.PLANNED else ""
@@ -379,6 +392,7 @@ class Session(Sourced):
             "issued": occasion.dated,
             "occasion": occasion,
             "document": document,
+            "links": self.cited_links,
         }
 
 
