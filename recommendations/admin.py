@@ -1,7 +1,49 @@
 from django.contrib import admin
 
 from lib.editing import SOURCE_FIELDS, ContentAdmin, ContentStackedInline, ContentTabularInline
-from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
+from recommendations.models import (
+    GMGMember,
+    Link,
+    Objective,
+    ProposedActivity,
+    Recommendation,
+    Section,
+    SubActivity,
+)
+
+
+class LinkInline(ContentStackedInline):
+    """The links by editors from the record on the page to others; those to it are edited on theirs."""
+
+    model = Link
+    fields = ["type", "to_session", "to_recommendation", "note", "quote", "seen_version"]
+    autocomplete_fields = ["to_session", "to_recommendation"]
+    verbose_name = "link by editors to another record"
+    verbose_name_plural = "links by editors to other records"
+
+
+class LinkFromSessionInline(LinkInline):
+    fk_name = "from_session"
+
+
+class LinkFromRecommendationInline(LinkInline):
+    fk_name = "from_recommendation"
+
+
+@admin.register(Link)
+class LinkAdmin(ContentAdmin):
+    list_display = ["__str__", "type"]
+    list_filter = ["type"]
+    search_fields = ["note", "quote"]
+    autocomplete_fields = ["from_session", "from_recommendation", "to_session", "to_recommendation"]
+    fieldsets = [
+        (None, {"fields": ["type", "from_session", "from_recommendation", "to_session", "to_recommendation"]}),
+        ("What the editor checked", {"fields": ["note", "quote", "seen_version"]}),
+    ]
+    list_select_related = [
+        *[f"{end}_session__{to}" for end in ("from", "to") for to in ("meeting", "roundtable")],
+        *[f"{end}_recommendation__{to}" for end in ("from", "to") for to in ("meeting", "event")],
+    ]
 
 
 class SubPointInline(ContentStackedInline):
@@ -65,7 +107,7 @@ class RecommendationAdmin(ContentAdmin):
         ("Browsing", {"fields": ["themes", "tags"]}),
         ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
     ]
-    inlines = [SubPointInline]
+    inlines = [SubPointInline, LinkFromRecommendationInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("meeting", "roundtable__meeting", "session__meeting")

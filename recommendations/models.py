@@ -567,18 +567,23 @@ class Link(Versioned):
             ),
             # A plan was held once, a point reported again once: the fields these links replaced held one.
             models.UniqueConstraint(
-                fields=["from_session"], condition=Q(type=LinkType.HELD_AS), name="one_held_as_per_session"
+                fields=["from_session"],
+                condition=Q(type=LinkType.HELD_AS),
+                name="one_held_as_per_session",
+                violation_error_message="This planned session already has a “Held as” link: edit that one instead.",
             ),
             models.UniqueConstraint(
                 fields=["from_recommendation"],
                 condition=Q(type=LinkType.ALSO_REPORTED_AS),
                 name="one_also_reported_as_per_point",
+                violation_error_message="This point already has an “Also reported as” link: edit that one instead.",
             ),
             *[
                 models.UniqueConstraint(
                     fields=[f"from_{a}", "type", f"to_{b}"],
                     condition=Q(**{f"from_{a}__isnull": False, f"to_{b}__isnull": False}),
                     name=f"one_link_of_a_type_{a}_to_{b}",
+                    violation_error_message="This link is already recorded: edit that one instead.",
                 )
                 for a in LINK_ENDS
                 for b in LINK_ENDS
@@ -605,8 +610,9 @@ class Link(Versioned):
 
     def clean(self):
         super().clean()
-        sources = [kind for kind in LINK_ENDS if getattr(self, f"from_{kind}_id")]
-        targets = [kind for kind in LINK_ENDS if getattr(self, f"to_{kind}_id")]
+        # Objects, not ids: a link added with a new record names it before it is saved.
+        sources = [kind for kind in LINK_ENDS if getattr(self, f"from_{kind}") is not None]
+        targets = [kind for kind in LINK_ENDS if getattr(self, f"to_{kind}") is not None]
         if len(sources) != 1:
             raise ValidationError("Link one record: choose the session or the recommendation it links from, not both.")
         if len(targets) != 1:
@@ -614,7 +620,7 @@ class Link(Versioned):
                 {"to_session": "Choose the record it links to: a session or a recommendation, one of them."}
             )
         field = f"to_{targets[0]}"
-        if sources == targets and getattr(self, f"from_{sources[0]}_id") == getattr(self, f"{field}_id"):
+        if sources == targets and getattr(self, f"from_{sources[0]}") == getattr(self, field):
             raise ValidationError({field: "A record cannot be linked to itself: choose another record."})
         if message := self.type_error(sources[0], targets[0]):
             raise ValidationError({"type": message})
@@ -635,6 +641,8 @@ class Link(Versioned):
         return None
 
     def refuse_duplicate(self, source, field):
+        if getattr(self, f"from_{source}_id") is None:
+            return  # a new record has no links yet
         same = Link.objects.filter(type=self.type, **{f"from_{source}": getattr(self, f"from_{source}_id")})
         same = same.exclude(pk=self.pk)
         if same.filter(**{field: getattr(self, f"{field}_id")}).exists():

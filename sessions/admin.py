@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from lib.editing import SOURCE_FIELDS, ContentAdmin, ContentStackedInline, ContentTabularInline, VersionedForm
+from recommendations.admin import LinkFromSessionInline
 from recommendations.models import Recommendation
 from sessions.models import Event, Meeting, Milestone, Passage, Roundtable, Session
 
@@ -113,7 +114,7 @@ class SessionAdmin(ContentAdmin):
         ("Browsing", {"fields": ["themes", "tags"]}),
         ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
     ]
-    inlines = [RecommendationInline]
+    inlines = [RecommendationInline, LinkFromSessionInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("meeting", "roundtable__meeting")

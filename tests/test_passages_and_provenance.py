@@ -231,7 +231,8 @@ def test_the_two_reports_of_the_circular_migration_workshop_name_each_other(clie
     page = page_text(client, f"/recommendations/{follow_up.pk}/")
     assert (
         f'<strong>Also reported as:</strong> <a href="/recommendations/{recommendation.pk}/">GFMD 2007, Brussels: '
-        "recommendation, “Organize a workshop on circular migration”</a> <span class=\"meta\">(Current Priorities" in page
+        "recommendation, “Organize a workshop on circular migration”</a> "
+        '<span class="meta">(Current Priorities' in page
     )
     assert "Organize a workshop on circular migration</blockquote>" in page
     page = page_text(client, f"/recommendations/{recommendation.pk}/")

@@ -322,26 +322,31 @@ class Migration(migrations.Migration):
                         condition=models.Q(("type", "held-as")),
                         fields=("from_session",),
                         name="one_held_as_per_session",
+                        violation_error_message="This planned session already has a “Held as” link: edit that one instead.",
                     ),
                     models.UniqueConstraint(
                         condition=models.Q(("type", "also-reported-as")),
                         fields=("from_recommendation",),
                         name="one_also_reported_as_per_point",
+                        violation_error_message="This point already has an “Also reported as” link: edit that one instead.",
                     ),
                     models.UniqueConstraint(
                         condition=models.Q(("from_session__isnull", False), ("to_session__isnull", False)),
                         fields=("from_session", "type", "to_session"),
                         name="one_link_of_a_type_session_to_session",
+                        violation_error_message="This link is already recorded: edit that one instead.",
                     ),
                     models.UniqueConstraint(
                         condition=models.Q(("from_session__isnull", False), ("to_recommendation__isnull", False)),
                         fields=("from_session", "type", "to_recommendation"),
                         name="one_link_of_a_type_session_to_recommendation",
+                        violation_error_message="This link is already recorded: edit that one instead.",
                     ),
                     models.UniqueConstraint(
                         condition=models.Q(("from_recommendation__isnull", False), ("to_session__isnull", False)),
                         fields=("from_recommendation", "type", "to_session"),
                         name="one_link_of_a_type_recommendation_to_session",
+                        violation_error_message="This link is already recorded: edit that one instead.",
                     ),
                     models.UniqueConstraint(
                         condition=models.Q(
@@ -349,6 +354,7 @@ class Migration(migrations.Migration):
                         ),
                         fields=("from_recommendation", "type", "to_recommendation"),
                         name="one_link_of_a_type_recommendation_to_recommendation",
+                        violation_error_message="This link is already recorded: edit that one instead.",
                     ),
                 ],
             },
