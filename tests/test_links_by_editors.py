@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
 from recommendations.models import Link, Recommendation
@@ -200,3 +201,33 @@ def test_a_pages_query_count_does_not_grow_with_its_links(client, session, recom
     written(Link.objects.bulk_create(links)[0])
     assert (queries(session_url), queries(point_url)) == before
     assert "Built on by" in links_section(client, session_url) and "Answered by" in links_section(client, point_url)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="on SQLite the tests' tables come from the models")
+def test_the_migration_carries_held_as_and_also_reported_as_over_to_links():
+    """Back to the fields, filled as the links say, and forward again: the same links, each with its history."""
+    pairs = {(link.type, link.source_record.pk, link.target_record.pk) for link in Link.objects.all()}
+    before = [
+        ("recommendations", "0010_texts_have_a_length_limit"),
+        ("gfmd_sessions", "0008_texts_have_a_length_limit"),
+    ]
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes()
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    for kind, source, target in pairs:
+        model, field = (
+            ("gfmd_sessions.Session", "held_as_id")
+            if kind == "held-as"
+            else ("recommendations.Recommendation", "also_reported_as_id")
+        )
+        old.get_model(model).objects.filter(pk=source).update(**{field: target})
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the foreign keys checked before the columns go
+    executor = MigrationExecutor(connection)
+    executor.migrate(latest)
+    carried = {(link.type, link.source_record.pk, link.target_record.pk) for link in Link.objects.all()}
+    assert carried == pairs and len(pairs) == 8
+    assert set(Link.history.values_list("history_change_reason", flat=True)) == {
+        "Carried over from the field it replaces"
+    }
