@@ -20,6 +20,8 @@ from django.db.models import Q
 
 SHARED_KEYS = ("sources", "themes", "gmg_members", "meetings")
 HELD, GOVERNMENT, ROUNDTABLE, REPORTED = "held", "government", "roundtable", "reported-point"
+# The kinds of record a link by editors joins (recommendations.models.LINK_ENDS).
+LINK_KINDS = ("session", "recommendation", "activity")
 
 
 class FixtureError(Exception):
@@ -281,8 +283,9 @@ class SessionRef(Field):
 
 
 class LinkEnd(Field):
-    """One end of a link by editors: a session by its meeting and slug, or a point by its meeting, source and
-    place in it ({meeting, session} or {meeting, source, source_location})."""
+    """One end of a link by editors: a session by its meeting and slug ({meeting, session}), a point by its
+    meeting, source and place in it ({meeting, source, source_location}), a GMG proposed activity by its
+    meeting, source and place in it ({meeting, source, activity})."""
 
     def __init__(self, key):
         super().__init__(key, default=None)
@@ -294,12 +297,18 @@ class LinkEnd(Field):
             raise FixtureError(f"{ctx.file}: a link's {self.key} names a meeting and a session or a point: {end}")
         if "session" in end:
             return ("session", text(end["meeting"]), text(str(end["session"])))
+        if "activity" in end:
+            return ("activity", text(end["meeting"]), text(end["source"]), text(end["activity"]))
         return ("recommendation", text(end["meeting"]), text(end["source"]), text(end["source_location"]))
 
     def db(self, obj):
         session, point = getattr(obj, f"{self.side}_session"), getattr(obj, f"{self.side}_recommendation")
+        activity = getattr(obj, f"{self.side}_activity")
         if session is not None:
             return ("session", session.meeting.slug, session.slug)
+        if activity is not None:
+            meeting = activity.section.roundtable.meeting
+            return ("activity", meeting.slug, activity.source.slug, activity.source_location)
         return ("recommendation", point.meeting.slug, point.source.slug, point.source_location)
 
     def lookup(self, value):
@@ -307,6 +316,12 @@ class LinkEnd(Field):
         prefix = f"{self.side}_{value[0]}"
         if value[0] == "session":
             return {f"{prefix}__meeting__slug": value[1], f"{prefix}__slug": value[2]}
+        if value[0] == "activity":
+            return {
+                f"{prefix}__section__roundtable__meeting__slug": value[1],
+                f"{prefix}__source__slug": value[2],
+                f"{prefix}__source_location": value[3],
+            }
         return {
             f"{prefix}__meeting__slug": value[1],
             f"{prefix}__source__slug": value[2],
@@ -317,6 +332,13 @@ class LinkEnd(Field):
     def assign(self, obj, value, resolver, ctx):
         if value[0] == "session":
             record = resolver.get("gfmd_sessions.Session", meeting__slug=value[1], slug=value[2])
+        elif value[0] == "activity":
+            record = resolver.get(
+                "recommendations.ProposedActivity",
+                section__roundtable__meeting__slug=value[1],
+                source__slug=value[2],
+                source_location=value[3],
+            )
         else:
             record = resolver.get(
                 "recommendations.Recommendation",
@@ -325,16 +347,18 @@ class LinkEnd(Field):
                 source_location=value[3],
                 parent=None,
             )
-        setattr(obj, f"{self.side}_session", record if value[0] == "session" else None)
-        setattr(obj, f"{self.side}_recommendation", None if value[0] == "session" else record)
+        for kind in LINK_KINDS:
+            setattr(obj, f"{self.side}_{kind}", record if kind == value[0] else None)
 
     @property
     def attrs(self):
-        return tuple(f"{self.side}_{kind}" for kind in ("session", "recommendation"))
+        return tuple(f"{self.side}_{kind}" for kind in LINK_KINDS)
 
     def write(self, value, ctx, meaning):
         if value[0] == "session":
             return {self.key: {"meeting": value[1], "session": value[2]}}
+        if value[0] == "activity":
+            return {self.key: {"meeting": value[1], "source": value[2], "activity": value[3]}}
         return {self.key: {"meeting": value[1], "source": value[2], "source_location": value[3]}}
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from lib.editing import SOURCE_FIELDS, ContentAdmin, ContentStackedInline, ContentTabularInline
 from recommendations.models import (
+    LINK_END_RELATIONS,
     GMGMember,
     Link,
     Objective,
@@ -16,8 +17,8 @@ class LinkInline(ContentStackedInline):
     """The links by editors from the record on the page to others; those to it are edited on theirs."""
 
     model = Link
-    fields = ["type", "to_session", "to_recommendation", "note", "quote", "seen_version"]
-    autocomplete_fields = ["to_session", "to_recommendation"]
+    fields = ["type", "to_session", "to_recommendation", "to_activity", "note", "quote", "seen_version"]
+    autocomplete_fields = ["to_session", "to_recommendation", "to_activity"]
     verbose_name = "link by editors to another record"
     verbose_name_plural = "links by editors to other records"
 
@@ -30,19 +31,22 @@ class LinkFromRecommendationInline(LinkInline):
     fk_name = "from_recommendation"
 
 
+class LinkFromActivityInline(LinkInline):
+    fk_name = "from_activity"
+
+
 @admin.register(Link)
 class LinkAdmin(ContentAdmin):
     list_display = ["__str__", "type"]
     list_filter = ["type"]
     search_fields = ["note", "quote"]
-    autocomplete_fields = ["from_session", "from_recommendation", "to_session", "to_recommendation"]
+    autocomplete_fields = [f"{end}_{kind}" for end in ("from", "to") for kind in LINK_END_RELATIONS]
     fieldsets = [
-        (None, {"fields": ["type", "from_session", "from_recommendation", "to_session", "to_recommendation"]}),
+        (None, {"fields": ["type", *autocomplete_fields]}),
         ("What the editor checked", {"fields": ["note", "quote", "seen_version"]}),
     ]
     list_select_related = [
-        *[f"{end}_session__{to}" for end in ("from", "to") for to in ("meeting", "roundtable")],
-        *[f"{end}_recommendation__{to}" for end in ("from", "to") for to in ("meeting", "event")],
+        f"{end}_{kind}__{to}" for end in ("from", "to") for kind, tos in LINK_END_RELATIONS.items() for to in tos
     ]
 
 
@@ -174,7 +178,7 @@ class ProposedActivityAdmin(ContentAdmin):
         ("Browsing", {"fields": ["themes", "tags"]}),
         ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
     ]
-    inlines = [SubActivityInline, ObjectiveInline]
+    inlines = [SubActivityInline, ObjectiveInline, LinkFromActivityInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("gmg_members")

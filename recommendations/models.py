@@ -348,7 +348,7 @@ class Section(Sourced):
         return self.roundtable.get_absolute_url()
 
 
-class ProposedActivity(Sourced):
+class ProposedActivity(Linked, Sourced):
     """An activity the GMG proposed, with the member agencies listed with expertise."""
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="activities")
@@ -395,7 +395,17 @@ class ProposedActivity(Sourced):
             "issued": occasion.dated,
             "occasion": occasion,
             "document": document,
+            "links": self.cited_links,
         }
+
+    @property
+    def linked_title(self):
+        section = self.section
+        roundtable = section.roundtable
+        where = f"GFMD {roundtable.meeting.year}, {roundtable.meeting.city}"
+        return (
+            f"{where}: GMG proposed activity {roundtable.number}{section.letter}.{self.position}, “{short(self.text)}”"
+        )
 
 
 class ActivityItem(Versioned):
@@ -463,8 +473,19 @@ INVERSE_LABELS = {
     LinkType.FOLLOWS_UP: "Followed up by",
     LinkType.ANSWERS: "Answered by",
 }
-# The kinds of record a link joins: one foreign key each way per kind, exactly one of them set.
-LINK_ENDS = ("session", "recommendation")
+# The kinds of record a link joins, by model: one foreign key each way per kind, exactly one of them set.
+LINK_ENDS = {
+    "session": "gfmd_sessions.Session",
+    "recommendation": "recommendations.Recommendation",
+    "activity": "recommendations.ProposedActivity",
+}
+LINK_KINDS = {label: kind for kind, label in LINK_ENDS.items()}
+# What a link's page shows of each kind of record it joins, read with the link.
+LINK_END_RELATIONS = {
+    "session": ("meeting", "roundtable"),
+    "recommendation": ("meeting", "event"),
+    "activity": ("section__roundtable__meeting",),
+}
 
 
 def one_of(prefix):
@@ -494,10 +515,9 @@ class LinkQuerySet(models.QuerySet):
     def of_record(self, record):
         """[LinkShown] of the links from and to a record, one query: from it under the link's type, to it
         under the type read backwards ("Restated by")."""
-        kind = record._meta.model_name
+        kind = LINK_KINDS[record._meta.label]
         links = self.filter(Q(**{f"from_{kind}": record}) | Q(**{f"to_{kind}": record})).select_related(
-            *[f"{end}_session__{to}" for end in ("from", "to") for to in ("meeting", "roundtable")],
-            *[f"{end}_recommendation__{to}" for end in ("from", "to") for to in ("meeting", "event")],
+            *[f"{end}_{kind}__{to}" for end in ("from", "to") for kind, tos in LINK_END_RELATIONS.items() for to in tos]
         )
         shown = []
         for link in links.order_by("type", "pk"):
@@ -519,13 +539,16 @@ class Link(Versioned):
     from_recommendation = models.ForeignKey(
         Recommendation, null=True, blank=True, on_delete=models.CASCADE, related_name="links_out"
     )
+    from_activity = models.ForeignKey(
+        ProposedActivity, null=True, blank=True, on_delete=models.CASCADE, related_name="links_out"
+    )
     to_session = models.ForeignKey(
         "gfmd_sessions.Session",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="links_in",
-        help_text="The session it links to; or choose a recommendation.",
+        help_text="The session it links to; or choose a recommendation or an activity.",
     )
     to_recommendation = models.ForeignKey(
         Recommendation,
@@ -533,7 +556,16 @@ class Link(Versioned):
         blank=True,
         on_delete=models.CASCADE,
         related_name="links_in",
-        help_text="The recommendation, follow-up action or other point it links to; or choose a session.",
+        help_text="The recommendation, follow-up action or other point it links to; or choose a session or an "
+        "activity.",
+    )
+    to_activity = models.ForeignKey(
+        ProposedActivity,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="links_in",
+        help_text="The GMG's proposed activity it links to; or choose a session or a recommendation.",
     )
     note = models.TextField(
         max_length=LONG_TEXT, blank=True, help_text="Shown to the public: what the editor checked, and where."
@@ -595,11 +627,11 @@ class Link(Versioned):
 
     @property
     def source_record(self):
-        return self.from_session or self.from_recommendation
+        return self.from_session or self.from_recommendation or self.from_activity
 
     @property
     def target_record(self):
-        return self.to_session or self.to_recommendation
+        return self.to_session or self.to_recommendation or self.to_activity
 
     @property
     def inverse_label(self):
@@ -614,11 +646,10 @@ class Link(Versioned):
         sources = [kind for kind in LINK_ENDS if getattr(self, f"from_{kind}") is not None]
         targets = [kind for kind in LINK_ENDS if getattr(self, f"to_{kind}") is not None]
         if len(sources) != 1:
-            raise ValidationError("Link one record: choose the session or the recommendation it links from, not both.")
+            raise ValidationError("A link goes from one record: a session, a recommendation or an activity.")
         if len(targets) != 1:
-            raise ValidationError(
-                {"to_session": "Choose the record it links to: a session or a recommendation, one of them."}
-            )
+            message = "Choose the record it links to: a session, a recommendation or an activity, one of them."
+            raise ValidationError({"to_session": message})
         field = f"to_{targets[0]}"
         if sources == targets and getattr(self, f"from_{sources[0]}") == getattr(self, field):
             raise ValidationError({field: "A record cannot be linked to itself: choose another record."})

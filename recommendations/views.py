@@ -249,6 +249,7 @@ def recommendation_detail(request, pk):
 @cached_page(params=citation.FORMAT_PARAMETERS)
 def activity_detail(request, pk):
     activity = get_object_or_404(ACTIVITIES, pk=pk)
+    attach_sources(shown.record for shown in activity.editors_links)
     attach_other_sources([activity])
     cite = citation.for_record(request, activity)
     if (download := citation.respond(request, cite)) is not None:

@@ -203,6 +203,24 @@ def test_a_pages_query_count_does_not_grow_with_its_links(client, session, recom
     assert "Built on by" in links_section(client, session_url) and "Answered by" in links_section(client, point_url)
 
 
+def test_an_activity_links_to_a_recommendation_and_both_pages_say_so(client, activity, recommendation):
+    url = activity.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as unlinked:
+        client.get(url)
+    written(Link.objects.create(type="follows-up", from_activity=activity, to_recommendation=recommendation))
+    client.get(url)
+    with CaptureQueriesContext(connection) as linked:
+        assert client.get(url).status_code == 200
+    assert len(linked) == len(unlinked)
+    section = links_section(client, url)
+    assert "Follows up: GFMD 2099, Testville: recommendation 1, “Do the test.”" in section
+    back = links_section(client, recommendation.get_absolute_url())
+    assert "Followed up by: GFMD 2099, Testville: GMG proposed activity 1a.1, “Test something.”" in back
+    cited = client.get(url, {"format": "csl-json"}).json()[0]["note"]
+    assert cited.endswith("Follows up: GFMD 2099, Testville: recommendation 1, “Do the test.”.")
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="on SQLite the tests' tables come from the models")
 def test_the_migration_carries_held_as_and_also_reported_as_over_to_links():
     """Back to the fields, filled as the links say, and forward again: the same links, each with its history."""

@@ -109,6 +109,17 @@ class Migration(migrations.Migration):
                     models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
                 ),
                 (
+                    "from_activity",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="recommendations.proposedactivity",
+                    ),
+                ),
+                (
                     "from_recommendation",
                     models.ForeignKey(
                         blank=True,
@@ -140,11 +151,23 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
+                    "to_activity",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The GMG's proposed activity it links to; or choose a session or a recommendation.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="recommendations.proposedactivity",
+                    ),
+                ),
+                (
                     "to_recommendation",
                     models.ForeignKey(
                         blank=True,
                         db_constraint=False,
-                        help_text="The recommendation, follow-up action or other point it links to; or choose a session.",
+                        help_text="The recommendation, follow-up action or other point it links to; or choose a session or an activity.",
                         null=True,
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
@@ -156,7 +179,7 @@ class Migration(migrations.Migration):
                     models.ForeignKey(
                         blank=True,
                         db_constraint=False,
-                        help_text="The session it links to; or choose a recommendation.",
+                        help_text="The session it links to; or choose a recommendation or an activity.",
                         null=True,
                         on_delete=django.db.models.deletion.DO_NOTHING,
                         related_name="+",
@@ -224,6 +247,16 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
+                    "from_activity",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links_out",
+                        to="recommendations.proposedactivity",
+                    ),
+                ),
+                (
                     "from_recommendation",
                     models.ForeignKey(
                         blank=True,
@@ -244,10 +277,21 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
+                    "to_activity",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The GMG's proposed activity it links to; or choose a session or a recommendation.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links_in",
+                        to="recommendations.proposedactivity",
+                    ),
+                ),
+                (
                     "to_recommendation",
                     models.ForeignKey(
                         blank=True,
-                        help_text="The recommendation, follow-up action or other point it links to; or choose a session.",
+                        help_text="The recommendation, follow-up action or other point it links to; or choose a session or an activity.",
                         null=True,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="links_in",
@@ -258,7 +302,7 @@ class Migration(migrations.Migration):
                     "to_session",
                     models.ForeignKey(
                         blank=True,
-                        help_text="The session it links to; or choose a recommendation.",
+                        help_text="The session it links to; or choose a recommendation or an activity.",
                         null=True,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="links_in",
@@ -273,16 +317,42 @@ class Migration(migrations.Migration):
                 "constraints": [
                     models.CheckConstraint(
                         condition=models.Q(
-                            models.Q(("from_recommendation__isnull", True), ("from_session__isnull", False)),
-                            models.Q(("from_recommendation__isnull", False), ("from_session__isnull", True)),
+                            models.Q(
+                                ("from_activity__isnull", True),
+                                ("from_recommendation__isnull", True),
+                                ("from_session__isnull", False),
+                            ),
+                            models.Q(
+                                ("from_activity__isnull", True),
+                                ("from_recommendation__isnull", False),
+                                ("from_session__isnull", True),
+                            ),
+                            models.Q(
+                                ("from_activity__isnull", False),
+                                ("from_recommendation__isnull", True),
+                                ("from_session__isnull", True),
+                            ),
                             _connector="OR",
                         ),
                         name="link_has_one_source_record",
                     ),
                     models.CheckConstraint(
                         condition=models.Q(
-                            models.Q(("to_recommendation__isnull", True), ("to_session__isnull", False)),
-                            models.Q(("to_recommendation__isnull", False), ("to_session__isnull", True)),
+                            models.Q(
+                                ("to_activity__isnull", True),
+                                ("to_recommendation__isnull", True),
+                                ("to_session__isnull", False),
+                            ),
+                            models.Q(
+                                ("to_activity__isnull", True),
+                                ("to_recommendation__isnull", False),
+                                ("to_session__isnull", True),
+                            ),
+                            models.Q(
+                                ("to_activity__isnull", False),
+                                ("to_recommendation__isnull", True),
+                                ("to_session__isnull", True),
+                            ),
                             _connector="OR",
                         ),
                         name="link_has_one_target_record",
@@ -297,6 +367,11 @@ class Migration(migrations.Migration):
                             models.Q(
                                 ("from_recommendation__isnull", True),
                                 models.Q(("from_recommendation", models.F("to_recommendation")), _negated=True),
+                                _connector="OR",
+                            ),
+                            models.Q(
+                                ("from_activity__isnull", True),
+                                models.Q(("from_activity", models.F("to_activity")), _negated=True),
                                 _connector="OR",
                             ),
                         ),
@@ -343,6 +418,12 @@ class Migration(migrations.Migration):
                         violation_error_message="This link is already recorded: edit that one instead.",
                     ),
                     models.UniqueConstraint(
+                        condition=models.Q(("from_session__isnull", False), ("to_activity__isnull", False)),
+                        fields=("from_session", "type", "to_activity"),
+                        name="one_link_of_a_type_session_to_activity",
+                        violation_error_message="This link is already recorded: edit that one instead.",
+                    ),
+                    models.UniqueConstraint(
                         condition=models.Q(("from_recommendation__isnull", False), ("to_session__isnull", False)),
                         fields=("from_recommendation", "type", "to_session"),
                         name="one_link_of_a_type_recommendation_to_session",
@@ -354,6 +435,30 @@ class Migration(migrations.Migration):
                         ),
                         fields=("from_recommendation", "type", "to_recommendation"),
                         name="one_link_of_a_type_recommendation_to_recommendation",
+                        violation_error_message="This link is already recorded: edit that one instead.",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("from_recommendation__isnull", False), ("to_activity__isnull", False)),
+                        fields=("from_recommendation", "type", "to_activity"),
+                        name="one_link_of_a_type_recommendation_to_activity",
+                        violation_error_message="This link is already recorded: edit that one instead.",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("from_activity__isnull", False), ("to_session__isnull", False)),
+                        fields=("from_activity", "type", "to_session"),
+                        name="one_link_of_a_type_activity_to_session",
+                        violation_error_message="This link is already recorded: edit that one instead.",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("from_activity__isnull", False), ("to_recommendation__isnull", False)),
+                        fields=("from_activity", "type", "to_recommendation"),
+                        name="one_link_of_a_type_activity_to_recommendation",
+                        violation_error_message="This link is already recorded: edit that one instead.",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("from_activity__isnull", False), ("to_activity__isnull", False)),
+                        fields=("from_activity", "type", "to_activity"),
+                        name="one_link_of_a_type_activity_to_activity",
                         violation_error_message="This link is already recorded: edit that one instead.",
                     ),
                 ],
