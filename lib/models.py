@@ -103,6 +103,17 @@ class Linked:
         """How another record's links name this one."""
         return str(self)
 
+    @property
+    def link_words(self):
+        """The notes and quotes of its links both ways, which its page shows: words its search document holds.
+        Read from `links_out` and `links_in`, which a search document's queryset prefetches."""
+        links = [*self.links_out.all(), *self.links_in.all()]
+        return "\n".join(text for link in links for text in (link.note, link.quote) if text)
+
+
+# What a search document reads of a linked record's links.
+LINK_WORDS = ("links_out", "links_in")
+
 
 class Sourced(Versioned):
     """Provenance shared by every content record: where it comes from, and where in it."""

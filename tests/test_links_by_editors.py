@@ -249,3 +249,18 @@ def test_the_migration_carries_held_as_and_also_reported_as_over_to_links():
     assert set(Link.history.values_list("history_change_reason", flat=True)) == {
         "Carried over from the field it replaces"
     }
+
+
+def test_a_links_words_are_found_by_the_search_on_both_records(client, session, recommendation):
+    def found(word):
+        return {result["url"] for result in client.get("/api/search/", {"q": word}).json()["results"]}
+
+    link = written(
+        Link.objects.create(type="answers", from_recommendation=recommendation, to_session=session, note="Zanzibarian")
+    )
+    assert found("Zanzibarian") == {session.get_absolute_url(), recommendation.get_absolute_url()}
+    link.note = "Quixotical"
+    link.save()
+    written(link)
+    assert found("Quixotical") == {session.get_absolute_url(), recommendation.get_absolute_url()}
+    assert found("Zanzibarian") == set()
