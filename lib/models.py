@@ -111,6 +111,12 @@ class Linked:
         return "\n".join(text for link in links for text in (link.note, link.quote) if text)
 
 
+def attach_links(records):
+    """Give each record of a list's page its links by editors both ways, as the API gives them
+    (`listed_links`), in one query for the page."""
+    configured_model("LINK_MODEL")._default_manager.attach_listed(records)
+
+
 # What a search document reads of a linked record's links.
 LINK_WORDS = ("links_out", "links_in")
 

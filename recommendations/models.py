@@ -527,6 +527,45 @@ class LinkQuerySet(models.QuerySet):
             shown.append(LinkShown(label, other, link.note, link.quote))
         return shown
 
+    def attach_listed(self, records):
+        """Give each record of a list's page `listed_links`: its links both ways as the API gives them, read
+        in one query for the whole page, with what the other records' addresses need."""
+        if not records:
+            return
+        kind = LINK_KINDS[records[0]._meta.label]
+        by_pk = {record.pk: record for record in records}
+        for record in records:
+            record.listed_links = []
+        ends = [f"{end}_{other}" for end in ("from", "to") for other in LINK_ENDS]
+        links = (
+            self.filter(Q(**{f"from_{kind}__in": list(by_pk)}) | Q(**{f"to_{kind}__in": list(by_pk)}))
+            .select_related(*ends, "from_session__meeting", "to_session__meeting")
+            .only(
+                "type",
+                "note",
+                "quote",
+                *ends,
+                *[f"{end}_session__{field}" for end in ("from", "to") for field in ("slug", "meeting__slug")],
+            )
+            .order_by("type", "pk")
+        )
+        for link in links:
+            for end, other, direction, label in (
+                ("from", link.target_record, "outgoing", link.get_type_display()),
+                ("to", link.source_record, "incoming", link.inverse_label),
+            ):
+                if (record := by_pk.get(getattr(link, f"{end}_{kind}_id"))) is not None:
+                    record.listed_links.append(
+                        {
+                            "type": link.type,
+                            "direction": direction,
+                            "label": label,
+                            "record": other.get_absolute_url(),
+                            "note": link.note,
+                            "quote": link.quote,
+                        }
+                    )
+
 
 class Link(Versioned):
     """An editor's link from one record to another: a plan held as a session, a point another source also

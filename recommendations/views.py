@@ -9,7 +9,7 @@ from django.urls import reverse
 from lib import citation
 from lib.caching import cached_page, per_revision
 from lib.links import link_to
-from lib.listing import TAG_LIST, Column, FacetedList, joined, page_of
+from lib.listing import LINKS, TAG_LIST, Column, FacetedList, joined, page_of
 from lib.sources import attach_other_sources, attach_sources
 from recommendations import hubs
 from recommendations.filters import ActivityFilter, RecommendationFilter
@@ -91,6 +91,7 @@ RECOMMENDATION_COLUMNS = [
     Column("theme_labels", "string", lambda r: joined(r.themes.all(), "name"), json=False),
     # The CSV has always given tags by name.
     Column("tags", "array", lambda r: [t.slug for t in r.tag_list], csv=lambda r: joined(r.tag_list, "name")),
+    LINKS,
     Column("source", "string", lambda r: r.source.title, json=False),
     Column("source_location", "string", lambda r: r.source_location, json=False),
 ]
@@ -144,6 +145,7 @@ ACTIVITY_COLUMNS = [
     Column("themes", "array", lambda a: [t.slug for t in a.theme_list], description="Theme slugs."),
     Column("theme_labels", "string", lambda a: joined(a.theme_list, "name"), json=False),
     Column("tags", "array", lambda a: [t.slug for t in a.tag_list], csv=lambda a: joined(a.tag_list, "name")),
+    LINKS,
     Column("source", "string", lambda a: a.source.title, json=False),
     Column("source_location", "string", lambda a: a.source_location, json=False),
 ]

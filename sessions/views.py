@@ -10,7 +10,7 @@ from lib import citation
 from lib.caching import cached_page, per_revision
 from lib.counting import held
 from lib.links import link_to
-from lib.listing import API_FORMATS, TAG_LIST, Column, FacetedList, joined, takes_formats
+from lib.listing import API_FORMATS, LINKS, TAG_LIST, Column, FacetedList, joined, takes_formats
 from lib.sources import attach_other_sources, attach_sources
 from recommendations import hubs
 from recommendations.models import AGENCIES_SHOWN, ProposedActivity, Recommendation
@@ -100,6 +100,7 @@ SESSION_COLUMNS = [
     Column("theme_labels", "string", lambda s: joined(s.theme_list, "name"), json=False),
     # The CSV has always given tags by name.
     Column("tags", "array", lambda s: [t.slug for t in s.tag_list], csv=lambda s: joined(s.tag_list, "name")),
+    LINKS,
     Column("source", "string", lambda s: s.source.title, json=False),
     Column("source_location", "string", lambda s: s.source_location, json=False),
 ]

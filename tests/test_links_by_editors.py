@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
+from jsonschema import Draft202012Validator
 
 from recommendations.models import Link, Recommendation
 from sessions.models import Roundtable, Session, Stage
@@ -264,3 +265,40 @@ def test_a_links_words_are_found_by_the_search_on_both_records(client, session, 
     written(link)
     assert found("Quixotical") == {session.get_absolute_url(), recommendation.get_absolute_url()}
     assert found("Zanzibarian") == set()
+
+
+def test_the_api_gives_a_records_links_both_ways_as_the_description_says(client):
+    spec = client.get("/api/openapi.json").json()
+    answer = client.get("/api/recommendations/", {"meeting": "brussels-2007", "page_size": 200}).json()
+    schema = spec["paths"]["/api/recommendations/"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert not list(Draft202012Validator(schema["schema"]).iter_errors(answer))
+    links = {record["id"]: record["links"] for record in answer["results"]}
+    (follow_up,) = links[94]
+    assert follow_up["type"] == "also-reported-as" and follow_up["direction"] == "outgoing"
+    assert follow_up["label"] == "Also reported as" and follow_up["record"] == "/recommendations/76/"
+    assert follow_up["note"] and follow_up["quote"] == Link.objects.get(from_recommendation=94).quote
+    (recommendation,) = links[76]
+    assert recommendation == follow_up | {"direction": "incoming", "record": "/recommendations/94/"}
+    assert {pk for pk, shown in links.items() if shown} == {*BRUSSELS_RESTATED, *BRUSSELS_RESTATED.values()}
+    planned = client.get("/api/sessions/", {"meeting": "mauritius-2012", "stage": "planned"}).json()["results"]
+    held = {link["label"]: link["record"] for session in planned for link in session["links"]}
+    assert held == {"Held as": held["Held as"]} and "/meetings/mauritius-2012/sessions/" in held["Held as"]
+
+
+def test_an_activitys_links_are_in_the_api_both_ways(client, activity, recommendation):
+    written(Link.objects.create(type="follows-up", from_activity=activity, to_recommendation=recommendation))
+    def links_of(path, record):
+        results = client.get(path, {"page_size": 200}).json()["results"]
+        return next(shown["links"] for shown in results if shown["id"] == record.pk)
+
+    (shown,) = links_of("/api/activities/", activity)
+    assert shown == {
+        "type": "follows-up",
+        "direction": "outgoing",
+        "label": "Follows up",
+        "record": recommendation.get_absolute_url(),
+        "note": "",
+        "quote": "",
+    }
+    (back,) = links_of("/api/recommendations/", recommendation)
+    assert back == shown | {"direction": "incoming", "label": "Followed up by", "record": activity.get_absolute_url()}
