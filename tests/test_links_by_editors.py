@@ -302,3 +302,22 @@ def test_an_activitys_links_are_in_the_api_both_ways(client, activity, recommend
     }
     (back,) = links_of("/api/recommendations/", recommendation)
     assert back == shown | {"direction": "incoming", "label": "Followed up by", "record": activity.get_absolute_url()}
+
+
+def test_an_api_pages_links_are_one_query_however_many_there_are(client, session, recommendation, activity, planned):
+    def queries(path):
+        client.get(path)  # the memos of the revision
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path, {"page_size": 200}).status_code == 200
+        links = [query for query in captured if re.search(rf'FROM "{Link._meta.db_table}"', query["sql"])]
+        return len(captured), len(links)
+
+    paths = ["/api/sessions/", "/api/recommendations/", "/api/activities/"]
+    before = [queries(path) for path in paths]
+    links = [Link(type="held-as", from_session=planned, to_session=session)]
+    links += [Link(type="restates", from_recommendation=recommendation, to_session=session)]
+    links += [Link(type="answers", from_activity=activity, to_recommendation=recommendation)]
+    links += [Link(type="builds-on", from_session=session, to_activity=activity)]
+    written(Link.objects.bulk_create(links)[0])
+    assert [queries(path) for path in paths] == before
+    assert [links for _, links in before] == [1, 1, 1]

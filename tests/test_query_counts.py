@@ -120,3 +120,5 @@ def add_passage_and_activity(world, n):
     activity.tags.add(f"growth tag {n}")
     activity.objectives.create(position=1, text="Objective")
     activity.sub_activities.create(position=1, text="Sub-activity")
+    Link.objects.create(type="builds-on", from_activity=activity, to_session=world.session, quote=f"Quote {n}")
+    Link.objects.create(type="answers", from_session=world.session, to_activity=activity)
