@@ -287,6 +287,7 @@ def test_the_api_gives_a_records_links_both_ways_as_the_description_says(client)
 
 def test_an_activitys_links_are_in_the_api_both_ways(client, activity, recommendation):
     written(Link.objects.create(type="follows-up", from_activity=activity, to_recommendation=recommendation))
+
     def links_of(path, record):
         results = client.get(path, {"page_size": 200}).json()["results"]
         return next(shown["links"] for shown in results if shown["id"] == record.pk)
