@@ -22,7 +22,9 @@ DESCRIPTION = (
     "other events reported beside them. Every answer carries `defaults`, whose `left_out` counts the records "
     "the defaults left out, keyed by the parameter that shows them (`stage=planned`). Unknown is never zero: "
     "a meeting whose records of a kind are not in the sources has a facet `count` of null and `coverage` "
-    "`not-in-sources`; `/api/meetings/` gives each meeting's `coverage`."
+    "`not-in-sources`; `/api/meetings/` gives each meeting's `coverage`. Sessions, recommendations and "
+    "activities carry `links`: the links by editors between the record and others, both ways (`direction` "
+    "`outgoing` or `incoming`), each with the other record's page, the editor's note and the source's quote."
 )
 
 # The meetings' endpoint is not a faceted list: its records are described by the fields the API contract

@@ -29,6 +29,12 @@ TABLES = {
     "events": "Other meetings (a workshop, an expert meeting) that a source reports beside a GFMD meeting. Their "
     "points are in recommendations.csv with their event_id; they are not the GFMD meeting's.",
     "passages": "Passages of the sources shown on a meeting's or a source's page: context quoted as printed.",
+    "links": "Links by editors between records: a planned session and the session it was held as, a point "
+    "and the same point as another source reports it, a follow-up action and the recommendation it restates, "
+    "builds on, follows up or answers. Each row goes from one record to another, a session, a recommendation or "
+    "a GMG proposed activity, with what the editor checked and the source's words that show it. The columns "
+    "held_as_id of sessions.csv and also_reported_as_id of recommendations.csv give the same links of those two "
+    "types.",
     "tags": "Free keywords (domestic workers, circular migration) attached to records through the *-tags tables.",
     "source-texts": "The whole text the knowledge base holds of each primary document, as extracted from its PDF "
     "or slides, damage and all (split words, stray page numbers, columns run together). The anchors' offsets "
@@ -178,6 +184,23 @@ TABLE_COLUMNS = {
         "heading": "The heading the source prints above it, where it prints one.",
         "position": "Order among the passages of its meeting or source.",
         "text": "The source's words, one paragraph per line.",
+    },
+    "links": {
+        "type": "How the first record stands to the second: held-as (a planned session and the session held), "
+        "also-reported-as (the same point in two sources), restates, builds-on, follows-up or answers.",
+        "from_session_id": "The session the link goes from (sessions.csv); empty where it goes from another kind "
+        "of record.",
+        "from_recommendation_id": "The recommendation the link goes from (recommendations.csv); empty where it "
+        "goes from another kind of record.",
+        "to_session_id": "The session the link goes to (sessions.csv); empty where it goes to another kind of record.",
+        "to_recommendation_id": "The recommendation the link goes to (recommendations.csv); empty where it goes "
+        "to a session or an activity.",
+        "from_activity_id": "The GMG proposed activity the link goes from (activities.csv); empty where it goes "
+        "from a session or a recommendation.",
+        "to_activity_id": "The GMG proposed activity the link goes to (activities.csv); empty where it goes to a "
+        "session or a recommendation.",
+        "note": "What the editor checked, and where: our words, not the source's.",
+        "quote": "The source's words that show the link, as printed; the note says where they are.",
     },
     "tags": {"name": "The keyword.", "slug": "Short form, as the site's addresses give it."},
     "source-texts": {

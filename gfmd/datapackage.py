@@ -21,7 +21,7 @@ from itertools import islice
 
 from django.apps import apps
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
@@ -42,7 +42,14 @@ NAMES = {
     "recommendations.ProposedActivity": "activities",
     "recommendations.GMGMember": "agencies",
     "gfmd.SourceDocument": "sources",
+    "recommendations.Link": "links",
     "taggit.Tag": "tags",
+}
+# Columns the tables of records kept when their fields became links by editors (links.csv): the record
+# a link of this type goes to from the row, as the field gave it. {model: (column, link type, target kind)}
+LINK_COLUMNS = {
+    "gfmd_sessions.Session": ("held_as_id", "held-as", "session"),
+    "recommendations.Recommendation": ("also_reported_as_id", "also-reported-as", "recommendation"),
 }
 CHUNK = 2000
 ZIP_NAME = "gfmd-knowledge-base"
@@ -198,7 +205,11 @@ def model_table(model, names, base_url):
     fields = [f for f in model._meta.concrete_fields if f.name not in SKIPPED_FIELDS]
     fields.sort(key=lambda f: not f.primary_key)  # the id first: the derived columns follow it
     derived = derived_columns(model, base_url)
-    foreign_keys = []
+    foreign_keys = [
+        {"fields": column.name, "reference": {"resource": "", "fields": "id"}}
+        for column in derived
+        if column.name.endswith("_id")
+    ]
     for field in fields:
         if isinstance(field, models.ForeignKey) and field.related_model in names:
             target = field.related_model
@@ -264,6 +275,8 @@ def derived_columns(model, base_url):
     own = {f.name for f in model._meta.concrete_fields}
     meeting_model = apps.get_model("gfmd_sessions", "Meeting")
     columns = []
+    if model is apps.get_model("recommendations", "Link"):
+        return columns  # it joins two records, of one meeting or of two: no meeting or page of its own
     to_meeting = None if model is meeting_model else relation_path(model, lambda m: m is meeting_model)
     if to_meeting:
         columns.append(Derived("year", (f"{to_meeting}__year",), {"type": "integer"}))
@@ -271,12 +284,22 @@ def derived_columns(model, base_url):
     if has_stages(model) and "stage" not in own:
         to_stage = relation_path(model, lambda m: "stage" in {f.name for f in m._meta.concrete_fields})
         columns.append(Derived("stage", (f"{to_stage}__stage",), {"type": "string"}))
+    if kept := LINK_COLUMNS.get(model._meta.label):
+        columns.append(Derived(kept[0], (linked(model, *kept[1:]),), {"type": "integer"}))
     if link := page_links().get(model._meta.label):
         paths, make = link
         columns.append(
             Derived("page_url", paths, {"type": "string", "format": "uri"}, lambda *v, make=make: base_url + make(*v))
         )
     return columns
+
+
+def linked(model, link_type, target):
+    """The record a link of this type goes to from the row (the first, where there could be several)."""
+    link = apps.get_model("recommendations", "Link")
+    kind = model._meta.model_name
+    links = link._default_manager.filter(type=link_type, **{f"from_{kind}": OuterRef("pk")}).order_by("pk")
+    return Subquery(links.values(f"to_{target}")[:1])
 
 
 def page_links():

@@ -116,6 +116,7 @@ SOURCE_TEXT_MODEL = "gfmd.SourceText"
 UNRECORDED_TEXT_MODEL = "gfmd.UnrecordedText"
 CONTENT_REVISION_MODEL = "gfmd.ContentRevision"
 TAG_SNAPSHOT_MODEL = "gfmd.TagSnapshot"
+LINK_MODEL = "recommendations.Link"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -74,7 +74,7 @@ def held_totals():
         points.order_by().values_list("kind").annotate(n=Count("pk"), sub=Count("pk", filter=Q(parent__isnull=False)))
     )
     found = {kind: (n, sub) for kind, n, sub in rows}
-    restating = dict(points.filter(also_reported_as__in=points).order_by().values_list("kind").annotate(n=Count("pk")))
+    restating = dict(points.restating(points).order_by().values_list("kind").annotate(n=Count("pk")))
     kinds = []
     for kind, label in Recommendation.Kind.choices:
         if kind in found:

@@ -173,6 +173,7 @@ class Citation:
     publisher: str = PUBLISHER
     place: str = ""
     online: str = ""  # a source document cited as itself: where the public reads it
+    links: tuple = ()  # the editors' links of the record, as notes: "Restates: <the record it restates>"
 
     @property
     def described(self):
@@ -187,6 +188,7 @@ class Citation:
         parts = [self.described]
         if self.document is not None:
             parts.append(f"In {self.document.text}")
+        parts.extend(self.links)
         return ". ".join(parts) + "."
 
     @property

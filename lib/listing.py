@@ -32,6 +32,7 @@ from lib.caching import per_revision
 from lib.charts import bar_chart, largest
 from lib.facet_index import FacetIndex, ordering_of
 from lib.links import absolute
+from lib.models import attach_links
 from lib.spreadsheet import csv_text, safe_cell
 
 DEFAULT_PAGE_SIZE = 25
@@ -64,7 +65,9 @@ class Column:
     joined by `separator`, nothing for null, a link made absolute), unless
     `csv` gives its own text or leaves the column out (False). `csv_name`
     names the CSV column where it differs; `json=False` keeps a column out of
-    the JSON results (the CSV's ids and labels of related records).
+    the JSON results (the CSV's ids and labels of related records). `attach`
+    sets what the column reads of related rows on a batch of records, run
+    only where the column is written.
     """
 
     name: str
@@ -72,11 +75,12 @@ class Column:
     value: Callable[[Any], Any]
     description: str = ""
     format: str = ""  # JSON Schema format: "uri-reference" for a record's page
-    items: str = "string"  # the type of an array's items
+    items: str | dict = "string"  # the type of an array's items, or their JSON Schema
     json: bool = True
     csv: bool | Callable[[Any], Any] = True
     csv_name: str = ""
     separator: str = "; "
+    attach: Callable[[list], None] | None = None
 
     def csv_cell(self, base_url):
         """A function giving a record's cell of this column: its text, safe for a spreadsheet (lib.spreadsheet).
@@ -107,6 +111,35 @@ class Column:
 # A record's tags as a list, `tag_list`. Prefetched into django-taggit's manager instead, each record
 # would build a query of its own just to hold them: most of a list page's time, and of a CSV's.
 TAG_LIST = Prefetch("tags", to_attr="tag_list")
+
+
+# A record's links by editors both ways, as the API gives them (docs/api.md). The data package has them as
+# a table of their own (links.csv): the lists' CSVs leave them out.
+LINKS = Column(
+    "links",
+    "array",
+    lambda record: record.listed_links,
+    description="Links by editors to and from other records, both ways, in the order of their types: "
+    "`type` (held-as, also-reported-as, restates, builds-on, follows-up, answers); `direction`, `outgoing` "
+    "(this record restates the other) or `incoming` (the other restates this one); `label`, the link as "
+    "the record's page shows it (Restates, Restated by); `record`, the other record's page; the editor's "
+    "`note` and the source's `quote`.",
+    items={
+        "type": "object",
+        "required": ["type", "direction", "label", "record", "note", "quote"],
+        "properties": {
+            "type": {"type": "string"},
+            "direction": {"type": "string", "enum": ["outgoing", "incoming"]},
+            "label": {"type": "string"},
+            "record": {"type": "string", "format": "uri-reference"},
+            "note": {"type": "string"},
+            "quote": {"type": "string"},
+        },
+        "additionalProperties": False,
+    },
+    csv=False,
+    attach=attach_links,
+)
 
 
 def joined(items, attribute="slug"):
@@ -601,8 +634,8 @@ class FacetedList:
             return JsonResponse({"errors": errors}, status=400)
         base = absolute(request.path)
         records = list(page.object_list)
-        if self.attach:
-            self.attach(records)
+        for attach in self.attachers(column for column in self.columns if column.json):
+            attach(records)
         coverage = filterset.coverage()
         selected = filterset.selected_coverage()
         return JsonResponse(
@@ -686,6 +719,10 @@ class FacetedList:
             change.title, change.url = str(record), record.get_absolute_url()
         return changes, note
 
+    def attachers(self, columns):
+        """What the list and the given columns read of related rows, as functions of a batch of records."""
+        return [attach for attach in (self.attach, *(column.attach for column in columns)) if attach]
+
     def page_path(self):
         """The list's page, whose `?format=csv` is the CSV of the API's view."""
         return self.api_path.removeprefix("/api")
@@ -727,7 +764,7 @@ class FacetedList:
             records = records.values_list(*self.csv_fields, named=True)
         return csv_text(
             [column.csv_name or column.name for column in columns],
-            csv_batches(records, columns, base_url, attach=self.attach),
+            csv_batches(records, columns, base_url, attach=self.attachers(columns)),
             bom=bom == "1",
         )
 
@@ -795,7 +832,7 @@ def takes_formats(*formats, csv=None):
     return decorate
 
 
-def csv_batches(queryset, columns, base_url, *, attach=None):
+def csv_batches(queryset, columns, base_url, *, attach=()):
     """The rows of the CSV, a batch at a time: read, prefetched and written CSV_BATCH records at once."""
     # Each cell is made safe (no formula a spreadsheet would run) by csv_cell.
     cells = [column.csv_cell(base_url) for column in columns]
@@ -806,8 +843,8 @@ def csv_batches(queryset, columns, base_url, *, attach=None):
     while batch := list(islice(records, CSV_BATCH)):
         if lookups:
             prefetch_related_objects(batch, *lookups)
-        if attach:
-            attach(batch)
+        for attach_batch in attach:
+            attach_batch(batch)
         yield [[cell(record) for cell in cells] for record in batch]
         if lookups:
             for record in batch:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.encoding import force_str
+from django.utils.functional import cached_property
 from django.utils.hashable import make_hashable
 
 from lib.spreadsheet import refuse_formula
@@ -81,6 +82,43 @@ class Versioned(models.Model):
     @property
     def changed_since_loaded(self):
         return self.version != self.loaded_version
+
+
+class Linked:
+    """A record editors may link to others (the model settings.LINK_MODEL names): its page and its citation
+    show its links both ways, read once for both."""
+
+    @cached_property
+    def editors_links(self):
+        """[LinkShown] from and to this record, in the order of their types."""
+        return configured_model("LINK_MODEL")._default_manager.of_record(self)
+
+    @property
+    def cited_links(self):
+        """The links as a citation's notes name them: "Restates: <record>"."""
+        return tuple(f"{shown.label}: {shown.record.linked_title}" for shown in self.editors_links)
+
+    @property
+    def linked_title(self):
+        """How another record's links name this one."""
+        return str(self)
+
+    @property
+    def link_words(self):
+        """The notes and quotes of its links both ways, which its page shows: words its search document holds.
+        Read from `links_out` and `links_in`, which a search document's queryset prefetches."""
+        links = [*self.links_out.all(), *self.links_in.all()]
+        return "\n".join(text for link in links for text in (link.note, link.quote) if text)
+
+
+def attach_links(records):
+    """Give each record of a list's page its links by editors both ways, as the API gives them
+    (`listed_links`), in one query for the page."""
+    configured_model("LINK_MODEL")._default_manager.attach_listed(records)
+
+
+# What a search document reads of a linked record's links.
+LINK_WORDS = ("links_out", "links_in")
 
 
 class Sourced(Versioned):

@@ -128,7 +128,7 @@ def column_schema(column):
     types = list(column.type) if isinstance(column.type, tuple | list) else column.type
     schema = {"type": types}
     if "array" in (types if isinstance(types, list) else [types]):
-        schema["items"] = {"type": column.items}
+        schema["items"] = column.items if isinstance(column.items, dict) else {"type": column.items}
     if column.format:
         schema["format"] = column.format
     if column.description:

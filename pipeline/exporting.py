@@ -24,7 +24,7 @@ from ruamel.yaml.scalarstring import (
 )
 
 from pipeline.loading import read_fixtures, yaml_parser
-from pipeline.structure import SHARED, Context, Parent, Position, Slugs, Walker, all_nodes, text
+from pipeline.structure import LATE, SHARED, Context, Parent, Position, Slugs, Walker, all_nodes, text
 from pipeline.synthetic import synthetic
 
 FOLD_WIDTH = 80
@@ -97,7 +97,7 @@ class Exporter(Walker):
         return record, self.db_meaning(node, record)
 
     def visit(self, node, seq, item, ctx, meaning):
-        if ctx.meeting is None and ctx.parent is None and node not in SHARED.values():
+        if ctx.meeting is None and ctx.parent is None and node not in [*SHARED.values(), *LATE.values()]:
             return None
         record = self.find(node, item, ctx, meaning)
         if record is None:

@@ -20,6 +20,8 @@ from django.db.models import Q
 
 SHARED_KEYS = ("sources", "themes", "gmg_members", "meetings")
 HELD, GOVERNMENT, ROUNDTABLE, REPORTED = "held", "government", "roundtable", "reported-point"
+# The kinds of record a link by editors joins (recommendations.models.LINK_ENDS).
+LINK_KINDS = ("session", "recommendation", "activity")
 
 
 class FixtureError(Exception):
@@ -62,6 +64,11 @@ class Field:
     @property
     def keys(self):
         return (self.key,)
+
+    @property
+    def attrs(self):
+        """The model fields it holds."""
+        return (self.attr,)
 
     def default(self, ctx, meaning):
         return self._default(ctx, meaning) if callable(self._default) else self._default
@@ -275,66 +282,84 @@ class SessionRef(Field):
         )
 
 
-class HeldAs(Field):
-    """A planned session's held session: its number among the held sessions of the same meeting and track."""
+class LinkEnd(Field):
+    """One end of a link by editors: a session by its meeting and slug ({meeting, session}), a point by its
+    meeting, source and place in it ({meeting, source, source_location}), a GMG proposed activity by its
+    meeting, source and place in it ({meeting, source, activity})."""
 
-    deferred = True
-
-    def __init__(self):
-        super().__init__("held_as", default=None, convert=str)
-
-    def db(self, obj):
-        return obj.held_as.number if obj.held_as_id else None
-
-    def assign(self, obj, value, resolver, ctx):
-        obj.held_as = (
-            None
-            if value is None
-            else resolver.get(
-                "gfmd_sessions.Session",
-                meeting=ctx.meeting,
-                roundtable__stage=HELD,
-                roundtable__track=ctx.parent.track,
-                number=value,
-            )
-        )
-
-
-class Twin(Field):
-    """The same point reported in another source: named by that source and the place in it."""
-
-    deferred = True
-
-    def __init__(self):
-        super().__init__("also_reported_as", default=None)
+    def __init__(self, key):
+        super().__init__(key, default=None)
+        self.side = key
 
     def read(self, item, ctx, meaning):
-        twin = item.get(self.key)
-        if twin is None:
-            return None
-        return (text(twin.get("source", ctx.source)), text(twin["source_location"]))
+        end = item.get(self.key)
+        if not isinstance(end, dict) or "meeting" not in end:
+            raise FixtureError(f"{ctx.file}: a link's {self.key} names a meeting and a session or a point: {end}")
+        if "session" in end:
+            return ("session", text(end["meeting"]), text(str(end["session"])))
+        if "activity" in end:
+            return ("activity", text(end["meeting"]), text(end["source"]), text(end["activity"]))
+        return ("recommendation", text(end["meeting"]), text(end["source"]), text(end["source_location"]))
 
     def db(self, obj):
-        twin = obj.also_reported_as
-        return None if twin is None else (twin.source.slug, twin.source_location)
+        session, point = getattr(obj, f"{self.side}_session"), getattr(obj, f"{self.side}_recommendation")
+        activity = getattr(obj, f"{self.side}_activity")
+        if session is not None:
+            return ("session", session.meeting.slug, session.slug)
+        if activity is not None:
+            meeting = activity.section.roundtable.meeting
+            return ("activity", meeting.slug, activity.source.slug, activity.source_location)
+        return ("recommendation", point.meeting.slug, point.source.slug, point.source_location)
+
+    def lookup(self, value):
+        """The conditions on a link that find the record at this end."""
+        prefix = f"{self.side}_{value[0]}"
+        if value[0] == "session":
+            return {f"{prefix}__meeting__slug": value[1], f"{prefix}__slug": value[2]}
+        if value[0] == "activity":
+            return {
+                f"{prefix}__section__roundtable__meeting__slug": value[1],
+                f"{prefix}__source__slug": value[2],
+                f"{prefix}__source_location": value[3],
+            }
+        return {
+            f"{prefix}__meeting__slug": value[1],
+            f"{prefix}__source__slug": value[2],
+            f"{prefix}__source_location": value[3],
+            f"{prefix}__parent": None,
+        }
 
     def assign(self, obj, value, resolver, ctx):
-        if value is None:
-            obj.also_reported_as = None
-            return
-        source, location = value
-        obj.also_reported_as = resolver.get(
-            "recommendations.Recommendation",
-            meeting=ctx.meeting,
-            source__slug=source,
-            source_location=location,
-            parent=None,
-        )
+        if value[0] == "session":
+            record = resolver.get("gfmd_sessions.Session", meeting__slug=value[1], slug=value[2])
+        elif value[0] == "activity":
+            record = resolver.get(
+                "recommendations.ProposedActivity",
+                section__roundtable__meeting__slug=value[1],
+                source__slug=value[2],
+                source_location=value[3],
+            )
+        else:
+            record = resolver.get(
+                "recommendations.Recommendation",
+                meeting__slug=value[1],
+                source__slug=value[2],
+                source_location=value[3],
+                parent=None,
+            )
+        for kind in LINK_KINDS:
+            setattr(obj, f"{self.side}_{kind}", record if kind == value[0] else None)
+
+    @property
+    def attrs(self):
+        return tuple(f"{self.side}_{kind}" for kind in LINK_KINDS)
 
     def write(self, value, ctx, meaning):
-        if value is None:
-            return {}
-        return {self.key: {"source": value[0], "source_location": value[1]}}
+        if value[0] == "session":
+            return {self.key: {"meeting": value[1], "session": value[2]}}
+        if value[0] == "activity":
+            return {self.key: {"meeting": value[1], "source": value[2], "activity": value[3]}}
+        return {self.key: {"meeting": value[1], "source": value[2], "source_location": value[3]}}
 
 
 def recommendation_stage(ctx, meaning):
@@ -418,7 +443,7 @@ class Node:
     @property
     def related(self):
         """The relations its fields read, to fetch with the record."""
-        return [f.attr for f in self.fields if isinstance(f, Slug | RoundtableRef | SessionRef | HeldAs)]
+        return [f.attr for f in self.fields if isinstance(f, Slug | RoundtableRef | SessionRef)]
 
     def db_meaning(self, obj, deferred=None):
         return {f.attr: f.db(obj) for f in self.fields if deferred is None or f.deferred == deferred}
@@ -471,7 +496,6 @@ SESSIONS = Node(
         Field("slug", default=session_slug),
         Field("discussion"),
         Field("co_chairs"),
-        HeldAs(),
         *provenance(),
         *browsing(),
     ],
@@ -615,7 +639,6 @@ def recommendation_fields(sub_point):
         Field("text"),
         *provenance(default("source", lambda ctx, meaning: ctx.source)),
         *browsing(default("themes", frozenset())),
-        *([] if sub_point else [Twin()]),
     ]
 
 
@@ -771,6 +794,21 @@ MEETINGS = Node(
     natural=lambda meaning, ctx: {"slug": meaning["slug"]},
 )
 
+LINK_FROM, LINK_TO = LinkEnd("from"), LinkEnd("to")
+
+# Links by editors, in a file of their own: read after every record they join, of whatever meeting's file.
+LINKS = Node(
+    "links",
+    "recommendations.Link",
+    [Field("type"), LINK_FROM, LINK_TO, Field("note"), Field("quote")],
+    ordering=("pk",),
+    natural=lambda meaning, ctx: {
+        "type": meaning["type"],
+        **LINK_FROM.lookup(meaning["from"]),
+        **LINK_TO.lookup(meaning["to"]),
+    },
+)
+
 SHARED = {
     "sources": SOURCES,
     "themes": THEMES,
@@ -778,6 +816,8 @@ SHARED = {
     "meetings": MEETINGS,
     "passages": CONTEXT_PASSAGES,
 }
+# Read last, after every meeting's content.
+LATE = {"links": LINKS}
 # A meeting's content file: its lists, in the order they are loaded.
 MEETING_CONTENT = [EVENTS, ROUNDTABLES, RECOMMENDATIONS, PASSAGES, MILESTONES]
 
@@ -790,7 +830,7 @@ def all_nodes():
         for child in node.children:
             visit(child)
 
-    for node in [*SHARED.values(), *MEETING_CONTENT]:
+    for node in [*SHARED.values(), *MEETING_CONTENT, *LATE.values()]:
         visit(node)
     return seen
 
@@ -853,6 +893,10 @@ class Walker:
                         self.item(node, data[node.key], item, ctx)
         for node, item, ctx, record in self.deferred:
             self.visit_deferred(node, item, ctx, record)
+        for key, node in LATE.items():
+            for path, data in shared:
+                for item in list(data.get(key) or []):
+                    self.item(node, data[key], item, Context(file=path.name))
 
     def item(self, node, seq, item, ctx, recurse=True):
         if not node.scalar and not isinstance(item, dict):

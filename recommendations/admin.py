@@ -1,7 +1,53 @@
 from django.contrib import admin
 
 from lib.editing import SOURCE_FIELDS, ContentAdmin, ContentStackedInline, ContentTabularInline
-from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
+from recommendations.models import (
+    LINK_END_RELATIONS,
+    GMGMember,
+    Link,
+    Objective,
+    ProposedActivity,
+    Recommendation,
+    Section,
+    SubActivity,
+)
+
+
+class LinkInline(ContentStackedInline):
+    """The links by editors from the record on the page to others; those to it are edited on theirs."""
+
+    model = Link
+    fields = ["type", "to_session", "to_recommendation", "to_activity", "note", "quote", "seen_version"]
+    autocomplete_fields = ["to_session", "to_recommendation", "to_activity"]
+    verbose_name = "link by editors to another record"
+    verbose_name_plural = "links by editors to other records"
+
+
+class LinkFromSessionInline(LinkInline):
+    fk_name = "from_session"
+
+
+class LinkFromRecommendationInline(LinkInline):
+    fk_name = "from_recommendation"
+
+
+class LinkFromActivityInline(LinkInline):
+    fk_name = "from_activity"
+
+
+@admin.register(Link)
+class LinkAdmin(ContentAdmin):
+    list_display = ["__str__", "type"]
+    list_filter = ["type"]
+    search_fields = ["note", "quote"]
+    autocomplete_fields = [f"{end}_{kind}" for end in ("from", "to") for kind in LINK_END_RELATIONS]
+    fieldsets = [
+        (None, {"fields": ["type", *autocomplete_fields]}),
+        ("What the editor checked", {"fields": ["note", "quote", "seen_version"]}),
+    ]
+    list_select_related = [
+        f"{end}_{kind}__{to}" for end in ("from", "to") for kind, tos in LINK_END_RELATIONS.items() for to in tos
+    ]
 
 
 class SubPointInline(ContentStackedInline):
@@ -55,7 +101,6 @@ class RecommendationAdmin(ContentAdmin):
         "session",
         "parent",
         "event",
-        "also_reported_as",
         "source",
         "other_sources",
         "themes",
@@ -64,9 +109,9 @@ class RecommendationAdmin(ContentAdmin):
         (None, {"fields": ["meeting", "track", "stage", "event", "roundtable", "session", "kind", "parent"]}),
         ("Text", {"fields": ["number", "number_restored", "position", "group_heading", "text"]}),
         ("Browsing", {"fields": ["themes", "tags"]}),
-        ("Source", {"fields": [*SOURCE_FIELDS, "also_reported_as", "seen_version"]}),
+        ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
     ]
-    inlines = [SubPointInline]
+    inlines = [SubPointInline, LinkFromRecommendationInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("meeting", "roundtable__meeting", "session__meeting")
@@ -133,7 +178,7 @@ class ProposedActivityAdmin(ContentAdmin):
         ("Browsing", {"fields": ["themes", "tags"]}),
         ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
     ]
-    inlines = [SubActivityInline, ObjectiveInline]
+    inlines = [SubActivityInline, ObjectiveInline, LinkFromActivityInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("gmg_members")

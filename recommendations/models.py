@@ -1,13 +1,15 @@
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from lib.citation import DRAFT, FORUM, GMG, HELD, PLANNED, PROPOSED, document_of, printed, short
-from lib.models import LONG_TEXT, Sourced, Versioned
+from lib.models import LONG_TEXT, Linked, Sourced, Versioned
 from sessions.models import Stage, Track, meeting_occasion
 
 
@@ -31,8 +33,17 @@ class RecommendationQuerySet(models.QuerySet):
         """Numbered points, without their lettered sub-points."""
         return self.filter(parent__isnull=True)
 
+    def with_also_reported_as(self):
+        """Each point with `also_reported_as_id`: the same point as another source reports it (an editors' link)."""
+        twin = Link.objects.filter(type=LinkType.ALSO_REPORTED_AS, from_recommendation=OuterRef("pk"))
+        return self.annotate(also_reported_as_id=Subquery(twin.values("to_recommendation")[:1]))
 
-class Recommendation(Sourced):
+    def restating(self, points):
+        """Those of these points that are also reported as one of `points`: counted once, not twice."""
+        return self.filter(links_out__type=LinkType.ALSO_REPORTED_AS, links_out__to_recommendation__in=points)
+
+
+class Recommendation(Linked, Sourced):
     """A recommendation, follow-up action, outcome sought or key message of a meeting, or a point another
     event made that a source reports beside a meeting (the event's, not the meeting's)."""
 
@@ -108,14 +119,6 @@ class Recommendation(Sourced):
         default=False,
         help_text="The source does not print this number or letter (lost in extraction): it is restored by "
         "counting. Say so in the source location too.",
-    )
-    also_reported_as = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="reported_also_as",
-        help_text="The same point as another source reports it, recorded separately.",
     )
     position = models.PositiveSmallIntegerField(help_text="Order within its list, from 1.")
     text = models.TextField(max_length=LONG_TEXT, help_text="The source's words, repaired but never paraphrased.")
@@ -207,7 +210,8 @@ class Recommendation(Sourced):
         else:
             occasion = self.meeting_occasion(HELD)
             key, genre, author = f"gfmd{self.meeting.year}-{self.kind}-{self.pk}", label, FORUM
-        return cited | {"key": key, "genre": genre, "author": author, "issued": occasion.dated, "occasion": occasion}
+        dated = {"issued": occasion.dated, "occasion": occasion, "links": self.cited_links}
+        return cited | {"key": key, "genre": genre, "author": author} | dated
 
     def meeting_occasion(self, kind, plan=None):
         part = self.roundtable.label if self.roundtable else ""
@@ -236,6 +240,12 @@ class Recommendation(Sourced):
         super().save(*args, **kwargs)
 
     @property
+    def linked_title(self):
+        whose = self.event.title if self.event_id else f"GFMD {self.meeting.year}, {self.meeting.city}"
+        number = f" {self.number}" if self.number else ""
+        return f"{whose}: {self.get_kind_display().lower()}{number}, “{short(self.text)}”"
+
+    @property
     def kind_plural(self):
         """The kind's name for several: "Outcomes sought", not "Outcome soughts"."""
         label = self.get_kind_display()
@@ -250,8 +260,6 @@ class Recommendation(Sourced):
             errors["meeting"] = "Choose the meeting whose point it is, or the other event whose point it is."
         elif not self.event_id and self.kind == self.Kind.REPORTED:
             errors["kind"] = "A point reported from another event names that event: choose it, or another kind."
-        if self.also_reported_as_id and self.also_reported_as_id == self.pk:
-            errors["also_reported_as"] = "A record cannot be its own twin."
         if self.roundtable_id and self.meeting_id and self.roundtable.meeting_id != self.meeting_id:
             errors["roundtable"] = f"This roundtable is not part of {self.meeting}: choose one of its roundtables."
         elif self.roundtable_id and self.roundtable.track != self.track:
@@ -344,7 +352,7 @@ class Section(Sourced):
         return self.roundtable.get_absolute_url()
 
 
-class ProposedActivity(Sourced):
+class ProposedActivity(Linked, Sourced):
     """An activity the GMG proposed, with the member agencies listed with expertise."""
 
     QUOTED_FIELDS = ("text",)
@@ -403,7 +411,17 @@ class ProposedActivity(Sourced):
             "issued": occasion.dated,
             "occasion": occasion,
             "document": document,
+            "links": self.cited_links,
         }
+
+    @property
+    def linked_title(self):
+        section = self.section
+        roundtable = section.roundtable
+        where = f"GFMD {roundtable.meeting.year}, {roundtable.meeting.city}"
+        return (
+            f"{where}: GMG proposed activity {roundtable.number}{section.letter}.{self.position}, “{short(self.text)}”"
+        )
 
 
 class ActivityItem(Versioned):
@@ -456,3 +474,273 @@ class Objective(ActivityItem):
 # An activity's agencies as a page's list of activities names them: their acronyms, as a list (`agencies`),
 # rather than a queryset built in each activity's related manager.
 AGENCIES_SHOWN = models.Prefetch("gmg_members", queryset=GMGMember.objects.only("acronym"), to_attr="agencies")
+
+
+class LinkType(models.TextChoices):
+    """How one record stands to another, as an editor reads the sources; each read from its source record."""
+
+    HELD_AS = "held-as", "Held as"
+    ALSO_REPORTED_AS = "also-reported-as", "Also reported as"
+    RESTATES = "restates", "Restates"
+    BUILDS_ON = "builds-on", "Builds on"
+    FOLLOWS_UP = "follows-up", "Follows up"
+    ANSWERS = "answers", "Answers"
+
+
+# The same link read from its target record.
+INVERSE_LABELS = {
+    LinkType.HELD_AS: "Planned as",
+    LinkType.ALSO_REPORTED_AS: "Also reported as",
+    LinkType.RESTATES: "Restated by",
+    LinkType.BUILDS_ON: "Built on by",
+    LinkType.FOLLOWS_UP: "Followed up by",
+    LinkType.ANSWERS: "Answered by",
+}
+# The kinds of record a link joins, by model: one foreign key each way per kind, exactly one of them set.
+LINK_ENDS = {
+    "session": "gfmd_sessions.Session",
+    "recommendation": "recommendations.Recommendation",
+    "activity": "recommendations.ProposedActivity",
+}
+LINK_KINDS = {label: kind for kind, label in LINK_ENDS.items()}
+# What a link's page shows of each kind of record it joins, read with the link.
+LINK_END_RELATIONS = {
+    "session": ("meeting", "roundtable"),
+    "recommendation": ("meeting", "event"),
+    "activity": ("section__roundtable__meeting",),
+}
+
+
+def one_of(prefix):
+    """Exactly one of the ends named `prefix_<kind>` is set."""
+    condition = Q()
+    for kind in LINK_ENDS:
+        others = {f"{prefix}_{other}__isnull": other != kind for other in LINK_ENDS}
+        condition |= Q(**others)
+    return condition
+
+
+def not_to_itself():
+    return Q(*[Q(**{f"from_{kind}__isnull": True}) | ~Q(**{f"from_{kind}": F(f"to_{kind}")}) for kind in LINK_ENDS])
+
+
+@dataclass(frozen=True)
+class LinkShown:
+    """A link as a record's page shows it: how the other record stands to this one, and the link's words."""
+
+    label: str
+    record: object
+    note: str
+    quote: str
+
+
+class LinkQuerySet(models.QuerySet):
+    def of_record(self, record):
+        """[LinkShown] of the links from and to a record, one query: from it under the link's type, to it
+        under the type read backwards ("Restated by")."""
+        kind = LINK_KINDS[record._meta.label]
+        links = self.filter(Q(**{f"from_{kind}": record}) | Q(**{f"to_{kind}": record})).select_related(
+            *[f"{end}_{kind}__{to}" for end in ("from", "to") for kind, tos in LINK_END_RELATIONS.items() for to in tos]
+        )
+        shown = []
+        for link in links.order_by("type", "pk"):
+            outgoing = getattr(link, f"from_{kind}_id") == record.pk
+            label = link.get_type_display() if outgoing else link.inverse_label
+            other = link.target_record if outgoing else link.source_record
+            shown.append(LinkShown(label, other, link.note, link.quote))
+        return shown
+
+    def attach_listed(self, records):
+        """Give each record of a list's page `listed_links`: its links both ways as the API gives them, read
+        in one query for the whole page, with what the other records' addresses need."""
+        if not records:
+            return
+        kind = LINK_KINDS[records[0]._meta.label]
+        by_pk = {record.pk: record for record in records}
+        for record in records:
+            record.listed_links = []
+        ends = [f"{end}_{other}" for end in ("from", "to") for other in LINK_ENDS]
+        links = (
+            self.filter(Q(**{f"from_{kind}__in": list(by_pk)}) | Q(**{f"to_{kind}__in": list(by_pk)}))
+            .select_related(*ends, "from_session__meeting", "to_session__meeting")
+            .only(
+                "type",
+                "note",
+                "quote",
+                *ends,
+                *[f"{end}_session__{field}" for end in ("from", "to") for field in ("slug", "meeting__slug")],
+            )
+            .order_by("type", "pk")
+        )
+        for link in links:
+            for end, other, direction, label in (
+                ("from", link.target_record, "outgoing", link.get_type_display()),
+                ("to", link.source_record, "incoming", link.inverse_label),
+            ):
+                if (record := by_pk.get(getattr(link, f"{end}_{kind}_id"))) is not None:
+                    record.listed_links.append(
+                        {
+                            "type": link.type,
+                            "direction": direction,
+                            "label": label,
+                            "record": other.get_absolute_url(),
+                            "note": link.note,
+                            "quote": link.quote,
+                        }
+                    )
+
+
+class Link(Versioned):
+    """An editor's link from one record to another: a plan held as a session, a point another source also
+    reports, a follow-up action restating a recommendation. Shown on both records' pages."""
+
+    type = models.CharField(max_length=20, choices=LinkType.choices)
+    from_session = models.ForeignKey(
+        "gfmd_sessions.Session", null=True, blank=True, on_delete=models.CASCADE, related_name="links_out"
+    )
+    from_recommendation = models.ForeignKey(
+        Recommendation, null=True, blank=True, on_delete=models.CASCADE, related_name="links_out"
+    )
+    from_activity = models.ForeignKey(
+        ProposedActivity, null=True, blank=True, on_delete=models.CASCADE, related_name="links_out"
+    )
+    to_session = models.ForeignKey(
+        "gfmd_sessions.Session",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="links_in",
+        help_text="The session it links to; or choose a recommendation or an activity.",
+    )
+    to_recommendation = models.ForeignKey(
+        Recommendation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="links_in",
+        help_text="The recommendation, follow-up action or other point it links to; or choose a session or an "
+        "activity.",
+    )
+    to_activity = models.ForeignKey(
+        ProposedActivity,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="links_in",
+        help_text="The GMG's proposed activity it links to; or choose a session or a recommendation.",
+    )
+    note = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text="Shown to the public: what the editor checked, and where."
+    )
+    quote = models.TextField(
+        max_length=LONG_TEXT,
+        blank=True,
+        help_text="The source's words that show the link, quoted as printed; say in the note where they are.",
+    )
+
+    history = HistoricalRecords()
+
+    objects = LinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["type", "pk"]
+        verbose_name = "link by editors"
+        verbose_name_plural = "links by editors"
+        constraints = [
+            models.CheckConstraint(condition=one_of("from"), name="link_has_one_source_record"),
+            models.CheckConstraint(condition=one_of("to"), name="link_has_one_target_record"),
+            models.CheckConstraint(condition=not_to_itself(), name="link_not_to_itself"),
+            models.CheckConstraint(
+                condition=~Q(type=LinkType.HELD_AS) | Q(from_session__isnull=False, to_session__isnull=False),
+                name="held_as_links_sessions",
+            ),
+            models.CheckConstraint(
+                condition=~Q(type=LinkType.ALSO_REPORTED_AS)
+                | Q(from_recommendation__isnull=False, to_recommendation__isnull=False),
+                name="also_reported_as_links_points",
+            ),
+            # A plan was held once, a point reported again once: the fields these links replaced held one.
+            models.UniqueConstraint(
+                fields=["from_session"],
+                condition=Q(type=LinkType.HELD_AS),
+                name="one_held_as_per_session",
+                violation_error_message="This planned session already has a “Held as” link: edit that one instead.",
+            ),
+            models.UniqueConstraint(
+                fields=["from_recommendation"],
+                condition=Q(type=LinkType.ALSO_REPORTED_AS),
+                name="one_also_reported_as_per_point",
+                violation_error_message="This point already has an “Also reported as” link: edit that one instead.",
+            ),
+            *[
+                models.UniqueConstraint(
+                    fields=[f"from_{a}", "type", f"to_{b}"],
+                    condition=Q(**{f"from_{a}__isnull": False, f"to_{b}__isnull": False}),
+                    name=f"one_link_of_a_type_{a}_to_{b}",
+                    violation_error_message="This link is already recorded: edit that one instead.",
+                )
+                for a in LINK_ENDS
+                for b in LINK_ENDS
+            ],
+        ]
+
+    def __str__(self):
+        return f"{self.source_record} — {self.get_type_display().lower()} — {self.target_record}"
+
+    @property
+    def source_record(self):
+        return self.from_session or self.from_recommendation or self.from_activity
+
+    @property
+    def target_record(self):
+        return self.to_session or self.to_recommendation or self.to_activity
+
+    @property
+    def inverse_label(self):
+        return INVERSE_LABELS[self.type]
+
+    def get_absolute_url(self):
+        return self.source_record.get_absolute_url() + "#links"
+
+    def clean(self):
+        super().clean()
+        # Objects, not ids: a link added with a new record names it before it is saved.
+        sources = [kind for kind in LINK_ENDS if getattr(self, f"from_{kind}") is not None]
+        targets = [kind for kind in LINK_ENDS if getattr(self, f"to_{kind}") is not None]
+        if len(sources) != 1:
+            raise ValidationError("A link goes from one record: a session, a recommendation or an activity.")
+        if len(targets) != 1:
+            message = "Choose the record it links to: a session, a recommendation or an activity, one of them."
+            raise ValidationError({"to_session": message})
+        field = f"to_{targets[0]}"
+        if sources == targets and getattr(self, f"from_{sources[0]}") == getattr(self, field):
+            raise ValidationError({field: "A record cannot be linked to itself: choose another record."})
+        if message := self.type_error(sources[0], targets[0]):
+            raise ValidationError({"type": message})
+        self.refuse_duplicate(sources[0], field)
+
+    def type_error(self, source, target):
+        """What the link's type asks of the records it joins and they lack; None where they fit."""
+        if self.type == LinkType.HELD_AS:
+            if (source, target) != ("session", "session"):
+                return "“Held as” links a planned session to a session as held: choose two sessions."
+            planned, held = self.from_session, self.to_session
+            if planned.roundtable.stage != Stage.PLANNED or held.roundtable.stage != Stage.HELD:
+                return "“Held as” links a planned session to a session as held: this pair is not one."
+            if planned.meeting_id != held.meeting_id:
+                return "The session it was held as must be of the same meeting."
+        if self.type == LinkType.ALSO_REPORTED_AS and (source, target) != ("recommendation", "recommendation"):
+            return "“Also reported as” links two points, the same one as two sources report it: choose two points."
+        return None
+
+    def refuse_duplicate(self, source, field):
+        if getattr(self, f"from_{source}_id") is None:
+            return  # a new record has no links yet
+        same = Link.objects.filter(type=self.type, **{f"from_{source}": getattr(self, f"from_{source}_id")})
+        same = same.exclude(pk=self.pk)
+        if same.filter(**{field: getattr(self, f"{field}_id")}).exists():
+            raise ValidationError({field: "This link is already recorded: edit that one instead."})
+        if self.type in (LinkType.HELD_AS, LinkType.ALSO_REPORTED_AS) and same.exists():
+            raise ValidationError(
+                {field: f"This record already has a “{self.get_type_display()}” link: edit that one instead."}
+            )

@@ -9,8 +9,18 @@ documents, an objective's text in its activity's.
 from django.db.models import Prefetch
 
 from lib import search
+from lib.models import LINK_WORDS
 from lib.search.registry import joined
-from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section, SubActivity
+from recommendations.models import (
+    LINK_ENDS,
+    GMGMember,
+    Link,
+    Objective,
+    ProposedActivity,
+    Recommendation,
+    Section,
+    SubActivity,
+)
 from sessions.models import Event, Meeting, Roundtable
 from sessions.search_documents import TAGS, event_of, meeting_fields, place_fields, tag_names
 from themes.search_documents import theme_pks
@@ -57,6 +67,7 @@ def recommendation_document(recommendation):
             recommendation.text,
             *(child.text for child in recommendation.children.all()),
             recommendation.editorial_note,
+            recommendation.link_words,
         ),
         **place_fields(recommendation, recommendation.meeting),
         # Another event's point is the event's: no meeting, year, track or stage of the Forum.
@@ -80,6 +91,7 @@ def activity_document(activity):
             activity.text,
             *(row.text for row in activity.sub_activities.all()),
             *(row.text for row in activity.objectives.all()),
+            activity.link_words,
         ),
         **meeting_fields(roundtable.meeting),
         "track": roundtable.track,
@@ -91,7 +103,7 @@ def activity_document(activity):
 
 def recommendations_queryset():
     return Recommendation.objects.select_related("meeting", "roundtable", "event__meeting", "parent").prefetch_related(
-        "themes", TAGS, Prefetch("children", queryset=Recommendation.objects.order_by("position"))
+        "themes", TAGS, Prefetch("children", queryset=Recommendation.objects.order_by("position")), *LINK_WORDS
     )
 
 
@@ -101,6 +113,7 @@ def activities_queryset():
         TAGS,
         Prefetch("sub_activities", queryset=SubActivity.objects.order_by("position")),
         Prefetch("objectives", queryset=Objective.objects.order_by("position")),
+        *LINK_WORDS,
     )
 
 
@@ -146,6 +159,14 @@ def register():
     )
     search.depends(SubActivity, lambda row: [("activity", row.activity_id)])
     search.depends(Objective, lambda row: [("activity", row.activity_id)])
+    # A link's note and quote are in the documents of the two records it joins.
+    search.depends(Link, linked_documents)
+
+
+def linked_documents(link):
+    """The documents of the records a link joins: each kind of record a link joins is a kind of document."""
+    ends = [(kind, getattr(link, f"{end}_{kind}_id")) for end in ("from", "to") for kind in LINK_ENDS]
+    return [(kind, pk) for kind, pk in ends if pk]
 
 
 def points(**lookup):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from lib import citation
 from lib.caching import cached_page, per_revision
 from lib.links import link_to
-from lib.listing import TAG_LIST, Column, FacetedList, joined, page_of
+from lib.listing import LINKS, TAG_LIST, Column, FacetedList, joined, page_of
 from lib.sources import attach_other_sources, attach_sources
 from recommendations import hubs
 from recommendations.filters import ActivityFilter, RecommendationFilter
@@ -91,6 +91,7 @@ RECOMMENDATION_COLUMNS = [
     Column("theme_labels", "string", lambda r: joined(r.themes.all(), "name"), json=False),
     # The CSV has always given tags by name.
     Column("tags", "array", lambda r: [t.slug for t in r.tag_list], csv=lambda r: joined(r.tag_list, "name")),
+    LINKS,
     Column("source", "string", lambda r: r.source.title, json=False),
     Column("source_location", "string", lambda r: r.source_location, json=False),
 ]
@@ -146,6 +147,7 @@ ACTIVITY_COLUMNS = [
     Column("themes", "array", lambda a: [t.slug for t in a.theme_list], description="Theme slugs."),
     Column("theme_labels", "string", lambda a: joined(a.theme_list, "name"), json=False),
     Column("tags", "array", lambda a: [t.slug for t in a.tag_list], csv=lambda a: joined(a.tag_list, "name")),
+    LINKS,
     Column("source", "string", lambda a: a.source.title, json=False),
     Column("source_location", "string", lambda a: a.source_location, json=False),
 ]
@@ -228,22 +230,20 @@ def activity_list_api(request):
 
 @cached_page(params=citation.FORMAT_PARAMETERS)
 def recommendation_detail(request, pk):
-    # Four joins: the source comes from the memo, and the event and the twin, which few points have,
-    # are read only when there is one; the planning of a ten-table join cost more than all of that.
+    # Four joins: the source comes from the memo, and the event, which few points have, is read only when
+    # there is one; the planning of a ten-table join cost more than all of that.
     recommendation = get_object_or_404(
         Recommendation.objects.select_related("meeting", "roundtable", "session", "parent").prefetch_related(
-            "themes", "tags", "children", "reported_also_as"
+            "themes", "tags", "children"
         ),
         pk=pk,
     )
-    attach_sources([recommendation, *recommendation.reported_also_as.all()])
+    attach_sources([recommendation, *(shown.record for shown in recommendation.editors_links)])
     attach_other_sources([recommendation])
     # The roundtable's and the session's links name their meeting, which is the point's own.
     for part in (recommendation.roundtable, recommendation.session):
         if part is not None and part.meeting_id == recommendation.meeting_id:
             part.meeting = recommendation.meeting
-    if recommendation.also_reported_as is not None:
-        attach_sources([recommendation.also_reported_as])
     cite = citation.for_record(request, recommendation)
     if (download := citation.respond(request, cite)) is not None:
         return download
@@ -255,6 +255,7 @@ def recommendation_detail(request, pk):
 @cached_page(params=citation.FORMAT_PARAMETERS)
 def activity_detail(request, pk):
     activity = get_object_or_404(ACTIVITIES, pk=pk)
+    attach_sources(shown.record for shown in activity.editors_links)
     attach_other_sources([activity])
     cite = citation.for_record(request, activity)
     if (download := citation.respond(request, cite)) is not None:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from lib.editing import SOURCE_FIELDS, ContentAdmin, ContentStackedInline, ContentTabularInline, VersionedForm
+from recommendations.admin import LinkFromSessionInline
 from recommendations.models import Recommendation
 from sessions.models import Event, Meeting, Milestone, Passage, Roundtable, Session
 
@@ -107,13 +108,13 @@ class SessionAdmin(ContentAdmin):
     list_select_related = ["meeting", "roundtable__meeting"]
     search_fields = ["number", "title", "discussion", "co_chairs"]
     ordering = ["meeting__year", "roundtable__track", "roundtable__stage", "roundtable__number", "number"]
-    autocomplete_fields = ["roundtable", "source", "other_sources", "themes", "held_as"]
+    autocomplete_fields = ["roundtable", "source", "other_sources", "themes"]
     fieldsets = [
-        (None, {"fields": ["roundtable", "number", "slug", "title", "discussion", "co_chairs", "held_as"]}),
+        (None, {"fields": ["roundtable", "number", "slug", "title", "discussion", "co_chairs"]}),
         ("Browsing", {"fields": ["themes", "tags"]}),
         ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
     ]
-    inlines = [RecommendationInline]
+    inlines = [RecommendationInline, LinkFromSessionInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("meeting", "roundtable__meeting")

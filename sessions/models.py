@@ -1,13 +1,15 @@
+from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
 from lib.citation import FORUM, HELD, OTHER_EVENT, PLANNED, DateSpan, Occasion, document_of, span_of
-from lib.models import LONG_TEXT, Sourced
+from lib.models import LONG_TEXT, Linked, Sourced
 
 
 class Track(models.TextChoices):
@@ -253,8 +255,14 @@ class SessionQuerySet(models.QuerySet):
     def of_stage(self, stages):
         return self.filter(roundtable__stage__in=stages)
 
+    def with_held_as(self):
+        """Each session with `held_as_id`: for a planned one, the session it was held as (an editors' link)."""
+        link = apps.get_model(settings.LINK_MODEL)
+        held_as = link.objects.filter(type="held-as", from_session=OuterRef("pk")).values("to_session")[:1]
+        return self.annotate(held_as_id=Subquery(held_as))
 
-class Session(Sourced):
+
+class Session(Linked, Sourced):
     """One session of a roundtable: the page the public reads."""
 
     QUOTED_FIELDS = ("title", "discussion")
@@ -285,14 +293,6 @@ class Session(Sourced):
         max_length=LONG_TEXT, blank=True, help_text="What the session discussed or was to discuss, quoted."
     )
     co_chairs = models.CharField(max_length=300, blank=True, help_text="Co-chairing governments, where known.")
-    held_as = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="planned_as",
-        help_text="For a planned session: the session as it was held, if it was.",
-    )
     themes = models.ManyToManyField("themes.Theme", blank=True, related_name="sessions")
     tags = TaggableManager(blank=True)
 
@@ -357,11 +357,6 @@ class Session(Sourced):
                     f"Another session of this meeting, {clash.heading}, already has the link “{self.slug}”: "
                     "give this one a different slug."
                 )
-        if self.held_as_id:
-            if self.held_as_id == self.pk:
-                errors["held_as"] = "A session cannot have been held as itself."
-            elif self.roundtable_id and self.held_as.meeting_id != self.roundtable.meeting_id:
-                errors["held_as"] = "The session it was held as must be of the same meeting."
         if errors:
             raise ValidationError(errors)
 
@@ -369,6 +364,11 @@ class Session(Sourced):
     def stage(self):
         """A session is held or planned as its roundtable is."""
         return self.roundtable.stage
+
+    @property
+    def linked_title(self):
+        planned = " (as planned)" if self.roundtable.stage == Stage.PLANNED else ""
+        return f"GFMD {self.meeting.year}, {self.meeting.city}: session {self.heading}{planned}"
 
     def default_slug(self):
         prefix = "csd-" if self.roundtable.track == Track.CIVIL_SOCIETY else ""
@@ -396,6 +396,7 @@ class Session(Sourced):
             "issued": occasion.dated,
             "occasion": occasion,
             "document": document,
+            "links": self.cited_links,
         }
 
 

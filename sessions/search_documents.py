@@ -10,7 +10,7 @@ documents.
 from django.db.models import Prefetch
 
 from lib import search
-from lib.models import configured_model
+from lib.models import LINK_WORDS, configured_model
 from lib.search.registry import joined
 from sessions.models import Event, Meeting, Milestone, Passage, Roundtable, Session
 from themes.search_documents import theme_pks
@@ -83,7 +83,7 @@ def session_document(session):
         "url": session.get_absolute_url(),
         "label": session.heading,
         "title": joined(session.title, tag_names(session)),
-        "body": joined(session.discussion, session.co_chairs, session.editorial_note),
+        "body": joined(session.discussion, session.co_chairs, session.editorial_note, session.link_words),
         **place_fields(session, session.meeting),
         "track": roundtable.track,
         "roundtable": roundtable.label,
@@ -155,7 +155,9 @@ def register_parts():
         model=Session,
         label="Session",
         plural="Sessions",
-        queryset=lambda: Session.objects.select_related("meeting", "roundtable").prefetch_related("themes", TAGS),
+        queryset=lambda: Session.objects.select_related("meeting", "roundtable").prefetch_related(
+            "themes", TAGS, *LINK_WORDS
+        ),
         build=session_document,
     )
     search.register(

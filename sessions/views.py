@@ -10,7 +10,7 @@ from lib import citation
 from lib.caching import cached_page, per_revision
 from lib.counting import held
 from lib.links import link_to
-from lib.listing import API_FORMATS, TAG_LIST, Column, FacetedList, joined, takes_formats
+from lib.listing import API_FORMATS, LINKS, TAG_LIST, Column, FacetedList, joined, takes_formats
 from lib.sources import attach_other_sources, attach_sources
 from recommendations import hubs
 from recommendations.models import AGENCIES_SHOWN, ProposedActivity, Recommendation
@@ -30,18 +30,21 @@ TOP_LEVEL = (
 # The same points as a meeting's and a session's pages list them (templates/includes/recommendation_items.html):
 # the columns those show, not the sources, notes and keys of rows read by the hundred. Their sub-points
 # are read by points_shown().
-POINTS_SHOWN = TOP_LEVEL.prefetch_related(None).only(
-    "meeting",
-    "roundtable",
-    "session",
-    "track",
-    "stage",
-    "kind",
-    "also_reported_as",
-    "number",
-    "number_restored",
-    "group_heading",
-    "text",
+POINTS_SHOWN = (
+    TOP_LEVEL.prefetch_related(None)
+    .only(
+        "meeting",
+        "roundtable",
+        "session",
+        "track",
+        "stage",
+        "kind",
+        "number",
+        "number_restored",
+        "group_heading",
+        "text",
+    )
+    .with_also_reported_as()
 )
 # Ordered by the parent's id, not by the parent (which sorts by the point's meeting, track, roundtable...
 # and joins three tables): each point's sub-points are handed to it in their order.
@@ -51,8 +54,10 @@ SUB_POINTS_SHOWN = Recommendation.objects.order_by("parent_id", "position").only
 
 # A meeting's sessions as its page lists them (heading, co-chairs, plan and outcome), and their discussions,
 # which a roundtable whose summary is its sessions' words shows under each session.
-SESSIONS_SHOWN = Session.objects.order_by("number", "title").only(
-    "roundtable", "slug", "number", "number_assigned", "title", "co_chairs", "held_as", "discussion"
+SESSIONS_SHOWN = (
+    Session.objects.order_by("number", "title")
+    .only("roundtable", "slug", "number", "number_assigned", "title", "co_chairs", "discussion")
+    .with_held_as()
 )
 
 # A session's page lists this many sessions of other meetings on its themes, with their meeting's year and city.
@@ -95,6 +100,7 @@ SESSION_COLUMNS = [
     Column("theme_labels", "string", lambda s: joined(s.theme_list, "name"), json=False),
     # The CSV has always given tags by name.
     Column("tags", "array", lambda s: [t.slug for t in s.tag_list], csv=lambda s: joined(s.tag_list, "name")),
+    LINKS,
     Column("source", "string", lambda s: s.source.title, json=False),
     Column("source_location", "string", lambda s: s.source_location, json=False),
 ]
@@ -237,7 +243,7 @@ def held_groups():
     restating = defaultdict(list)
     rows = (
         held(Recommendation.objects.all())
-        .filter(also_reported_as__in=held(Recommendation.objects.all()))
+        .restating(held(Recommendation.objects.all()))
         .order_by("meeting", "kind")
         .values_list("meeting", "kind")
         .annotate(n=Count("pk"))
@@ -437,9 +443,9 @@ def event_detail(request, slug):
 @cached_page(params=citation.FORMAT_PARAMETERS)
 def session_detail(request, meeting, slug):
     session = get_object_or_404(
-        Session.objects.select_related("meeting", "roundtable"), meeting__slug=meeting, slug=slug
+        Session.objects.select_related("meeting", "roundtable").with_held_as(), meeting__slug=meeting, slug=slug
     )
-    attach_sources([session])
+    attach_sources([session, *(shown.record for shown in session.editors_links)])
     attach_other_sources([session])
     cite = citation.for_record(request, session)
     if (download := citation.respond(request, cite)) is not None:
@@ -451,14 +457,13 @@ def session_detail(request, meeting, slug):
     # held as, and those planned as this one, are among them: a plan and what became of it are sessions
     # of one meeting (Session.clean), so they are found here rather than read.
     siblings = list(
-        Session.objects.filter(meeting=session.meeting).only(
-            "meeting", "slug", "number", "number_assigned", "title", "held_as"
-        )
+        Session.objects.filter(meeting=session.meeting)
+        .only("meeting", "slug", "number", "number_assigned", "title")
+        .with_held_as()
     )
     share_meeting(siblings, session.meeting)
     by_pk = {sibling.pk: sibling for sibling in siblings}
-    if session.held_as_id in by_pk:
-        session.held_as = by_pk[session.held_as_id]
+    session.held_as = by_pk.get(session.held_as_id)
     index = next(i for i, s in enumerate(siblings) if s.pk == session.pk)
     context = {
         "session": session,

@@ -136,7 +136,7 @@ def test_every_field_an_editor_can_change_is_in_the_files():
     """A field the declaration of the files leaves out would be lost by an export and a restore."""
     covered = {}
     for node in all_nodes():
-        covered.setdefault(node.model, set()).update(f.attr for f in node.fields)
+        covered.setdefault(node.model, set()).update(attr for f in node.fields for attr in f.attrs)
     missing = {
         f"{model.__name__}.{field.name}"
         for model in content_models()

@@ -121,10 +121,10 @@ def test_rare_values_are_kept_as_part_of_the_list_not_a_whole_bitset():
         ("/sessions/?theme=remittances-diaspora", 2),
         # An activity's card names its agencies: one more query for them.
         ("/activities/?gmg_member=IOM", 3),
-        # The API gives each record's themes and tags too, and what the sources cover of the meeting the list
-        # is filtered to.
-        ("/api/recommendations/?year=2009", 5),
-        ("/api/recommendations/", 4),
+        # The API gives each record's themes, tags and links by editors too, and what the sources cover of
+        # the meeting the list is filtered to.
+        ("/api/recommendations/?year=2009", 6),
+        ("/api/recommendations/", 5),
     ],
 )
 def test_a_list_page_reads_its_records_and_nothing_else_once_the_index_is_built(client, path, queries):

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from lib.listing import top_values
-from recommendations.models import Recommendation
+from recommendations.models import Link, Recommendation
 from sessions.models import Meeting
 
 pytestmark = pytest.mark.django_db
@@ -60,10 +60,8 @@ def test_the_meetings_index_counts_roundtables_and_clusters_apart_per_track(clie
 
 
 def test_brussels_follow_up_actions_that_restate_ioms_recommendations_are_marked_both_ways(client):
-    twins = {
-        (r.text, r.also_reported_as.text)
-        for r in Recommendation.objects.filter(meeting__slug="brussels-2007", also_reported_as__isnull=False)
-    }
+    links = Link.objects.filter(type="also-reported-as", from_recommendation__meeting__slug="brussels-2007")
+    twins = {(link.from_recommendation.text, link.to_recommendation.text) for link in links}
     assert twins == {
         ("Matrix of Good Practices Health Sector", "Establish a matrix of good practices"),
         (

@@ -228,8 +228,16 @@ def test_athens_government_roundtable_1_is_not_sourced_to_the_civil_society_synt
 def test_the_two_reports_of_the_circular_migration_workshop_name_each_other(client):
     follow_up = Recommendation.objects.get(meeting__slug="brussels-2007", text="Workshop on Circular Migration")
     recommendation = Recommendation.objects.get(text="Organize a workshop on circular migration")
-    assert follow_up.also_reported_as == recommendation
+    assert Recommendation.objects.with_also_reported_as().get(pk=follow_up.pk).also_reported_as_id == recommendation.pk
     page = page_text(client, f"/recommendations/{follow_up.pk}/")
-    assert f'Also reported as: <a href="/recommendations/{recommendation.pk}/">“Organize a workshop' in page
+    assert (
+        f'<strong>Also reported as:</strong> <a href="/recommendations/{recommendation.pk}/">GFMD 2007, Brussels: '
+        "recommendation, “Organize a workshop on circular migration”</a> "
+        '<span class="meta">(Current Priorities' in page
+    )
+    assert "Organize a workshop on circular migration</blockquote>" in page
     page = page_text(client, f"/recommendations/{recommendation.pk}/")
-    assert f'Also reported as: <a href="/recommendations/{follow_up.pk}/">“Workshop on Circular Migration”' in page
+    assert (
+        f'<strong>Also reported as:</strong> <a href="/recommendations/{follow_up.pk}/">GFMD 2007, Brussels: '
+        "follow-up action, “Workshop on Circular Migration”</a>" in page
+    )

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lib.caching import content_changed
-from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
+from recommendations.models import GMGMember, Link, ProposedActivity, Recommendation, Section
 from sessions.models import Event, Passage, Roundtable, Session, Stage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_content")]
@@ -96,7 +96,9 @@ def add_sessions_and_points(world, n):
     Recommendation.objects.create(
         meeting=world.meeting, parent=rec, position=1, number="a", text="Sub-point", source=world.source
     )
-    planned = Session.objects.create(roundtable=world.plan, number=f"1.{n}", held_as=other, source=world.source)
+    planned = Session.objects.create(roundtable=world.plan, number=f"1.{n}", source=world.source)
+    Link.objects.create(type="held-as", from_session=planned, to_session=other)
+    Link.objects.create(type="restates", from_recommendation=rec, to_session=world.session, note=f"Checked {n}")
     planned.themes.add(world.theme)
     for where in ({"roundtable": world.plan}, {"stage": Stage.PLANNED}, {"event": world.event}):
         point = Recommendation.objects.create(
@@ -123,3 +125,5 @@ def add_passage_and_activity(world, n):
     activity.tags.add(f"growth tag {n}")
     activity.objectives.create(position=1, text="Objective")
     activity.sub_activities.create(position=1, text="Sub-activity")
+    Link.objects.create(type="builds-on", from_activity=activity, to_session=world.session, quote=f"Quote {n}")
+    Link.objects.create(type="answers", from_session=world.session, to_activity=activity)

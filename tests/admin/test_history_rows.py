@@ -39,6 +39,8 @@ def test_a_new_record_with_themes_has_one_row_created(editor, roundtable, theme,
         "source": source.pk,
         "recommendations-TOTAL_FORMS": "0",
         "recommendations-INITIAL_FORMS": "0",
+        "links_out-TOTAL_FORMS": "0",
+        "links_out-INITIAL_FORMS": "0",
     }
     assert editor.post("/admin/gfmd_sessions/session/add/", data).status_code == 302
     added = Session.objects.get(title="Added with a theme")

@@ -117,6 +117,8 @@ def test_reverting_to_the_first_version_keeps_the_links_it_had(editor, theme, so
             "other_sources": [str(other.pk)],
             "recommendations-TOTAL_FORMS": "0",
             "recommendations-INITIAL_FORMS": "0",
+            "links_out-TOTAL_FORMS": "0",
+            "links_out-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

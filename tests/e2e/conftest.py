@@ -121,6 +121,8 @@ def main_pages(site):
         "/meetings/",
         "/meetings/athens-2009/",
         session.get_absolute_url(),
+        # A plan with its links by editors: the session it was held as, with the note and the quote.
+        "/meetings/mauritius-2012/sessions/planned-4-2/",
         "/sessions/",
         "/recommendations/?year=2009&track=civil-society",
         recommendation.get_absolute_url(),
