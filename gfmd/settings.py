@@ -113,6 +113,9 @@ SOURCE_DOCUMENT_MODEL = "gfmd.SourceDocument"
 SEARCH_DOCUMENT_MODEL = "gfmd.SearchDocument"
 CONTENT_REVISION_MODEL = "gfmd.ContentRevision"
 TAG_SNAPSHOT_MODEL = "gfmd.TagSnapshot"
+RELATED_RECORD_MODEL = "gfmd.RelatedRecord"
+WORDING_VECTOR_MODEL = "gfmd.WordingVector"
+WORDING_VOCABULARY_MODEL = "gfmd.WordingVocabulary"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -26,7 +26,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
-from lib import search
+from lib import related, search
 from lib.models import configured_model
 
 PAGE_TIMEOUT = 60 * 60 * 24
@@ -93,11 +93,14 @@ def content_changed(records=(), *, documents=()):
     documents of records deleted in the transaction, read before they went
     (`search.documents_of`), as a deleted record no longer knows its key.
     Committed together, the records, the revision and the search index agree
-    whatever stops the writer.
+    whatever stops the writer. The records related to them by wording follow (`lib.related`).
     """
     with transaction.atomic(savepoint=False):
         bump_revision()
-        search.update(search.documents_of(records) | set(documents))
+        targets = search.documents_of(records) | set(documents)
+        search.update(targets)
+        # After the documents: the related records are computed from their words.
+        related.update(targets)
 
 
 def bump_revision():

@@ -84,6 +84,7 @@ def session_document(session):
         "label": session.heading,
         "title": joined(session.title, tag_names(session)),
         "body": joined(session.discussion, session.co_chairs, session.editorial_note),
+        "wording": joined(session.title, session.discussion),
         **place_fields(session, session.meeting),
         "track": roundtable.track,
         "roundtable": roundtable.label,
@@ -157,6 +158,7 @@ def register_parts():
         plural="Sessions",
         queryset=lambda: Session.objects.select_related("meeting", "roundtable").prefetch_related("themes", TAGS),
         build=session_document,
+        related=True,
     )
     search.register(
         "passage",

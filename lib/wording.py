@@ -1,0 +1,328 @@
+"""The computation of the related records (lib/related.py): TF-IDF vectors, scores, lists, and their rows.
+
+Apart from lib/related.py because numpy, scipy and scikit-learn take seconds to import: a process imports them
+when it first writes content, not when it starts.
+"""
+
+from collections import Counter, defaultdict
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Q
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from lib.models import configured_model
+from lib.search.engine import index_model
+from lib.search.highlight import stem
+from lib.search.query import STOP_WORDS, WORD
+from lib.search.registry import KINDS
+
+KEPT = 8
+SHARED_TERMS = 4
+# Chosen on the judged set (docs/related.md): terms of one record kept, those of more than half left out.
+MIN_RECORDS = 1
+MAX_SHARE = 0.5
+MIN_LETTERS = 3
+# Beyond these shares an update is a rebuild: the vocabulary would be too stale, or the work as large.
+GROWTH = 1.25
+BATCH_SHARE = 0.25
+CHUNK = 512
+
+
+def related_model():
+    return configured_model("RELATED_RECORD_MODEL")
+
+
+def vector_model():
+    return configured_model("WORDING_VECTOR_MODEL")
+
+
+def vocabulary_model():
+    return configured_model("WORDING_VOCABULARY_MODEL")
+
+
+def related_kinds():
+    return [kind.name for kind in KINDS.values() if kind.related]
+
+
+def words_of(text):
+    return [w for w in WORD.findall(text.lower()) if len(w) >= MIN_LETTERS and w not in STOP_WORDS and not w.isdigit()]
+
+
+def stems(words):
+    return [stem(word) for word in words]
+
+
+def place_of(meeting, track, event):
+    """Where a record belongs: records of one place are never each other's related records."""
+    return f"event:{event}" if event else f"{meeting}:{track}"
+
+
+def documents(keys=None):
+    """[(kind, id, words, place)] of the related kinds' documents, of these (kind, id) when given."""
+    queryset = index_model().objects.filter(kind__in=related_kinds())
+    if keys is not None:
+        queryset = queryset.filter(of_keys(keys, "kind", "object_id"))
+    rows = queryset.order_by("kind", "object_id").values_list(
+        "kind", "object_id", "wording", "meeting", "track", "event"
+    )
+    return [(kind, pk, words_of(wording), place_of(*where)) for kind, pk, wording, *where in rows]
+
+
+def of_keys(keys, kind_field, id_field):
+    by_kind = defaultdict(list)
+    for kind, pk in keys:
+        by_kind[kind].append(pk)
+    condition = Q(pk__in=[])
+    for kind, pks in by_kind.items():
+        condition |= Q(**{kind_field: kind, f"{id_field}__in": pks})
+    return condition
+
+
+def rebuild(stdout=None):
+    """Every record's vector and list computed again from the search documents; returns how many records."""
+    rows = documents()
+    texts = [words for _, _, words, _ in rows]
+    vectorizer = TfidfVectorizer(
+        analyzer=stems,
+        sublinear_tf=True,
+        min_df=MIN_RECORDS,
+        max_df=max(MIN_RECORDS, int(MAX_SHARE * len(rows))),
+        dtype=np.float32,
+    )
+    try:
+        matrix = vectorizer.fit_transform(texts).tocsr()
+        terms = list(vectorizer.get_feature_names_out())
+        idf = vectorizer.idf_
+    except ValueError:  # no records, or no word two of them share
+        matrix, terms, idf = sparse.csr_matrix((len(rows), 0), dtype=np.float32), [], []
+    shown = shown_words(texts)
+    vocabulary = [
+        [term, round(float(weight), 5), " ".join(shown[part] for part in term.split())]
+        for term, weight in zip(terms, idf, strict=True)
+    ]
+    keys = [(kind, pk) for kind, pk, _, _ in rows]
+    places = place_codes([place for *_, place in rows])
+    vectors = [row_dict(matrix, i) for i in range(len(rows))]
+    lists = []
+    for start in range(0, len(rows), CHUNK):
+        scores = (matrix[start : start + CHUNK] @ matrix.T).toarray()
+        lists += nearest(scores, places[start : start + CHUNK], places)
+    with transaction.atomic():
+        related_model().objects.all().delete()
+        vector_model().objects.all().delete()
+        vocabulary_model().objects.all().delete()
+        vocabulary_model().objects.create(terms=vocabulary, records=len(rows))
+        write_vectors(keys, [place for *_, place in rows], vectors, [floor_of(found) for found in lists])
+        write_lists(
+            {
+                key: pairs(found, keys, vectors[i], vectors, vocabulary)
+                for i, (key, found) in enumerate(zip(keys, lists, strict=True))
+            }
+        )
+    if stdout:
+        stdout.write(f"  {len(rows)} records, {len(vocabulary)} terms")
+    return len(rows)
+
+
+def shown_words(texts):
+    """The word shown for each stem: the form the records use most."""
+    forms = defaultdict(Counter)
+    for words in texts:
+        for word in words:
+            forms[stem(word)][word] += 1
+    return {term: counts.most_common(1)[0][0] for term, counts in forms.items()}
+
+
+def place_codes(places):
+    codes = {}
+    return np.array([codes.setdefault(place, len(codes)) for place in places], dtype=np.int64)
+
+
+def row_dict(matrix, i):
+    start, end = matrix.indptr[i], matrix.indptr[i + 1]
+    return dict(zip(matrix.indices[start:end].tolist(), matrix.data[start:end].tolist(), strict=True))
+
+
+def nearest(scores, row_places, places):
+    """For each row of scores: [(column, score)] of the KEPT highest among other places, highest first."""
+    scores[row_places[:, None] == places[None, :]] = 0
+    kept = min(KEPT, scores.shape[1])
+    if kept == 0:
+        return [[] for _ in range(scores.shape[0])]
+    top = np.argpartition(-scores, kept - 1, axis=1)[:, :kept]
+    found = []
+    for row, columns in zip(scores, top, strict=True):
+        best = [(int(c), float(row[c])) for c in columns if row[c] > 0]
+        found.append(sorted(best, key=lambda pair: (-pair[1], pair[0])))
+    return found
+
+
+def floor_of(found):
+    return found[-1][1] if len(found) >= KEPT else 0.0
+
+
+def pairs(found, keys, own, vectors, vocabulary):
+    """[(related key, score, shared words)] of a record's list found among `keys`."""
+    return [(keys[column], score, shared(own, vectors[column], vocabulary)) for column, score in found]
+
+
+def shared(a, b, vocabulary):
+    common = sorted(a.keys() & b.keys(), key=lambda term: (-a[term] * b[term], term))[:SHARED_TERMS]
+    return ", ".join(vocabulary[term][2] for term in common)[:300]
+
+
+def write_vectors(keys, places, vectors, floors):
+    Vector = vector_model()
+    Vector.objects.bulk_create(
+        [
+            Vector(
+                kind=kind,
+                object_id=pk,
+                place=place[:300],
+                floor=floor,
+                weights=[[t, round(w, 5)] for t, w in vector.items()],
+            )
+            for (kind, pk), place, vector, floor in zip(keys, places, vectors, floors, strict=True)
+        ],
+        batch_size=1000,
+    )
+
+
+def write_lists(lists):
+    """{(kind, id): [(related key, score, words)]}: the rows of these records, replacing any they had."""
+    Related = related_model()
+    if lists:
+        Related.objects.filter(of_keys(lists, "kind", "object_id")).delete()
+    Related.objects.bulk_create(
+        [
+            Related(
+                kind=kind,
+                object_id=pk,
+                rank=rank,
+                related_kind=other[0],
+                related_object_id=other[1],
+                score=score,
+                terms=words,
+            )
+            for (kind, pk), found in lists.items()
+            for rank, (other, score, words) in enumerate(found, start=1)
+        ],
+        batch_size=1000,
+    )
+
+
+def update(targets):
+    """Called by the write path with the (kind, id) of the documents it rewrote, after rewriting them."""
+    kinds = set(related_kinds())
+    changed = {(kind, pk) for kind, pk in targets if kind in kinds}
+    if not changed:
+        return
+    vocabulary = vocabulary_model().objects.first()
+    total = index_model().objects.filter(kind__in=kinds).count()
+    if vocabulary is None or total > GROWTH * vocabulary.records or len(changed) > BATCH_SHARE * total:
+        rebuild()
+        return
+    present = documents(changed)
+    terms = vocabulary.terms
+    x = vectorize([words for _, _, words, _ in present], terms)
+    targets = [((kind, pk), row_dict(x, i)) for i, (kind, pk, _, _) in enumerate(present)]
+    vector_model().objects.filter(of_keys(changed, "kind", "object_id")).delete()
+    write_vectors(
+        [key for key, _ in targets], [place for *_, place in present], [v for _, v in targets], [0.0] * len(targets)
+    )
+    stored = Stored(terms)
+    scores = stored.scores(x, [key for key, _ in targets])
+    lists = {
+        key: stored.pairs(found, vector)
+        for (key, vector), found in zip(targets, nearest(scores.copy(), *stored.places_of(targets)), strict=True)
+    }
+    lists |= entered_and_left(stored, scores, targets, changed)
+    lists |= {key: [] for key in changed if key not in lists}  # deleted records
+    with transaction.atomic():
+        write_lists(lists)
+        stored.write_floors({key: floor_of(found) for key, found in lists.items()})
+
+
+def vectorize(texts, terms):
+    """The TF-IDF vectors of these texts under the last rebuild's vocabulary and weights."""
+    if not terms:
+        return sparse.csr_matrix((len(texts), 0), dtype=np.float32)
+    vectorizer = TfidfVectorizer(
+        analyzer=stems, sublinear_tf=True, dtype=np.float32, vocabulary={term[0]: i for i, term in enumerate(terms)}
+    )
+    vectorizer.idf_ = np.array([term[1] for term in terms], dtype=np.float32)
+    return vectorizer.transform(texts).tocsr()
+
+
+class Stored:
+    """Every record's stored vector, place and floor, read in one query."""
+
+    def __init__(self, terms):
+        self.terms = terms
+        rows = list(
+            vector_model()
+            .objects.order_by("kind", "object_id")
+            .values_list("kind", "object_id", "place", "weights", "floor")
+        )
+        self.keys = [(kind, pk) for kind, pk, *_ in rows]
+        self.position = {key: i for i, key in enumerate(self.keys)}
+        self.places = place_codes([place for _, _, place, _, _ in rows])
+        self.floors = np.array([floor for *_, floor in rows], dtype=np.float32)
+        self.weights = [weights for _, _, _, weights, _ in rows]
+        indptr = np.cumsum([0] + [len(weights) for weights in self.weights])
+        indices = np.array([t for weights in self.weights for t, _ in weights], dtype=np.int32)
+        data = np.array([w for weights in self.weights for _, w in weights], dtype=np.float32)
+        self.matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(rows), len(terms)))
+
+    def places_of(self, targets):
+        return self.places[[self.position[key] for key, _ in targets]], self.places
+
+    def scores(self, x, keys):
+        """Each changed record's score with every record; 0 with those of its own place."""
+        scores = (x @ self.matrix.T).toarray()
+        rows = self.places[[self.position[key] for key in keys]]
+        scores[rows[:, None] == self.places[None, :]] = 0
+        return scores
+
+    def vector(self, column):
+        return dict(self.weights[column])
+
+    def pairs(self, found, vector):
+        return [(self.keys[c], score, shared(vector, self.vector(c), self.terms)) for c, score in found]
+
+    def write_floors(self, floors):
+        Vector = vector_model()
+        vectors = list(Vector.objects.filter(of_keys(floors, "kind", "object_id")))
+        for vector in vectors:
+            vector.floor = floors[(vector.kind, vector.object_id)]
+        Vector.objects.bulk_update(vectors, ["floor"], batch_size=1000)
+
+
+def entered_and_left(stored, scores, targets, changed):
+    """The lists of other records that a changed record enters (its score passes their floor) or was in."""
+    passing = np.nonzero(((scores > stored.floors[None, :]) & (scores > 0)).any(axis=0))[0]
+    Related = related_model()
+    listing = set(
+        Related.objects.filter(of_keys(changed, "related_kind", "related_object_id")).values_list("kind", "object_id")
+    )
+    affected = ({stored.keys[j] for j in passing.tolist()} | listing) - changed
+    current = defaultdict(list)
+    rows = Related.objects.filter(of_keys(affected, "kind", "object_id")).order_by("rank")
+    for kind, pk, *other, score, words in rows.values_list(
+        "kind", "object_id", "related_kind", "related_object_id", "score", "terms"
+    ):
+        if tuple(other) not in changed:
+            current[(kind, pk)].append((tuple(other), score, words))
+    lists = {}
+    for key in affected:
+        column = stored.position.get(key)
+        if column is None:
+            continue
+        found = current[key]
+        for row, (target, vector) in enumerate(targets):
+            if scores[row, column] > 0:
+                found.append((target, float(scores[row, column]), shared(stored.vector(column), vector, stored.terms)))
+        lists[key] = sorted(found, key=lambda item: (-item[1], item[0]))[:KEPT]
+    return lists
