@@ -32,6 +32,13 @@ def rebuild(stdout=None):
     return wording.rebuild(stdout)
 
 
+def clear():
+    """Every list, vector and the vocabulary gone, straight in SQL: with the search index they derive from."""
+    for setting in ("RELATED_RECORD_MODEL", "WORDING_VECTOR_MODEL", "WORDING_VOCABULARY_MODEL"):
+        model = configured_model(setting)
+        model.objects.all()._raw_delete(model.objects.db)
+
+
 def update(targets):
     """Called by the write path with the (kind, id) of the search documents it rewrote, after rewriting them."""
     if any(kind in KINDS and KINDS[kind].related for kind, _ in targets):

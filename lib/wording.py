@@ -64,10 +64,10 @@ def documents(keys=None):
     queryset = index_model().objects.filter(kind__in=related_kinds())
     if keys is not None:
         queryset = queryset.filter(of_keys(keys, "kind", "object_id"))
-    rows = queryset.order_by("kind", "object_id").values_list(
-        "kind", "object_id", "wording", "meeting", "track", "event"
-    )
-    return [(kind, pk, words_of(wording), place_of(*where)) for kind, pk, wording, *where in rows]
+    # Read as documents, whose fields name the meeting and the event a record belongs to, without the texts
+    # the search reads.
+    rows = queryset.order_by("kind", "object_id").defer("names", "title", "body", "vector")
+    return [(d.kind, d.object_id, words_of(d.wording), place_of(d.meeting, d.track, d.event)) for d in rows]
 
 
 def of_keys(keys, kind_field, id_field):

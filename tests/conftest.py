@@ -26,6 +26,7 @@ from lib import search
 from lib.cache import forget_failures
 from lib.caching import content_changed, forget_per_revision
 from lib.content import content_models
+from lib.related import clear as clear_related_records
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
 from sessions.models import Meeting, Roundtable, Session
 from themes.models import Theme
@@ -159,8 +160,10 @@ def empty_content(*, history=False):
 
     With `history`, their history goes too: a new, empty database, as a restore starts from.
     """
-    # The search index is derived from the content and links to its themes: it goes first.
+    # The search index is derived from the content and links to its themes: it goes first, and the related
+    # records derived from it with it.
     search.clear()
+    clear_related_records()
     for model in reversed(content_models()):
         if history:
             history_model = model.history.model
