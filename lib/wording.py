@@ -247,8 +247,8 @@ def update(targets):
 
 def vectorize(texts, terms):
     """The TF-IDF vectors of these texts under the last rebuild's vocabulary and weights."""
-    if not terms:
-        return sparse.csr_matrix((len(texts), 0), dtype=np.float32)
+    if not terms or not texts:
+        return sparse.csr_matrix((len(texts), len(terms)), dtype=np.float32)
     vectorizer = TfidfVectorizer(
         analyzer=stems, sublinear_tf=True, dtype=np.float32, vocabulary={term[0]: i for i, term in enumerate(terms)}
     )
