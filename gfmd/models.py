@@ -168,7 +168,7 @@ class WordingVector(models.Model):
     kind = models.CharField(max_length=20)
     object_id = models.PositiveIntegerField()
     place = models.CharField(max_length=300, help_text="Its meeting and track, or its other event.")
-    weights = models.JSONField(help_text="[[index of the term in the vocabulary, weight], ...]")
+    weights = models.BinaryField(help_text="(index of the term in the vocabulary, weight) pairs: lib.wording.PAIR.")
     floor = models.FloatField(default=0, help_text="The lowest score its list keeps; 0 while the list is not full.")
 
     class Meta:
