@@ -53,8 +53,9 @@ class Shown:
     def __init__(self, row):
         self.url, self.label, self.wording = row.url, row.label, row.wording
         self.kind_label = record_kind_label(row.record_kind) if row.record_kind else KINDS[row.related_kind].label
-        # Another track of the same meeting is a place of its own: say which.
-        track = index_model()(track=row.track).track_label if row.track else ""
+        # A record of the same meeting is there as one of its other track: say which.
+        same_meeting = row.track and row.meeting_label == row.own_meeting_label
+        track = index_model()(track=row.track).track_label if same_meeting else ""
         self.place = ", ".join(part for part in (row.meeting_label, track) if part)
         self.terms = row.terms.split(", ") if row.terms else []
 
@@ -73,6 +74,9 @@ def shown_for(record):
             record_kind=Subquery(document.values("record_kind")[:1]),
             track=Subquery(document.values("track")[:1]),
             wording=Subquery(document.values("wording")[:1]),
+            own_meeting_label=Subquery(
+                index_model().objects.filter(kind=kind, object_id=pk).values("meeting_label")[:1]
+            ),
         )
         .order_by("rank")
     )
