@@ -121,7 +121,8 @@ def rebuild(stdout=None):
             {
                 key: pairs(found, keys, vectors[i], vectors, vocabulary)
                 for i, (key, found) in enumerate(zip(keys, lists, strict=True))
-            }
+            },
+            replace=False,  # every row went above
         )
     if stdout:
         stdout.write(f"  {len(rows)} records, {len(vocabulary)} terms")
@@ -201,10 +202,10 @@ def write_vectors(keys, places, vectors, floors):
     )
 
 
-def write_lists(lists):
+def write_lists(lists, *, replace=True):
     """{(kind, id): [(related key, score, words)]}: the rows of these records, replacing any they had."""
     Related = related_model()
-    if lists:
+    if lists and replace:
         Related.objects.filter(of_keys(lists, "kind", "object_id")).delete()
     insert(
         Related,
