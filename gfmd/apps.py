@@ -24,7 +24,7 @@ def build_missing_search_index(using, **kwargs):
     """
     from django.db import connections, transaction
 
-    from lib import search
+    from lib import related, search
     from lib.caching import content_changed
 
     connection = connections[using]
@@ -40,4 +40,5 @@ def build_missing_search_index(using, **kwargs):
     if any(kind.queryset().exists() for kind in search.KINDS.values()):
         with transaction.atomic(using=using):
             search.rebuild()
+            related.rebuild()
             content_changed()

@@ -98,6 +98,7 @@ class SearchDocument(models.Model):
     record_kind = models.CharField(max_length=60, blank=True, help_text="Recommendation, Key message...")
     stage = models.CharField(max_length=10, default="held")
     event = models.CharField(max_length=200, blank=True, help_text="The other event a record belongs to, if any.")
+    wording = models.TextField(blank=True, help_text="A record's own words, without tags or notes: lib.related's text.")
     themes = models.ManyToManyField("themes.Theme", blank=True, related_name="+")
     vector = SearchVectorField(null=True, editable=False)
 
@@ -134,6 +135,60 @@ class SearchDocument(models.Model):
     def snippet(self):
         """The HTML-safe excerpt around the matches, for a document ranked by lib.search.ranked."""
         return search.snippet(self.body, getattr(self, "search_query", ""))
+
+
+class RelatedRecord(models.Model):
+    """A record related to another by their wording, as lib.related computes it: derived data, never edited.
+
+    Records are named as their search documents are, by kind and id, as documents are rewritten with new ids.
+    A record keeps more than a page shows (lib.related.KEPT), so that one leaving a list leaves enough.
+    """
+
+    kind = models.CharField(max_length=20)
+    object_id = models.PositiveIntegerField()
+    rank = models.PositiveSmallIntegerField()
+    related_kind = models.CharField(max_length=20)
+    related_object_id = models.PositiveIntegerField()
+    score = models.FloatField(help_text="The cosine of their TF-IDF vectors, from 0 to 1.")
+    terms = models.CharField(max_length=300, help_text="The words they share that weigh most, comma-separated.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id", "rank"], name="one_related_per_rank")]
+        # The lists a changed record is in, which its save rewrites.
+        indexes = [models.Index(fields=["related_kind", "related_object_id"], name="related_record_target")]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id} #{self.rank}: {self.related_kind} {self.related_object_id}"
+
+
+class WordingVector(models.Model):
+    """A record's words weighed by TF-IDF, as the last rebuild's vocabulary weighs them: what a save compares
+    the changed record with, without reading every record's text again."""
+
+    kind = models.CharField(max_length=20)
+    object_id = models.PositiveIntegerField()
+    place = models.CharField(max_length=300, help_text="Its meeting and track, or its other event.")
+    weights = models.BinaryField(help_text="(index of the term in the vocabulary, weight) pairs: lib.wording.PAIR.")
+    floor = models.FloatField(default=0, help_text="The lowest score its list keeps; 0 while the list is not full.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="one_wording_vector_per_record")]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}"
+
+
+class WordingVocabulary(models.Model):
+    """The terms of the last rebuild of the related records, with their inverse document frequency: one row."""
+
+    terms = models.JSONField(help_text="[[stem, idf, the word shown for it], ...], in the vectors' order.")
+    records = models.PositiveIntegerField(help_text="How many records it was built from.")
+
+    class Meta:
+        verbose_name_plural = "wording vocabularies"
+
+    def __str__(self):
+        return f"Vocabulary of {len(self.terms)} terms from {self.records} records"
 
 
 class TagSnapshot(models.Model):

@@ -117,6 +117,9 @@ UNRECORDED_TEXT_MODEL = "gfmd.UnrecordedText"
 CONTENT_REVISION_MODEL = "gfmd.ContentRevision"
 TAG_SNAPSHOT_MODEL = "gfmd.TagSnapshot"
 LINK_MODEL = "recommendations.Link"
+RELATED_RECORD_MODEL = "gfmd.RelatedRecord"
+WORDING_VECTOR_MODEL = "gfmd.WordingVector"
+WORDING_VOCABULARY_MODEL = "gfmd.WordingVocabulary"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -26,7 +26,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
-from lib import anchoring, search
+from lib import anchoring, related, search
 from lib.models import configured_model
 
 PAGE_TIMEOUT = 60 * 60 * 24
@@ -95,12 +95,15 @@ def content_changed(records=(), *, documents=()):
     It rewrites the records' anchors in their sources' stored texts too
     (`lib.anchoring`), and removes the deleted records'. Committed together, the
     records, the revision, the search index and the anchors agree whatever
-    stops the writer.
+    stops the writer. The records related to them by wording follow (`lib.related`).
     """
     with transaction.atomic(savepoint=False):
         bump_revision()
         stretches = anchoring.update(records, documents)
-        search.update(search.documents_of(records) | set(documents) | stretches)
+        targets = search.documents_of(records) | set(documents)
+        search.update(targets | stretches)
+        # After the documents: the related records are computed from their words.
+        related.update(targets)
 
 
 def bump_revision():

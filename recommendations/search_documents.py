@@ -69,6 +69,14 @@ def recommendation_document(recommendation):
             recommendation.editorial_note,
             recommendation.link_words,
         ),
+        # The source's words alone: the related records are found by them, not by our notes or tags.
+        # Its own words first: the related records' panel shows their beginning.
+        "wording": joined(
+            recommendation.text,
+            *(child.text for child in recommendation.children.all()),
+            parent.text if parent is not None else "",
+            recommendation.group_heading or (parent.group_heading if parent is not None else ""),
+        ),
         **place_fields(recommendation, recommendation.meeting),
         # Another event's point is the event's: no meeting, year, track or stage of the Forum.
         "track": "" if recommendation.event_id else recommendation.track,
@@ -92,6 +100,12 @@ def activity_document(activity):
             *(row.text for row in activity.sub_activities.all()),
             *(row.text for row in activity.objectives.all()),
             activity.link_words,
+        ),
+        "wording": joined(
+            activity.text,
+            *(row.text for row in activity.sub_activities.all()),
+            *(row.text for row in activity.objectives.all()),
+            section.title,
         ),
         **meeting_fields(roundtable.meeting),
         "track": roundtable.track,
@@ -134,6 +148,7 @@ def register():
         plural="Recommendations",
         queryset=recommendations_queryset,
         build=recommendation_document,
+        related=True,
         record_kinds=lambda: Recommendation.Kind.choices,
     )
     search.register(
@@ -143,6 +158,7 @@ def register():
         plural="GMG proposed activities",
         queryset=activities_queryset,
         build=activity_document,
+        related=True,
     )
     search.depends(
         Meeting, lambda meeting: points(meeting=meeting.pk) + activities(section__roundtable__meeting=meeting.pk)

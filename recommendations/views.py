@@ -6,7 +6,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from lib import citation
+from lib import citation, related
 from lib.caching import cached_page, per_revision
 from lib.links import link_to
 from lib.listing import LINKS, TAG_LIST, Column, FacetedList, joined, page_of
@@ -247,9 +247,8 @@ def recommendation_detail(request, pk):
     cite = citation.for_record(request, recommendation)
     if (download := citation.respond(request, cite)) is not None:
         return download
-    return render(
-        request, "recommendations/recommendation_detail.html", {"recommendation": recommendation, "citation": cite}
-    )
+    context = {"recommendation": recommendation, "citation": cite, "related": related.shown_for(recommendation)}
+    return render(request, "recommendations/recommendation_detail.html", context)
 
 
 @cached_page(params=citation.FORMAT_PARAMETERS)
@@ -260,7 +259,8 @@ def activity_detail(request, pk):
     cite = citation.for_record(request, activity)
     if (download := citation.respond(request, cite)) is not None:
         return download
-    return render(request, "recommendations/activity_detail.html", {"activity": activity, "citation": cite})
+    context = {"activity": activity, "citation": cite, "related": related.shown_for(activity)}
+    return render(request, "recommendations/activity_detail.html", context)
 
 
 @cached_page

@@ -84,6 +84,7 @@ def session_document(session):
         "label": session.heading,
         "title": joined(session.title, tag_names(session)),
         "body": joined(session.discussion, session.co_chairs, session.editorial_note, session.link_words),
+        "wording": joined(session.title, session.discussion),
         **place_fields(session, session.meeting),
         "track": roundtable.track,
         "roundtable": roundtable.label,
@@ -159,6 +160,7 @@ def register_parts():
             "themes", TAGS, *LINK_WORDS
         ),
         build=session_document,
+        related=True,
     )
     search.register(
         "passage",

@@ -6,7 +6,7 @@ from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from taggit.models import TaggedItem
 
-from lib import citation
+from lib import citation, related
 from lib.caching import cached_page, per_revision
 from lib.counting import held
 from lib.links import link_to
@@ -472,6 +472,7 @@ def session_detail(request, meeting, slug):
         "recommendations": points_shown(POINTS_SHOWN.filter(session=session)),
         "activities": related_activities(session, themes),
         "elsewhere": elsewhere(session, themes, siblings),
+        "related": related.shown_for(session),
         "previous": siblings[index - 1] if index > 0 else None,
         "next": siblings[index + 1] if index + 1 < len(siblings) else None,
         "breadcrumbs": [

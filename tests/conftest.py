@@ -26,6 +26,7 @@ from lib import search
 from lib.cache import forget_failures
 from lib.caching import content_changed, forget_per_revision
 from lib.content import content_models
+from lib.related import clear as clear_related_records
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
 from sessions.models import Meeting, Roundtable, Session
 from themes.models import Theme
@@ -159,9 +160,10 @@ def empty_content(*, history=False):
 
     With `history`, their history goes too: a new, empty database, as a restore starts from.
     """
-    # The search index is derived from the content and links to its themes: it goes first, with the anchors
-    # and the sources' stored texts.
+    # The search index is derived from the content and links to its themes: it goes first, with the anchors,
+    # the sources' stored texts and the related records derived from it.
     search.clear()
+    clear_related_records()
     for model in (Anchor, UnrecordedText, SourceText):
         model._default_manager.all()._raw_delete(router.db_for_write(model))
     for model in reversed(content_models()):

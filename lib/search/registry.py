@@ -17,6 +17,9 @@ class Kind:
     # () -> [(value, label)] of the kinds of record this kind's documents say they are (`record_kind`):
     # a recommendation, a follow-up action... The search's kind facet reads them.
     record_kinds: object = None
+    # Its records have pages that show the records related to them by wording (lib/related.py); its documents
+    # carry the record's own words in `wording`.
+    related: bool = False
 
 
 # Entities first, by priority, then the kinds of record in the order they were registered: the order of the
@@ -27,8 +30,8 @@ DEPENDENTS = {}
 _dependents = {}
 
 
-def register(name, *, model, label, plural, queryset, build, priority=0, record_kinds=None):
-    KINDS[name] = Kind(name, model._meta.label, label, plural, queryset, build, priority, record_kinds)
+def register(name, *, model, label, plural, queryset, build, priority=0, record_kinds=None, related=False):
+    KINDS[name] = Kind(name, model._meta.label, label, plural, queryset, build, priority, record_kinds, related)
     ordered = sorted(KINDS.values(), key=lambda kind: -kind.priority)
     KINDS.clear()
     KINDS.update((kind.name, kind) for kind in ordered)

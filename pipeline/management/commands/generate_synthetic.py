@@ -17,7 +17,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
 from gfmd.models import SourceDocument
-from lib import search
+from lib import related, search
 from lib.caching import content_changed
 from lib.content import content_models
 from pipeline.synthetic import SYNTHETIC_SOURCE, synthetic
@@ -76,6 +76,8 @@ class Command(BaseCommand):
             # Bulk writes bypass the write path: without this, cached pages and search would show the content as it was.
             self.stdout.write("Rebuilding the search index:")
             search.rebuild(self.stdout)
+            self.stdout.write("Computing the related records:")
+            related.rebuild(self.stdout)
             content_changed()
         if connection.vendor == "postgresql":
             search.vacuum()
