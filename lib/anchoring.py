@@ -81,6 +81,12 @@ def pieces_of(quote, source, hint=0):
     fewest pieces, at or after the place the record's location names, is kept: a matrix repeats the
     opening words of its cells.
     """
+    # Most quotes are the source's own letters: where they occur whole, the nearest such place is the
+    # reading the search below would keep, found without aligning every candidate.
+    whole = list(occurrences(source.text, quote))
+    if whole:
+        position = min(whole, key=lambda p: (p < hint, abs(p - hint)))
+        return [(0, len(quote), position, position + len(quote))]
     for lead in range(min(LEAD, len(quote))):
         probe = quote[lead : lead + PROBE]
         readings = []
