@@ -272,3 +272,20 @@ def test_search_finds_unrecorded_text_in_the_reader_and_quoted_text_as_its_recor
     page = client.get('/search/?q="measuring the qualifications of skilled workers"').content.decode()
     assert page.count(f'href="{recommendation.get_absolute_url()}"') == 1
     assert "#text-" not in page
+
+
+def test_words_a_record_stops_quoting_become_unrecorded_text_and_an_edit_elsewhere_keeps_the_stretches():
+    recommendation = Recommendation.objects.get(text__contains="measuring the qualifications of skilled workers")
+    stretches = set(UnrecordedText.objects.values_list("pk", flat=True))
+    recommendation.editorial_note = "Checked against the synthesis."
+    recommendation.save()
+    content_changed([recommendation])
+    assert set(UnrecordedText.objects.values_list("pk", flat=True)) == stretches
+    # The point now quotes its first sentence alone: the rest of its paragraph is text no record quotes.
+    recommendation.text = recommendation.text.split("; measuring")[0]
+    recommendation.save()
+    content_changed([recommendation])
+    assert not anchoring.problems(recommendation)
+    assert UnrecordedText.objects.filter(
+        source=recommendation.source, text__contains="2010 cencus/surveys should include migration"
+    ).exists()
