@@ -203,8 +203,9 @@ activities_list = FacetedList(
     api_path="/api/activities/",
     page_queryset=ProposedActivity.objects.select_related("section__roundtable").prefetch_related("gmg_members"),
     extra_context=lambda: {"matrix_meetings": meetings_with_matrix()},
-    # No chart: every activity is of a GMG matrix for one meeting's roundtables (Brussels 2007), so a chart
-    # by meeting would be one bar. The page says so instead.
+    # Every activity is of a GMG matrix for one meeting's roundtables (Brussels 2007): by meeting the chart
+    # would be one bar, so it counts the view by roundtable, as the matrix sets the activities out.
+    chart_facet="roundtable",
 )
 
 

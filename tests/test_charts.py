@@ -75,10 +75,20 @@ def test_an_empty_view_has_no_chart_of_zeros(client):
     assert charts(client, "/search/?q=quokka")[0] == []
 
 
-def test_the_activities_say_why_they_have_no_chart(client):
-    found, html = charts(client, "/activities/")
-    assert found == []
-    assert "No chart by year or meeting: every activity here is of the GMG's matrix for GFMD 2007, Brussels." in html
+def test_the_activities_are_charted_by_roundtable_and_say_why(client):
+    (chart,), html = charts(client, "/activities/")
+    assert (
+        "Charted by roundtable, not by year or meeting: every activity here is of the GMG's matrix for "
+        "GFMD 2007, Brussels." in html
+    )
+    assert list(chart) == ["Roundtable 1", "Roundtable 2", "Roundtable 3"] and sum(chart.values()) == 63
+    (narrowed,), html = charts(client, "/activities/?gmg_member=UNODC")
+    facet = client.get("/api/activities/?gmg_member=UNODC").json()
+    assert sum(narrowed.values()) == facet["count"] < 63
+    # A roundtable where the matrix lists no activity of UNODC's is a zero the sources give, not silence.
+    assert {label: n for label, n in narrowed.items() if n} == {
+        v["label"]: v["count"] for v in facet["facets"]["roundtable"] if v["count"]
+    }
 
 
 def test_a_theme_page_charts_its_sessions_and_points_across_the_meetings(client):
