@@ -77,6 +77,30 @@ def real(queryset):
     return queryset.exclude(source__slug=SYNTHETIC_SOURCE)
 
 
+# The lists, the API, the search and the feeds: the same addresses whatever the data.
+LISTS = [
+    ("recommendations list", "/recommendations/"),
+    ("recommendations list, year", "/recommendations/?year=2009"),
+    ("recommendations list, 3 filters", "/recommendations/?year=2009&track=civil-society&kind=recommendation"),
+    ("recommendations list, all facet values", "/recommendations/?facet_size=all"),
+    ("activities list", "/activities/"),
+    ("activities list, 2 agencies", "/activities/?gmg_member=UNODC&gmg_member=UNDP"),
+    ("API sessions", "/api/sessions/"),
+    ("API recommendations", "/api/recommendations/"),
+    ("API recommendations, year", "/api/recommendations/?year=2009"),
+    ("API activities", "/api/activities/"),
+    ("API activities, 2 agencies", "/api/activities/?gmg_member=UNODC&gmg_member=UNDP"),
+    ("search page", f"/search/?q={SEARCH}"),
+    ("API search", f"/api/search/?q={SEARCH}"),
+    *SEARCHES,
+    ("sessions feed", "/sessions/?format=atom"),
+    ("recommendations feed", "/recommendations/?format=atom"),
+    ("recommendations feed, year", "/recommendations/?year=2009&format=atom"),
+    ("activities feed, 2 agencies", "/activities/?gmg_member=UNODC&gmg_member=UNDP&format=atom"),
+    ("search feed", f"/search/?q={SEARCH}&format=atom"),
+]
+
+
 def pages():
     meeting = Meeting.objects.filter(slug="athens-2009").first() or real(Meeting.objects).first()
     session = (
@@ -110,25 +134,7 @@ def pages():
         ("API annotations, one source", "/api/annotations/?source=gmg-matrix-2007"),
         ("sessions list", "/sessions/"),
         ("sessions list, theme", f"/sessions/?theme={theme.slug}"),
-        ("recommendations list", "/recommendations/"),
-        ("recommendations list, year", "/recommendations/?year=2009"),
-        ("recommendations list, 3 filters", "/recommendations/?year=2009&track=civil-society&kind=recommendation"),
-        ("recommendations list, all facet values", "/recommendations/?facet_size=all"),
-        ("activities list", "/activities/"),
-        ("activities list, 2 agencies", "/activities/?gmg_member=UNODC&gmg_member=UNDP"),
-        ("API sessions", "/api/sessions/"),
-        ("API recommendations", "/api/recommendations/"),
-        ("API recommendations, year", "/api/recommendations/?year=2009"),
-        ("API activities", "/api/activities/"),
-        ("API activities, 2 agencies", "/api/activities/?gmg_member=UNODC&gmg_member=UNDP"),
-        ("search page", f"/search/?q={SEARCH}"),
-        ("API search", f"/api/search/?q={SEARCH}"),
-        *SEARCHES,
-        ("sessions feed", "/sessions/?format=atom"),
-        ("recommendations feed", "/recommendations/?format=atom"),
-        ("recommendations feed, year", "/recommendations/?year=2009&format=atom"),
-        ("activities feed, 2 agencies", "/activities/?gmg_member=UNODC&gmg_member=UNDP&format=atom"),
-        ("search feed", f"/search/?q={SEARCH}&format=atom"),
+        *LISTS,
     ]
     only = os.environ.get("BENCH_ONLY")
     return [(name, url) for name, url in pages if not only or only in name]
