@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection, router, transaction
@@ -59,6 +60,18 @@ def create_roles():
     finally:
         for config, module in zip(configs, modules, strict=True):
             config.models_module = module
+
+
+@pytest.fixture(scope="module", autouse=True)
+def real_content_committed(django_db_setup, django_db_blocker):
+    """Each module starts from the real content and the roles, committed, as the session's setup left them: a
+    transactional test (a browser test that writes, a load beside an editor) empties every table when it ends,
+    and under xdist the next module this process runs may be any."""
+    with django_db_blocker.unblock():
+        if not Meeting.objects.exists():
+            call_command("load_gfmd", verbosity=0)
+        if not Group.objects.exists():
+            create_roles()
 
 
 @pytest.fixture(autouse=True)

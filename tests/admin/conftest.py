@@ -4,14 +4,10 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from tests.conftest import create_roles
-
 PASSWORD = "a long enough test password"
 
 
 def account(username, role):
-    if not Group.objects.filter(name=role).exists():
-        create_roles()  # a transactional test before this one, in this process, emptied the tables
     user = User.objects.create_user(
         username, f"{username}@example.org", PASSWORD, is_staff=True, first_name=username.title()
     )
