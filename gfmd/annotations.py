@@ -2,6 +2,7 @@
 to the span of its source's reader it quotes (its target), with a TextQuoteSelector and a
 TextPositionSelector. `/api/annotations/`, `?source=<slug>` for one source (docs/reader.md)."""
 
+from django.core.paginator import Paginator
 from django.urls import reverse
 
 from gfmd.models import Anchor, SourceDocument
@@ -28,14 +29,14 @@ def annotation_page(params):
         anchors = anchors.filter(source=source)
     if errors:
         return None, errors
-    total = anchors.count()
-    last = max(1, -(-total // PAGE_SIZE))
+    rows = anchors.values_list("source__slug", "start", "end", "exact", "prefix", "suffix", "url", "fragment")
+    paginator = Paginator(rows, PAGE_SIZE)
+    last = paginator.num_pages
     if number > last:
         return None, {"page": [f"There is no page {number}: there are {last}."]}
-    rows = anchors.values_list("source__slug", "start", "end", "exact", "prefix", "suffix", "url", "fragment")
-    start = (number - 1) * PAGE_SIZE
-    items = [annotation(*row) for row in rows[start : start + PAGE_SIZE]]
-    return page(slug, number, last, total, start, items), None
+    found = paginator.page(number)
+    items = [annotation(*row) for row in found.object_list]
+    return page(slug, number, last, paginator.count, (number - 1) * PAGE_SIZE, items), None
 
 
 def page_url(slug, number=None):
