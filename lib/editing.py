@@ -476,8 +476,12 @@ class ContentInline:
     formset = ContentInlineFormSet
     extra = 0
     show_change_link = True
+    # No record has nearly as many rows; a form claiming more is refused before thousands of rows are built,
+    # checked and drawn again with their errors (Django's own bound is a thousand more than max_num).
+    max_num = 100
 
     def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("absolute_max", self.max_num)
         formset = super().get_formset(request, obj, **kwargs)
         if hasattr(self, "prepare_row"):
             formset.prepare_row = staticmethod(self.prepare_row)

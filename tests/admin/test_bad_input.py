@@ -117,3 +117,18 @@ def test_a_save_the_database_refuses_is_a_message_not_a_server_error(editor, sec
     page = response.content.decode()
     assert "Nothing was saved: the database refused the change" in page
     assert list(section.activities.values_list("text", flat=True)) == [activity.text]
+
+
+@pytest.mark.parametrize("total", ["101", "2000", "999999999"])
+def test_a_form_claiming_more_rows_than_any_record_has_is_refused_without_building_them(
+    editor, roundtable, session, total, django_assert_max_num_queries
+):
+    data = form_data(editor.get(change_url(roundtable)))
+    data["sessions-TOTAL_FORMS"] = total
+    # Rows are built, checked and drawn again only up to the bound: a hundred, not what the form claims.
+    with django_assert_max_num_queries(60):
+        response = editor.post(change_url(roundtable), data)
+    assert response.status_code == 200
+    assert "Please submit at most 100 forms." in response.content.decode()
+    assert response.content.decode().count('name="sessions-') < 100 * 20
+    assert roundtable.sessions.count() == 1
