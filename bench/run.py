@@ -884,7 +884,9 @@ def page_targets(title, result):
     more = [
         f"{p['name']} ({one[p['name']]['queries']} -> {p['queries']})"
         for p in result["100x"]
-        if p["queries"] != one[p["name"]]["queries"]
+        # Growth is what the count guards against: a search whose first results hold fewer kinds of record at 100x
+        # reads fewer histories, and that is no defect.
+        if p["queries"] > one[p["name"]]["queries"]
     ]
     big = [f"{p['name']} ({p['kb']} kB)" for p in result["100x"] if p["kb"] > PAGE_KB_TARGET]
     largest = max(result["100x"], key=lambda p: p["kb"])
@@ -893,7 +895,7 @@ def page_targets(title, result):
         + verdict(not slow, f"missed on {len(slow)}: " + ", ".join(slow) if slow else ""),
         f"- {title}, every page's p95 of the first request after an edit under {EDIT_P95_TARGET_MS} ms: "
         + verdict(not late, ", ".join(late) if late else f"slowest: {slowest['name']}, {slowest['edit_p95_ms']} ms"),
-        f"- {title}, query counts as at 1x: " + verdict(not more, ", ".join(more)),
+        f"- {title}, no page makes more queries than at 1x: " + verdict(not more, ", ".join(more)),
         f"- {title}, no page over {PAGE_KB_TARGET} kB: "
         + verdict(not big, ", ".join(big) if big else f"largest: {largest['name']}, {largest['kb']} kB"),
     ]
