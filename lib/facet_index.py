@@ -92,6 +92,9 @@ class FacetIndex:
         self.labels = {
             name: [(str(value), str(label)) for value, label in choices_of(facet)] for name, facet in facets.items()
         }
+        # Each value's label and place, for a page that shows a few values of a facet of hundreds (meetings).
+        self.label_of = {name: dict(pairs) for name, pairs in self.labels.items()}
+        self.rank = {name: {value: i for i, (value, _) in enumerate(pairs)} for name, pairs in self.labels.items()}
 
     def memory(self):
         """The bytes the index holds, about: its bitsets, record numbers and the list of ids."""

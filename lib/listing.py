@@ -307,10 +307,10 @@ class FacetedFilterSet(django_filters.FilterSet):
         index = self.index_state[0]
         counts = index.counts(name, self.found())
         silent = {value for value, word in self.coverage().get(name, {}).items() if word == NOT_IN_SOURCES}
-        values = []
+        values, left_out = [], self.leaves_out(name)
         for value, label in index.labels[name]:
             count = counts.get(value, 0)
-            if not count and self.leaves_out(name, value):
+            if not count and left_out(value):
                 continue
             values.append({"value": value, "label": label, "count": None if value in silent and not count else count})
         return values
@@ -318,14 +318,16 @@ class FacetedFilterSet(django_filters.FilterSet):
     # {facet: other facets whose choice narrows it}, as a year chosen leaves out the other years' meetings.
     narrowing = {}
 
-    def leaves_out(self, name, value):
+    def leaves_out(self, name):
         """Whether the reader's choices leave a value of a facet, which has no records in the view, out of it:
-        a value not chosen of the facet, or any value when a facet narrowing it is chosen."""
+        a value not chosen of the facet, or any value when a facet narrowing it is chosen. A test of one value,
+        made once a facet, as a meeting facet has hundreds of values to test."""
         data = self.form.cleaned_data
         chosen = {str(v) for v in data.get(name) or ()}
         if chosen:
-            return value not in chosen
-        return any(data.get(other) for other in self.narrowing.get(name, ()))
+            return lambda value: value not in chosen
+        narrowed = any(data.get(other) for other in self.narrowing.get(name, ()))
+        return lambda value: narrowed
 
     def defaults(self):
         """What the parameters left out keep, and how many records each value they leave out would add.
@@ -371,7 +373,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         selected one, and says how many values it has in all (`total`).
         """
         counts = self.indexed_counts()
-        labels = self.index_state[0].labels
+        index = self.index_state[0]
         coverage = self.coverage()
         result = {}
         # How many values of each facet have records, shown or not.
@@ -384,11 +386,12 @@ class FacetedFilterSet(django_filters.FilterSet):
                 for value, word in coverage.get(name, {}).items()
                 if word == NOT_IN_SOURCES and not found.get(value)
             }
-            choices = labels[name]
+            choices = index.labels[name]
             if size is not None:
                 # Only values with records, chosen, or not in our sources can be shown: the others are not built.
-                shown = set(found) | selected | uncovered
-                choices = [(value, label) for value, label in choices if value in shown]
+                rank, label_of = index.rank[name], index.label_of[name]
+                shown = sorted((set(found) | selected | uncovered) & rank.keys(), key=rank.__getitem__)
+                choices = [(value, label_of[value]) for value in shown]
             values = [
                 {"value": value, "label": label, "count": found.get(value, 0), "selected": value in selected}
                 | ({"count": None, "coverage": NOT_IN_SOURCES} if value in uncovered else {})

@@ -79,14 +79,14 @@ class MeetingCoverage:
         words = words_of(self.coverage_kind)
         return {name: by_value for name, by_value in words.items() if name in self.filters}
 
-    def leaves_out(self, name, value):
+    def leaves_out(self, name):
         """A meeting of a year not chosen is out of the view, whether or not our sources give its records."""
         years = {str(v) for v in self.form.cleaned_data.get("year") or ()}
-        if name == "meeting" and years:
-            chosen = {str(v) for v in self.form.cleaned_data.get("meeting") or ()}
-            of_another_year = words_of(self.coverage_kind)["year_of"].get(value) not in years
-            return of_another_year or bool(chosen) and value not in chosen
-        return super().leaves_out(name, value)
+        if name != "meeting" or not years:
+            return super().leaves_out(name)
+        chosen = {str(v) for v in self.form.cleaned_data.get("meeting") or ()}
+        year_of = words_of(self.coverage_kind)["year_of"]
+        return lambda value: year_of.get(value) not in years or bool(chosen) and value not in chosen
 
     def selected_coverage(self):
         from sessions.models import Meeting
