@@ -9,7 +9,6 @@ transactional teardown empties the tables; `content` loads them again first.
 import os
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 
 CHROMIUM = "/usr/bin/chromium"
@@ -55,10 +54,11 @@ def committed_content(django_db_setup, django_db_blocker):
     """The real content, committed, so that the reading server sees it: a test that wrote through the
     browser (its teardown empties the tables) may have run before on this process."""
     from sessions.models import Meeting
+    from tests.conftest import restore_real_content
 
     with django_db_blocker.unblock():
         if not Meeting.objects.exists():
-            call_command("load_gfmd", verbosity=0)
+            restore_real_content()
 
 
 @pytest.fixture
@@ -70,9 +70,10 @@ def site(committed_content, db, reading_server):
 def content(transactional_db):
     """The real content, for a transactional test: an earlier one may have flushed it."""
     from sessions.models import Meeting
+    from tests.conftest import restore_real_content
 
     if not Meeting.objects.exists():
-        call_command("load_gfmd", verbosity=0)
+        restore_real_content()
 
 
 @pytest.fixture
