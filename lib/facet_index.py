@@ -27,6 +27,7 @@ from itertools import accumulate, compress
 
 from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper
+from django.utils import translation
 
 from lib.caching import per_revision_in_process
 
@@ -87,11 +88,24 @@ class FacetIndex:
         self.values = {
             name: {value: self.compact(held) for value, held in by_value.items()} for name, by_value in found.items()
         }
-        # Each facet's values and labels in their natural order, as text: what every list page reads to show
-        # its facets, kept here rather than brought from the shared cache on each request.
-        self.labels = {
-            name: [(str(value), str(label)) for value, label in choices_of(facet)] for name, facet in facets.items()
-        }
+        self.facets = facets
+        self.labels_by_language = {}
+
+    @property
+    def labels(self):
+        """Each facet's values and labels in their natural order, as text: what every list page reads to show
+        its facets, kept here rather than brought from the shared cache on each request. Labels are
+        interface text, so they are kept per language, once each; the bitsets serve every language."""
+        language = translation.get_language()
+        labels = self.labels_by_language.get(language)
+        if labels is None:
+            labels = {
+                name: [(str(value), str(label)) for value, label in choices_of(facet)]
+                for name, facet in self.facets.items()
+            }
+            # A plain assignment, atomic: two requests building the same language at once keep either.
+            self.labels_by_language[language] = labels
+        return labels
 
     def memory(self):
         """The bytes the index holds, about: its bitsets, record numbers and the list of ids."""
