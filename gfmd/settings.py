@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gfmd.context_processors.page_url",
+                "gfmd.context_processors.languages",
             ],
         },
     },
