@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from lib.caching import page_language
 
@@ -30,7 +30,7 @@ def reject_nul_characters(get_response):
 
     def refused(request):
         if "\x00" in request.path or any("\x00" in key + "".join(values) for key, values in request.GET.lists()):
-            message = _("The address holds a NUL character, which no record of the knowledge base can contain.")
+            message = gettext("The address holds a NUL character, which no record of the knowledge base can contain.")
             if request.path.startswith("/api/"):
                 return JsonResponse({"errors": {"address": [message]}}, status=400)
             return render(request, "400.html", {"message": message}, status=400)

@@ -26,6 +26,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from lib import anchoring, related, search
@@ -233,8 +234,11 @@ def page_etag(revision, language):
 
 def unknown_parameter_response(request, unknown, known):
     names = ", ".join(sorted(unknown))
-    takes = f"it takes {', '.join(sorted(known))}" if known else "it takes none"
-    message = f"This page does not take {names}: {takes}."
+    if known:
+        message = gettext("This page does not take {names}: it takes {known}.")
+    else:
+        message = gettext("This page does not take {names}: it takes none.")
+    message = message.format(names=names, known=", ".join(sorted(known)))
     if request.path.startswith("/api/"):
         response = JsonResponse({"errors": {name: [message] for name in sorted(unknown)}}, status=400)
     else:
