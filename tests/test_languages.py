@@ -202,3 +202,25 @@ def test_the_public_pages_keep_the_address_language_whatever_the_editor_chose(cl
     client.post("/language/", {"language": "es", "next": "/admin/"})
     assert html_lang(client.get("/sessions/")) == "en-gb"
     assert html_lang(client.get("/fr/sessions/")) == "fr"
+
+
+def test_a_french_record_page_says_its_quotations_are_in_english(client):
+    french = client.get("/fr/meetings/athens-2009/sessions/csd-1-1/").content.decode()
+    assert 'class="meta quoted-in-english"' in french
+    assert '<section class="cite" lang="en"' in french
+    english = client.get("/meetings/athens-2009/sessions/csd-1-1/").content.decode()
+    assert 'class="meta quoted-in-english"' not in english
+
+
+def test_a_csv_from_a_french_page_is_the_english_one(client):
+    french, english = client.get("/fr/sessions/?format=csv"), client.get("/sessions/?format=csv")
+    assert b"".join(french.streaming_content if french.streaming else [french.content]) == b"".join(
+        english.streaming_content if english.streaming else [english.content]
+    )
+    french.close()
+    english.close()
+
+
+def test_a_citation_on_a_french_page_cites_the_english_address(client):
+    page = client.get("/fr/meetings/athens-2009/sessions/csd-1-1/").content.decode()
+    assert 'content="http://testserver/meetings/athens-2009/sessions/csd-1-1/"' in page
