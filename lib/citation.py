@@ -29,6 +29,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from lib.links import absolute
 
@@ -336,7 +337,8 @@ def respond(request, citation):
         return None
     if wanted not in FORMATS:
         names = ", ".join(FORMATS)
-        return render(request, "400.html", {"message": f"format must be one of {names}, or left out."}, status=400)
+        message = gettext("format must be one of {formats}, or left out.").format(formats=names)
+        return render(request, "400.html", {"message": message}, status=400)
     content_type, extension = FORMATS[wanted]
     if wanted == "bibtex":
         body = citation.bibtex + "\n"
