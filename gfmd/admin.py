@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, gettext_lazy
 from taggit.admin import TagAdmin
 from taggit.models import Tag, TaggedItem
 
@@ -25,9 +26,9 @@ from lib.editing import (
 )
 from lib.spreadsheet import refuse_formula
 
-admin.site.site_header = "GFMD Knowledge Base"
-admin.site.site_title = "GFMD Knowledge Base admin"
-admin.site.index_title = "Secretariat editing"
+admin.site.site_header = gettext_lazy("GFMD Knowledge Base")
+admin.site.site_title = gettext_lazy("GFMD Knowledge Base admin")
+admin.site.index_title = gettext_lazy("Secretariat editing")
 
 
 @admin.register(SourceDocument)
@@ -94,9 +95,11 @@ def names(tags):
 
 class MergeTagsForm(forms.Form):
     new_tag_name = forms.CharField(
-        label="Merge them into",
+        label=gettext_lazy("Merge them into"),
         max_length=TAG_NAME_LENGTH,
-        help_text="The name of a tag, new or existing: the records of the tags above get it instead of theirs.",
+        help_text=gettext_lazy(
+            "The name of a tag, new or existing: the records of the tags above get it instead of theirs."
+        ),
     )
 
     def clean_new_tag_name(self):
@@ -162,7 +165,9 @@ class KeptTagAdmin(TagAdmin):
         if not tags:
             self.message_user(
                 request,
-                "No tags are selected to merge: tick them in the list of tags, then choose “Merge selected tags”.",
+                gettext(
+                    "No tags are selected to merge: tick them in the list of tags, then choose “Merge selected tags”."
+                ),
                 level=messages.ERROR,
             )
             return redirect("admin:taggit_tag_changelist")
@@ -173,14 +178,16 @@ class KeptTagAdmin(TagAdmin):
                     into, created = merge_tags(tags, form.cleaned_data["new_tag_name"])
                     self.log_merge(request, tags, into, created)
             except IntegrityError as error:
-                form.add_error(None, f"Nothing was merged: the database refused it ({str(error).splitlines()[0]}).")
+                message = gettext("Nothing was merged: the database refused it ({reason}).")
+                form.add_error(None, message.format(reason=str(error).splitlines()[0]))
             else:
                 request.session.pop("selected_tag_ids", None)
-                self.message_user(request, f"Merged {names(tags)} into “{into}”.", level=messages.SUCCESS)
+                message = gettext("Merged {tags} into “{into}”.").format(tags=names(tags), into=into)
+                self.message_user(request, message, level=messages.SUCCESS)
                 return redirect("admin:taggit_tag_changelist")
         context = {
             **self.admin_site.each_context(request),
-            "title": "Merge tags",
+            "title": gettext("Merge tags"),
             "opts": self.opts,
             "tags": tags,
             "form": form,
@@ -204,7 +211,7 @@ class KeptTagAdmin(TagAdmin):
         items = TaggedItem.objects.filter(tag__in=objs).select_related("content_type")
         tagged = [item.content_object for item in items if item.content_object is not None]
         if tagged:
-            protected = [*protected, "Merge it into another tag instead; these records carry it:"]
+            protected = [*protected, gettext("Merge it into another tag instead; these records carry it:")]
             protected += describe_dependents(tagged)
         return deleted, model_count, perms_needed, protected
 

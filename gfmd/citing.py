@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from lib import citation as lib_citation
 from lib import sources
@@ -14,21 +16,21 @@ from sessions.models import Event, Meeting, Milestone, Roundtable, Session
 # (key, label, model, related rows its link names, label of its records not held), in the order a source page
 # lists them. Passages are left out: a source's page quotes them in full.
 CITING = [
-    ("meetings", "Meetings", Meeting, (), ""),
-    ("roundtables", "Roundtables and clusters", Roundtable, ("meeting",), "Roundtables and clusters as planned"),
-    ("sessions", "Sessions", Session, ("meeting",), "Sessions as planned"),
+    ("meetings", _("Meetings"), Meeting, (), ""),
+    ("roundtables", _("Roundtables and clusters"), Roundtable, ("meeting",), _("Roundtables and clusters as planned")),
+    ("sessions", _("Sessions"), Session, ("meeting",), _("Sessions as planned")),
     (
         "recommendations",
-        "Recommendations and other points",
+        _("Recommendations and other points"),
         Recommendation,
         # A point of another event is named by its event.
         ("meeting", "event"),
-        "Points as planned, or of other events reported beside a meeting",
+        _("Points as planned, or of other events reported beside a meeting"),
     ),
-    ("events", "Other events reported beside a meeting", Event, ("meeting",), ""),
-    ("sections", "Sections of the GMG matrix", Section, ("roundtable__meeting",), ""),
-    ("activities", "GMG proposed activities", ProposedActivity, ("section__roundtable",), ""),
-    ("milestones", "Milestones", Milestone, ("meeting",), ""),
+    ("events", _("Other events reported beside a meeting"), Event, ("meeting",), ""),
+    ("sections", _("Sections of the GMG matrix"), Section, ("roundtable__meeting",), ""),
+    ("activities", _("GMG proposed activities"), ProposedActivity, ("section__roundtable",), ""),
+    ("milestones", _("Milestones"), Milestone, ("meeting",), ""),
 ]
 
 
@@ -111,7 +113,8 @@ def citing_page(source, params, page_size):
         raw = params.get(group.parameter, "1")
         pages = -(-group.count // page_size)
         if not (raw.isascii() and raw.isdigit() and len(raw) < 7) or not 1 <= int(raw) <= pages:
-            errors[group.parameter] = f"{group.parameter} must be a page from 1 to {pages}."
+            message = gettext("{parameter} must be a page from 1 to {pages}.")
+            errors[group.parameter] = message.format(parameter=group.parameter, pages=pages)
             continue
         group.page = int(raw)
         group.pages = pages

@@ -5,6 +5,7 @@ from functools import cached_property
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from gfmd.models import SearchDocument
 from lib import search
@@ -34,29 +35,31 @@ MATCHES_PER_ID = 10
 class SearchFilter(FacetedFilterSet):
     q = django_filters.CharFilter(
         method="filter_text",
-        label="Search",
+        label=_("Search"),
         required=True,
-        error_messages={"required": "q is required: the words to search for."},
+        error_messages={"required": _("q is required: the words to search for.")},
         widget=forms.TextInput,
     )
-    type = FieldFilter(field_name="kind", choices=search.kind_choices, label="Type")
-    year = FieldFilter(field_name="year", choices=meeting_choices.meeting_years, label="Year")
-    meeting = FieldFilter(field_name="meeting", choices=meeting_choices.meetings, label="Meeting")
-    track = FieldFilter(field_name="track", choices=Track.choices, label="Track")
-    theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
-    kind = FieldFilter(field_name="record_kind", choices=search.record_kind_choices, label="Kind")
+    type = FieldFilter(field_name="kind", choices=search.kind_choices, label=_("Type"))
+    year = FieldFilter(field_name="year", choices=meeting_choices.meeting_years, label=_("Year"))
+    meeting = FieldFilter(field_name="meeting", choices=meeting_choices.meetings, label=_("Meeting"))
+    track = FieldFilter(field_name="track", choices=Track.choices, label=_("Track"))
+    theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label=_("Theme"))
+    kind = FieldFilter(field_name="record_kind", choices=search.record_kind_choices, label=_("Kind"))
     # Records as held unless the reader asks by stage: plans and drafts are one click away. The search finds
     # every text the site shows: the points of other events too (they have no stage), each saying its event.
     stage = FieldFilter(
         field_name="stage",
         choices=Stage.choices,
-        label="Stage",
+        label=_("Stage"),
         absent=~Q(stage=Stage.PLANNED),
         default=Stage.HELD.value,
-        default_note="Without stage: what was held at the meetings, and the points of other events reported beside "
-        "them (which have no stage), not plans or drafts (stage=planned shows those).",
+        default_note=_(
+            "Without stage: what was held at the meetings, and the points of other events reported beside "
+            "them (which have no stage), not plans or drafts (stage=planned shows those)."
+        ),
     )
-    event = FieldFilter(field_name="event", choices=meeting_choices.events, label="Other event reported alongside")
+    event = FieldFilter(field_name="event", choices=meeting_choices.events, label=_("Other event reported alongside"))
 
     max_terms = search.MAX_TERMS
     # The chart of the results by meeting leaves out the meetings of years not chosen.

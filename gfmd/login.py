@@ -31,6 +31,7 @@ from django.contrib import admin
 from django.db.models import Max, Sum
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +162,7 @@ class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
         self.handler = LoginHandler()
         self.list_display = [*self.list_display, "waits_until"]
 
-    @admin.display(description="Waits until")
+    @admin.display(description=gettext_lazy("Waits until"))
     def waits_until(self, attempt):
         until = pair_locked_until(attempt.username, attempt.ip_address)
         return until if until and until > timezone.now() else "-"

@@ -1,6 +1,7 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lib import search
@@ -12,11 +13,11 @@ class SourceDocument(Versioned):
     """A document the knowledge base cites: a primary document or a public web page."""
 
     class Kind(models.TextChoices):
-        CONCEPT_PAPER = "concept-paper", "Concept paper"
-        PRESENTATION = "presentation", "Presentation"
-        MATRIX = "matrix", "Matrix of proposed activities"
-        REPORT = "report", "Report"
-        WEB_PAGE = "web-page", "Web page"
+        CONCEPT_PAPER = "concept-paper", _("Concept paper")
+        PRESENTATION = "presentation", _("Presentation")
+        MATRIX = "matrix", _("Matrix of proposed activities")
+        REPORT = "report", _("Report")
+        WEB_PAGE = "web-page", _("Web page")
 
     slug = models.SlugField(max_length=80, unique=True, help_text="Short permanent name used in links and fixtures.")
     title = models.CharField(max_length=300, help_text="The document's title as it is printed.")

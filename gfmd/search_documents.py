@@ -1,5 +1,7 @@
 """What a source document puts in its search document (lib.search); each app declares its own kinds."""
 
+from django.utils.translation import gettext_lazy as _
+
 from gfmd.models import SourceDocument, UnrecordedText
 from lib import search
 from lib.search.registry import joined
@@ -27,16 +29,16 @@ def register():
         "source",
         priority=1,
         model=SourceDocument,
-        label="Source document",
-        plural="Source documents",
+        label=_("Source document"),
+        plural=_("Source documents"),
         queryset=SourceDocument.objects.all,
         build=source_document,
     )
     search.register(
         "text",
         model=UnrecordedText,
-        label="Text of a source",
-        plural="Texts of sources no record quotes",
+        label=_("Text of a source"),
+        plural=_("Texts of sources no record quotes"),
         queryset=lambda: UnrecordedText.objects.select_related("source"),
         build=unrecorded_text,
     )

@@ -1,6 +1,7 @@
 """The site search as a faceted list of search documents: the same facets, counts, JSON and CSV as the lists."""
 
 from django.apps import apps
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from gfmd.filters import SearchFilter
 from gfmd.models import SearchDocument
@@ -46,8 +47,17 @@ def result_changes(filterset):
     changes.sort(key=lambda change: (change.date, change.history_id), reverse=True)
     changes = changes[: feeds.FEED_SIZE]
     feeds.describe(changes)
-    of = f"{count} results" if count <= FEED_RESULTS else f"first {FEED_RESULTS} of these {count} results"
-    return changes, f"The latest changes to the records of the {of}, newest first."
+    if count <= FEED_RESULTS:
+        about = ngettext(
+            "The latest changes to the records of the {count} result, newest first.",
+            "The latest changes to the records of the {count} results, newest first.",
+            count,
+        )
+    else:
+        about = gettext(
+            "The latest changes to the records of the first {shown} of these {count} results, newest first."
+        )
+    return changes, about.format(count=count, shown=FEED_RESULTS)
 
 
 search_list = FacetedList(
@@ -56,8 +66,8 @@ search_list = FacetedList(
     template="gfmd/search_results.html",
     # What the CSV's columns read (snippet and rank are the page's and the API's alone).
     csv_fields=("kind", "label", "url", "year", "meeting", "track", "roundtable", "record_kind", "stage", "event"),
-    title="Search",
-    noun="results",
+    title=gettext_lazy("Search"),
+    noun=gettext_lazy("results"),
     columns=SEARCH_COLUMNS,
     api_path="/api/search/",
     # The page charts the view by meeting: one a year.

@@ -65,6 +65,10 @@ MIDDLEWARE = [
     # Before the session, CSRF, authentication and admin middleware, which a page served again does not need.
     "lib.caching.page_cache",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session, before CommonMiddleware, as Django asks: it reads the language from the address
+    # (/fr/, /es/; none is English), then admin_language gives the admin the editor's own.
+    "django.middleware.locale.LocaleMiddleware",
+    "gfmd.middleware.admin_language",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -95,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gfmd.context_processors.page_url",
+                "gfmd.context_processors.languages",
             ],
         },
     },
@@ -128,11 +133,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The interface speaks the Forum's three languages: English at the addresses it always had, French under
+# /fr/ and Spanish under /es/ (gfmd/urls.py). Dates keep their English formats; the records quote their
+# sources in the sources' own language. The catalogues, compiled, are in the repository.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", "English"), ("fr", "Français"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
-# The site is written in English alone. With translation off, Django does not look up the active language
-# for each number a template prints (a hundred facet counts on a list page): a fifth of a list's rendering.
-USE_I18N = False
+USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -15,7 +15,12 @@ LIMIT = 5000
 
 
 class AtSiteUrl:
-    """Addresses at SITE_URL, whatever host and scheme the request for the sitemap named."""
+    """Addresses at SITE_URL, whatever host and scheme the request for the sitemap named, each page in the
+    interface's three languages, each address with its alternates in the others and English as x-default."""
+
+    i18n = True
+    alternates = True
+    x_default = True
 
     def get_domain(self, site=None):
         return urlsplit(settings.SITE_URL).netloc

@@ -5,6 +5,8 @@ from django.contrib.sitemaps import views as sitemaps
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -98,7 +100,7 @@ def source_list(request):
     sources = list(SourceDocument.objects.all())
     for source in sources:
         source.citing_count = counts.get(source.pk, 0)
-    return render(request, "gfmd/source_list.html", {"sources": sources, "breadcrumbs": [("Sources", None)]})
+    return render(request, "gfmd/source_list.html", {"sources": sources, "breadcrumbs": [(gettext("Sources"), None)]})
 
 
 @cached_page(params=citing.page_parameters)
@@ -121,7 +123,7 @@ def source_detail(request, slug):
         "held_total": held_total,
         "planned_total": sum(group.count for group in groups) - held_total,
         "citation": cite,
-        "breadcrumbs": [("Sources", "/sources/"), (source.title, None)],
+        "breadcrumbs": [(gettext("Sources"), reverse("gfmd:source_list")), (source.title, None)],
     }
     return render(request, "gfmd/source_detail.html", context)
 
@@ -131,7 +133,9 @@ def search_page(request):
     # Without words the page is the search form; a download or a feed without them is the list's 400.
     if "q" not in request.GET and request.GET.get("format") in (None, "", "html"):
         return render(
-            request, "gfmd/search_form.html", {"max_terms": search.MAX_TERMS, "breadcrumbs": [("Search", None)]}
+            request,
+            "gfmd/search_form.html",
+            {"max_terms": search.MAX_TERMS, "breadcrumbs": [(gettext("Search"), None)]},
         )
     return search_list.html(request)
 

@@ -28,6 +28,7 @@ from itertools import compress
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext
 
 from lib.models import configured_model
 
@@ -240,9 +241,11 @@ def problems(record):
         return {}
     hint = location_hint(getattr(anchored(record), "source_location", ""), stored)
     return {
-        field: "This text is not found in the stored text of its source, so its reader could not show where "
-        "it is. Quote the source's words as it prints them (restoring a lost number or mending a few letters "
-        "is fine), or correct the source."
+        field: gettext(
+            "This text is not found in the stored text of its source, so its reader could not show where "
+            "it is. Quote the source's words as it prints them (restoring a lost number or mending a few letters "
+            "is fine), or correct the source."
+        )
         for field, text in texts
         if text.strip() and find_spans(text, stored, hint) is None
     }

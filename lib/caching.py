@@ -6,6 +6,8 @@ correction is public on the next request, on every app server.
 
 Two caches: `pages` holds whole responses, `default` what pages derive from the
 content (facet choices, totals, small tables), keyed by the revision as well.
+Both are keyed by the interface's language too: a page, and anything derived
+that may hold interface text, is kept once per language.
 """
 
 import hashlib
@@ -21,9 +23,10 @@ from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from lib import anchoring, related, search
@@ -143,17 +146,20 @@ def per_revision(function=None, *, name=None):
         revision = request_revision.get()
         if revision is None:
             return function()
+        # Keyed by the active language as well, whatever the value: labels, headings and notes derived from
+        # the content are rendered in it, and a value that holds no text costs only two more entries.
+        language = translation.get_language()
         values = request_values.get()
-        if name in values:
-            return values[name]
+        if (language, name) in values:
+            return values[language, name]
         cache = caches["default"]
-        key = f"derived:{revision}:{name}"
+        key = f"derived:{revision}:{language}:{name}"
         # In a tuple, so that a None the function returns is told from a value not in the cache.
         stored = cache.get(key)
         if stored is None:
             stored = (function(),)
             cache.set(key, stored, PAGE_TIMEOUT)
-        values[name] = stored[0]
+        values[language, name] = stored[0]
         return stored[0]
 
     return remembered
@@ -196,28 +202,43 @@ def forget_per_revision():
         memo.clear()
 
 
-def page_key(request, revision, known):
-    """The cache key of a page: the release, the revision, the day, the path and the parameters it takes, sorted.
+def page_language(request):
+    """The language of a public page: the one its address names (/fr/, /es/), else English.
+
+    Read from the address alone, never from a cookie or the browser's Accept-Language: the page cache runs
+    before LocaleMiddleware, and a page's address must give the same page to everyone.
+    """
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+
+
+def page_key(request, revision, known, language):
+    """The cache key of a page: the release, the revision, the day, the language, the path and the parameters
+    it takes, sorted.
 
     Nothing else of the request: pages build their absolute links from SITE_URL, not from the Host header,
-    so that neither a stray host nor a query string the page does not read makes a new entry.
+    so that neither a stray host nor a query string the page does not read makes a new entry. The path
+    names the language already (/fr/...); the key says it too, so that it never rests on that alone.
     """
     params = sorted((name, value) for name, values in request.GET.lists() if name in known for value in values)
     address = request.path + "?" + urlencode(params)
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"page:{settings.RELEASE}:{revision}:{timezone.localdate():%Y%m%d}:{digest}"
+    return f"page:{settings.RELEASE}:{revision}:{timezone.localdate():%Y%m%d}:{language}:{digest}"
 
 
-def page_etag(revision):
+def page_etag(revision, language):
     # Citations on the pages carry the day they were accessed, so a page is fresh for one day at most; a
-    # deploy changes the release, so a browser never keeps a page the old code rendered.
-    return quote_etag(f"{settings.RELEASE}-r{revision}-{timezone.localdate():%Y%m%d}")
+    # deploy changes the release, so a browser never keeps a page the old code rendered; the language, so
+    # that a browser's copy of a page in one language never answers for it in another.
+    return quote_etag(f"{settings.RELEASE}-r{revision}-{timezone.localdate():%Y%m%d}-{language}")
 
 
 def unknown_parameter_response(request, unknown, known):
     names = ", ".join(sorted(unknown))
-    takes = f"it takes {', '.join(sorted(known))}" if known else "it takes none"
-    message = f"This page does not take {names}: {takes}."
+    if known:
+        message = gettext("This page does not take {names}: it takes {known}.")
+    else:
+        message = gettext("This page does not take {names}: it takes none.")
+    message = message.format(names=names, known=", ".join(sorted(known)))
     if request.path.startswith("/api/"):
         response = JsonResponse({"errors": {name: [message] for name in sorted(unknown)}}, status=400)
     else:
@@ -254,6 +275,12 @@ def page_cache(get_response):
     """
 
     def middleware(request):
+        language = page_language(request)
+        # LocaleMiddleware has not run yet: the address resolves, and an error renders, in its own language.
+        with translation.override(language):
+            return respond(request, language)
+
+    def respond(request, language):
         known = declared_params(request)
         if known is None:
             return get_response(request)
@@ -261,11 +288,11 @@ def page_cache(get_response):
         if unknown:
             return unknown_parameter_response(request, unknown, known)
         revision = request.content_revision = current_revision()
-        etag = page_etag(revision)
+        etag = page_etag(revision, language)
         response = get_conditional_response(request, etag=etag)
         if response is not None:
             return response
-        key = page_key(request, revision, known)
+        key = page_key(request, revision, known, language)
         pages = caches["pages"]
         response = pages.get(key)
         if response is None:

@@ -24,10 +24,12 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from lib.links import absolute
 
@@ -317,8 +319,11 @@ def printed(number, restored):
 def for_record(request, record):
     """The citation of a record whose model says how it is cited: its `citation()` gives every field of
     a Citation but the page's address and the day it was accessed."""
-    url = absolute(record.get_absolute_url())
-    return Citation(url=url, accessed=timezone.localdate(), **record.citation())
+    # Citations cite the English source at its English address, whatever the page's language: one
+    # citation of a record, as its source gives it.
+    with translation.override(settings.LANGUAGE_CODE):
+        url = absolute(record.get_absolute_url())
+        return Citation(url=url, accessed=timezone.localdate(), **record.citation())
 
 
 # What a page that offers its citation as a download reads.
@@ -332,7 +337,8 @@ def respond(request, citation):
         return None
     if wanted not in FORMATS:
         names = ", ".join(FORMATS)
-        return render(request, "400.html", {"message": f"format must be one of {names}, or left out."}, status=400)
+        message = gettext("format must be one of {formats}, or left out.").format(formats=names)
+        return render(request, "400.html", {"message": message}, status=400)
     content_type, extension = FORMATS[wanted]
     if wanted == "bibtex":
         body = citation.bibtex + "\n"

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator, capfirst, slugify
 from django.utils.timezone import localtime
+from django.utils.translation import gettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 from taggit.models import Tag, TaggedItem
@@ -72,11 +73,17 @@ def conflict_messages(instance, seen):
     before = history.filter(version__lte=seen).last()
     messages = []
     saves = "; ".join(f"{describe_user(r)} on {localtime(r.history_date):%d %B %Y at %H:%M}" for r in since)
-    messages.append(
-        f"Someone else saved this {opts.verbose_name} while you were editing it"
-        + (f" ({saves})" if saves else "")
-        + ". Your changes have not been saved, so that theirs are not lost."
-    )
+    if saves:
+        message = gettext(
+            "Someone else saved this {kind} while you were editing it ({saves}). Your changes have not been saved, "
+            "so that theirs are not lost."
+        )
+    else:
+        message = gettext(
+            "Someone else saved this {kind} while you were editing it. Your changes have not been saved, "
+            "so that theirs are not lost."
+        )
+    messages.append(message.format(kind=opts.verbose_name, saves=saves))
     if since and before is not None:
         delta = since[-1].diff_against(before, foreign_keys_are_objs=True)
         for change in delta.changes:
@@ -85,8 +92,11 @@ def conflict_messages(instance, seen):
                 old, new = show_m2m(field, change.old), show_m2m(field, change.new)
             else:
                 old, new = show(change.old), show(change.new)
-            messages.append(f"{capfirst(field.verbose_name)} is now {new}; it was {old}.")
-    messages.append("Copy what you wrote, reload the page to see the current version, and make your change again.")
+            message = gettext("{field} is now {new}; it was {old}.")
+            messages.append(message.format(field=capfirst(field.verbose_name), new=new, old=old))
+    messages.append(
+        gettext("Copy what you wrote, reload the page to see the current version, and make your change again.")
+    )
     return messages
 
 
@@ -131,7 +141,7 @@ class VersionedForm(forms.ModelForm):
         problems = [problem for problem in map(tag_name_problem, names) if problem]
         if problems:
             raise ValidationError(
-                problems[:5] + ["Separate tags with commas; put a tag with a comma in double quotes."]
+                problems[:5] + [gettext("Separate tags with commas; put a tag with a comma in double quotes.")]
             )
         return names
 
@@ -146,10 +156,10 @@ class VersionedForm(forms.ModelForm):
                 self.restoring = True
                 return cleaned
             if current is None:
-                raise ValidationError(
-                    f"This {self.instance._meta.verbose_name} was deleted while you were editing it; "
-                    "your changes have not been saved."
+                message = gettext(
+                    "This {kind} was deleted while you were editing it; your changes have not been saved."
                 )
+                raise ValidationError(message.format(kind=self.instance._meta.verbose_name))
             if seen != current:
                 raise ValidationError(conflict_messages(self.instance, seen or 0))
             # A revert carries the old version number; the save counts on from the current one.
@@ -172,13 +182,14 @@ def tag_name_problem(name):
     """What keeps a name from being a tag, or None: the same rules for a tag typed on a record, renamed or merged."""
     if not slugify(name, allow_unicode=True):
         # A tag's link is /sessions/?tag=<slug>; an empty slug would link to the whole list.
-        return f"A tag needs at least one letter or digit: “{name}” has none."
+        return gettext("A tag needs at least one letter or digit: “{name}” has none.").format(name=name)
     if len(name) > TAG_NAME_LENGTH:
-        return f"A tag has at most {TAG_NAME_LENGTH} characters: “{Truncator(name).chars(40)}” has {len(name)}."
+        message = gettext("A tag has at most {most} characters: “{name}” has {length}.")
+        return message.format(most=TAG_NAME_LENGTH, name=Truncator(name).chars(40), length=len(name))
     try:
         refuse_formula(name)
     except ValidationError as error:
-        return f"The tag “{Truncator(name).chars(40)}”: {error.messages[0]}"
+        return gettext("The tag “{name}”: {problem}").format(name=Truncator(name).chars(40), problem=error.messages[0])
     return None
 
 
@@ -343,8 +354,10 @@ class ContentAdmin(SimpleHistoryAdmin):
             reason = str(error).splitlines()[0]
             self.message_user(
                 request,
-                f"Nothing was saved: the database refused the change ({reason}). "
-                "Check the positions, numbers and links that must be unique, then save again.",
+                gettext(
+                    "Nothing was saved: the database refused the change ({reason}). "
+                    "Check the positions, numbers and links that must be unique, then save again."
+                ).format(reason=reason),
                 level=messages.ERROR,
             )
             return HttpResponseRedirect(request.get_full_path())

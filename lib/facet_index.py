@@ -24,9 +24,11 @@ import sys
 from array import array
 from collections import defaultdict
 from itertools import accumulate, compress
+from typing import NamedTuple
 
 from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper
+from django.utils import translation
 
 from lib.caching import per_revision_in_process
 
@@ -87,14 +89,31 @@ class FacetIndex:
         self.values = {
             name: {value: self.compact(held) for value, held in by_value.items()} for name, by_value in found.items()
         }
-        # Each facet's values and labels in their natural order, as text: what every list page reads to show
-        # its facets, kept here rather than brought from the shared cache on each request.
-        self.labels = {
-            name: [(str(value), str(label)) for value, label in choices_of(facet)] for name, facet in facets.items()
-        }
-        # Each value's label and place, for a page that shows a few values of a facet of hundreds (meetings).
-        self.label_of = {name: dict(pairs) for name, pairs in self.labels.items()}
-        self.rank = {name: {value: i for i, (value, _) in enumerate(pairs)} for name, pairs in self.labels.items()}
+        self.facets = facets
+        self.by_language = {}
+
+    def in_language(self):
+        """Each facet's values and labels in their natural order, as text, and each value's label and place (for
+        a page that shows a few values of a facet of hundreds, meetings): what every list page reads to show its
+        facets, kept here rather than brought from the shared cache on each request. Labels are interface text,
+        so they are kept per language, once each; the bitsets serve every language."""
+        language = translation.get_language()
+        found = self.by_language.get(language)
+        if found is None:
+            labels = {
+                name: [(str(value), str(label)) for value, label in choices_of(facet)]
+                for name, facet in self.facets.items()
+            }
+            label_of = {name: dict(pairs) for name, pairs in labels.items()}
+            rank = {name: {value: i for i, (value, _) in enumerate(pairs)} for name, pairs in labels.items()}
+            found = Labels(labels, label_of, rank)
+            # A plain assignment, atomic: two requests building the same language at once keep either.
+            self.by_language[language] = found
+        return found
+
+    @property
+    def labels(self):
+        return self.in_language().labels
 
     def memory(self):
         """The bytes the index holds, about: its bitsets, record numbers and the list of ids."""

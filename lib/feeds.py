@@ -15,6 +15,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from lib.links import absolute
 
@@ -98,10 +99,12 @@ def summary(change):
     """What a version did, for a reader: added, or the fields it changed; and the reason its history gives."""
     reason = f" ({change.reason})" if change.reason else ""
     if change.kind == ADDED:
-        return escape(f"Added, version {change.version}{reason}.")
+        return escape(gettext("Added, version {version}{reason}.").format(version=change.version, reason=reason))
     if change.changed:
-        return escape(f"Version {change.version}{reason} changed: {', '.join(change.changed)}.")
-    return escape(f"Version {change.version}{reason}: its links (themes, sources) or tags changed.")
+        message = gettext("Version {version}{reason} changed: {fields}.")
+        return escape(message.format(version=change.version, reason=reason, fields=", ".join(change.changed)))
+    message = gettext("Version {version}{reason}: its links (themes, sources) or tags changed.")
+    return escape(message.format(version=change.version, reason=reason))
 
 
 def atom(*, title, path, page_path, changes, note):
@@ -113,7 +116,7 @@ def atom(*, title, path, page_path, changes, note):
         subtitle=note,
         feed_url=absolute(path),
         feed_guid=absolute(path),
-        author_name="GFMD Knowledge Base",
+        author_name=gettext("GFMD Knowledge Base"),
         author_link=settings.SITE_URL + "/",
         language="en",
     )

@@ -26,6 +26,9 @@ from django.core.validators import EMPTY_VALUES
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from lib import exports, feeds, search
 from lib.caching import per_revision
@@ -211,7 +214,9 @@ class Ordering(django_filters.OrderingFilter):
         super().__init__(*args, **kwargs)
         values = ", ".join(value for value, _ in self.extra["choices"] if value)
         self.extra["error_messages"] = {
-            "invalid_choice": f"sort must be one of {values}, or left out for the list's own order."
+            "invalid_choice": format_lazy(
+                gettext_lazy("sort must be one of {values}, or left out for the list's own order."), values=values
+            )
         }
 
 
@@ -223,7 +228,7 @@ class FacetedFilterSet(django_filters.FilterSet):
     counts made by the database.
     """
 
-    q = django_filters.CharFilter(method="filter_text", label="Search")
+    q = django_filters.CharFilter(method="filter_text", label=gettext_lazy("Search"))
 
     def filter_text(self, queryset, name, value):
         # The record's search document holds the text of its rows too (an activity's objectives).
@@ -351,7 +356,7 @@ class FacetedFilterSet(django_filters.FilterSet):
             for value, _ in index.labels[name]:
                 if counts.get(value):
                     left_out[f"{name}={value}"] = counts[value]
-        note = " ".join(note for note in notes if note) or "Nothing is left out by default."
+        note = " ".join(str(note) for note in notes if note) or gettext("Nothing is left out by default.")
         return declared | {"left_out": left_out, "note": note}
 
     def coverage(self):
@@ -386,10 +391,11 @@ class FacetedFilterSet(django_filters.FilterSet):
                 for value, word in coverage.get(name, {}).items()
                 if word == NOT_IN_SOURCES and not found.get(value)
             }
-            choices = index.labels[name]
+            names = index.in_language()
+            choices = names.labels[name]
             if size is not None:
                 # Only values with records, chosen, or not in our sources can be shown: the others are not built.
-                rank, label_of = index.rank[name], index.label_of[name]
+                rank, label_of = names.rank[name], names.label_of[name]
                 shown = sorted((set(found) | selected | uncovered) & rank.keys(), key=rank.__getitem__)
                 choices = [(value, label_of[value]) for value in shown]
             values = [
@@ -484,10 +490,17 @@ def parse_paging(params):
             values[name] = default
             continue
         if not (raw.isascii() and raw.isdigit()) or int(raw) < 1 or len(raw) > 9:
-            errors[name] = [f"{name} must be a whole number from 1" + (f" to {upper}." if upper else ".")]
+            message = (
+                gettext("{name} must be a whole number from 1 to {upper}.")
+                if upper
+                else gettext("{name} must be a whole number from 1.")
+            )
+            errors[name] = [message.format(name=name, upper=upper)]
             continue
         if upper and int(raw) > upper:
-            errors[name] = [f"{name} must be at most {upper}; ask for the next page instead."]
+            errors[name] = [
+                gettext("{name} must be at most {upper}; ask for the next page instead.").format(name=name, upper=upper)
+            ]
             continue
         values[name] = int(raw)
     return values.get("page", 1), values.get("page_size", DEFAULT_PAGE_SIZE), errors
@@ -505,7 +518,9 @@ def page_of(request, items, per_page, count=None):
     if count is not None:
         paginator.count = count
     if number > paginator.num_pages:
-        return None, f"There is no page {number}: there are {paginator.num_pages}."
+        return None, gettext("There is no page {number}: there are {pages}.").format(
+            number=number, pages=paginator.num_pages
+        )
     return paginator.page(number), None
 
 
@@ -518,7 +533,8 @@ def parse_facet_size(params, default):
         return None, {}
     if raw.isascii() and raw.isdigit() and len(raw) < 5 and 1 <= int(raw) <= MAX_FACET_SIZE:
         return int(raw), {}
-    return default, {"facet_size": [f"facet_size must be a whole number from 1 to {MAX_FACET_SIZE}, or all."]}
+    message = gettext("facet_size must be a whole number from 1 to {largest}, or all.").format(largest=MAX_FACET_SIZE)
+    return default, {"facet_size": [message]}
 
 
 def unknown_parameters(params, known):
@@ -526,7 +542,8 @@ def unknown_parameters(params, known):
     unknown = sorted(set(params) - set(known))
     if not unknown:
         return {}
-    return {name: [f"{name} is not a parameter of this list; it takes {', '.join(sorted(known))}."] for name in unknown}
+    message = gettext("{name} is not a parameter of this list; it takes {known}.")
+    return {name: [message.format(name=name, known=", ".join(sorted(known)))] for name in unknown}
 
 
 @dataclass(kw_only=True, eq=False)  # a list is itself: compared and hashed by identity
@@ -588,17 +605,26 @@ class FacetedList:
         paginator = Paginator(filterset.records(), page_size)
         if page_number > paginator.num_pages:
             pages = paginator.num_pages
-            errors["page"] = [f"There is no page {page_number}: this list has {pages} page{'s' if pages != 1 else ''}."]
+            message = ngettext(
+                "There is no page {number}: this list has {pages} page.",
+                "There is no page {number}: this list has {pages} pages.",
+                pages,
+            )
+            errors["page"] = [message.format(number=page_number, pages=pages)]
             return filterset, None, None, errors
         return filterset, paginator.page(page_number), filterset.facet_counts(facet_size), errors
 
     def html(self, request):
         if request.GET.get("format") == "csv":
-            return self.csv(request)
+            # A CSV is data, in English whatever the page's language: the same file from every address.
+            with translation.override(settings.LANGUAGE_CODE):
+                return self.csv(request)
         if request.GET.get("format") == "atom":
             return self.atom(request)
         if request.GET.get("format") not in (None, "", "html"):
-            return render(request, "400.html", {"message": "format must be csv or atom, or left out."}, status=400)
+            return render(
+                request, "400.html", {"message": gettext("format must be csv or atom, or left out.")}, status=400
+            )
         filterset, page, facets, errors = self.run(request, PAGE_FACET_SIZE, self.page_queryset)
         context = {
             "title": self.title,
@@ -667,7 +693,9 @@ class FacetedList:
         values = filterset.counted_by(self.chart_facet)
         shown = largest(values)
         label = filterset.filters[self.chart_facet].label
-        title = f"{self.noun.capitalize()} in this view by {label.lower()}"
+        title = gettext("{records} in this view by {facet}").format(
+            records=capfirst(self.noun), facet=str(label).lower()
+        )
         chart = bar_chart(shown, slug=self.chart_facet, title=title, heading=label)
         if chart and len(shown) < len(values):
             chart["of"] = len(values)
@@ -684,9 +712,12 @@ class FacetedList:
             return render(request, "400.html", {"message": message}, status=400)
         changes, note = (self.changes or self.record_changes)(filterset)
         page_path = request.path + query_suffix(request.GET, format=None)
-        title = f"{self.title}: latest changes" + ("" if page_path == request.path else " in this view")
+        if page_path == request.path:
+            title = gettext("{list}: latest changes · GFMD Knowledge Base")
+        else:
+            title = gettext("{list}: latest changes in this view · GFMD Knowledge Base")
         return feeds.atom(
-            title=f"{title} · GFMD Knowledge Base",
+            title=title.format(list=self.title),
             path=request.get_full_path(),
             page_path=page_path,
             changes=changes,
@@ -700,7 +731,7 @@ class FacetedList:
         model = filterset.queryset.model
         if count <= feeds.BY_ID:
             changes = feeds.latest_changes(model, index.pks_at(found, 0, count))
-            note = f"The latest changes to the {count} {self.noun} of this view, newest first."
+            note = gettext("The latest changes to the {count} {records} of this view, newest first.")
         else:
             position, held = index.position, found.to_bytes((index.size + 7) // 8, "little")
 
@@ -709,10 +740,11 @@ class FacetedList:
                 return at is not None and held[at >> 3] >> (at & 7) & 1
 
             changes = feeds.latest_changes(model, keep=keep)
-            note = (
-                f"The changes to the {count} {self.noun} of this view among the latest {feeds.SCANNED} changes to "
-                f"{self.noun}, newest first; a narrower view follows all of its own."
+            note = gettext(
+                "The changes to the {count} {records} of this view among the latest {scanned} changes to "
+                "{records}, newest first; a narrower view follows all of its own."
             )
+        note = note.format(count=count, records=self.noun, scanned=feeds.SCANNED)
         feeds.describe(changes)
         records = self.page_queryset.prefetch_related(None).in_bulk([change.pk for change in changes])
         # A record deleted since the index was read is left out, as a page leaves it out.
@@ -740,7 +772,7 @@ class FacetedList:
             errors.update(filterset.errors.get_json_data())
         bom = request.GET.get("bom", "")
         if bom not in ("", "0", "1"):
-            errors["bom"] = ["bom must be 1 (start the file with a byte-order mark) or 0."]
+            errors["bom"] = [gettext("bom must be 1 (start the file with a byte-order mark) or 0.")]
         if errors:
             return JsonResponse({"errors": errors}, status=400)
         base_url = settings.SITE_URL
@@ -749,14 +781,16 @@ class FacetedList:
         if not any(any(values) for _, values in params.lists()):
             export = exports.Export(
                 name=f"list-{self.api_path.strip('/').split('/')[-1]}.csv",
-                build=lambda out: out.writelines(chunk.encode() for chunk in self.csv_chunks(filterset, base_url, bom)),
+                build=lambda out: out.writelines(
+                    chunk.encode() for chunk in in_english(self.csv_chunks(filterset, base_url, bom))
+                ),
                 content_type=CSV_TYPE,
                 filename=filename,
                 variant=(base_url, bom == "1"),
             )
             return exports.built(request, export)
         return exports.stream(
-            request, self.csv_chunks(filterset, base_url, bom), content_type=CSV_TYPE, filename=filename
+            request, in_english(self.csv_chunks(filterset, base_url, bom)), content_type=CSV_TYPE, filename=filename
         )
 
     def csv_chunks(self, filterset, base_url, bom):
@@ -770,6 +804,12 @@ class FacetedList:
             csv_batches(records, columns, base_url, attach=self.attachers(columns)),
             bom=bom == "1",
         )
+
+
+def in_english(chunks):
+    """A CSV's chunks, made in English: a file is written, or a stream read, after the view has returned."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield from chunks
 
 
 def csv_filename(api_path, params):
@@ -811,11 +851,17 @@ def format_refused(request, formats, *, csv=None):
     wanted = request.GET.get("format")
     if not wanted or wanted in formats:
         return None
-    takes = f"format must be {' or '.join(formats)}, or left out" if formats else "this address takes no format"
-    message = f"{takes}; {wanted!r} is not one of them."
+    if formats:
+        message = gettext("format must be {formats}, or left out; {wanted} is not one of them.")
+    else:
+        message = gettext("this address takes no format; {wanted} is not one of them.")
+    message = message.format(formats=gettext(" or ").join(formats), wanted=repr(wanted))
     if csv and wanted in ("csv", "atom"):
-        what = "CSV" if wanted == "csv" else "Atom feed"
-        message += f" The {what} of this view is at {csv}{query_suffix(request.GET, format=wanted)}."
+        at = csv + query_suffix(request.GET, format=wanted)
+        if wanted == "csv":
+            message += " " + gettext("The CSV of this view is at {address}.").format(address=at)
+        else:
+            message += " " + gettext("The Atom feed of this view is at {address}.").format(address=at)
     if request.path.startswith("/api/") or request.path.endswith(".json"):
         return JsonResponse({"errors": {"format": [message]}}, status=400)
     return render(request, "400.html", {"message": message}, status=400)
@@ -932,10 +978,12 @@ def active_filters(request, facets, filterset):
         for value in values:
             if value["selected"]:
                 url = toggles.url(name, value["value"])
-                active.append({"label": f"{filterset.filters[name].label}: {value['label']}", "url": url})
+                label = gettext("{facet}: {value}").format(facet=filterset.filters[name].label, value=value["label"])
+                active.append({"label": label, "url": url})
     q = filterset.form.cleaned_data.get("q")
     if q:
-        active.append({"label": f"Search: {q}", "url": request.path + query_suffix(request.GET, q=None, page=None)})
+        label = gettext("Search: {words}").format(words=q)
+        active.append({"label": label, "url": request.path + query_suffix(request.GET, q=None, page=None)})
     return active
 
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 from django.utils.hashable import make_hashable
+from django.utils.translation import gettext_lazy as _
 
 from lib.spreadsheet import refuse_formula
 
@@ -34,13 +35,13 @@ class Versioned(models.Model):
     """A content record that editors change: its saves are counted, so that a stale edit can be refused."""
 
     version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Goes up by one at every save; an edit of an older version is refused."
+        default=1, editable=False, help_text=_("Goes up by one at every save; an edit of an older version is refused.")
     )
     loaded_version = models.PositiveIntegerField(
         null=True,
         blank=True,
         editable=False,
-        help_text="The version load_gfmd last wrote; a record at any other version was changed by an editor.",
+        help_text=_("The version load_gfmd last wrote; a record at any other version was changed by an editor."),
     )
 
     class Meta:
@@ -128,23 +129,23 @@ class Sourced(Versioned):
         settings.SOURCE_DOCUMENT_MODEL,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The document this record is taken from.",
+        help_text=_("The document this record is taken from."),
     )
     source_location = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Where in the source: section, page, item number.",
+        help_text=_("Where in the source: section, page, item number."),
     )
     other_sources = models.ManyToManyField(
         settings.SOURCE_DOCUMENT_MODEL,
         blank=True,
         related_name="+",
-        help_text="Further documents that confirm or contradict this record.",
+        help_text=_("Further documents that confirm or contradict this record."),
     )
     editorial_note = models.TextField(
         blank=True,
         max_length=LONG_TEXT,
-        help_text="Shown to the public: where sources disagree or a source is wrong, and what is established.",
+        help_text=_("Shown to the public: where sources disagree or a source is wrong, and what is established."),
     )
 
     # The fields holding the source's words, which the reader anchors in its stored text (lib/anchoring.py).

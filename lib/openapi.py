@@ -202,7 +202,7 @@ class Endpoint:
             for control in listing.parameters()
             if control not in filters and control not in paging and control not in PAGE_ONLY
         ]
-        notes = [f.default_note for f in filters.values() if getattr(f, "absent", None) is not None]
+        notes = [str(f.default_note) for f in filters.values() if getattr(f, "absent", None) is not None]
         return cls(
             listing.api_path,
             name,

@@ -3,10 +3,11 @@
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from lib.caching import content_changed
+from lib.caching import content_changed, forget_per_revision
 from recommendations.models import GMGMember, Link, ProposedActivity, Recommendation, Section
 from sessions.models import Event, Passage, Roundtable, Session, Stage
 
@@ -127,3 +128,42 @@ def add_passage_and_activity(world, n):
     activity.sub_activities.create(position=1, text="Sub-activity")
     Link.objects.create(type="builds-on", from_activity=activity, to_session=world.session, quote=f"Quote {n}")
     Link.objects.create(type="answers", from_session=world.session, to_activity=activity)
+
+
+def cold_queries_for(client, url):
+    """The queries of a page rendered with nothing kept: no page, no value derived per revision."""
+    for cache in caches.all():
+        cache.clear()
+    forget_per_revision()
+    return queries_for(client, url)
+
+
+def test_a_french_or_spanish_page_makes_the_queries_its_english_page_makes(
+    client, meeting, roundtable, session, source, theme
+):
+    """Each page type in French and Spanish reads what it reads in English: translation is no query."""
+    Section.objects.create(roundtable=roundtable, letter="a", title="Growth", source=source)
+    GMGMember.objects.create(acronym="IOM", name="International Organization for Migration")
+    session.themes.add(theme)
+    event = Event.objects.create(slug="growth-event", title="Growth event", meeting=meeting, source=source)
+    content_changed()
+    urls = [
+        "/",
+        meeting.get_absolute_url(),
+        session.get_absolute_url(),
+        f"/sessions/?year={meeting.year}&theme={theme.slug}",
+        "/recommendations/",
+        "/activities/",
+        "/activities/expertise/",
+        "/themes/",
+        theme.get_absolute_url(),
+        "/gmg/IOM/",
+        event.get_absolute_url(),
+        source.get_absolute_url(),
+        "/sources/",
+        "/search/?q=growth",
+        "/sessions/?format=atom",
+    ]
+    english = {url: cold_queries_for(client, url) for url in urls}
+    for prefix in ("/fr", "/es"):
+        assert {url: cold_queries_for(client, prefix + url) for url in urls} == english

@@ -3,6 +3,8 @@
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 MAX_QUERY_LENGTH = 200
 # Words searched for at most, counting each word of a phrase; the rest are left out, with a notice.
 MAX_TERMS = 12
@@ -105,12 +107,13 @@ def parse(q):
             query.groups.append((phrase,))
         after_or = False
     if left_out:
-        query.notices.append(
-            f"Only the first {MAX_TERMS} words are searched for; left out: {', '.join(left_out)}."[:300]
-        )
+        notice = gettext("Only the first {count} words are searched for; left out: {words}.")
+        query.notices.append(notice.format(count=MAX_TERMS, words=", ".join(left_out))[:300])
     if query.empty and clean_query(q):
         query.notices.append(
-            "Nothing to search for: give at least one word that is not left out with a minus "
-            "and not as common as “the” or “and”."
+            gettext(
+                "Nothing to search for: give at least one word that is not left out with a minus "
+                "and not as common as “the” or “and”."
+            )
         )
     return query
