@@ -8,7 +8,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import slugify
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -277,6 +277,13 @@ class Roundtable(Sourced):
     @property
     def label(self):
         return f"{self.get_kind_display()} {self.shown_number}"
+
+    @classmethod
+    def kind_noun(cls, kind, count):
+        """The kind after a count, in lower case: "1 roundtable", "3 clusters"."""
+        if kind == cls.Kind.CLUSTER:
+            return ngettext("cluster", "clusters", count)
+        return ngettext("roundtable", "roundtables", count)
 
     @property
     def shown_number(self):
