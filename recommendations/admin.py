@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from lib.editing import SOURCE_FIELDS, ContentAdmin, ContentStackedInline, ContentTabularInline
@@ -122,7 +122,7 @@ class RecommendationAdmin(ContentAdmin):
     def short_text(self, recommendation):
         return recommendation.text[:90]
 
-    @admin.display(description=_("roundtable"), ordering="roundtable__number")
+    @admin.display(description=pgettext_lazy("column of the admin list", "roundtable"), ordering="roundtable__number")
     def roundtable_label(self, recommendation):
         return recommendation.roundtable.label if recommendation.roundtable else gettext("whole meeting")
 
