@@ -93,7 +93,12 @@ class RecommendationFilter(MeetingCoverage, FacetedFilterSet):
     )
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label=_("Theme"))
     tag = FacetFilter(field_name="tags__slug", choices=tags_of(Recommendation), label=_("Tag"))
-    sort = Ordering(fields=(("meeting__year", "year"),), label=_("Sort"), empty_label=_("Source order"))
+    sort = Ordering(
+        fields=(("meeting__year", "year"),),
+        field_labels={"meeting__year": _("Year")},
+        label=_("Sort"),
+        empty_label=_("Source order"),
+    )
 
     class Meta:
         model = Recommendation
@@ -114,7 +119,11 @@ class ActivityFilter(FacetedFilterSet):
             ("section__title", "section"),
             ("text", "text"),
         ),
-        field_labels={"section__title": _("Section title"), "text": _("Activity")},
+        field_labels={
+            "section__roundtable__number": _("Roundtable"),
+            "section__title": _("Section title"),
+            "text": _("Activity"),
+        },
         label=_("Sort"),
         empty_label=_("Matrix order"),
     )

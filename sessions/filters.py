@@ -28,6 +28,8 @@ class SessionFilter(MeetingCoverage, FacetedFilterSet):
     tag = FacetFilter(field_name="tags__slug", choices=tags_of(Session), label=_("Tag"))
     sort = Ordering(
         fields=(("meeting__year", "year"), ("number", "number"), ("title", "title")),
+        # The labels django-filter would make of the parameters, in the reader's language.
+        field_labels={"meeting__year": _("Year"), "number": _("Number"), "title": _("Title")},
         label=_("Sort"),
         empty_label=_("Source order"),
     )
