@@ -12,7 +12,7 @@ from taggit.managers import TaggableManager
 
 from lib.citation import DRAFT, FORUM, GMG, HELD, PLANNED, PROPOSED, document_of, printed, short
 from lib.models import LONG_TEXT, Linked, Sourced, Versioned
-from sessions.models import Stage, Track, in_english, meeting_occasion
+from sessions.models import Stage, Track, meeting_occasion
 
 
 class RecommendationQuerySet(models.QuerySet):
@@ -200,7 +200,6 @@ class Recommendation(Linked, Sourced):
     def get_absolute_url(self):
         return reverse("recommendations:recommendation", kwargs={"pk": self.pk})
 
-    @in_english
     def citation(self):
         """Another event's point is cited as the event's; a meeting's point as of its meeting and track, or,
         planned, of the plan or draft its source is, dated as that document."""
@@ -447,7 +446,6 @@ class ProposedActivity(Linked, Sourced):
     def get_absolute_url(self):
         return reverse("recommendations:activity", kwargs={"pk": self.pk})
 
-    @in_english
     def citation(self):
         """Proposed for a roundtable's section, dated as the matrix that proposes it is (it bears no date)."""
         section = self.section

@@ -27,15 +27,15 @@ class Stage(models.TextChoices):
     PLANNED = "planned", _("As planned")
 
 
-def in_english(method):
-    """A method whose text stays English in every language: a citation cites the English source, whatever the
-    language of the page that shows it (a new override each call, as one instance keeps the language it
-    replaced)."""
+def in_english(function):
+    """A function whose text stays English in every language, such as a search document's builder: what it
+    makes is stored once for every reader, whatever the language of the editor whose save runs it (a new
+    override each call, as one instance keeps the language it replaced)."""
 
-    @wraps(method)
+    @wraps(function)
     def english(*args, **kwargs):
-        with translation.override("en"):
-            return method(*args, **kwargs)
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
 
     return english
 
@@ -148,7 +148,6 @@ class Meeting(Sourced):
     def get_absolute_url(self):
         return reverse("sessions:meeting", kwargs={"slug": self.slug})
 
-    @in_english
     def citation(self):
         dated = DateSpan(self.first_day, self.last_day)
         return {
@@ -449,7 +448,6 @@ class Session(Linked, Sourced):
     def get_absolute_url(self):
         return reverse("sessions:session", kwargs={"meeting": self.meeting.slug, "slug": self.slug})
 
-    @in_english
     def citation(self):
         """A session as held, of its meeting's track; a planned one, of the plan that describes it."""
         roundtable = self.roundtable
@@ -536,7 +534,6 @@ class Event(Sourced):
             OTHER_EVENT, self.title, span_of(self.when), self.place, self.organiser, reported_beside=str(self.meeting)
         )
 
-    @in_english
     def citation(self):
         occasion = self.occasion
         return {
