@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from lib.editing import SOURCE_FIELDS, ContentAdmin, ContentStackedInline, ContentTabularInline
 from recommendations.models import (
@@ -19,8 +21,8 @@ class LinkInline(ContentStackedInline):
     model = Link
     fields = ["type", "to_session", "to_recommendation", "to_activity", "note", "quote", "seen_version"]
     autocomplete_fields = ["to_session", "to_recommendation", "to_activity"]
-    verbose_name = "link by editors to another record"
-    verbose_name_plural = "links by editors to other records"
+    verbose_name = _("link by editors to another record")
+    verbose_name_plural = _("links by editors to other records")
 
 
 class LinkFromSessionInline(LinkInline):
@@ -43,7 +45,7 @@ class LinkAdmin(ContentAdmin):
     autocomplete_fields = [f"{end}_{kind}" for end in ("from", "to") for kind in LINK_END_RELATIONS]
     fieldsets = [
         (None, {"fields": ["type", *autocomplete_fields]}),
-        ("What the editor checked", {"fields": ["note", "quote", "seen_version"]}),
+        (_("What the editor checked"), {"fields": ["note", "quote", "seen_version"]}),
     ]
     list_select_related = [
         f"{end}_{kind}__{to}" for end in ("from", "to") for kind, tos in LINK_END_RELATIONS.items() for to in tos
@@ -54,8 +56,8 @@ class SubPointInline(ContentStackedInline):
     model = Recommendation
     fk_name = "parent"
     fields = ["number", "number_restored", "position", "group_heading", "text", "seen_version"]
-    verbose_name = "sub-point"
-    verbose_name_plural = "sub-points"
+    verbose_name = _("sub-point")
+    verbose_name_plural = _("sub-points")
 
     @staticmethod
     def prepare_row(sub_point, parent):
@@ -107,22 +109,22 @@ class RecommendationAdmin(ContentAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["meeting", "track", "stage", "event", "roundtable", "session", "kind", "parent"]}),
-        ("Text", {"fields": ["number", "number_restored", "position", "group_heading", "text"]}),
-        ("Browsing", {"fields": ["themes", "tags"]}),
-        ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
+        (_("Text"), {"fields": ["number", "number_restored", "position", "group_heading", "text"]}),
+        (_("Browsing"), {"fields": ["themes", "tags"]}),
+        (_("Source"), {"fields": [*SOURCE_FIELDS, "seen_version"]}),
     ]
     inlines = [SubPointInline, LinkFromRecommendationInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("meeting", "roundtable__meeting", "session__meeting")
 
-    @admin.display(description="text", ordering="text")
+    @admin.display(description=_("text"), ordering="text")
     def short_text(self, recommendation):
         return recommendation.text[:90]
 
-    @admin.display(description="roundtable", ordering="roundtable__number")
+    @admin.display(description=pgettext_lazy("column of the admin list", "roundtable"), ordering="roundtable__number")
     def roundtable_label(self, recommendation):
-        return recommendation.roundtable.label if recommendation.roundtable else "whole meeting"
+        return recommendation.roundtable.label if recommendation.roundtable else gettext("whole meeting")
 
 
 @admin.register(GMGMember)
@@ -175,14 +177,14 @@ class ProposedActivityAdmin(ContentAdmin):
     autocomplete_fields = ["section", "gmg_members", "themes", "source", "other_sources"]
     fieldsets = [
         (None, {"fields": ["section", "position", "text", "gmg_members"]}),
-        ("Browsing", {"fields": ["themes", "tags"]}),
-        ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
+        (_("Browsing"), {"fields": ["themes", "tags"]}),
+        (_("Source"), {"fields": [*SOURCE_FIELDS, "seen_version"]}),
     ]
     inlines = [SubActivityInline, ObjectiveInline, LinkFromActivityInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("gmg_members")
 
-    @admin.display(description="GMG members with expertise")
+    @admin.display(description=_("GMG members with expertise"))
     def members(self, activity):
         return ", ".join(member.acronym for member in activity.gmg_members.all())

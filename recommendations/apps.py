@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RecommendationsConfig(AppConfig):
     name = "recommendations"
-    verbose_name = "Recommendations and GMG activities"
+    verbose_name = _("Recommendations and GMG activities")
 
     def ready(self):
         from recommendations import search_documents

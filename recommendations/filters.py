@@ -1,4 +1,6 @@
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from lib.caching import per_revision
 from lib.choices import tags_of
@@ -11,11 +13,16 @@ from themes import choices as theme_choices
 
 
 @per_revision
-def roundtable_numbers():
+def matrix_roundtables():
+    """The numbers of the roundtables the GMG matrices have sections of, kept as numbers: the labels are
+    written in the reader's language."""
     from recommendations.models import Section
 
-    numbers = Section.objects.order_by("roundtable__number").values_list("roundtable__number", flat=True).distinct()
-    return [(n, f"Roundtable {n}") for n in numbers]
+    return list(Section.objects.order_by("roundtable__number").values_list("roundtable__number", flat=True).distinct())
+
+
+def roundtable_numbers():
+    return [(n, gettext("Roundtable %(number)s") % {"number": n}) for n in matrix_roundtables()]
 
 
 @per_revision
@@ -43,7 +50,9 @@ def section_label(letter, sections, roundtables=None):
         return section_label(letter, sections)
     if len(titles) == 1:
         return f"{letter}. {titles[0][1]}"
-    return f"{letter}. " + "; ".join(f"{title} (Roundtable {n})" for n, title in titles)
+    return f"{letter}. " + "; ".join(
+        gettext("%(title)s (Roundtable %(number)s)") % {"title": title, "number": n} for n, title in titles
+    )
 
 
 def section_letters():
@@ -59,17 +68,17 @@ def gmg_members():
 class RecommendationFilter(MeetingCoverage, FacetedFilterSet):
     coverage_kind = "recommendations"
 
-    year = FacetFilter(field_name="meeting__year", choices=meeting_choices.meeting_years, label="Year")
-    meeting = FacetFilter(field_name="meeting__slug", choices=meeting_choices.meetings, label="Meeting")
-    track = FacetFilter(field_name="track", choices=Track.choices, label="Track")
-    kind = FacetFilter(field_name="kind", choices=Recommendation.Kind.choices, label="Kind")
+    year = FacetFilter(field_name="meeting__year", choices=meeting_choices.meeting_years, label=_("Year"))
+    meeting = FacetFilter(field_name="meeting__slug", choices=meeting_choices.meetings, label=_("Meeting"))
+    track = FacetFilter(field_name="track", choices=Track.choices, label=_("Track"))
+    kind = FacetFilter(field_name="kind", choices=Recommendation.Kind.choices, label=_("Kind"))
     # Without these parameters the list is the meetings' own points as held: plans, drafts and the
     # points of other events reported beside a meeting are one click away, never counted as its outcomes.
     # Other events' points have no stage: the event facet's default, not this one's, leaves them out.
     stage = FacetFilter(
         field_name="stage",
         choices=Stage.choices,
-        label="Stage",
+        label=_("Stage"),
         absent=~Q(stage=Stage.PLANNED),
         default=Stage.HELD.value,
         default_note="Without stage: what was held, not plans or preparatory drafts.",
@@ -77,14 +86,19 @@ class RecommendationFilter(MeetingCoverage, FacetedFilterSet):
     event = FacetFilter(
         field_name="event__slug",
         choices=meeting_choices.events,
-        label="Other event reported alongside",
+        label=_("Other event reported alongside"),
         absent=Q(event__isnull=True),
         default=None,
         default_note="Without event: the meetings' own points, not those of other events reported beside them.",
     )
-    theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
-    tag = FacetFilter(field_name="tags__slug", choices=tags_of(Recommendation), label="Tag")
-    sort = Ordering(fields=(("meeting__year", "year"),), label="Sort", empty_label="Source order")
+    theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label=_("Theme"))
+    tag = FacetFilter(field_name="tags__slug", choices=tags_of(Recommendation), label=_("Tag"))
+    sort = Ordering(
+        fields=(("meeting__year", "year"),),
+        field_labels={"meeting__year": _("Year")},
+        label=_("Sort"),
+        empty_label=_("Source order"),
+    )
 
     class Meta:
         model = Recommendation
@@ -92,20 +106,26 @@ class RecommendationFilter(MeetingCoverage, FacetedFilterSet):
 
 
 class ActivityFilter(FacetedFilterSet):
-    gmg_member = FacetFilter(field_name="gmg_members__acronym", choices=gmg_members, label="GMG member")
-    roundtable = FacetFilter(field_name="section__roundtable__number", choices=roundtable_numbers, label="Roundtable")
-    section = FacetFilter(field_name="section__letter", choices=section_letters, label="Section")
-    theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label="Theme")
-    tag = FacetFilter(field_name="tags__slug", choices=tags_of(ProposedActivity), label="Tag")
+    gmg_member = FacetFilter(field_name="gmg_members__acronym", choices=gmg_members, label=_("GMG member"))
+    roundtable = FacetFilter(
+        field_name="section__roundtable__number", choices=roundtable_numbers, label=_("Roundtable")
+    )
+    section = FacetFilter(field_name="section__letter", choices=section_letters, label=_("Section"))
+    theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label=_("Theme"))
+    tag = FacetFilter(field_name="tags__slug", choices=tags_of(ProposedActivity), label=_("Tag"))
     sort = Ordering(
         fields=(
             ("section__roundtable__number", "roundtable"),
             ("section__title", "section"),
             ("text", "text"),
         ),
-        field_labels={"section__title": "Section title", "text": "Activity"},
-        label="Sort",
-        empty_label="Matrix order",
+        field_labels={
+            "section__roundtable__number": _("Roundtable"),
+            "section__title": _("Section title"),
+            "text": _("Activity"),
+        },
+        label=_("Sort"),
+        empty_label=_("Matrix order"),
     )
 
     def facet_counts(self, size=None):

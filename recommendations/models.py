@@ -5,6 +5,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
@@ -50,13 +52,13 @@ class Recommendation(Linked, Sourced):
     QUOTED_FIELDS = ("text",)
 
     class Kind(models.TextChoices):
-        RECOMMENDATION = "recommendation", "Recommendation"
-        FOLLOW_UP = "follow-up", "Follow-up action"
-        OUTCOME_SOUGHT = "outcome-sought", "Outcome sought"
-        KEY_MESSAGE = "key-message", "Key message"
-        FEEDBACK = "feedback", "Feedback"
+        RECOMMENDATION = "recommendation", _("Recommendation")
+        FOLLOW_UP = "follow-up", _("Follow-up action")
+        OUTCOME_SOUGHT = "outcome-sought", _("Outcome sought")
+        KEY_MESSAGE = "key-message", _("Key message")
+        FEEDBACK = "feedback", _("Feedback")
         # The source names no kind for them: a kind of their own, not one of the Forum's.
-        REPORTED = "reported-point", "Point reported from another event"
+        REPORTED = "reported-point", _("Point reported from another event")
 
     meeting = models.ForeignKey(
         "gfmd_sessions.Meeting",
@@ -64,8 +66,10 @@ class Recommendation(Linked, Sourced):
         blank=True,
         on_delete=models.CASCADE,
         related_name="recommendations",
-        help_text="The GFMD meeting whose point it is. Empty for a point of another event: the event says beside "
-        "which meeting its source reports it.",
+        help_text=_(
+            "The GFMD meeting whose point it is. Empty for a point of another event: the event says beside "
+            "which meeting its source reports it."
+        ),
     )
     roundtable = models.ForeignKey(
         "gfmd_sessions.Roundtable",
@@ -73,7 +77,7 @@ class Recommendation(Linked, Sourced):
         blank=True,
         on_delete=models.CASCADE,
         related_name="recommendations",
-        help_text="Empty for recommendations of the meeting as a whole (cross-cutting).",
+        help_text=_("Empty for recommendations of the meeting as a whole (cross-cutting)."),
     )
     session = models.ForeignKey(
         "gfmd_sessions.Session",
@@ -81,22 +85,24 @@ class Recommendation(Linked, Sourced):
         blank=True,
         on_delete=models.CASCADE,
         related_name="recommendations",
-        help_text="The session it came from, where the source says.",
+        help_text=_("The session it came from, where the source says."),
     )
     track = models.CharField(
         max_length=20,
         choices=Track.choices,
         default=Track.GOVERNMENT,
         blank=True,
-        help_text="The track of the meeting. Empty for a point of another event, which was no track of a meeting.",
+        help_text=_("The track of the meeting. Empty for a point of another event, which was no track of a meeting."),
     )
     stage = models.CharField(
         max_length=10,
         choices=Stage.choices,
         default=Stage.HELD,
         blank=True,
-        help_text="Planned: a plan or a preparatory draft, not an outcome of the meeting. "
-        "Always planned under a planned roundtable. Empty for a point of another event.",
+        help_text=_(
+            "Planned: a plan or a preparatory draft, not an outcome of the meeting. "
+            "Always planned under a planned roundtable. Empty for a point of another event."
+        ),
     )
     event = models.ForeignKey(
         "gfmd_sessions.Event",
@@ -104,34 +110,40 @@ class Recommendation(Linked, Sourced):
         blank=True,
         on_delete=models.PROTECT,
         related_name="points",
-        help_text="For a point of another event the source reports beside a meeting: that event. The point is "
-        "then the event's: no meeting, track or stage of its own, and the kind 'point reported from another event'.",
+        help_text=_(
+            "For a point of another event the source reports beside a meeting: that event. The point is "
+            "then the event's: no meeting, track or stage of its own, and the kind 'point reported from another event'."
+        ),
     )
     kind = models.CharField(
         max_length=20,
         choices=Kind.choices,
         default=Kind.RECOMMENDATION,
-        help_text="As the source names the list it prints the point in. "
-        "A point of another event is always 'point reported from another event'.",
+        help_text=_(
+            "As the source names the list it prints the point in. "
+            "A point of another event is always 'point reported from another event'."
+        ),
     )
-    number = models.CharField(max_length=10, blank=True, help_text="As printed: 7, or b for a sub-point.")
+    number = models.CharField(max_length=10, blank=True, help_text=_("As printed: 7, or b for a sub-point."))
     number_restored = models.BooleanField(
         default=False,
-        help_text="The source does not print this number or letter (lost in extraction): it is restored by "
-        "counting. Say so in the source location too.",
+        help_text=_(
+            "The source does not print this number or letter (lost in extraction): it is restored by "
+            "counting. Say so in the source location too."
+        ),
     )
-    position = models.PositiveSmallIntegerField(help_text="Order within its list, from 1.")
-    text = models.TextField(max_length=LONG_TEXT, help_text="The source's words, repaired but never paraphrased.")
+    position = models.PositiveSmallIntegerField(help_text=_("Order within its list, from 1."))
+    text = models.TextField(max_length=LONG_TEXT, help_text=_("The source's words, repaired but never paraphrased."))
     parent = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="children",
-        help_text="For a lettered sub-point: the numbered recommendation it belongs to.",
+        help_text=_("For a lettered sub-point: the numbered recommendation it belongs to."),
     )
     group_heading = models.CharField(
-        max_length=200, blank=True, help_text="The heading it is printed under: 'Rights', 'Circular migration'."
+        max_length=200, blank=True, help_text=_("The heading it is printed under: 'Rights', 'Circular migration'.")
     )
     themes = models.ManyToManyField("themes.Theme", blank=True, related_name="recommendations")
     tags = TaggableManager(blank=True)
@@ -248,28 +260,64 @@ class Recommendation(Linked, Sourced):
     @property
     def kind_plural(self):
         """The kind's name for several: "Outcomes sought", not "Outcome soughts"."""
-        label = self.get_kind_display()
-        return "Outcomes sought" if self.kind == self.Kind.OUTCOME_SOUGHT else f"{label}s"
+        return str(KIND_PLURALS[self.kind])
+
+    @classmethod
+    def kind_noun(cls, kind, count):
+        """The kind after a count, in lower case: "1 recommendation", "3 outcomes sought"."""
+        return KIND_NOUNS[kind](count)
 
     def clean(self):
         super().clean()
         errors = {}
         if self.event_id and self.roundtable_id:
-            errors["event"] = "A point of another event belongs to no roundtable of the meeting: clear one of them."
+            errors["event"] = gettext(
+                "A point of another event belongs to no roundtable of the meeting: clear one of them."
+            )
         elif not self.event_id and not self.meeting_id:
-            errors["meeting"] = "Choose the meeting whose point it is, or the other event whose point it is."
+            errors["meeting"] = gettext("Choose the meeting whose point it is, or the other event whose point it is.")
         elif not self.event_id and self.kind == self.Kind.REPORTED:
-            errors["kind"] = "A point reported from another event names that event: choose it, or another kind."
+            errors["kind"] = gettext(
+                "A point reported from another event names that event: choose it, or another kind."
+            )
         if self.roundtable_id and self.meeting_id and self.roundtable.meeting_id != self.meeting_id:
-            errors["roundtable"] = f"This roundtable is not part of {self.meeting}: choose one of its roundtables."
+            errors["roundtable"] = gettext(
+                "This roundtable is not part of %(meeting)s: choose one of its roundtables."
+            ) % {"meeting": self.meeting}
         elif self.roundtable_id and self.roundtable.track != self.track:
-            errors["track"] = f"The roundtable belongs to the {self.roundtable.get_track_display()}: choose that track."
+            errors["track"] = gettext("The roundtable belongs to the %(track)s: choose that track.") % {
+                "track": self.roundtable.get_track_display()
+            }
         if self.session_id and self.session.roundtable_id != self.roundtable_id:
-            errors["session"] = "This session is not part of the chosen roundtable: choose its roundtable too."
+            errors["session"] = gettext("This session is not part of the chosen roundtable: choose its roundtable too.")
         if self.parent_id and self.parent.meeting_id != self.meeting_id:
-            errors["parent"] = f"A sub-point's parent must be a recommendation of the same meeting, {self.meeting}."
+            errors["parent"] = gettext(
+                "A sub-point's parent must be a recommendation of the same meeting, %(meeting)s."
+            ) % {"meeting": self.meeting}
         if errors:
             raise ValidationError(errors)
+
+
+# The kinds' names for several, as headings give them, and after a count, in lower case (pluralised by the
+# language's rules: French counts 0 and 1 as one).
+KIND_PLURALS = {
+    Recommendation.Kind.RECOMMENDATION: _("Recommendations"),
+    Recommendation.Kind.FOLLOW_UP: _("Follow-up actions"),
+    Recommendation.Kind.OUTCOME_SOUGHT: _("Outcomes sought"),
+    Recommendation.Kind.KEY_MESSAGE: _("Key messages"),
+    Recommendation.Kind.FEEDBACK: _("Feedbacks"),
+    Recommendation.Kind.REPORTED: _("Points reported from another event"),
+}
+KIND_NOUNS = {
+    Recommendation.Kind.RECOMMENDATION: lambda n: ngettext("recommendation", "recommendations", n),
+    Recommendation.Kind.FOLLOW_UP: lambda n: ngettext("follow-up action", "follow-up actions", n),
+    Recommendation.Kind.OUTCOME_SOUGHT: lambda n: ngettext("outcome sought", "outcomes sought", n),
+    Recommendation.Kind.KEY_MESSAGE: lambda n: ngettext("key message", "key messages", n),
+    Recommendation.Kind.FEEDBACK: lambda n: ngettext("feedback", "feedbacks", n),
+    Recommendation.Kind.REPORTED: lambda n: ngettext(
+        "point reported from another event", "points reported from another event", n
+    ),
+}
 
 
 class GMGMemberQuerySet(models.QuerySet):
@@ -290,11 +338,13 @@ class GMGMember(Versioned):
         validators=[
             RegexValidator(
                 r"^[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*\Z",
-                "Use letters and digits, with single spaces or hyphens between words (UN-DESA, World Bank): "
-                "the acronym is the agency's address on the site.",
+                _(
+                    "Use letters and digits, with single spaces or hyphens between words (UN-DESA, World Bank): "
+                    "the acronym is the agency's address on the site."
+                ),
             )
         ],
-        help_text="As the GMG spells it: UN-DESA. Letters and digits, with spaces or hyphens between words.",
+        help_text=_("As the GMG spells it: UN-DESA. Letters and digits, with spaces or hyphens between words."),
     )
     name = models.CharField(max_length=200, unique=True)
     url = models.URLField(blank=True)
@@ -305,7 +355,7 @@ class GMGMember(Versioned):
 
     class Meta:
         ordering = ["acronym"]
-        verbose_name = "GMG member"
+        verbose_name = _("GMG member")
 
     def __str__(self):
         return self.acronym
@@ -331,7 +381,7 @@ class Section(Sourced):
     QUOTED_FIELDS = ("title",)
 
     roundtable = models.ForeignKey("gfmd_sessions.Roundtable", on_delete=models.CASCADE, related_name="sections")
-    letter = models.CharField(max_length=1, help_text="a, b, c... as printed.")
+    letter = models.CharField(max_length=1, help_text=_("a, b, c... as printed."))
     title = models.CharField(max_length=300)
 
     history = HistoricalRecords(m2m_fields=["other_sources"])
@@ -359,13 +409,13 @@ class ProposedActivity(Linked, Sourced):
     QUOTED_PREFETCH = ("sub_activities", "objectives")
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="activities")
-    position = models.PositiveSmallIntegerField(help_text="Order within its section, from 1.")
-    text = models.TextField(max_length=LONG_TEXT, help_text="The activity as printed.")
+    position = models.PositiveSmallIntegerField(help_text=_("Order within its section, from 1."))
+    text = models.TextField(max_length=LONG_TEXT, help_text=_("The activity as printed."))
     gmg_members = models.ManyToManyField(
         GMGMember,
         related_name="activities",
         blank=True,
-        verbose_name="GMG members with expertise",
+        verbose_name=_("GMG members with expertise"),
     )
     themes = models.ManyToManyField("themes.Theme", blank=True, related_name="activities")
     tags = TaggableManager(blank=True)
@@ -374,8 +424,8 @@ class ProposedActivity(Linked, Sourced):
 
     class Meta:
         ordering = ["section__roundtable__number", "section__letter", "position"]
-        verbose_name = "proposed activity"
-        verbose_name_plural = "proposed activities"
+        verbose_name = _("proposed activity")
+        verbose_name_plural = _("proposed activities")
         constraints = [
             models.UniqueConstraint(fields=["section", "position"], name="one_activity_per_position"),
             models.CheckConstraint(condition=~Q(text=""), name="activity_has_text"),
@@ -460,7 +510,7 @@ class SubActivity(ActivityItem):
     history = HistoricalRecords()
 
     class Meta(ActivityItem.Meta):
-        verbose_name_plural = "sub-activities"
+        verbose_name_plural = _("sub-activities")
 
 
 class Objective(ActivityItem):
@@ -479,22 +529,22 @@ AGENCIES_SHOWN = models.Prefetch("gmg_members", queryset=GMGMember.objects.only(
 class LinkType(models.TextChoices):
     """How one record stands to another, as an editor reads the sources; each read from its source record."""
 
-    HELD_AS = "held-as", "Held as"
-    ALSO_REPORTED_AS = "also-reported-as", "Also reported as"
-    RESTATES = "restates", "Restates"
-    BUILDS_ON = "builds-on", "Builds on"
-    FOLLOWS_UP = "follows-up", "Follows up"
-    ANSWERS = "answers", "Answers"
+    HELD_AS = "held-as", _("Held as")
+    ALSO_REPORTED_AS = "also-reported-as", _("Also reported as")
+    RESTATES = "restates", _("Restates")
+    BUILDS_ON = "builds-on", _("Builds on")
+    FOLLOWS_UP = "follows-up", _("Follows up")
+    ANSWERS = "answers", _("Answers")
 
 
 # The same link read from its target record.
 INVERSE_LABELS = {
-    LinkType.HELD_AS: "Planned as",
-    LinkType.ALSO_REPORTED_AS: "Also reported as",
-    LinkType.RESTATES: "Restated by",
-    LinkType.BUILDS_ON: "Built on by",
-    LinkType.FOLLOWS_UP: "Followed up by",
-    LinkType.ANSWERS: "Answered by",
+    LinkType.HELD_AS: _("Planned as"),
+    LinkType.ALSO_REPORTED_AS: _("Also reported as"),
+    LinkType.RESTATES: _("Restated by"),
+    LinkType.BUILDS_ON: _("Built on by"),
+    LinkType.FOLLOWS_UP: _("Followed up by"),
+    LinkType.ANSWERS: _("Answered by"),
 }
 # The kinds of record a link joins, by model: one foreign key each way per kind, exactly one of them set.
 LINK_ENDS = {
@@ -545,7 +595,8 @@ class LinkQuerySet(models.QuerySet):
         shown = []
         for link in links.order_by("type", "pk"):
             outgoing = getattr(link, f"from_{kind}_id") == record.pk
-            label = link.get_type_display() if outgoing else link.inverse_label
+            # Lazy, so that a citation's notes read it in English and the page in its reader's language.
+            label = LinkType(link.type).label if outgoing else link.inverse_label
             other = link.target_record if outgoing else link.source_record
             shown.append(LinkShown(label, other, link.note, link.quote))
         return shown
@@ -575,7 +626,7 @@ class LinkQuerySet(models.QuerySet):
         for link in links:
             for end, other, direction, label in (
                 ("from", link.target_record, "outgoing", link.get_type_display()),
-                ("to", link.source_record, "incoming", link.inverse_label),
+                ("to", link.source_record, "incoming", str(link.inverse_label)),
             ):
                 if (record := by_pk.get(getattr(link, f"{end}_{kind}_id"))) is not None:
                     record.listed_links.append(
@@ -610,7 +661,7 @@ class Link(Versioned):
         blank=True,
         on_delete=models.CASCADE,
         related_name="links_in",
-        help_text="The session it links to; or choose a recommendation or an activity.",
+        help_text=_("The session it links to; or choose a recommendation or an activity."),
     )
     to_recommendation = models.ForeignKey(
         Recommendation,
@@ -618,8 +669,9 @@ class Link(Versioned):
         blank=True,
         on_delete=models.CASCADE,
         related_name="links_in",
-        help_text="The recommendation, follow-up action or other point it links to; or choose a session or an "
-        "activity.",
+        help_text=_(
+            "The recommendation, follow-up action or other point it links to; or choose a session or an activity."
+        ),
     )
     to_activity = models.ForeignKey(
         ProposedActivity,
@@ -627,15 +679,15 @@ class Link(Versioned):
         blank=True,
         on_delete=models.CASCADE,
         related_name="links_in",
-        help_text="The GMG's proposed activity it links to; or choose a session or a recommendation.",
+        help_text=_("The GMG's proposed activity it links to; or choose a session or a recommendation."),
     )
     note = models.TextField(
-        max_length=LONG_TEXT, blank=True, help_text="Shown to the public: what the editor checked, and where."
+        max_length=LONG_TEXT, blank=True, help_text=_("Shown to the public: what the editor checked, and where.")
     )
     quote = models.TextField(
         max_length=LONG_TEXT,
         blank=True,
-        help_text="The source's words that show the link, quoted as printed; say in the note where they are.",
+        help_text=_("The source's words that show the link, quoted as printed; say in the note where they are."),
     )
 
     history = HistoricalRecords()
@@ -644,8 +696,8 @@ class Link(Versioned):
 
     class Meta:
         ordering = ["type", "pk"]
-        verbose_name = "link by editors"
-        verbose_name_plural = "links by editors"
+        verbose_name = _("link by editors")
+        verbose_name_plural = _("links by editors")
         constraints = [
             models.CheckConstraint(condition=one_of("from"), name="link_has_one_source_record"),
             models.CheckConstraint(condition=one_of("to"), name="link_has_one_target_record"),
@@ -664,20 +716,20 @@ class Link(Versioned):
                 fields=["from_session"],
                 condition=Q(type=LinkType.HELD_AS),
                 name="one_held_as_per_session",
-                violation_error_message="This planned session already has a “Held as” link: edit that one instead.",
+                violation_error_message=_("This planned session already has a “Held as” link: edit that one instead."),
             ),
             models.UniqueConstraint(
                 fields=["from_recommendation"],
                 condition=Q(type=LinkType.ALSO_REPORTED_AS),
                 name="one_also_reported_as_per_point",
-                violation_error_message="This point already has an “Also reported as” link: edit that one instead.",
+                violation_error_message=_("This point already has an “Also reported as” link: edit that one instead."),
             ),
             *[
                 models.UniqueConstraint(
                     fields=[f"from_{a}", "type", f"to_{b}"],
                     condition=Q(**{f"from_{a}__isnull": False, f"to_{b}__isnull": False}),
                     name=f"one_link_of_a_type_{a}_to_{b}",
-                    violation_error_message="This link is already recorded: edit that one instead.",
+                    violation_error_message=_("This link is already recorded: edit that one instead."),
                 )
                 for a in LINK_ENDS
                 for b in LINK_ENDS
@@ -697,6 +749,7 @@ class Link(Versioned):
 
     @property
     def inverse_label(self):
+        """Lazy: read in the language of the page, or of the citation (English), that shows it."""
         return INVERSE_LABELS[self.type]
 
     def get_absolute_url(self):
@@ -708,13 +761,13 @@ class Link(Versioned):
         sources = [kind for kind in LINK_ENDS if getattr(self, f"from_{kind}") is not None]
         targets = [kind for kind in LINK_ENDS if getattr(self, f"to_{kind}") is not None]
         if len(sources) != 1:
-            raise ValidationError("A link goes from one record: a session, a recommendation or an activity.")
+            raise ValidationError(gettext("A link goes from one record: a session, a recommendation or an activity."))
         if len(targets) != 1:
-            message = "Choose the record it links to: a session, a recommendation or an activity, one of them."
+            message = gettext("Choose the record it links to: a session, a recommendation or an activity, one of them.")
             raise ValidationError({"to_session": message})
         field = f"to_{targets[0]}"
         if sources == targets and getattr(self, f"from_{sources[0]}") == getattr(self, field):
-            raise ValidationError({field: "A record cannot be linked to itself: choose another record."})
+            raise ValidationError({field: gettext("A record cannot be linked to itself: choose another record.")})
         if message := self.type_error(sources[0], targets[0]):
             raise ValidationError({"type": message})
         self.refuse_duplicate(sources[0], field)
@@ -723,14 +776,16 @@ class Link(Versioned):
         """What the link's type asks of the records it joins and they lack; None where they fit."""
         if self.type == LinkType.HELD_AS:
             if (source, target) != ("session", "session"):
-                return "“Held as” links a planned session to a session as held: choose two sessions."
+                return gettext("“Held as” links a planned session to a session as held: choose two sessions.")
             planned, held = self.from_session, self.to_session
             if planned.roundtable.stage != Stage.PLANNED or held.roundtable.stage != Stage.HELD:
-                return "“Held as” links a planned session to a session as held: this pair is not one."
+                return gettext("“Held as” links a planned session to a session as held: this pair is not one.")
             if planned.meeting_id != held.meeting_id:
-                return "The session it was held as must be of the same meeting."
+                return gettext("The session it was held as must be of the same meeting.")
         if self.type == LinkType.ALSO_REPORTED_AS and (source, target) != ("recommendation", "recommendation"):
-            return "“Also reported as” links two points, the same one as two sources report it: choose two points."
+            return gettext(
+                "“Also reported as” links two points, the same one as two sources report it: choose two points."
+            )
         return None
 
     def refuse_duplicate(self, source, field):
@@ -739,8 +794,11 @@ class Link(Versioned):
         same = Link.objects.filter(type=self.type, **{f"from_{source}": getattr(self, f"from_{source}_id")})
         same = same.exclude(pk=self.pk)
         if same.filter(**{field: getattr(self, f"{field}_id")}).exists():
-            raise ValidationError({field: "This link is already recorded: edit that one instead."})
+            raise ValidationError({field: gettext("This link is already recorded: edit that one instead.")})
         if self.type in (LinkType.HELD_AS, LinkType.ALSO_REPORTED_AS) and same.exists():
             raise ValidationError(
-                {field: f"This record already has a “{self.get_type_display()}” link: edit that one instead."}
+                {
+                    field: gettext("This record already has a “%(type)s” link: edit that one instead.")
+                    % {"type": self.get_type_display()}
+                }
             )

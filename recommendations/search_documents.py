@@ -7,6 +7,7 @@ documents, an objective's text in its activity's.
 """
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from lib import search
 from lib.models import LINK_WORDS
@@ -21,7 +22,7 @@ from recommendations.models import (
     Section,
     SubActivity,
 )
-from sessions.models import Event, Meeting, Roundtable
+from sessions.models import Event, Meeting, Roundtable, in_english
 from sessions.search_documents import TAGS, event_of, meeting_fields, place_fields, tag_names
 from themes.search_documents import theme_pks
 
@@ -136,28 +137,28 @@ def register():
         "gmg_member",
         priority=4,
         model=GMGMember,
-        label="GMG member",
-        plural="GMG members",
+        label=_("GMG member"),
+        plural=_("GMG members"),
         queryset=GMGMember.objects.all,
-        build=gmg_member_document,
+        build=in_english(gmg_member_document),
     )
     search.register(
         "recommendation",
         model=Recommendation,
-        label="Recommendation",
-        plural="Recommendations",
+        label=_("Recommendation"),
+        plural=_("Recommendations"),
         queryset=recommendations_queryset,
-        build=recommendation_document,
+        build=in_english(recommendation_document),
         related=True,
         record_kinds=lambda: Recommendation.Kind.choices,
     )
     search.register(
         "activity",
         model=ProposedActivity,
-        label="GMG proposed activity",
-        plural="GMG proposed activities",
+        label=_("GMG proposed activity"),
+        plural=_("GMG proposed activities"),
         queryset=activities_queryset,
-        build=activity_document,
+        build=in_english(activity_document),
         related=True,
     )
     search.depends(

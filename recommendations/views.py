@@ -5,6 +5,8 @@ from django.db.models import Count, Prefetch, Value
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from lib import citation, related
 from lib.caching import cached_page, per_revision
@@ -102,8 +104,8 @@ recommendations_list = FacetedList(
         "meeting", "roundtable", "session", "source", "event__meeting"
     ).prefetch_related("themes", TAG_LIST),
     template="recommendations/recommendation_list.html",
-    title="Recommendations",
-    noun="recommendations and other points",
+    title=_("Recommendations"),
+    noun=_("recommendations and other points"),
     columns=RECOMMENDATION_COLUMNS,
     api_path="/api/recommendations/",
     # What a card shows, and nothing more: a meeting row holds its whole summary.
@@ -181,7 +183,7 @@ def attach_texts(activities):
         .values_list("part", "activity_id", "position", "text")
         for model, name in ((Objective, "objective_texts"), (SubActivity, "sub_activity_texts"))
     ]
-    for name, pk, _, text in sorted(parts[0].union(parts[1], all=True)):
+    for name, pk, _position, text in sorted(parts[0].union(parts[1], all=True)):
         getattr(by_pk[pk], name).append(text)
 
 
@@ -197,8 +199,8 @@ activities_list = FacetedList(
     .prefetch_related(*ACTIVITY_PARTS),
     attach=attach_texts,
     template="recommendations/activity_list.html",
-    title="GMG proposed activities",
-    noun="activities",
+    title=_("GMG proposed activities"),
+    noun=_("activities"),
     columns=ACTIVITY_COLUMNS,
     api_path="/api/activities/",
     page_queryset=ProposedActivity.objects.select_related("section__roundtable").prefetch_related("gmg_members"),
@@ -270,7 +272,7 @@ def gmg_member_list(request):
     context = {
         "members": members,
         "total": ProposedActivity.objects.count(),
-        "breadcrumbs": [("GMG agencies", None)],
+        "breadcrumbs": [(gettext("GMG agencies"), None)],
     }
     return render(request, "recommendations/gmg_member_list.html", context)
 
@@ -313,7 +315,7 @@ def gmg_member_detail(request, acronym):
         "naming": hubs.naming(member),
         "page": page,
         "sections": sections,
-        "breadcrumbs": [("GMG activities", "/activities/"), (member.acronym, None)],
+        "breadcrumbs": [(gettext("GMG activities"), reverse("recommendations:activity_list")), (member.acronym, None)],
     }
     return render(request, "recommendations/gmg_member_detail.html", context)
 
@@ -368,7 +370,10 @@ def expertise_matrix(request):
         "rows": matrix_rows(sections, totals["by_member"]),
         "sections": [{"section": s, "total": section_totals.get(s.pk, 0)} for s in sections],
         "total": totals["all"],
-        "breadcrumbs": [("GMG activities", "/activities/"), ("Expertise matrix", None)],
+        "breadcrumbs": [
+            (gettext("GMG activities"), reverse("recommendations:activity_list")),
+            (gettext("Expertise matrix"), None),
+        ],
     }
     return render(request, "recommendations/expertise_matrix.html", context)
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from lib.editing import SOURCE_FIELDS, ContentAdmin, ContentStackedInline, ContentTabularInline, VersionedForm
 from recommendations.admin import LinkFromSessionInline
@@ -40,11 +41,11 @@ class MeetingAdmin(ContentAdmin):
     fieldsets = [
         (None, {"fields": ["ordinal", "year", "slug", "city", "country", "chair", "overarching_theme", "summary"]}),
         (
-            "Dates",
+            _("Dates"),
             {"fields": ["start_date", "end_date", "civil_society_start_date", "civil_society_end_date"]},
         ),
         (
-            "What our sources cover",
+            _("What our sources cover"),
             {
                 "fields": [
                     "government_roundtables_held",
@@ -55,7 +56,7 @@ class MeetingAdmin(ContentAdmin):
                 ]
             },
         ),
-        ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
+        (_("Source"), {"fields": [*SOURCE_FIELDS, "seen_version"]}),
     ]
     inlines = [RoundtableInline, MilestoneInline]
 
@@ -79,8 +80,8 @@ class RoundtableAdmin(ContentAdmin):
     autocomplete_fields = ["meeting", "source", "other_sources", "themes"]
     fieldsets = [
         (None, {"fields": ["meeting", "track", "stage", "kind", "number", "title", "group_heading", "summary"]}),
-        ("Browsing", {"fields": ["themes", "tags"]}),
-        ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
+        (_("Browsing"), {"fields": ["themes", "tags"]}),
+        (_("Source"), {"fields": [*SOURCE_FIELDS, "seen_version"]}),
     ]
     inlines = [SessionInline]
 
@@ -111,8 +112,8 @@ class SessionAdmin(ContentAdmin):
     autocomplete_fields = ["roundtable", "source", "other_sources", "themes"]
     fieldsets = [
         (None, {"fields": ["roundtable", "number", "slug", "title", "discussion", "co_chairs"]}),
-        ("Browsing", {"fields": ["themes", "tags"]}),
-        ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
+        (_("Browsing"), {"fields": ["themes", "tags"]}),
+        (_("Source"), {"fields": [*SOURCE_FIELDS, "seen_version"]}),
     ]
     inlines = [RecommendationInline, LinkFromSessionInline]
 
@@ -140,7 +141,7 @@ class EventAdmin(ContentAdmin):
     autocomplete_fields = ["meeting", "source", "other_sources"]
     fieldsets = [
         (None, {"fields": ["meeting", "slug", "title", "when", "place", "organiser", "summary"]}),
-        ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
+        (_("Source"), {"fields": [*SOURCE_FIELDS, "seen_version"]}),
     ]
 
 
@@ -154,5 +155,5 @@ class PassageAdmin(ContentAdmin):
     autocomplete_fields = ["meeting", "source", "other_sources"]
     fieldsets = [
         (None, {"fields": ["meeting", "heading", "position", "text"]}),
-        ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
+        (_("Source"), {"fields": [*SOURCE_FIELDS, "seen_version"]}),
     ]

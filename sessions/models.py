@@ -1,10 +1,15 @@
+from functools import wraps
+
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
@@ -13,13 +18,26 @@ from lib.models import LONG_TEXT, Linked, Sourced
 
 
 class Track(models.TextChoices):
-    GOVERNMENT = "government", "Government meeting"
-    CIVIL_SOCIETY = "civil-society", "Civil Society Days"
+    GOVERNMENT = "government", _("Government meeting")
+    CIVIL_SOCIETY = "civil-society", _("Civil Society Days")
 
 
 class Stage(models.TextChoices):
-    HELD = "held", "As held"
-    PLANNED = "planned", "As planned"
+    HELD = "held", _("As held")
+    PLANNED = "planned", _("As planned")
+
+
+def in_english(function):
+    """A function whose text stays English in every language, such as a search document's builder: what it
+    makes is stored once for every reader, whatever the language of the editor whose save runs it (a new
+    override each call, as one instance keeps the language it replaced)."""
+
+    @wraps(function)
+    def english(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return english
 
 
 # A track as a citation names it, within a sentence.
@@ -36,55 +54,76 @@ def meeting_occasion(meeting, track, part="", *, kind=HELD, plan=None):
 class Coverage(models.TextChoices):
     """How much of a meeting's records of one kind our sources give: "none" is not zero."""
 
-    COMPLETE = "complete", "All in our sources"
-    PARTIAL = "partial", "Some in our sources"
-    NONE = "none", "Not in our sources"
+    COMPLETE = "complete", _("All in our sources")
+    PARTIAL = "partial", _("Some in our sources")
+    NONE = "none", _("Not in our sources")
+
+
+# A meeting's ordinal as pages say it, before "Global Forum" (Forum mondial, Foro Mundial: masculine).
+ORDINALS = [
+    pgettext_lazy("ordinal of the Forum", "first"),
+    pgettext_lazy("ordinal of the Forum", "second"),
+    pgettext_lazy("ordinal of the Forum", "third"),
+    pgettext_lazy("ordinal of the Forum", "fourth"),
+    pgettext_lazy("ordinal of the Forum", "fifth"),
+    pgettext_lazy("ordinal of the Forum", "sixth"),
+    pgettext_lazy("ordinal of the Forum", "seventh"),
+    pgettext_lazy("ordinal of the Forum", "eighth"),
+    pgettext_lazy("ordinal of the Forum", "ninth"),
+    pgettext_lazy("ordinal of the Forum", "tenth"),
+]
 
 
 class Meeting(Sourced):
     """One annual meeting of the Forum, from Brussels 2007 on."""
 
-    ordinal = models.PositiveSmallIntegerField(unique=True, help_text="1 for the first GFMD, 2 for the second...")
+    ordinal = models.PositiveSmallIntegerField(unique=True, help_text=_("1 for the first GFMD, 2 for the second..."))
     year = models.PositiveSmallIntegerField(unique=True)
-    slug = models.SlugField(max_length=80, unique=True, help_text="City and year: brussels-2007.")
+    slug = models.SlugField(max_length=80, unique=True, help_text=_("City and year: brussels-2007."))
     city = models.CharField(max_length=100)
     country = models.CharField(max_length=100)
-    chair = models.CharField(max_length=200, blank=True, help_text="The chairing government, and its envoy if named.")
-    start_date = models.DateField(help_text="First day of the government meeting.")
-    end_date = models.DateField(help_text="Last day of the government meeting.")
-    civil_society_start_date = models.DateField(null=True, blank=True, help_text="First of the Civil Society Days.")
-    civil_society_end_date = models.DateField(null=True, blank=True, help_text="Last of the Civil Society Days.")
-    overarching_theme = models.CharField(max_length=300, blank=True, help_text="As the chair worded it.")
+    chair = models.CharField(
+        max_length=200, blank=True, help_text=_("The chairing government, and its envoy if named.")
+    )
+    start_date = models.DateField(help_text=_("First day of the government meeting."))
+    end_date = models.DateField(help_text=_("Last day of the government meeting."))
+    civil_society_start_date = models.DateField(null=True, blank=True, help_text=_("First of the Civil Society Days."))
+    civil_society_end_date = models.DateField(null=True, blank=True, help_text=_("Last of the Civil Society Days."))
+    overarching_theme = models.CharField(max_length=300, blank=True, help_text=_("As the chair worded it."))
     summary = models.TextField(
-        max_length=LONG_TEXT, blank=True, help_text="What the sources say of the meeting as a whole."
+        max_length=LONG_TEXT, blank=True, help_text=_("What the sources say of the meeting as a whole.")
     )
     sessions_coverage = models.CharField(
         max_length=10,
         choices=Coverage.choices,
         default=Coverage.PARTIAL,
-        help_text="Whether our sources give all, some or none of the sessions held.",
+        help_text=_("Whether our sources give all, some or none of the sessions held."),
     )
     sessions_held = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="How many sessions were held, where a source says so, even if their titles are not in our sources.",
+        help_text=_(
+            "How many sessions were held, where a source says so, even if their titles are not in our sources."
+        ),
     )
     government_roundtables_held = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="How many roundtables (in 2011, clusters) the government meeting held, where a source says so, "
-        "even if some are not in our sources.",
+        help_text=_(
+            "How many roundtables (in 2011, clusters) the government meeting held, where a source says so, "
+            "even if some are not in our sources."
+        ),
     )
     recommendations_coverage = models.CharField(
         max_length=10,
         choices=Coverage.choices,
         default=Coverage.PARTIAL,
-        help_text="Whether our sources give all, some or none of the recommendations and outcomes of the meeting.",
+        help_text=_("Whether our sources give all, some or none of the recommendations and outcomes of the meeting."),
     )
     coverage_note = models.TextField(
         max_length=LONG_TEXT,
         blank=True,
-        help_text="Our words: what our sources cover of the meeting and what they do not.",
+        help_text=_("Our words: what our sources cover of the meeting and what they do not."),
     )
 
     history = HistoricalRecords(m2m_fields=["other_sources"])
@@ -132,23 +171,35 @@ class Meeting(Sourced):
         """Dates out of order, each on the field to correct; the constraints hold the same rules."""
         errors = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = "The government meeting cannot end before it starts: check its first and last day."
+            errors["end_date"] = gettext(
+                "The government meeting cannot end before it starts: check its first and last day."
+            )
         if self.start_date and self.year and self.start_date.year != self.year:
-            errors["start_date"] = f"The {self.year} meeting must start in {self.year}: check the year or this date."
+            errors["start_date"] = gettext(
+                "The %(year)s meeting must start in %(year)s: check the year or this date."
+            ) % {"year": self.year}
         if (
             self.civil_society_start_date
             and self.civil_society_end_date
             and self.civil_society_end_date < self.civil_society_start_date
         ):
-            errors["civil_society_end_date"] = (
+            errors["civil_society_end_date"] = gettext(
                 "The Civil Society Days cannot end before they start: check their first and last day."
             )
         return errors
 
     @property
     def ordinal_word(self):
+        """In English, as its citation names it."""
         words = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
         return words[self.ordinal - 1] if self.ordinal <= len(words) else f"{self.ordinal}th"
+
+    @property
+    def ordinal_shown(self):
+        """The ordinal as a page in the reader's language says it: "the first Global Forum"."""
+        if self.ordinal <= len(ORDINALS):
+            return ORDINALS[self.ordinal - 1]
+        return gettext("%(ordinal)sth") % {"ordinal": self.ordinal}
 
     @property
     def first_day(self):
@@ -171,8 +222,8 @@ class Roundtable(Sourced):
     QUOTED_FIELDS = ("title", "summary")
 
     class Kind(models.TextChoices):
-        ROUNDTABLE = "roundtable", "Roundtable"
-        CLUSTER = "cluster", "Cluster"
+        ROUNDTABLE = "roundtable", _("Roundtable")
+        CLUSTER = "cluster", _("Cluster")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="roundtables")
     track = models.CharField(max_length=20, choices=Track.choices, default=Track.GOVERNMENT)
@@ -180,21 +231,23 @@ class Roundtable(Sourced):
         max_length=10,
         choices=Stage.choices,
         default=Stage.HELD,
-        help_text="Planned: as a concept paper described it before the meeting.",
+        help_text=_("Planned: as a concept paper described it before the meeting."),
     )
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ROUNDTABLE)
     number = models.PositiveSmallIntegerField()
     number_assigned = models.BooleanField(
         default=False,
-        help_text="The number is the knowledge base's reading, not a source's (no source numbers this roundtable): "
-        "say why in the editorial note. Pages show it in brackets.",
+        help_text=_(
+            "The number is the knowledge base's reading, not a source's (no source numbers this roundtable): "
+            "say why in the editorial note. Pages show it in brackets."
+        ),
     )
-    title = models.CharField(max_length=300, blank=True, help_text="Leave empty where no source gives it.")
+    title = models.CharField(max_length=300, blank=True, help_text=_("Leave empty where no source gives it."))
     group_heading = models.CharField(
-        max_length=200, blank=True, help_text="A heading above several roundtables, such as 'Theme 1: ...'."
+        max_length=200, blank=True, help_text=_("A heading above several roundtables, such as 'Theme 1: ...'.")
     )
     summary = models.TextField(
-        max_length=LONG_TEXT, blank=True, help_text="The source's summary of the roundtable, quoted."
+        max_length=LONG_TEXT, blank=True, help_text=_("The source's summary of the roundtable, quoted.")
     )
     themes = models.ManyToManyField("themes.Theme", blank=True, related_name="roundtables")
     tags = TaggableManager(blank=True)
@@ -215,14 +268,21 @@ class Roundtable(Sourced):
     def __str__(self):
         label = f"{self.get_kind_display()} {self.number}"
         if self.track == Track.CIVIL_SOCIETY:
-            label = f"Civil Society Days {label.lower()}"
+            label = gettext("Civil Society Days %(roundtable)s") % {"roundtable": label.lower()}
         if self.stage == Stage.PLANNED:
-            label += " (planned)"
+            label = gettext("%(roundtable)s (planned)") % {"roundtable": label}
         return f"{self.meeting.year} {label}" + (f": {self.title}" if self.title else "")
 
     @property
     def label(self):
         return f"{self.get_kind_display()} {self.shown_number}"
+
+    @classmethod
+    def kind_noun(cls, kind, count):
+        """The kind after a count, in lower case: "1 roundtable", "3 clusters"."""
+        if kind == cls.Kind.CLUSTER:
+            return ngettext("cluster", "clusters", count)
+        return ngettext("roundtable", "roundtables", count)
 
     @property
     def shown_number(self):
@@ -272,27 +332,31 @@ class Session(Linked, Sourced):
         on_delete=models.CASCADE,
         related_name="sessions",
         editable=False,
-        help_text="Copied from the roundtable so that session links are unique per meeting.",
+        help_text=_("Copied from the roundtable so that session links are unique per meeting."),
     )
     roundtable = models.ForeignKey(Roundtable, on_delete=models.CASCADE, related_name="sessions")
-    number = models.CharField(max_length=10, blank=True, help_text="As printed: 2.1. Empty if the source gives none.")
+    number = models.CharField(
+        max_length=10, blank=True, help_text=_("As printed: 2.1. Empty if the source gives none.")
+    )
     number_assigned = models.BooleanField(
         default=False,
-        help_text="The number is the knowledge base's, not the source's (the source letters the sessions a), b)... "
-        "under each roundtable): say so in the editorial note. Pages show it in brackets.",
+        help_text=_(
+            "The number is the knowledge base's, not the source's (the source letters the sessions a), b)... "
+            "under each roundtable): say so in the editorial note. Pages show it in brackets."
+        ),
     )
     slug = models.SlugField(
         max_length=80,
         blank=True,
-        help_text="The session's link under its meeting; made from the number when left empty.",
+        help_text=_("The session's link under its meeting; made from the number when left empty."),
     )
     title = models.CharField(
-        max_length=300, blank=True, help_text="As printed. Leave empty where the source prints none."
+        max_length=300, blank=True, help_text=_("As printed. Leave empty where the source prints none.")
     )
     discussion = models.TextField(
-        max_length=LONG_TEXT, blank=True, help_text="What the session discussed or was to discuss, quoted."
+        max_length=LONG_TEXT, blank=True, help_text=_("What the session discussed or was to discuss, quoted.")
     )
-    co_chairs = models.CharField(max_length=300, blank=True, help_text="Co-chairing governments, where known.")
+    co_chairs = models.CharField(max_length=300, blank=True, help_text=_("Co-chairing governments, where known."))
     themes = models.ManyToManyField("themes.Theme", blank=True, related_name="sessions")
     tags = TaggableManager(blank=True)
 
@@ -317,7 +381,7 @@ class Session(Linked, Sourced):
     @property
     def heading(self):
         """Number and title as printed; a concept paper's fragment keeps some sessions without either."""
-        return " ".join(part for part in (self.shown_number, self.title) if part) or "Untitled session"
+        return " ".join(part for part in (self.shown_number, self.title) if part) or gettext("Untitled session")
 
     @property
     def shown_number(self):
@@ -345,18 +409,23 @@ class Session(Linked, Sourced):
         if self.roundtable_id and "." in self.number:
             belongs_to = self.number.split(".")[0]
             if belongs_to != str(self.roundtable.number):
-                errors["number"] = (
-                    f"Session {self.number} belongs to {self.roundtable.get_kind_display().lower()} {belongs_to}, "
-                    f"but it is in {self.roundtable.label.lower()}: correct the number or the roundtable."
-                )
+                errors["number"] = gettext(
+                    "Session %(number)s belongs to %(kind)s %(belongs_to)s, but it is in %(roundtable)s: "
+                    "correct the number or the roundtable."
+                ) % {
+                    "number": self.number,
+                    "kind": self.roundtable.get_kind_display().lower(),
+                    "belongs_to": belongs_to,
+                    "roundtable": self.roundtable.label.lower(),
+                }
         if self.meeting_id and self.slug:
             # The constraint spans the meeting, which no form edits, so Django's own check skips it.
             clash = Session.objects.filter(meeting_id=self.meeting_id, slug=self.slug).exclude(pk=self.pk).first()
             if clash is not None:
-                errors["slug"] = (
-                    f"Another session of this meeting, {clash.heading}, already has the link “{self.slug}”: "
+                errors["slug"] = gettext(
+                    "Another session of this meeting, %(session)s, already has the link “%(slug)s”: "
                     "give this one a different slug."
-                )
+                ) % {"session": clash.heading, "slug": self.slug}
         if errors:
             raise ValidationError(errors)
 
@@ -407,7 +476,7 @@ class Milestone(Sourced):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="milestones")
     position = models.PositiveSmallIntegerField()
-    when = models.CharField(max_length=100, help_text="The date as the source gives it: 'December 2011'.")
+    when = models.CharField(max_length=100, help_text=_("The date as the source gives it: 'December 2011'."))
     text = models.TextField(max_length=LONG_TEXT)
 
     history = HistoricalRecords(m2m_fields=["other_sources"])
@@ -431,18 +500,20 @@ class Event(Sourced):
 
     QUOTED_FIELDS = ("title", "summary")
 
-    slug = models.SlugField(max_length=100, unique=True, help_text="Its link: /events/<slug>/.")
-    title = models.CharField(max_length=300, help_text="As the source names it.")
-    when = models.CharField(max_length=100, blank=True, help_text="The dates as the source gives them, if it does.")
-    place = models.CharField(max_length=100, blank=True, help_text="Where, if the source says.")
-    organiser = models.CharField(max_length=200, blank=True, help_text="Who held it, if the source says.")
+    slug = models.SlugField(max_length=100, unique=True, help_text=_("Its link: /events/<slug>/."))
+    title = models.CharField(max_length=300, help_text=_("As the source names it."))
+    when = models.CharField(max_length=100, blank=True, help_text=_("The dates as the source gives them, if it does."))
+    place = models.CharField(max_length=100, blank=True, help_text=_("Where, if the source says."))
+    organiser = models.CharField(max_length=200, blank=True, help_text=_("Who held it, if the source says."))
     meeting = models.ForeignKey(
         Meeting,
         on_delete=models.CASCADE,
         related_name="events",
-        help_text="The GFMD meeting the source reports it alongside.",
+        help_text=_("The GFMD meeting the source reports it alongside."),
     )
-    summary = models.TextField(max_length=LONG_TEXT, blank=True, help_text="What the source says of the event, quoted.")
+    summary = models.TextField(
+        max_length=LONG_TEXT, blank=True, help_text=_("What the source says of the event, quoted.")
+    )
 
     history = HistoricalRecords(m2m_fields=["other_sources"])
 
@@ -488,16 +559,18 @@ class Passage(Sourced):
         blank=True,
         on_delete=models.CASCADE,
         related_name="passages",
-        help_text="The meeting whose page shows it; empty for context shown on its source's page only.",
+        help_text=_("The meeting whose page shows it; empty for context shown on its source's page only."),
     )
     heading = models.CharField(
-        max_length=200, blank=True, help_text="The heading the source prints above it, if any: 'GFMD', 'Format'."
+        max_length=200, blank=True, help_text=_("The heading the source prints above it, if any: 'GFMD', 'Format'.")
     )
-    position = models.PositiveSmallIntegerField(help_text="Order among the passages of its meeting or source.")
+    position = models.PositiveSmallIntegerField(help_text=_("Order among the passages of its meeting or source."))
     text = models.TextField(
         max_length=LONG_TEXT,
-        help_text="The source's words, repaired but never paraphrased. One paragraph per line; "
-        "a line starting with '- ' is a bullet.",
+        help_text=_(
+            "The source's words, repaired but never paraphrased. One paragraph per line; "
+            "a line starting with '- ' is a bullet."
+        ),
     )
 
     history = HistoricalRecords(m2m_fields=["other_sources"])

@@ -1,6 +1,7 @@
 """What meetings, other events, roundtables, sessions, passages and milestones put in their search documents.
 
-Each builder takes one record, fetched with what it needs by its queryset, and
+Each builder takes one record (in English, whatever the language of the editor whose save rewrites it: a
+document is stored once for every reader), fetched with what it needs by its queryset, and
 returns the fields of its search document: every text its page shows of it
 (its tags and editorial note too). `depends` names the records whose
 documents show something of another: a roundtable's track is in its sessions'
@@ -8,11 +9,12 @@ documents.
 """
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from lib import search
 from lib.models import LINK_WORDS, configured_model
 from lib.search.registry import joined
-from sessions.models import Event, Meeting, Milestone, Passage, Roundtable, Session
+from sessions.models import Event, Meeting, Milestone, Passage, Roundtable, Session, in_english
 from themes.search_documents import theme_pks
 
 TAGS = Prefetch("tags", to_attr="tag_list")
@@ -123,19 +125,19 @@ def register():
         "meeting",
         priority=5,
         model=Meeting,
-        label="Meeting",
-        plural="Meetings",
+        label=_("Meeting"),
+        plural=_("Meetings"),
         queryset=Meeting.objects.all,
-        build=meeting_document,
+        build=in_english(meeting_document),
     )
     search.register(
         "event",
         priority=2,
         model=Event,
-        label="Other event",
-        plural="Other events",
+        label=_("Other event"),
+        plural=_("Other events"),
         queryset=lambda: Event.objects.select_related("meeting"),
-        build=event_document,
+        build=in_english(event_document),
     )
     register_parts()
     register_dependents()
@@ -146,37 +148,37 @@ def register_parts():
     search.register(
         "roundtable",
         model=Roundtable,
-        label="Roundtable",
-        plural="Roundtables and clusters",
+        label=_("Roundtable"),
+        plural=_("Roundtables and clusters"),
         queryset=lambda: Roundtable.objects.select_related("meeting").prefetch_related("themes", TAGS),
-        build=roundtable_document,
+        build=in_english(roundtable_document),
     )
     search.register(
         "session",
         model=Session,
-        label="Session",
-        plural="Sessions",
+        label=_("Session"),
+        plural=_("Sessions"),
         queryset=lambda: Session.objects.select_related("meeting", "roundtable").prefetch_related(
             "themes", TAGS, *LINK_WORDS
         ),
-        build=session_document,
+        build=in_english(session_document),
         related=True,
     )
     search.register(
         "passage",
         model=Passage,
-        label="Passage of a source",
-        plural="Passages of sources",
+        label=_("Passage of a source"),
+        plural=_("Passages of sources"),
         queryset=lambda: Passage.objects.select_related("meeting", "source"),
-        build=passage_document,
+        build=in_english(passage_document),
     )
     search.register(
         "milestone",
         model=Milestone,
-        label="Milestone",
-        plural="Milestones",
+        label=_("Milestone"),
+        plural=_("Milestones"),
         queryset=lambda: Milestone.objects.select_related("meeting"),
-        build=milestone_document,
+        build=in_english(milestone_document),
     )
 
 

@@ -4,6 +4,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, Func, OuterRef, Prefetch, Q, Subquery, When, prefetch_related_objects
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from taggit.models import TaggedItem
 
 from lib import citation, related
@@ -133,8 +135,8 @@ sessions_list = FacetedList(
     # The themes as a list: prefetched into the related manager, each session would build a queryset.
     .prefetch_related(Prefetch("themes", queryset=Theme.objects.only("slug", "name"), to_attr="theme_list"), TAG_LIST),
     template="sessions/session_list.html",
-    title="Sessions",
-    noun="sessions",
+    title=_("Sessions"),
+    noun=_("sessions"),
     columns=SESSION_COLUMNS,
     api_path="/api/sessions/",
     page_queryset=Session.objects.select_related("meeting", "roundtable"),
@@ -191,27 +193,41 @@ def meeting_list(request):
     groups = held_groups()
     sessions = dict(held(Session.objects.all()).order_by().values_list("meeting").annotate(n=Count("pk")))
     for meeting in meetings:
-        meeting.parts = groups["parts"].get(meeting.pk, [])
+        meeting.parts = [shown_group(part) for part in groups["parts"].get(meeting.pk, [])]
         for part in meeting.parts:
-            held_in_all = meeting.government_roundtables_held if part["track"] == Track.GOVERNMENT.label else None
+            held_in_all = meeting.government_roundtables_held if part["track_value"] == Track.GOVERNMENT else None
             part["held"] = held_in_all if held_in_all and held_in_all > part["count"] else None
-        meeting.points = groups["points"].get(meeting.pk, [])
-        meeting.restating = groups["restating"].get(meeting.pk, [])
+        meeting.points = [shown_group(point) for point in groups["points"].get(meeting.pk, [])]
+        meeting.restating = [shown_group(twin) for twin in groups["restating"].get(meeting.pk, [])]
         meeting.session_count = sessions.get(meeting.pk, 0)
         meeting.counts = {
             "roundtables": sum(part["count"] for part in meeting.parts),
             "sessions": meeting.session_count,
             "recommendations": sum(point["count"] for point in meeting.points),
         }
-    return render(request, "sessions/meeting_list.html", {"meetings": meetings, "breadcrumbs": [("Meetings", None)]})
+    context = {"meetings": meetings, "breadcrumbs": [(gettext("Meetings"), None)]}
+    return render(request, "sessions/meeting_list.html", context)
+
+
+def shown_group(group):
+    """A group of held_groups() as the page names it, in the reader's language: its track, and its kind after
+    its count ("3 clusters", "1 outcome sought"). The groups are kept as values, the same in every language."""
+    shown = dict(group, track_value=group.get("track"))
+    if "track" in group:
+        shown["track"] = Track(group["track"]).label
+    if "roundtable_kind" in group:
+        shown["noun"] = Roundtable.kind_noun(group["roundtable_kind"], group["count"])
+    else:
+        shown["noun"] = Recommendation.kind_noun(group["kind"], group["count"])
+    return shown
 
 
 @per_revision
 def held_groups():
     """What each meeting held, as plain values per meeting id: its roundtables and clusters per track and kind
     (`parts`, with how many have a number the knowledge base assigned), its points per track and kind (`points`,
-    with their lettered sub-points), and how many of its points restate another of its points (`restating`)."""
-    tracks, kinds = dict(Track.choices), dict(Roundtable.Kind.choices)
+    with their lettered sub-points), and how many of its points restate another of its points (`restating`).
+    Values, not labels, as it is kept for every language: shown_group() names them."""
     parts = defaultdict(list)
     rows = (
         held(Roundtable.objects.all())
@@ -220,8 +236,7 @@ def held_groups():
         .annotate(n=Count("pk"), assigned=Count("pk", filter=Q(number_assigned=True)))
     )
     for meeting, track, kind, n, assigned in rows:
-        noun = kinds[kind].lower() + ("" if n == 1 else "s")
-        parts[meeting].append({"track": tracks[track], "count": n, "noun": noun, "assigned": assigned})
+        parts[meeting].append({"track": track, "roundtable_kind": kind, "count": n, "assigned": assigned})
     points = defaultdict(list)
     rows = (
         held(Recommendation.objects.all())
@@ -229,17 +244,10 @@ def held_groups():
         .values_list("meeting", "track", "kind")
         .annotate(n=Count("pk"), sub_points=Count("pk", filter=Q(parent__isnull=False)))
     )
-    labels = {
-        value: (label.lower(), Recommendation(kind=value).kind_plural.lower())
-        for value, label in Recommendation.Kind.choices
-    }
     order = list(Recommendation.Kind.values)
     rows = sorted(rows, key=lambda row: (row[0], row[1], order.index(row[2])))
     for meeting, track, kind, n, sub_points in rows:
-        noun = labels[kind][0 if n == 1 else 1]
-        points[meeting].append(
-            {"track": tracks[track], "kind": kind, "count": n, "noun": noun, "sub_points": sub_points}
-        )
+        points[meeting].append({"track": track, "kind": kind, "count": n, "sub_points": sub_points})
     restating = defaultdict(list)
     rows = (
         held(Recommendation.objects.all())
@@ -249,7 +257,7 @@ def held_groups():
         .annotate(n=Count("pk"))
     )
     for meeting, kind, n in rows:
-        restating[meeting].append({"count": n, "noun": labels[kind][0 if n == 1 else 1]})
+        restating[meeting].append({"count": n, "kind": kind})
     return {"parts": dict(parts), "points": dict(points), "restating": dict(restating)}
 
 
@@ -400,8 +408,7 @@ def held_by_kind(points):
     tracks, order = dict(Track.choices), list(Recommendation.Kind.values)
     groups = []
     for (track, kind), (n, sub_points) in sorted(found.items(), key=lambda item: (item[0][0], order.index(item[0][1]))):
-        sample = Recommendation(kind=kind)
-        noun = (sample.get_kind_display() if n == 1 else sample.kind_plural).lower()
+        noun = Recommendation.kind_noun(kind, n)
         groups.append({"track": tracks[track], "noun": noun, "count": n, "sub_points": sub_points})
     return groups
 

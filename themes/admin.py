@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from lib.editing import ContentAdmin
 from themes.models import Theme
@@ -22,10 +23,10 @@ class ThemeAdmin(ContentAdmin):
             )
         )
 
-    @admin.display(description="sessions", ordering="session_count")
+    @admin.display(description=_("sessions"), ordering="session_count")
     def session_count(self, theme):
         return theme.session_count
 
-    @admin.display(description="recommendations", ordering="recommendation_count")
+    @admin.display(description=_("recommendations"), ordering="recommendation_count")
     def recommendation_count(self, theme):
         return theme.recommendation_count

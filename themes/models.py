@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lib.models import LONG_TEXT, Versioned
@@ -8,10 +9,10 @@ from lib.models import LONG_TEXT, Versioned
 class Theme(Versioned):
     """A cross-year subject area, curated by the knowledge base's editors."""
 
-    slug = models.SlugField(max_length=80, unique=True, help_text="Used in links: /themes/<slug>/.")
+    slug = models.SlugField(max_length=80, unique=True, help_text=_("Used in links: /themes/<slug>/."))
     name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(max_length=LONG_TEXT, help_text="Two or three sentences: what the theme covers.")
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists of themes.")
+    description = models.TextField(max_length=LONG_TEXT, help_text=_("Two or three sentences: what the theme covers."))
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Order in lists of themes."))
 
     history = HistoricalRecords()
 

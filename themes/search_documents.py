@@ -1,6 +1,9 @@
 """What a theme puts in its search document (lib.search); the themes other records' documents carry."""
 
+from django.utils.translation import gettext_lazy as _
+
 from lib import search
+from sessions.models import in_english
 from themes.models import Theme
 
 
@@ -23,8 +26,8 @@ def register():
         "theme",
         priority=3,
         model=Theme,
-        label="Theme",
-        plural="Themes",
+        label=_("Theme"),
+        plural=_("Themes"),
         queryset=Theme.objects.all,
-        build=theme_document,
+        build=in_english(theme_document),
     )

@@ -6,6 +6,7 @@ from django.db.models import Count, F
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from lib.caching import cached_page, per_revision
 from lib.charts import bar_chart
@@ -89,14 +90,20 @@ def bad_page(request, message):
     return render(request, "400.html", {"message": message}, status=400)
 
 
-def plural(count, noun):
-    """The noun as the template's `pluralize` gives it after a count."""
-    return noun if count == 1 else f"{noun}s"
-
-
 def count_cell(count, coverage):
     """A count, or None where our sources give none of the meeting's records: not the same as 0."""
     return None if not count and coverage == Coverage.NONE else count
+
+
+def sessions_said(count, theme, meeting):
+    """What a screen reader says after a cell's number of sessions."""
+    words = ngettext("session on %(theme)s in %(year)s", "sessions on %(theme)s in %(year)s", count)
+    return words % {"theme": theme.name, "year": meeting.year}
+
+
+def recommendations_said(count, theme, meeting):
+    words = ngettext("recommendation on %(theme)s in %(year)s", "recommendations on %(theme)s in %(year)s", count)
+    return words % {"theme": theme.name, "year": meeting.year}
 
 
 @cached_page(params=("page",))
@@ -131,8 +138,8 @@ def theme_list(request):
                     "sessions_url": f"{session_list}{on_theme}&year={meeting.year}",
                     "recommendations_url": f"{recommendation_list}{on_theme}&year={meeting.year}",
                     # What a screen reader says of each number, written here rather than in each of the cells.
-                    "sessions_said": f" {plural(s, 'session')} on {theme.name} in {meeting.year}",
-                    "recommendations_said": f" {plural(r, 'recommendation')} on {theme.name} in {meeting.year}",
+                    "sessions_said": " " + sessions_said(s, theme, meeting),
+                    "recommendations_said": " " + recommendations_said(r, theme, meeting),
                     # Zero of both, as our sources give them (not "not in our sources").
                     "none": sessions_cell == 0 and recommendations_cell == 0,
                     # Five shades, so that the table reads at a glance; the numbers carry the meaning.
@@ -146,7 +153,7 @@ def theme_list(request):
             "recommendations_url": recommendation_list + on_theme,
         }
         rows.append({"theme": theme, "theme_url": theme_link(theme.slug), "cells": cells, "totals": totals})
-    context = {"rows": rows, "meetings": meetings, "page": page, "breadcrumbs": [("Themes", None)]}
+    context = {"rows": rows, "meetings": meetings, "page": page, "breadcrumbs": [(gettext("Themes"), None)]}
     return render(request, "themes/theme_list.html", context)
 
 
@@ -249,13 +256,19 @@ def theme_charts(theme, years):
         }
         for y in years
     ]
+    meeting = gettext("Meeting")
     charts = [
-        bar_chart(sessions, slug="sessions", title=f"Sessions held on {theme.name}, by meeting", heading="Meeting"),
+        bar_chart(
+            sessions,
+            slug="sessions",
+            title=gettext("Sessions held on %(theme)s, by meeting") % {"theme": theme.name},
+            heading=meeting,
+        ),
         bar_chart(
             points,
             slug="recommendations",
-            title=f"Recommendations and other points on {theme.name}, by meeting",
-            heading="Meeting",
+            title=gettext("Recommendations and other points on %(theme)s, by meeting") % {"theme": theme.name},
+            heading=meeting,
         ),
     ]
     return [chart for chart in charts if chart]
@@ -297,6 +310,6 @@ def theme_detail(request, slug):
         "years": years,
         "charts": theme_charts(theme, years),
         "page": page,
-        "breadcrumbs": [("Themes", "/themes/"), (theme.name, None)],
+        "breadcrumbs": [(gettext("Themes"), reverse("themes:list")), (theme.name, None)],
     }
     return render(request, "themes/theme_detail.html", context)

@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -10,7 +11,9 @@ def printed_number(record):
     to be restored. A filter rather than a partial: the pages listing points print a hundred of them."""
     if record.number_restored:
         return format_html(
-            '<span class="restored" title="Not printed in the source: restored by counting">[{}]</span>', record.number
+            '<span class="restored" title="{}">[{}]</span>',
+            gettext("Not printed in the source: restored by counting"),
+            record.number,
         )
     return record.number
 
@@ -25,8 +28,15 @@ def permalink_name(record):
     # and asking for it would cost a query a point.
     parent = record.parent if record.__dict__.get("parent_id") else None
     if parent is not None:
-        point = f"Point {record.number}" if record.number else "Point"
-        name = f"{point} of {parent.get_kind_display().lower()}{f' {parent.number}' if parent.number else ''}"
+        said = {"number": record.number, "kind": parent.get_kind_display().lower(), "parent": parent.number}
+        if record.number and parent.number:
+            name = gettext("Point %(number)s of %(kind)s %(parent)s") % said
+        elif record.number:
+            name = gettext("Point %(number)s of %(kind)s") % said
+        elif parent.number:
+            name = gettext("Point of %(kind)s %(parent)s") % said
+        else:
+            name = gettext("Point of %(kind)s") % said
     else:
         name = record.get_kind_display() + (f" {record.number}" if record.number else "")
     words = record.text.split()
