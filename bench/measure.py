@@ -135,6 +135,11 @@ def pages():
         ("sessions list", "/sessions/"),
         ("sessions list, theme", f"/sessions/?theme={theme.slug}"),
         *LISTS,
+        # The same pages in the Forum's other languages: their own cache keys, their translated vocabulary.
+        ("meeting page, in French", "/fr" + meeting.get_absolute_url()),
+        ("recommendations list, year, in French", "/fr/recommendations/?year=2009"),
+        ("activities list, 2 agencies, in Spanish", "/es/activities/?gmg_member=UNODC&gmg_member=UNDP"),
+        ("search page, in Spanish", "/es/search/?q=remesas"),
     ]
     only = os.environ.get("BENCH_ONLY")
     return [(name, url) for name, url in pages if not only or only in name]

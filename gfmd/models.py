@@ -128,7 +128,7 @@ class SearchDocument(models.Model):
 
         # Track(value) is a lookup, where Track.choices builds the list of choices again.
         try:
-            return Track(self.track).label
+            return str(Track(self.track).label)
         except ValueError:
             return self.track
 
