@@ -90,7 +90,7 @@ class FacetIndex:
             name: {value: self.compact(held) for value, held in by_value.items()} for name, by_value in found.items()
         }
         self.facets = facets
-        self.by_language = {}
+        self.labels_by_language = {}
 
     def in_language(self):
         """Each facet's values and labels in their natural order, as text, and each value's label and place (for
@@ -98,7 +98,7 @@ class FacetIndex:
         facets, kept here rather than brought from the shared cache on each request. Labels are interface text,
         so they are kept per language, once each; the bitsets serve every language."""
         language = translation.get_language()
-        found = self.by_language.get(language)
+        found = self.labels_by_language.get(language)
         if found is None:
             labels = {
                 name: [(str(value), str(label)) for value, label in choices_of(facet)]
@@ -108,7 +108,7 @@ class FacetIndex:
             rank = {name: {value: i for i, (value, _) in enumerate(pairs)} for name, pairs in labels.items()}
             found = Labels(labels, label_of, rank)
             # A plain assignment, atomic: two requests building the same language at once keep either.
-            self.by_language[language] = found
+            self.labels_by_language[language] = found
         return found
 
     @property
@@ -173,6 +173,14 @@ class FacetIndex:
     def pks_at(self, found, start, stop):
         """The ids of the records `found` holds, from its start-th to its stop-th in the list's order."""
         return [self.pks[p] for p in set_bits(found, start, stop, self.size)]
+
+
+class Labels(NamedTuple):
+    """A facet index's labels in one language."""
+
+    labels: dict  # {facet: [(value, label)]}, in the values' natural order
+    label_of: dict  # {facet: {value: label}}
+    rank: dict  # {facet: {value: its place in that order}}
 
 
 @dataclasses.dataclass(slots=True)
