@@ -183,8 +183,11 @@ class FacetFilter(django_filters.MultipleChoiceFilter):
 
     field_class = FacetField
 
-    def __init__(self, *args, absent=None, default=None, default_note="", **kwargs):
+    def __init__(self, *args, absent=None, default=None, default_note="", quoted=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Values whose labels quote the sources (a matrix's section titles) or the editors' English keywords
+        # (tags): English on a page in any language, and marked so.
+        self.quoted = quoted
         self.absent = absent
         self.default = default
         self.default_note = default_note
@@ -959,6 +962,7 @@ def facet_links(request, facets, filterset):
         group = {
             "name": name,
             "label": filterset.filters[name].label,
+            "quoted": filterset.filters[name].quoted,
             "values": items,
             "active": bool(chosen),
             "chosen": chosen,
@@ -977,13 +981,13 @@ def active_filters(request, facets, filterset):
     for name, values in facets.items():
         for value in values:
             if value["selected"]:
+                facet = filterset.filters[name]
                 url = toggles.url(name, value["value"])
-                label = gettext("{facet}: {value}").format(facet=filterset.filters[name].label, value=value["label"])
-                active.append({"label": label, "url": url})
+                active.append({"facet": facet.label, "value": value["label"], "quoted": facet.quoted, "url": url})
     q = filterset.form.cleaned_data.get("q")
     if q:
-        label = gettext("Search: {words}").format(words=q)
-        active.append({"label": label, "url": request.path + query_suffix(request.GET, q=None, page=None)})
+        url = request.path + query_suffix(request.GET, q=None, page=None)
+        active.append({"facet": gettext("Search"), "value": q, "url": url})
     return active
 
 

@@ -92,7 +92,7 @@ class RecommendationFilter(MeetingCoverage, FacetedFilterSet):
         default_note="Without event: the meetings' own points, not those of other events reported beside them.",
     )
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label=_("Theme"))
-    tag = FacetFilter(field_name="tags__slug", choices=tags_of(Recommendation), label=_("Tag"))
+    tag = FacetFilter(field_name="tags__slug", choices=tags_of(Recommendation), label=_("Tag"), quoted=True)
     sort = Ordering(
         fields=(("meeting__year", "year"),),
         field_labels={"meeting__year": _("Year")},
@@ -110,9 +110,9 @@ class ActivityFilter(FacetedFilterSet):
     roundtable = FacetFilter(
         field_name="section__roundtable__number", choices=roundtable_numbers, label=_("Roundtable")
     )
-    section = FacetFilter(field_name="section__letter", choices=section_letters, label=_("Section"))
+    section = FacetFilter(field_name="section__letter", choices=section_letters, label=_("Section"), quoted=True)
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label=_("Theme"))
-    tag = FacetFilter(field_name="tags__slug", choices=tags_of(ProposedActivity), label=_("Tag"))
+    tag = FacetFilter(field_name="tags__slug", choices=tags_of(ProposedActivity), label=_("Tag"), quoted=True)
     sort = Ordering(
         fields=(
             ("section__roundtable__number", "roundtable"),

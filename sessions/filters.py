@@ -25,7 +25,7 @@ class SessionFilter(MeetingCoverage, FacetedFilterSet):
         default_note="Without stage: the sessions held, not those a concept paper planned.",
     )
     theme = FacetFilter(field_name="themes__slug", choices=theme_choices.themes, label=_("Theme"))
-    tag = FacetFilter(field_name="tags__slug", choices=tags_of(Session), label=_("Tag"))
+    tag = FacetFilter(field_name="tags__slug", choices=tags_of(Session), label=_("Tag"), quoted=True)
     sort = Ordering(
         fields=(("meeting__year", "year"), ("number", "number"), ("title", "title")),
         # The labels django-filter would make of the parameters, in the reader's language.

@@ -52,7 +52,7 @@ def test_the_session_page_has_breadcrumbs_discussion_recommendations_and_citatio
     assert recommendation.text[:50] in page.replace("&#x27;", "'").replace("&quot;", '"')
     assert "Cite this" in page and "@techreport{gfmd2009-csd-4-1" in page
     assert 'rel="prev"' in page and 'rel="next"' in page
-    assert f'Source: <a href="/sources/{session.source.slug}/">{session.source.title}</a>' in page
+    assert f'Source: <a href="/sources/{session.source.slug}/" lang="en">{session.source.title}</a>' in page
 
 
 def test_a_planned_session_links_to_the_session_as_held(client):
@@ -76,10 +76,11 @@ def test_the_further_sources_an_editor_adds_are_shown_at_once_in_their_order(cli
     content_changed([session, roundtable])
     page = text_of(client, session.get_absolute_url())
     assert (
-        'See also: <a href="/sources/earlier/">An earlier one</a>; <a href="/sources/later/">A later report</a>.'
-        in page
+        'See also: <a href="/sources/earlier/" lang="en">An earlier one</a>; '
+        '<a href="/sources/later/" lang="en">A later report</a>.' in page
     )
-    assert 'See also: <a href="/sources/later/">A later report</a>.' in text_of(client, meeting.get_absolute_url())
+    see_also = 'See also: <a href="/sources/later/" lang="en">A later report</a>.'
+    assert see_also in text_of(client, meeting.get_absolute_url())
 
 
 def test_every_record_page_shows_its_further_sources(client, meeting, source, recommendation, activity):
@@ -87,7 +88,7 @@ def test_every_record_page_shows_its_further_sources(client, meeting, source, re
     later = SourceDocument.objects.create(slug="later", title="A later report", kind="report")
     event = Event.objects.create(slug="an-event", title="An event", meeting=meeting, source=source)
     passage = Passage.objects.create(meeting=meeting, heading="Quoted", position=1, text="- A line", source=source)
-    see_also = 'See also: <a href="/sources/later/">A later report</a>.'
+    see_also = 'See also: <a href="/sources/later/" lang="en">A later report</a>.'
     pages = [
         recommendation.get_absolute_url(),
         activity.get_absolute_url(),

@@ -157,7 +157,7 @@ def test_the_page_shows_the_related_records_with_their_shared_words_as_wording_n
     assert "related by their wording, not an editorial judgement" in panel
     assert f'href="{world.activity.get_absolute_url()}"' in panel
     assert "GFMD 2099, Testville, Civil Society Days" in panel  # the meeting's other track, said as such
-    assert "GFMD 2100, Otherville." in panel  # another meeting's record: its meeting is enough
+    assert '<span lang="en">GFMD 2100, Otherville</span>.' in panel  # another meeting's record: its meeting is enough
     assert "Shared words: " in panel and "recruitment" in panel
     assert f'href="{world.same_place.get_absolute_url()}"' not in panel
 
