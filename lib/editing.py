@@ -18,6 +18,8 @@ from django.db import IntegrityError, models, router, transaction
 from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.dateformat import time_format
 from django.utils.html import format_html
 from django.utils.text import Truncator, capfirst, slugify
 from django.utils.timezone import localtime
@@ -72,7 +74,14 @@ def conflict_messages(instance, seen):
     since = [record for record in history.filter(version__gt=seen)]
     before = history.filter(version__lte=seen).last()
     messages = []
-    saves = "; ".join(f"{describe_user(r)} on {localtime(r.history_date):%d %B %Y at %H:%M}" for r in since)
+    saves = "; ".join(
+        gettext("{user} on {date} at {time}").format(
+            user=describe_user(r),
+            date=date_format(localtime(r.history_date), "j F Y"),
+            time=time_format(localtime(r.history_date), "H:i"),
+        )
+        for r in since
+    )
     if saves:
         message = gettext(
             "Someone else saved this {kind} while you were editing it ({saves}). Your changes have not been saved, "

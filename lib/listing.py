@@ -745,7 +745,7 @@ class FacetedList:
             changes = feeds.latest_changes(model, keep=keep)
             note = gettext(
                 "The changes to the {count} {records} of this view among the latest {scanned} changes to "
-                "{records}, newest first; a narrower view follows all of its own."
+                "{records}, newest first; a narrower view follows every change to its records."
             )
         note = note.format(count=count, records=self.noun, scanned=feeds.SCANNED)
         feeds.describe(changes)
