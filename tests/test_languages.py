@@ -224,3 +224,12 @@ def test_a_csv_from_a_french_page_is_the_english_one(client):
 def test_a_citation_on_a_french_page_cites_the_english_address(client):
     page = client.get("/fr/meetings/athens-2009/sessions/csd-1-1/").content.decode()
     assert 'content="http://testserver/meetings/athens-2009/sessions/csd-1-1/"' in page
+
+
+@pytest.mark.parametrize(("language", "plural"), [("en-gb", [True, False, True]), ("fr", [False, False, True])])
+def test_a_count_takes_the_noun_its_language_gives_it(language, plural):
+    # French writes "0 séance", English "0 sessions".
+    from gfmd.templatetags.plurals import takes_plural
+
+    with translation.override(language):
+        assert [takes_plural(count) for count in (0, 1, 2)] == plural
