@@ -45,7 +45,11 @@ def django_db_use_migrations():
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, django_db_use_migrations):
+def django_db_setup(request, django_db_setup, django_db_blocker, django_db_use_migrations):
+    # pytest-django makes a test database only when a collected test asks for one: without, the connection
+    # still names the project's own database, which the content must never be loaded into.
+    if not test_database_made(request):
+        return
     with django_db_blocker.unblock():
         if not django_db_use_migrations:
             create_roles()
@@ -55,6 +59,13 @@ def django_db_setup(django_db_setup, django_db_blocker, django_db_use_migrations
             copy = sqlite3.connect(":memory:", check_same_thread=False)
             connection.connection.backup(copy)
             LOADED[connection.alias] = copy
+
+
+def test_database_made(request):
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    aliases, _ = _get_databases_for_setup(request.session.items)
+    return connection.alias in aliases
 
 
 # On SQLite, a copy of the test database as the session's setup left it (the real content and the roles),
@@ -91,10 +102,12 @@ def create_roles():
 
 
 @pytest.fixture(scope="module", autouse=True)
-def real_content_committed(django_db_setup, django_db_blocker):
+def real_content_committed(request, django_db_setup, django_db_blocker):
     """Each module starts from the real content and the roles, committed, as the session's setup left them: a
     transactional test (a browser test that writes, a load beside an editor) empties every table when it ends,
     and under xdist the next module this process runs may be any."""
+    if not test_database_made(request):
+        return
     with django_db_blocker.unblock():
         if not (Meeting.objects.exists() and Group.objects.exists()):
             restore_real_content()
