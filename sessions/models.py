@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 
 from lib.citation import FORUM, HELD, OTHER_EVENT, PLANNED, DateSpan, Occasion, document_of, span_of
 from lib.models import LONG_TEXT, Linked, Sourced
+from lib.vocabulary import Translated
 
 
 class Track(models.TextChoices):
@@ -41,13 +42,14 @@ class Coverage(models.TextChoices):
     NONE = "none", "Not in our sources"
 
 
-class Meeting(Sourced):
-    """One annual meeting of the Forum, from Brussels 2007 on."""
+class Meeting(Translated, Sourced):
+    """One annual meeting of the Forum, from Brussels 2007 on; its city and country as each of the Forum's
+    languages writes them (sessions/translation.py)."""
 
     ordinal = models.PositiveSmallIntegerField(unique=True, help_text="1 for the first GFMD, 2 for the second...")
     year = models.PositiveSmallIntegerField(unique=True)
     slug = models.SlugField(max_length=80, unique=True, help_text="City and year: brussels-2007.")
-    city = models.CharField(max_length=100)
+    city = models.CharField(max_length=100, help_text="As each language writes it: Manila, Manille, Manila.")
     country = models.CharField(max_length=100)
     chair = models.CharField(max_length=200, blank=True, help_text="The chairing government, and its envoy if named.")
     start_date = models.DateField(help_text="First day of the government meeting.")
