@@ -27,6 +27,7 @@ from itertools import accumulate, compress
 
 from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper
+from django.utils import translation
 
 from lib.caching import per_revision_in_process
 
@@ -87,11 +88,24 @@ class FacetIndex:
         self.values = {
             name: {value: self.compact(held) for value, held in by_value.items()} for name, by_value in found.items()
         }
-        # Each facet's values and labels in their natural order, as text: what every list page reads to show
-        # its facets, kept here rather than brought from the shared cache on each request.
-        self.labels = {
-            name: [(str(value), str(label)) for value, label in choices_of(facet)] for name, facet in facets.items()
-        }
+        # Where each facet's values and labels come from; the labels are read once per language (`labels`).
+        self.choices = {name: facet.extra["choices"] for name, facet in facets.items()}
+        self.labels_in = {}
+
+    @property
+    def labels(self):
+        """{facet: [(value, label)]} in their natural order, as text, the labels in the reader's language (a
+        theme's name in French on a French page): what every list page reads to show its facets, kept here
+        for each language rather than brought from the shared cache on each request. The values, and the
+        records they hold, are the same in every language."""
+        language = translation.get_language()
+        labels = self.labels_in.get(language)
+        if labels is None:
+            labels = self.labels_in[language] = {
+                name: [(str(value), str(label)) for value, label in read_choices(choices)]
+                for name, choices in self.choices.items()
+            }
+        return labels
 
     def memory(self):
         """The bytes the index holds, about: its bitsets, record numbers and the list of ids."""
@@ -191,7 +205,11 @@ def raw_rows(queryset):
 def choices_of(facet_filter):
     """A facet's values and labels, read from the filter's own choices rather than its form field, which
     normalises every choice again each time it is read."""
-    choices = facet_filter.extra["choices"]
+    return read_choices(facet_filter.extra["choices"])
+
+
+def read_choices(choices):
+    """Choices given as a list or as a function returning one (read once per revision and language)."""
     return choices() if callable(choices) else choices
 
 

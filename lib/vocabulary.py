@@ -38,6 +38,19 @@ def column(field, language):
     return build_localized_fieldname(field, language)
 
 
+def is_translation(field):
+    """Whether a model field is a translated field's column in one language, or a field that says something
+    of the other languages only (`NOT_IN_ENGLISH`): what the English exports leave out, the field's own
+    column holding the English."""
+    return hasattr(field, "translated_field") or field.name in getattr(field.model, "NOT_IN_ENGLISH", ())
+
+
+def own_columns(queryset):
+    """A queryset reading each translated field's own column, which holds the English, rather than the
+    active language's (modeltranslation rewrites `values_list("name")` to it, with fallbacks)."""
+    return queryset.rewrite(False) if hasattr(queryset, "rewrite") else queryset
+
+
 def in_language(record, field, language):
     """A field's text in one language, without falling back: "" where it is not translated."""
     return getattr(record, column(field, language)) or ""
@@ -91,6 +104,9 @@ class Translated(models.Model):
         help_text="Leave empty where the knowledge base's editors translated this record into this language; "
         "where the translation is official, its source: the organization's own site or document.",
     )
+
+    # Fields empty in English, which say something of the other languages only.
+    NOT_IN_ENGLISH = ("translation_source",)
 
     class Meta:
         abstract = True

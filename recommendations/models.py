@@ -311,6 +311,8 @@ class GMGMember(Translated, Versioned):
 
     objects = GMGMemberQuerySet.as_manager()
 
+    NOT_IN_ENGLISH = ("translation_source", "abbreviation")
+
     class Meta:
         ordering = ["acronym"]
         verbose_name = "GMG member"

@@ -8,7 +8,7 @@ documents, an objective's text in its activity's.
 
 from django.db.models import Prefetch
 
-from lib import search
+from lib import search, vocabulary
 from lib.models import LINK_WORDS
 from lib.search.registry import joined
 from recommendations.models import (
@@ -23,15 +23,22 @@ from recommendations.models import (
 )
 from sessions.models import Event, Meeting, Roundtable
 from sessions.search_documents import TAGS, event_of, meeting_fields, place_fields, tag_names
-from themes.search_documents import theme_pks
+from themes.models import Theme
+from themes.search_documents import theme_pks, theme_words
 
 
 def gmg_member_document(member):
     return {
         "url": member.get_absolute_url(),
         "label": f"{member.name} ({member.acronym})",
-        "names": joined(member.acronym, member.name),
+        # Its acronym as each language writes it (OIM) and its name in each: a reader searches in their own.
+        "names": joined(member.acronym, *agency_words(member)),
     }
+
+
+def agency_words(member):
+    """An agency's abbreviations and names in every language, each once."""
+    return [*vocabulary.all_languages(member, "abbreviation"), *vocabulary.all_languages(member, "name")]
 
 
 def recommendation_label(recommendation):
@@ -68,6 +75,7 @@ def recommendation_document(recommendation):
             *(child.text for child in recommendation.children.all()),
             recommendation.editorial_note,
             recommendation.link_words,
+            theme_words(recommendation),
         ),
         # The source's words alone: the related records are found by them, not by our notes or tags.
         # Its own words first: the related records' panel shows their beginning.
@@ -100,6 +108,9 @@ def activity_document(activity):
             *(row.text for row in activity.sub_activities.all()),
             *(row.text for row in activity.objectives.all()),
             activity.link_words,
+            theme_words(activity),
+            # The agencies with expertise for it, as each language names them: OIM finds IOM's activities.
+            *(word for member in activity.gmg_members.all() for word in (member.acronym, *agency_words(member))),
         ),
         "wording": joined(
             activity.text,
@@ -127,6 +138,7 @@ def activities_queryset():
         TAGS,
         Prefetch("sub_activities", queryset=SubActivity.objects.order_by("position")),
         Prefetch("objectives", queryset=Objective.objects.order_by("position")),
+        "gmg_members",
         *LINK_WORDS,
     )
 
@@ -167,6 +179,9 @@ def register():
         Roundtable, lambda roundtable: points(roundtable=roundtable.pk) + activities(section__roundtable=roundtable.pk)
     )
     search.depends(Event, lambda event: points(event=event.pk))
+    # A theme's names are in its records' documents, an agency's names in its activities'.
+    search.depends(Theme, lambda theme: points(themes=theme.pk) + activities(themes=theme.pk))
+    search.depends(GMGMember, lambda member: activities(gmg_members=member.pk))
     search.depends(Section, lambda section: activities(section=section.pk))
     # A point's text is in its parent's document, and a parent's number, heading and text in its sub-points'.
     search.depends(

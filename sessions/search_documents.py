@@ -9,11 +9,12 @@ documents.
 
 from django.db.models import Prefetch
 
-from lib import search
+from lib import search, vocabulary
 from lib.models import LINK_WORDS, configured_model
 from lib.search.registry import joined
 from sessions.models import Event, Meeting, Milestone, Passage, Roundtable, Session
-from themes.search_documents import theme_pks
+from themes.models import Theme
+from themes.search_documents import theme_pks, theme_words
 
 TAGS = Prefetch("tags", to_attr="tag_list")
 
@@ -46,7 +47,13 @@ def meeting_document(meeting):
     return {
         "url": meeting.get_absolute_url(),
         "label": f"GFMD {meeting.year}, {meeting.city}",
-        "names": joined(meeting.city, meeting.country, str(meeting.year), "GFMD"),
+        # Its place as each language writes it: Manille, Ginebra.
+        "names": joined(
+            *vocabulary.all_languages(meeting, "city"),
+            *vocabulary.all_languages(meeting, "country"),
+            str(meeting.year),
+            "GFMD",
+        ),
         "title": meeting.overarching_theme,
         "body": joined(meeting.summary, meeting.chair),
         **meeting_fields(meeting),
@@ -68,7 +75,7 @@ def roundtable_document(roundtable):
         "url": roundtable.get_absolute_url(),
         "label": f"{roundtable.label}: {roundtable.title}" if roundtable.title else roundtable.label,
         "title": joined(roundtable.title, roundtable.group_heading, tag_names(roundtable)),
-        "body": joined(roundtable.summary, roundtable.editorial_note),
+        "body": joined(roundtable.summary, roundtable.editorial_note, theme_words(roundtable)),
         **meeting_fields(roundtable.meeting),
         "track": roundtable.track,
         "roundtable": roundtable.label,
@@ -83,7 +90,9 @@ def session_document(session):
         "url": session.get_absolute_url(),
         "label": session.heading,
         "title": joined(session.title, tag_names(session)),
-        "body": joined(session.discussion, session.co_chairs, session.editorial_note, session.link_words),
+        "body": joined(
+            session.discussion, session.co_chairs, session.editorial_note, session.link_words, theme_words(session)
+        ),
         "wording": joined(session.title, session.discussion),
         **place_fields(session, session.meeting),
         "track": roundtable.track,
@@ -192,6 +201,8 @@ def register_dependents():
         ),
     )
     search.depends(Roundtable, lambda roundtable: sessions(roundtable=roundtable.pk))
+    # A theme's names are in the documents of the records it is a theme of.
+    search.depends(Theme, lambda theme: sessions(themes=theme.pk) + of_kind("roundtable", Roundtable, themes=theme.pk))
     source_model = configured_model("SOURCE_DOCUMENT_MODEL")
     search.depends(source_model, lambda source: of_kind("passage", Passage, source=source.pk))
 

@@ -1,6 +1,7 @@
 """What a theme puts in its search document (lib.search); the themes other records' documents carry."""
 
-from lib import search
+from lib import search, vocabulary
+from lib.search.registry import joined
 from themes.models import Theme
 
 
@@ -8,12 +9,19 @@ def theme_pks(record):
     return [theme.pk for theme in record.themes.all()]
 
 
+def theme_words(record):
+    """The names of a record's themes (prefetched) in every language: a reader finds a theme's records by
+    its name in their own language (remesas, envois de fonds), though the records are quoted in English.
+    Its name, not its description: the words that name it, not a text the index would hold for each record."""
+    return joined(*(name for theme in record.themes.all() for name in vocabulary.all_languages(theme, "name")))
+
+
 def theme_document(theme):
     return {
         "url": theme.get_absolute_url(),
         "label": theme.name,
-        "names": theme.name,
-        "body": theme.description,
+        "names": joined(*vocabulary.all_languages(theme, "name")),
+        "body": joined(*vocabulary.all_languages(theme, "description")),
         "themes": [theme.pk],
     }
 
