@@ -136,6 +136,8 @@ TIME_ZONE = "UTC"
 # citations stay English whatever a reader's language.
 USE_I18N = True
 LANGUAGES = [("en-gb", "English"), ("fr", "Français"), ("es", "Español")]
+# A slug the admin suggests is made from the English name, whatever the editor's language.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en-gb"
 USE_TZ = True
 
 STATIC_URL = "static/"

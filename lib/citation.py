@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from lib.links import absolute
+from lib.vocabulary import english
 
 FORUM = "Global Forum on Migration and Development"
 GMG = "Global Migration Group"
@@ -318,7 +319,9 @@ def for_record(request, record):
     """The citation of a record whose model says how it is cited: its `citation()` gives every field of
     a Citation but the page's address and the day it was accessed."""
     url = absolute(record.get_absolute_url())
-    return Citation(url=url, accessed=timezone.localdate(), **record.citation())
+    # A citation cites the English source, whatever the page's language: Manila, not Manille.
+    with english():
+        return Citation(url=url, accessed=timezone.localdate(), **record.citation())
 
 
 # What a page that offers its citation as a download reads.

@@ -33,6 +33,18 @@ def english():
     return translation.override(default_language())
 
 
+def in_english(chunks):
+    """The chunks of a streamed answer (a CSV), each made in English: a stream is read after its view has
+    returned, in whatever language the thread has by then."""
+    chunks = iter(chunks)
+    while True:
+        with english():
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
+
+
 def column(field, language):
     """The column holding a field in one language: `name_fr` for name in French."""
     return build_localized_fieldname(field, language)

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from lib.editing import SOURCE_FIELDS, ContentAdmin, ContentStackedInline, ContentTabularInline
+from lib.editing import (
+    SOURCE_FIELDS,
+    ContentAdmin,
+    ContentStackedInline,
+    ContentTabularInline,
+    TranslatedContentAdmin,
+)
 from recommendations.models import (
     LINK_END_RELATIONS,
     GMGMember,
@@ -126,7 +132,7 @@ class RecommendationAdmin(ContentAdmin):
 
 
 @admin.register(GMGMember)
-class GMGMemberAdmin(ContentAdmin):
+class GMGMemberAdmin(TranslatedContentAdmin):
     list_display = ["acronym", "name", "url"]
     search_fields = ["acronym", "name"]
     ordering = ["acronym"]

@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from lib.editing import SOURCE_FIELDS, ContentAdmin, ContentStackedInline, ContentTabularInline, VersionedForm
+from lib.editing import (
+    SOURCE_FIELDS,
+    ContentAdmin,
+    ContentStackedInline,
+    ContentTabularInline,
+    TranslatedContentAdmin,
+    VersionedForm,
+)
 from recommendations.admin import LinkFromSessionInline
 from recommendations.models import Recommendation
 from sessions.models import Event, Meeting, Milestone, Passage, Roundtable, Session
@@ -30,7 +37,7 @@ class MilestoneInline(ContentTabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ContentAdmin):
+class MeetingAdmin(TranslatedContentAdmin):
     form = MeetingForm
     list_display = ["__str__", "ordinal", "year", "city", "country", "start_date", "end_date", "chair"]
     list_filter = ["country"]
@@ -56,6 +63,7 @@ class MeetingAdmin(ContentAdmin):
             },
         ),
         ("Source", {"fields": [*SOURCE_FIELDS, "seen_version"]}),
+        ("Where the translations come from", {"fields": ["translation_source"]}),
     ]
     inlines = [RoundtableInline, MilestoneInline]
 
