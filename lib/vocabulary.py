@@ -63,6 +63,13 @@ def own_columns(queryset):
     return queryset.rewrite(False) if hasattr(queryset, "rewrite") else queryset
 
 
+def columns(path):
+    """A path to a translated field (`meeting__city`) with its column in every language, for a queryset's
+    only(): a page reads its reader's language's, or the English, without a query per row. (A translated
+    model's own queryset adds them itself; one reaching it through a relation does not.)"""
+    return (path, *(column(path, language) for language in languages()))
+
+
 def in_language(record, field, language):
     """A field's text in one language, without falling back: "" where it is not translated."""
     return getattr(record, column(field, language)) or ""

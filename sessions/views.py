@@ -6,7 +6,7 @@ from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from taggit.models import TaggedItem
 
-from lib import citation, related
+from lib import citation, related, vocabulary
 from lib.caching import cached_page, per_revision
 from lib.counting import held
 from lib.links import link_to
@@ -121,7 +121,7 @@ sessions_list = FacetedList(
             "source",
             "source_location",
         ),
-        *("meeting__slug", "meeting__city", "meeting__year", "source__title"),
+        *("meeting__slug", *vocabulary.columns("meeting__city"), "meeting__year", "source__title"),
         *(
             "roundtable__track",
             "roundtable__number",
