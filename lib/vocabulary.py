@@ -14,6 +14,7 @@ per language): blank, its editors translated it; else the source of an official 
 from django.conf import settings
 from django.db import models
 from django.utils import translation
+from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
 # Which languages' value a translated field shows.
@@ -112,6 +113,28 @@ def source_of(record, language=None):
     if language not in languages():
         return ""
     return in_language(record, "translation_source", language)
+
+
+def register(model, options):
+    """Translate a model's fields (modeltranslation's `TranslationOptions`), its history's too.
+
+    django-simple-history made the historical model, and the list of fields it rebuilds a record from
+    (a revert, a restore) and compares versions by, before modeltranslation added the columns: the
+    historical model gets the columns, and reverts and comparisons read them.
+    """
+    historical = model.history.model
+    translator.register([model, historical], options)
+    added = [field for field in model._meta.fields if hasattr(field, "translated_field")]
+    historical.tracked_fields = [*historical.tracked_fields, *added]
+    rebuilt = historical.instance.fget
+
+    def get_instance(entry):
+        record = rebuilt(entry)
+        for field in added:
+            setattr(record, field.attname, getattr(entry, field.attname))
+        return record
+
+    historical.instance = property(get_instance)
 
 
 class Translated(models.Model):

@@ -1,8 +1,9 @@
 """A GMG member's name and abbreviation in the Forum's three languages (lib/vocabulary.py). Its acronym is
 not translated: it is the agency's address (/gmg/IOM/) and filter value in every language."""
 
-from modeltranslation.translator import TranslationOptions, translator
+from modeltranslation.translator import TranslationOptions
 
+from lib import vocabulary
 from recommendations.models import GMGMember
 
 
@@ -11,4 +12,4 @@ class GMGMemberTranslation(TranslationOptions):
     empty_values = None
 
 
-translator.register([GMGMember, GMGMember.history.model], GMGMemberTranslation)
+vocabulary.register(GMGMember, GMGMemberTranslation)

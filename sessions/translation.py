@@ -2,8 +2,9 @@
 and year (Manille 2008), as the city is translated. Other events' titles are quoted from their sources and
 stay as the sources give them."""
 
-from modeltranslation.translator import TranslationOptions, translator
+from modeltranslation.translator import TranslationOptions
 
+from lib import vocabulary
 from sessions.models import Meeting
 
 
@@ -12,4 +13,4 @@ class MeetingTranslation(TranslationOptions):
     empty_values = None
 
 
-translator.register([Meeting, Meeting.history.model], MeetingTranslation)
+vocabulary.register(Meeting, MeetingTranslation)

@@ -1,8 +1,9 @@
 """The theme's vocabulary in the Forum's three languages (lib/vocabulary.py): a column per language, its
 history's too, so that a revert brings back every language."""
 
-from modeltranslation.translator import TranslationOptions, translator
+from modeltranslation.translator import TranslationOptions
 
+from lib import vocabulary
 from themes.models import Theme
 
 
@@ -12,4 +13,4 @@ class ThemeTranslation(TranslationOptions):
     empty_values = None
 
 
-translator.register([Theme, Theme.history.model], ThemeTranslation)
+vocabulary.register(Theme, ThemeTranslation)
