@@ -10,6 +10,7 @@ from lib import citation as lib_citation
 from lib import sources
 from lib.counting import has_stages, held, not_held
 from lib.listing import query_suffix
+from lib.vocabulary import own_columns
 from recommendations.models import ProposedActivity, Recommendation, Section
 from sessions.models import Event, Meeting, Milestone, Roundtable, Session
 
@@ -38,7 +39,9 @@ def citing(model, source):
     """The records of one model citing the source, each once, of every stage."""
     through = model.other_sources.through
     further = through.objects.filter(sourcedocument=source).values(model._meta.model_name)
-    return model.objects.filter(Q(source=source) | Q(pk__in=further))
+    # A translated model's queryset (lib/vocabulary.py) picks the columns of values() in no fixed order,
+    # which a UNION of the kinds' counts cannot have: its own columns are read.
+    return own_columns(model.objects.filter(Q(source=source) | Q(pk__in=further)))
 
 
 @dataclass

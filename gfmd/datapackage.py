@@ -34,6 +34,7 @@ from lib.caching import per_revision
 from lib.counting import has_stages
 from lib.links import link_to
 from lib.spreadsheet import csv_text
+from lib.vocabulary import is_translation, own_columns
 
 # Bookkeeping of the editing console, not content.
 SKIPPED_FIELDS = {"version", "loaded_version"}
@@ -202,7 +203,8 @@ def cell(value):
 
 
 def model_table(model, names, base_url):
-    fields = [f for f in model._meta.concrete_fields if f.name not in SKIPPED_FIELDS]
+    # The package is English: a translated field's own column, without its other languages'.
+    fields = [f for f in model._meta.concrete_fields if f.name not in SKIPPED_FIELDS and not is_translation(f)]
     fields.sort(key=lambda f: not f.primary_key)  # the id first: the derived columns follow it
     derived = derived_columns(model, base_url)
     foreign_keys = [
@@ -221,7 +223,7 @@ def model_table(model, names, base_url):
                 }
             )
     paths = [f.attname for f in fields] + [path for column in derived for path in column.paths]
-    rows = model._default_manager.order_by("pk").values_list(*paths)
+    rows = own_columns(model._default_manager.order_by("pk")).values_list(*paths)
     name = names[model]
     described = [describe_field(f, name) for f in fields]
     return Table(

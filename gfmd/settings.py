@@ -35,6 +35,8 @@ SITE_URL = env_origin("SITE_URL", default="http://127.0.0.1:8000" if DEBUG else 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Before the admin, whose forms it extends with a field per language.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -141,6 +143,8 @@ LANGUAGES = [("en-gb", "English"), ("fr", "Français"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# A slug the admin suggests is made from the English name, whatever the editor's language.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en-gb"
 USE_TZ = True
 
 STATIC_URL = "static/"

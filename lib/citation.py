@@ -24,14 +24,14 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from lib.links import absolute
+from lib.vocabulary import english
 
 FORUM = "Global Forum on Migration and Development"
 GMG = "Global Migration Group"
@@ -320,8 +320,8 @@ def for_record(request, record):
     """The citation of a record whose model says how it is cited: its `citation()` gives every field of
     a Citation but the page's address and the day it was accessed."""
     # Citations cite the English source at its English address, whatever the page's language: one
-    # citation of a record, as its source gives it.
-    with translation.override(settings.LANGUAGE_CODE):
+    # citation of a record, as its source gives it (Manila, not Manille).
+    with english():
         url = absolute(record.get_absolute_url())
         return Citation(url=url, accessed=timezone.localdate(), **record.citation())
 

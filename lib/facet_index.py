@@ -221,7 +221,11 @@ def raw_rows(queryset):
 def choices_of(facet_filter):
     """A facet's values and labels, read from the filter's own choices rather than its form field, which
     normalises every choice again each time it is read."""
-    choices = facet_filter.extra["choices"]
+    return read_choices(facet_filter.extra["choices"])
+
+
+def read_choices(choices):
+    """Choices given as a list or as a function returning one (read once per revision and language)."""
     return choices() if callable(choices) else choices
 
 

@@ -37,6 +37,7 @@ from lib.facet_index import FacetIndex, ordering_of
 from lib.links import absolute
 from lib.models import attach_links
 from lib.spreadsheet import csv_text, safe_cell
+from lib.vocabulary import english, in_english
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 200
@@ -659,6 +660,11 @@ class FacetedList:
         return render(request, self.template, context, status=400 if errors else 200)
 
     def api(self, request):
+        # The API is English whatever the reader's language (lib/vocabulary.py).
+        with english():
+            return self.api_answer(request)
+
+    def api_answer(self, request):
         if (refused := format_refused(request, API_FORMATS, csv=self.page_path())) is not None:
             return refused
         filterset, page, facets, errors = self.run(request, None)
@@ -802,17 +808,14 @@ class FacetedList:
         records = filterset.ordered()
         if self.csv_fields:
             records = records.values_list(*self.csv_fields, named=True)
-        return csv_text(
-            [column.csv_name or column.name for column in columns],
-            csv_batches(records, columns, base_url, attach=self.attachers(columns)),
-            bom=bom == "1",
+        # The CSV is English whatever the reader's language, though its page's `?format=csv` asks for it.
+        return in_english(
+            csv_text(
+                [column.csv_name or column.name for column in columns],
+                csv_batches(records, columns, base_url, attach=self.attachers(columns)),
+                bom=bom == "1",
+            )
         )
-
-
-def in_english(chunks):
-    """A CSV's chunks, made in English: a file is written, or a stream read, after the view has returned."""
-    with translation.override(settings.LANGUAGE_CODE):
-        yield from chunks
 
 
 def csv_filename(api_path, params):
@@ -871,13 +874,17 @@ def format_refused(request, formats, *, csv=None):
 
 
 def takes_formats(*formats, csv=None):
-    """A view that answers 400 to a `format=` it does not take (see format_refused)."""
+    """A view that answers 400 to a `format=` it does not take (see format_refused): an API's or a data
+    file's, which answers in English whatever the reader's language."""
 
     def decorate(view):
         @wraps(view)
         def checked(request, *args, **kwargs):
             refused = format_refused(request, formats, csv=csv)
-            return view(request, *args, **kwargs) if refused is None else refused
+            if refused is not None:
+                return refused
+            with english():
+                return view(request, *args, **kwargs)
 
         return checked
 

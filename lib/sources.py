@@ -14,6 +14,7 @@ from django.db.models import Count, F
 from lib.caching import per_revision
 from lib.counting import held
 from lib.models import configured_model
+from lib.vocabulary import own_columns
 
 
 @per_revision
@@ -76,7 +77,8 @@ def counts_by_source(models, sources=None):
     """
     counts = []
     for model in models:
-        records = held(model._default_manager.all())
+        # In a UNION, the columns in the order named, which a translated model's queryset does not keep.
+        records = held(own_columns(model._default_manager.all()))
         main = records.order_by()
         if sources is not None:
             main = main.filter(source__in=sources)

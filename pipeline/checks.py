@@ -360,6 +360,6 @@ def text_damage():
         related = [f.name for f in model._meta.get_fields() if f.many_to_one and f.name != "source"]
         for record in model.objects.select_related(*related):
             for field in fields:
-                for what, text, count in damage_in(getattr(record, field.name)):
+                for what, text, count in damage_in(getattr(record, field.name) or ""):
                     times = f" ({count} times)" if count > 1 else ""
                     yield Problem(record, f"{field.verbose_name} has {what}{times}: {text!r}")

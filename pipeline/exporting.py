@@ -23,6 +23,7 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 
+from lib import vocabulary
 from pipeline.loading import read_fixtures, yaml_parser
 from pipeline.structure import LATE, SHARED, Context, Parent, Position, Slugs, Walker, all_nodes, text
 from pipeline.synthetic import synthetic
@@ -47,6 +48,11 @@ class Exporter(Walker):
                 self.meetings[str(data["meeting"])].append((name, data))
 
     def export(self):
+        # The files' `name` is the English, whatever language is active (lib/vocabulary.py).
+        with vocabulary.english():
+            return self.export_documents()
+
+    def export_documents(self):
         self.walk([(Path(name), data) for name, data in self.documents])
         for seq, item in self.removed:
             for index, entry in enumerate(seq):

@@ -26,7 +26,7 @@ from django.db.models.signals import post_save
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from lib import anchoring, history, search
+from lib import anchoring, history, search, vocabulary
 from lib.caching import content_changed
 from lib.content import content_models
 from pipeline.structure import SHARED_KEYS, FixtureError, Slugs, Tags, Walker, all_nodes
@@ -180,7 +180,8 @@ class Loader(Walker):
     def load(self, paths, *, complete=True):
         """Load the files; `complete` says they are all the files, so that records they lack are removed."""
         documents = read_fixtures(paths)
-        with self.batches:
+        # The files' `name` is the English, whatever language is active (lib/vocabulary.py).
+        with vocabulary.english(), self.batches:
             self.walk(documents)
             if complete:
                 self.remove_missing()

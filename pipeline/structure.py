@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from django.apps import apps
 from django.db.models import Q
 
+from lib import vocabulary
+
 SHARED_KEYS = ("sources", "themes", "gmg_members", "meetings")
 HELD, GOVERNMENT, ROUNDTABLE, REPORTED = "held", "government", "roundtable", "reported-point"
 # The kinds of record a link by editors joins (recommendations.models.LINK_ENDS).
@@ -91,6 +93,38 @@ class Field:
         if value == self.default(ctx, meaning) and not self.always:
             return {}
         return {self.key: value}
+
+
+class English(Field):
+    """A translated field's English (lib/vocabulary.py), read and written while English is active: the
+    default language's column, which its own column follows on saving."""
+
+    @property
+    def attrs(self):
+        return (self.attr, vocabulary.column(self.attr, vocabulary.default_language()))
+
+
+class Translation(Field):
+    """A translated field in another language (`name_fr`): empty where it is not translated, which the
+    database holds as NULL."""
+
+    def db(self, obj):
+        return getattr(obj, self.attr) or ""
+
+    def assign(self, obj, value, resolver, ctx):
+        setattr(obj, self.attr, value or None)
+
+
+def translated(*fields):
+    """A record's translated fields: each in English, then in each other language, then where each other
+    language's translation comes from (`translation_source_fr`: empty, its editors'; else its source)."""
+    others = [language for language in vocabulary.languages() if language != vocabulary.default_language()]
+    return [
+        *(English(name) for name in fields),
+        *(Translation(vocabulary.column(name, language)) for language in others for name in fields),
+        English("translation_source"),
+        *(Translation(vocabulary.column("translation_source", language)) for language in others),
+    ]
 
 
 class Number(Field):
@@ -752,7 +786,7 @@ SOURCES = Node(
 THEMES = Node(
     "themes",
     "themes.Theme",
-    [Field("slug"), Field("name"), Field("description"), Position()],
+    [Field("slug"), *translated("name", "description"), Position()],
     ordering=("position", "name"),
     counter=lambda meaning, ctx: ("themes",),
     natural=lambda meaning, ctx: {"slug": meaning["slug"]},
@@ -761,7 +795,7 @@ THEMES = Node(
 GMG_MEMBERS = Node(
     "gmg_members",
     "recommendations.GMGMember",
-    [Field("acronym"), Field("name"), Field("url")],
+    [Field("acronym"), *translated("name", "abbreviation"), Field("url")],
     ordering=("acronym",),
     natural=lambda meaning, ctx: {"acronym": meaning["acronym"]},
 )
@@ -773,8 +807,7 @@ MEETINGS = Node(
         Field("slug"),
         Field("ordinal", convert=int, default=None),
         Field("year", convert=int, default=None),
-        Field("city"),
-        Field("country"),
+        *translated("city", "country"),
         Field("chair"),
         Field("start_date", default=None),
         Field("end_date", default=None),

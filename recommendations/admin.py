@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from lib.editing import SOURCE_FIELDS, ContentAdmin, ContentStackedInline, ContentTabularInline
+from lib.editing import (
+    SOURCE_FIELDS,
+    ContentAdmin,
+    ContentStackedInline,
+    ContentTabularInline,
+    TranslatedContentAdmin,
+)
 from recommendations.models import (
     LINK_END_RELATIONS,
     GMGMember,
@@ -128,7 +134,7 @@ class RecommendationAdmin(ContentAdmin):
 
 
 @admin.register(GMGMember)
-class GMGMemberAdmin(ContentAdmin):
+class GMGMemberAdmin(TranslatedContentAdmin):
     list_display = ["acronym", "name", "url"]
     search_fields = ["acronym", "name"]
     ordering = ["acronym"]

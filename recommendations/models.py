@@ -12,6 +12,7 @@ from taggit.managers import TaggableManager
 
 from lib.citation import DRAFT, FORUM, GMG, HELD, PLANNED, PROPOSED, document_of, printed, short
 from lib.models import LONG_TEXT, Linked, Sourced, Versioned
+from lib.vocabulary import Translated
 from sessions.models import Stage, Track, meeting_occasion
 
 
@@ -328,8 +329,9 @@ class GMGMemberQuerySet(models.QuerySet):
         return self.filter(pk__in=links)
 
 
-class GMGMember(Versioned):
-    """An agency of the Global Migration Group."""
+class GMGMember(Translated, Versioned):
+    """An agency of the Global Migration Group; its name, and its acronym as each of the Forum's languages
+    writes it, translated (recommendations/translation.py)."""
 
     acronym = models.CharField(
         max_length=20,
@@ -346,12 +348,20 @@ class GMGMember(Versioned):
         ],
         help_text=_("As the GMG spells it: UN-DESA. Letters and digits, with spaces or hyphens between words."),
     )
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, help_text="As the agency writes it in each language.")
+    abbreviation = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="The acronym as this language writes it (IOM is OIM in French and Spanish), where it differs; "
+        "empty: the acronym. Shown only: the acronym stays the agency's address and filter value.",
+    )
     url = models.URLField(blank=True)
 
     history = HistoricalRecords()
 
     objects = GMGMemberQuerySet.as_manager()
+
+    NOT_IN_ENGLISH = ("translation_source", "abbreviation")
 
     class Meta:
         ordering = ["acronym"]
@@ -363,16 +373,23 @@ class GMGMember(Versioned):
     def get_absolute_url(self):
         return reverse("recommendations:gmg_member", kwargs={"acronym": self.acronym})
 
+    @property
+    def shown_acronym(self):
+        """The acronym as the reader's language writes it: OIM on a French page, IOM in English."""
+        return self.abbreviation or self.acronym
+
     def issued(self, source):
         """Whether a source document is the agency's own: its issuer names the agency, by name or as
         "(IOM)" after it, or is its acronym."""
         issuer = source.issuer
-        return bool(issuer) and (self.name in issuer or issuer == self.acronym or f"({self.acronym})" in issuer)
+        return bool(issuer) and (
+            self.english("name") in issuer or issuer == self.acronym or f"({self.acronym})" in issuer
+        )
 
     @property
     def search_words(self):
         """The words that name the agency in a text: its acronym or its name, each as a phrase."""
-        return f'"{self.acronym}" or "{self.name}"'
+        return f'"{self.acronym}" or "{self.english("name")}"'
 
 
 class Section(Sourced):

@@ -9,7 +9,7 @@ documents, an objective's text in its activity's.
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from lib import search
+from lib import search, vocabulary
 from lib.models import LINK_WORDS
 from lib.search.registry import joined
 from recommendations.models import (
@@ -22,17 +22,24 @@ from recommendations.models import (
     Section,
     SubActivity,
 )
-from sessions.models import Event, Meeting, Roundtable, in_english
+from sessions.models import Event, Meeting, Roundtable
 from sessions.search_documents import TAGS, event_of, meeting_fields, place_fields, tag_names
-from themes.search_documents import theme_pks
+from themes.models import Theme
+from themes.search_documents import theme_pks, theme_words
 
 
 def gmg_member_document(member):
     return {
         "url": member.get_absolute_url(),
         "label": f"{member.name} ({member.acronym})",
-        "names": joined(member.acronym, member.name),
+        # Its acronym as each language writes it (OIM) and its name in each: a reader searches in their own.
+        "names": joined(member.acronym, *agency_words(member)),
     }
+
+
+def agency_words(member):
+    """An agency's abbreviations and names in every language, each once."""
+    return [*vocabulary.all_languages(member, "abbreviation"), *vocabulary.all_languages(member, "name")]
 
 
 def recommendation_label(recommendation):
@@ -69,6 +76,7 @@ def recommendation_document(recommendation):
             *(child.text for child in recommendation.children.all()),
             recommendation.editorial_note,
             recommendation.link_words,
+            theme_words(recommendation),
         ),
         # The source's words alone: the related records are found by them, not by our notes or tags.
         # Its own words first: the related records' panel shows their beginning.
@@ -101,6 +109,9 @@ def activity_document(activity):
             *(row.text for row in activity.sub_activities.all()),
             *(row.text for row in activity.objectives.all()),
             activity.link_words,
+            theme_words(activity),
+            # The agencies with expertise for it, as each language names them: OIM finds IOM's activities.
+            *(word for member in activity.gmg_members.all() for word in (member.acronym, *agency_words(member))),
         ),
         "wording": joined(
             activity.text,
@@ -128,6 +139,7 @@ def activities_queryset():
         TAGS,
         Prefetch("sub_activities", queryset=SubActivity.objects.order_by("position")),
         Prefetch("objectives", queryset=Objective.objects.order_by("position")),
+        "gmg_members",
         *LINK_WORDS,
     )
 
@@ -140,7 +152,7 @@ def register():
         label=_("GMG member"),
         plural=_("GMG members"),
         queryset=GMGMember.objects.all,
-        build=in_english(gmg_member_document),
+        build=gmg_member_document,
     )
     search.register(
         "recommendation",
@@ -148,7 +160,7 @@ def register():
         label=_("Recommendation"),
         plural=_("Recommendations"),
         queryset=recommendations_queryset,
-        build=in_english(recommendation_document),
+        build=recommendation_document,
         related=True,
         record_kinds=lambda: Recommendation.Kind.choices,
     )
@@ -158,7 +170,7 @@ def register():
         label=_("GMG proposed activity"),
         plural=_("GMG proposed activities"),
         queryset=activities_queryset,
-        build=in_english(activity_document),
+        build=activity_document,
         related=True,
     )
     search.depends(
@@ -168,6 +180,9 @@ def register():
         Roundtable, lambda roundtable: points(roundtable=roundtable.pk) + activities(section__roundtable=roundtable.pk)
     )
     search.depends(Event, lambda event: points(event=event.pk))
+    # A theme's names are in its records' documents, an agency's names in its activities'.
+    search.depends(Theme, lambda theme: points(themes=theme.pk) + activities(themes=theme.pk))
+    search.depends(GMGMember, lambda member: activities(gmg_members=member.pk))
     search.depends(Section, lambda section: activities(section=section.pk))
     # A point's text is in its parent's document, and a parent's number, heading and text in its sub-points'.
     search.depends(

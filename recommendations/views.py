@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from lib import citation, related
+from lib import citation, related, vocabulary
 from lib.caching import cached_page, per_revision
 from lib.links import link_to
 from lib.listing import LINKS, TAG_LIST, Column, FacetedList, joined, page_of
@@ -112,7 +112,7 @@ recommendations_list = FacetedList(
     page_queryset=Recommendation.objects.select_related("meeting", "roundtable", "event").only(
         *("kind", "number", "number_restored", "track", "stage", "group_heading", "text"),
         *(
-            "meeting__city",
+            *vocabulary.columns("meeting__city"),
             "meeting__year",
             "roundtable__kind",
             "roundtable__number",

@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from lib.editing import SOURCE_FIELDS, ContentAdmin, ContentStackedInline, ContentTabularInline, VersionedForm
+from lib.editing import (
+    SOURCE_FIELDS,
+    ContentAdmin,
+    ContentStackedInline,
+    ContentTabularInline,
+    TranslatedContentAdmin,
+    VersionedForm,
+)
 from recommendations.admin import LinkFromSessionInline
 from recommendations.models import Recommendation
 from sessions.models import Event, Meeting, Milestone, Passage, Roundtable, Session
@@ -31,7 +38,7 @@ class MilestoneInline(ContentTabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ContentAdmin):
+class MeetingAdmin(TranslatedContentAdmin):
     form = MeetingForm
     list_display = ["__str__", "ordinal", "year", "city", "country", "start_date", "end_date", "chair"]
     list_filter = ["country"]
@@ -57,6 +64,7 @@ class MeetingAdmin(ContentAdmin):
             },
         ),
         (_("Source"), {"fields": [*SOURCE_FIELDS, "seen_version"]}),
+        (_("Where the translations come from"), {"fields": ["translation_source"]}),
     ]
     inlines = [RoundtableInline, MilestoneInline]
 

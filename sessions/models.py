@@ -1,12 +1,9 @@
-from functools import wraps
-
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +12,7 @@ from taggit.managers import TaggableManager
 
 from lib.citation import FORUM, HELD, OTHER_EVENT, PLANNED, DateSpan, Occasion, document_of, span_of
 from lib.models import LONG_TEXT, Linked, Sourced
+from lib.vocabulary import Translated
 
 
 class Track(models.TextChoices):
@@ -25,19 +23,6 @@ class Track(models.TextChoices):
 class Stage(models.TextChoices):
     HELD = "held", _("As held")
     PLANNED = "planned", _("As planned")
-
-
-def in_english(function):
-    """A function whose text stays English in every language, such as a search document's builder: what it
-    makes is stored once for every reader, whatever the language of the editor whose save runs it (a new
-    override each call, as one instance keeps the language it replaced)."""
-
-    @wraps(function)
-    def english(*args, **kwargs):
-        with translation.override(settings.LANGUAGE_CODE):
-            return function(*args, **kwargs)
-
-    return english
 
 
 # A track as a citation names it, within a sentence.
@@ -74,13 +59,14 @@ ORDINALS = [
 ]
 
 
-class Meeting(Sourced):
-    """One annual meeting of the Forum, from Brussels 2007 on."""
+class Meeting(Translated, Sourced):
+    """One annual meeting of the Forum, from Brussels 2007 on; its city and country as each of the Forum's
+    languages writes them (sessions/translation.py)."""
 
     ordinal = models.PositiveSmallIntegerField(unique=True, help_text=_("1 for the first GFMD, 2 for the second..."))
     year = models.PositiveSmallIntegerField(unique=True)
     slug = models.SlugField(max_length=80, unique=True, help_text=_("City and year: brussels-2007."))
-    city = models.CharField(max_length=100)
+    city = models.CharField(max_length=100, help_text=_("As each language writes it: Manila, Manille, Manila."))
     country = models.CharField(max_length=100)
     chair = models.CharField(
         max_length=200, blank=True, help_text=_("The chairing government, and its envoy if named.")

@@ -11,11 +11,12 @@ documents.
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from lib import search
+from lib import search, vocabulary
 from lib.models import LINK_WORDS, configured_model
 from lib.search.registry import joined
-from sessions.models import Event, Meeting, Milestone, Passage, Roundtable, Session, in_english
-from themes.search_documents import theme_pks
+from sessions.models import Event, Meeting, Milestone, Passage, Roundtable, Session
+from themes.models import Theme
+from themes.search_documents import theme_pks, theme_words
 
 TAGS = Prefetch("tags", to_attr="tag_list")
 
@@ -48,7 +49,13 @@ def meeting_document(meeting):
     return {
         "url": meeting.get_absolute_url(),
         "label": f"GFMD {meeting.year}, {meeting.city}",
-        "names": joined(meeting.city, meeting.country, str(meeting.year), "GFMD"),
+        # Its place as each language writes it: Manille, Ginebra.
+        "names": joined(
+            *vocabulary.all_languages(meeting, "city"),
+            *vocabulary.all_languages(meeting, "country"),
+            str(meeting.year),
+            "GFMD",
+        ),
         "title": meeting.overarching_theme,
         "body": joined(meeting.summary, meeting.chair),
         **meeting_fields(meeting),
@@ -70,7 +77,7 @@ def roundtable_document(roundtable):
         "url": roundtable.get_absolute_url(),
         "label": f"{roundtable.label}: {roundtable.title}" if roundtable.title else roundtable.label,
         "title": joined(roundtable.title, roundtable.group_heading, tag_names(roundtable)),
-        "body": joined(roundtable.summary, roundtable.editorial_note),
+        "body": joined(roundtable.summary, roundtable.editorial_note, theme_words(roundtable)),
         **meeting_fields(roundtable.meeting),
         "track": roundtable.track,
         "roundtable": roundtable.label,
@@ -85,7 +92,9 @@ def session_document(session):
         "url": session.get_absolute_url(),
         "label": session.heading,
         "title": joined(session.title, tag_names(session)),
-        "body": joined(session.discussion, session.co_chairs, session.editorial_note, session.link_words),
+        "body": joined(
+            session.discussion, session.co_chairs, session.editorial_note, session.link_words, theme_words(session)
+        ),
         "wording": joined(session.title, session.discussion),
         **place_fields(session, session.meeting),
         "track": roundtable.track,
@@ -128,7 +137,7 @@ def register():
         label=_("Meeting"),
         plural=_("Meetings"),
         queryset=Meeting.objects.all,
-        build=in_english(meeting_document),
+        build=meeting_document,
     )
     search.register(
         "event",
@@ -137,7 +146,7 @@ def register():
         label=_("Other event"),
         plural=_("Other events"),
         queryset=lambda: Event.objects.select_related("meeting"),
-        build=in_english(event_document),
+        build=event_document,
     )
     register_parts()
     register_dependents()
@@ -151,7 +160,7 @@ def register_parts():
         label=_("Roundtable"),
         plural=_("Roundtables and clusters"),
         queryset=lambda: Roundtable.objects.select_related("meeting").prefetch_related("themes", TAGS),
-        build=in_english(roundtable_document),
+        build=roundtable_document,
     )
     search.register(
         "session",
@@ -161,7 +170,7 @@ def register_parts():
         queryset=lambda: Session.objects.select_related("meeting", "roundtable").prefetch_related(
             "themes", TAGS, *LINK_WORDS
         ),
-        build=in_english(session_document),
+        build=session_document,
         related=True,
     )
     search.register(
@@ -170,7 +179,7 @@ def register_parts():
         label=_("Passage of a source"),
         plural=_("Passages of sources"),
         queryset=lambda: Passage.objects.select_related("meeting", "source"),
-        build=in_english(passage_document),
+        build=passage_document,
     )
     search.register(
         "milestone",
@@ -178,7 +187,7 @@ def register_parts():
         label=_("Milestone"),
         plural=_("Milestones"),
         queryset=lambda: Milestone.objects.select_related("meeting"),
-        build=in_english(milestone_document),
+        build=milestone_document,
     )
 
 
@@ -194,6 +203,8 @@ def register_dependents():
         ),
     )
     search.depends(Roundtable, lambda roundtable: sessions(roundtable=roundtable.pk))
+    # A theme's names are in the documents of the records it is a theme of.
+    search.depends(Theme, lambda theme: sessions(themes=theme.pk) + of_kind("roundtable", Roundtable, themes=theme.pk))
     source_model = configured_model("SOURCE_DOCUMENT_MODEL")
     search.depends(source_model, lambda source: of_kind("passage", Passage, source=source.pk))
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TaggedItem
 
-from lib import citation, related
+from lib import citation, related, vocabulary
 from lib.caching import cached_page, per_revision
 from lib.counting import held
 from lib.links import link_to
@@ -123,7 +123,7 @@ sessions_list = FacetedList(
             "source",
             "source_location",
         ),
-        *("meeting__slug", "meeting__city", "meeting__year", "source__title"),
+        *("meeting__slug", *vocabulary.columns("meeting__city"), "meeting__year", "source__title"),
         *(
             "roundtable__track",
             "roundtable__number",

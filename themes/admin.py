@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from lib.editing import ContentAdmin
+from lib.editing import TranslatedContentAdmin
 from themes.models import Theme
 
 
 @admin.register(Theme)
-class ThemeAdmin(ContentAdmin):
+class ThemeAdmin(TranslatedContentAdmin):
     list_display = ["name", "slug", "position", "session_count", "recommendation_count"]
     search_fields = ["name", "description"]
     ordering = ["position", "name"]

@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lib.models import LONG_TEXT, Versioned
+from lib.vocabulary import Translated
 
 
-class Theme(Versioned):
-    """A cross-year subject area, curated by the knowledge base's editors."""
+class Theme(Translated, Versioned):
+    """A cross-year subject area, curated by the knowledge base's editors; its name and description in the
+    Forum's three languages (themes/translation.py)."""
 
     slug = models.SlugField(max_length=80, unique=True, help_text=_("Used in links: /themes/<slug>/."))
     name = models.CharField(max_length=120, unique=True)

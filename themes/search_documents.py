@@ -2,8 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from lib import search
-from sessions.models import in_english
+from lib import search, vocabulary
+from lib.search.registry import joined
 from themes.models import Theme
 
 
@@ -11,12 +11,19 @@ def theme_pks(record):
     return [theme.pk for theme in record.themes.all()]
 
 
+def theme_words(record):
+    """The names of a record's themes (prefetched) in every language: a reader finds a theme's records by
+    its name in their own language (remesas, envois de fonds), though the records are quoted in English.
+    Its name, not its description: the words that name it, not a text the index would hold for each record."""
+    return joined(*(name for theme in record.themes.all() for name in vocabulary.all_languages(theme, "name")))
+
+
 def theme_document(theme):
     return {
         "url": theme.get_absolute_url(),
         "label": theme.name,
-        "names": theme.name,
-        "body": theme.description,
+        "names": joined(*vocabulary.all_languages(theme, "name")),
+        "body": joined(*vocabulary.all_languages(theme, "description")),
         "themes": [theme.pk],
     }
 
@@ -29,5 +36,5 @@ def register():
         label=_("Theme"),
         plural=_("Themes"),
         queryset=Theme.objects.all,
-        build=in_english(theme_document),
+        build=theme_document,
     )

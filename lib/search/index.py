@@ -4,6 +4,7 @@ from django.db import connection, transaction
 
 from lib.search.engine import FTS_TABLE, index_model, on_postgresql, vectors_of
 from lib.search.registry import DEPENDENTS, KINDS
+from lib.vocabulary import english
 
 
 def documents_of(records):
@@ -85,10 +86,12 @@ def write(name, pks, records, *, replace):
                 Document.objects.filter(pk__in=old)._raw_delete(Document.objects.db)
                 fts_delete(old)
         documents, themes = [], []
-        for record in records:
-            values = kind.build(record)
+        # The documents hold the English (a result's label, a meeting's name), whatever the editor's language.
+        with english():
+            built = [(record.pk, kind.build(record)) for record in records]
+        for pk, values in built:
             themes.append(values.pop("themes", ()))
-            documents.append(Document(kind=name, object_id=record.pk, **values))
+            documents.append(Document(kind=name, object_id=pk, **values))
         if not documents:
             return
         if on_postgresql():

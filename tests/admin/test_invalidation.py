@@ -81,8 +81,9 @@ def assert_shown(client, urls, text):
 
 CASES = [
     ("source", lambda w: w["source"], "title", ["source", "session", "meeting"]),
-    ("theme", lambda w: w["theme"], "name", ["themes", "theme", "session", "sessions"]),
-    ("meeting", lambda w: w["session"].meeting, "city", ["meeting", "home", "session", "sessions"]),
+    # A translated field's English is its form's `_en_gb` field (lib/vocabulary.py).
+    ("theme", lambda w: w["theme"], "name_en_gb", ["themes", "theme", "session", "sessions"]),
+    ("meeting", lambda w: w["session"].meeting, "city_en_gb", ["meeting", "home", "session", "sessions"]),
     ("roundtable", lambda w: w["session"].roundtable, "title", ["meeting", "sessions"]),
     ("session", lambda w: w["session"], "title", ["session", "meeting", "sessions", "theme", "api"]),
     ("milestone", lambda w: w["session"].meeting.milestones.get(), "text", ["meeting"]),
@@ -92,7 +93,7 @@ CASES = [
         "text",
         ["recommendation", "recommendations", "session", "meeting"],
     ),
-    ("agency", lambda w: GMGMember.objects.get(acronym="IOM"), "name", ["agency", "activities"]),
+    ("agency", lambda w: GMGMember.objects.get(acronym="IOM"), "name_en_gb", ["agency", "activities"]),
     ("section", lambda w: w["activity"].section, "title", ["activity", "agency"]),
     ("activity", lambda w: w["activity"], "text", ["activity", "activities", "agency", "theme"]),
 ]
