@@ -12,7 +12,7 @@ from taggit.managers import TaggableManager
 
 from lib.citation import DRAFT, FORUM, GMG, HELD, PLANNED, PROPOSED, document_of, printed, short
 from lib.models import LONG_TEXT, Linked, Sourced, Versioned
-from lib.vocabulary import Translated
+from lib.vocabulary import Translated, columns
 from sessions.models import Stage, Track, meeting_occasion
 
 
@@ -540,7 +540,9 @@ class Objective(ActivityItem):
 
 # An activity's agencies as a page's list of activities names them: their acronyms, as a list (`agencies`),
 # rather than a queryset built in each activity's related manager.
-AGENCIES_SHOWN = models.Prefetch("gmg_members", queryset=GMGMember.objects.only("acronym"), to_attr="agencies")
+AGENCIES_SHOWN = models.Prefetch(
+    "gmg_members", queryset=GMGMember.objects.only("acronym", *columns("abbreviation")), to_attr="agencies"
+)
 
 
 class LinkType(models.TextChoices):

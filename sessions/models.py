@@ -129,7 +129,7 @@ class Meeting(Translated, Sourced):
         ]
 
     def __str__(self):
-        return f"GFMD {self.year}, {self.city}"
+        return gettext("GFMD %(year)s, %(city)s") % {"year": self.year, "city": self.city}
 
     def get_absolute_url(self):
         return reverse("sessions:meeting", kwargs={"slug": self.slug})
