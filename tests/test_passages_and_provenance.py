@@ -126,7 +126,7 @@ def test_each_missing_passage_is_on_its_page_with_its_source_location(client, ur
     # A source's page gives its whole text first (the reader), then the passages with their places.
     start = page.index(phrase, max(0, page.find('id="passages"')))
     after = page[start : start + 2500]
-    assert f"{passage.source.title}</a>, {location}." in after
+    assert f'{passage.source.title}</a>, <span lang="en">{location}</span>.' in after
     if heading:
         assert f"<h3>{heading}</h3>" in page[:start]
 
@@ -231,13 +231,13 @@ def test_the_two_reports_of_the_circular_migration_workshop_name_each_other(clie
     assert Recommendation.objects.with_also_reported_as().get(pk=follow_up.pk).also_reported_as_id == recommendation.pk
     page = page_text(client, f"/recommendations/{follow_up.pk}/")
     assert (
-        f'<strong>Also reported as:</strong> <a href="/recommendations/{recommendation.pk}/">GFMD 2007, Brussels: '
-        "recommendation, “Organize a workshop on circular migration”</a> "
-        '<span class="meta">(Current Priorities' in page
+        f'<strong>Also reported as:</strong> <a href="/recommendations/{recommendation.pk}/" lang="en">GFMD 2007, '
+        "Brussels: recommendation, “Organize a workshop on circular migration”</a> "
+        '<span class="meta" lang="en">(Current Priorities' in page
     )
     assert "Organize a workshop on circular migration</blockquote>" in page
     page = page_text(client, f"/recommendations/{recommendation.pk}/")
     assert (
-        f'<strong>Also reported as:</strong> <a href="/recommendations/{follow_up.pk}/">GFMD 2007, Brussels: '
-        "follow-up action, “Workshop on Circular Migration”</a>" in page
+        f'<strong>Also reported as:</strong> <a href="/recommendations/{follow_up.pk}/" lang="en">GFMD 2007, '
+        "Brussels: follow-up action, “Workshop on Circular Migration”</a>" in page
     )
