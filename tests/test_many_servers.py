@@ -241,7 +241,8 @@ def rename_the_theme_through_the_admin(server, name):
     status, _, form = editor.get(change)
     assert status == 200
     data = fields(form)
-    data["name"] = name
+    # The English name: the admin shows each language's beside it.
+    data["name_en_gb"] = name
     data.pop("_addanother", None), data.pop("_continue", None)
     status, _, body = editor.post(change, data)
     assert status == 302, body[:2000]

@@ -138,4 +138,7 @@ def main_pages(site):
         "/sources/athens-2009-csd-synthesis/",
         "/data/",
         "/api/",
+        # The other languages: their switcher, their notes on quotations, their translated vocabulary.
+        "/fr/meetings/athens-2009/",
+        "/es/activities/?gmg_member=IOM",
     ]
