@@ -318,7 +318,7 @@ def measure_indexes():
             timings.append((time.perf_counter() - started) * 1000)
         results.append(
             {
-                "name": listing.title,
+                "name": str(listing.title),
                 "records": index.size,
                 "values": sum(len(values) for values in index.values.values()),
                 "build_ms": round(statistics.median(timings), 1),
