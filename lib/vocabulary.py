@@ -86,6 +86,14 @@ def all_languages(record, field):
     return texts
 
 
+def translations(record, field):
+    """A field's texts in the languages other than English, where they differ from it: the words a record's
+    search document adds for its themes and agencies, so that a reader finds it in their own language
+    (remesas, OIM) while an English search finds it by its own text alone, as before the translations."""
+    english = in_language(record, field, default_language())
+    return [text for text in all_languages(record, field) if text != english]
+
+
 def by_language(record, field):
     """{language: text} of a field, the languages it is translated in: what a per-revision cache keeps, so
     that each language's page picks its own (`pick`)."""

@@ -42,6 +42,10 @@ def agency_words(member):
     return [*vocabulary.all_languages(member, "abbreviation"), *vocabulary.all_languages(member, "name")]
 
 
+def agency_translations(member):
+    return [*vocabulary.translations(member, "abbreviation"), *vocabulary.translations(member, "name")]
+
+
 def recommendation_label(recommendation):
     """ "Recommendation 8, GFMD 2007"; a sub-point is titled by its parent: "Point b of recommendation 8, ..."."""
     kind = recommendation.get_kind_display()
@@ -110,8 +114,8 @@ def activity_document(activity):
             *(row.text for row in activity.objectives.all()),
             activity.link_words,
             theme_words(activity),
-            # The agencies with expertise for it, as each language names them: OIM finds IOM's activities.
-            *(word for member in activity.gmg_members.all() for word in (member.acronym, *agency_words(member))),
+            # The agencies with expertise for it, as French and Spanish name them: OIM finds IOM's activities.
+            *(word for member in activity.gmg_members.all() for word in agency_translations(member)),
         ),
         "wording": joined(
             activity.text,

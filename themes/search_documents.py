@@ -12,10 +12,11 @@ def theme_pks(record):
 
 
 def theme_words(record):
-    """The names of a record's themes (prefetched) in every language: a reader finds a theme's records by
+    """The names of a record's themes (prefetched) in French and Spanish: a reader finds a theme's records by
     its name in their own language (remesas, envois de fonds), though the records are quoted in English.
-    Its name, not its description: the words that name it, not a text the index would hold for each record."""
-    return joined(*(name for theme in record.themes.all() for name in vocabulary.all_languages(theme, "name")))
+    Its name, not its description: the words that name it, not a text the index would hold for each record.
+    Not the English name: an English search finds a record by what it says, not by how editors classed it."""
+    return joined(*(name for theme in record.themes.all() for name in vocabulary.translations(theme, "name")))
 
 
 def theme_document(theme):
