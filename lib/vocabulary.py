@@ -94,18 +94,6 @@ def translations(record, field):
     return [text for text in all_languages(record, field) if text != english]
 
 
-def by_language(record, field):
-    """{language: text} of a field, the languages it is translated in: what a per-revision cache keeps, so
-    that each language's page picks its own (`pick`)."""
-    return {language: text for language in languages() if (text := in_language(record, field, language))}
-
-
-def pick(texts, language=None):
-    """The text of {language: text} (`by_language`) in the active language, or the English."""
-    language = language or translation.get_language() or default_language()
-    return texts.get(language) or texts.get(language.split("-")[0]) or texts.get(default_language(), "")
-
-
 def state(record, field="name", language=None):
     """How a record's field shows in a language: the ORIGINAL (English), TRANSLATED, or MISSING (shown in
     English instead)."""

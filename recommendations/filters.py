@@ -2,7 +2,6 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from lib import vocabulary
 from lib.caching import per_revision
 from lib.choices import tags_of
 from lib.listing import FacetedFilterSet, FacetFilter, Ordering
@@ -62,15 +61,10 @@ def section_letters():
 
 
 @per_revision
-def gmg_member_names():
-    """[(acronym, {language: name})]: every language's, kept once for all of them."""
-    return [(m.acronym, vocabulary.by_language(m, "name")) for m in GMGMember.objects.with_activities()]
-
-
 def gmg_members():
     """[(acronym, name)]: the name in the reader's language, or the English; the acronym is the value in
     every language."""
-    return [(acronym, vocabulary.pick(names)) for acronym, names in gmg_member_names()]
+    return [(m.acronym, m.name) for m in GMGMember.objects.with_activities()]
 
 
 class RecommendationFilter(MeetingCoverage, FacetedFilterSet):

@@ -1,6 +1,5 @@
 """Facet values for meetings, in their natural order, read from the database once per content revision."""
 
-from lib import vocabulary
 from lib.caching import per_revision
 
 
@@ -12,16 +11,11 @@ def meeting_years():
 
 
 @per_revision
-def meeting_cities():
-    """[(slug, year, {language: city})]: every language's, kept once for all of them."""
-    from sessions.models import Meeting
-
-    return [(m.slug, m.year, vocabulary.by_language(m, "city")) for m in Meeting.objects.all()]
-
-
 def meetings():
     """[(slug, "Manila 2008")], the city in the reader's language (Manille 2008), or the English."""
-    return [(slug, f"{vocabulary.pick(cities)} {year}") for slug, year, cities in meeting_cities()]
+    from sessions.models import Meeting
+
+    return [(m.slug, f"{m.city} {m.year}") for m in Meeting.objects.all()]
 
 
 @per_revision

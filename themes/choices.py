@@ -5,14 +5,12 @@ from lib.caching import per_revision
 
 
 @per_revision
-def theme_names():
-    """[(slug, {language: name})]: every language's, kept once for all of them."""
+def themes():
+    """[(slug, name)], each name in the reader's language, or the English where it is not translated (kept
+    once per language, as every per-revision value is)."""
     from themes.models import Theme
 
+    # In the curated order, ties broken by the English name whatever the reader's language.
     with vocabulary.english():
-        return [(theme.slug, vocabulary.by_language(theme, "name")) for theme in Theme.objects.all()]
-
-
-def themes():
-    """[(slug, name)], each name in the reader's language, or the English where it is not translated."""
-    return [(slug, vocabulary.pick(names)) for slug, names in theme_names()]
+        found = list(Theme.objects.all())
+    return [(theme.slug, theme.name) for theme in found]
