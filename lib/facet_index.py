@@ -62,13 +62,12 @@ class FacetIndex:
         single = [name for name, facet in facets.items() if single_valued(model, facet.field_name)]
         absent = [name for name, facet in facets.items() if facet.absent is not None]
         conditions = {f"absent_{name}": ExpressionWrapper(facets[name].absent, BooleanField()) for name in absent}
-        rows = raw_rows(
+        columns = raw_columns(
             manager.order_by(*ordering_of(queryset), "pk")
             .annotate(**conditions)
             .values_list("pk", *(facets[name].field_name for name in single), *conditions)
         )
-        columns = list(zip(*rows, strict=True)) or [()] * (1 + len(single) + len(absent))
-        self.pks = list(columns[0])
+        self.pks = columns[0]
         self.size = len(self.pks)
         self.position = dict(zip(self.pks, range(self.size), strict=True))
         self.everything = (1 << self.size) - 1
@@ -83,8 +82,7 @@ class FacetIndex:
         # A facet a record can have several values of (themes, tags): one query each.
         for name, facet in facets.items():
             if name not in single:
-                links = raw_rows(manager.order_by().values_list("pk", facet.field_name))
-                pks, values = list(zip(*links, strict=True)) or [(), ()]
+                pks, values = raw_columns(manager.order_by().values_list("pk", facet.field_name))
                 found[name] = positions_by_value(map(self.position.__getitem__, pks), values)
         self.values = {
             name: {value: self.compact(held) for value, held in by_value.items()} for name, by_value in found.items()
@@ -205,17 +203,29 @@ def positions_by_value(positions, values, *, ordered=False):
     return {str(value): held if ordered else sorted(held) for value, held in grouped.items()}
 
 
-def raw_rows(queryset):
-    """The rows of a values_list() as the database driver gives them, in one fetch.
+# Rows read at once, and turned into columns before the next are read.
+CHUNK = 1000
+
+
+def raw_columns(queryset):
+    """The columns of a values_list() as the database driver gives them: a list per column.
 
     The index reads ids, keys and flags, which need none of the ORM's conversions: skipping its row-by-row
     path (a conversion call per row, rows fetched a hundred at a time) is most of the cost of reading a
     list of tens of thousands of records. A condition's flag comes as 0 or 1 (SQLite) or a boolean.
+
+    The rows are read a thousand at a time and each batch is added to the columns, so that no more than a
+    thousand row tuples live at once: tens of thousands of them alive together would each be walked by
+    Python's garbage collector, whose full collections they set off, several times per index.
     """
     sql, params = queryset.query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        columns = [[] for _ in cursor.description]
+        while rows := cursor.fetchmany(CHUNK):
+            for column, values in zip(columns, zip(*rows, strict=True), strict=True):
+                column.extend(values)
+    return columns
 
 
 def choices_of(facet_filter):
