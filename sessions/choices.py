@@ -15,7 +15,9 @@ def meetings():
     """[(slug, "Manila 2008")], the city in the reader's language (Manille 2008), or the English."""
     from sessions.models import Meeting
 
-    return [(m.slug, f"{m.city} {m.year}") for m in Meeting.objects.all()]
+    # values_list gives the city in the reader's language with the same fallback a record's field has,
+    # without making a model instance of each meeting (hundreds at 100x, once per revision and language).
+    return [(slug, f"{city} {year}") for slug, city, year in Meeting.objects.values_list("slug", "city", "year")]
 
 
 @per_revision
@@ -23,4 +25,4 @@ def events():
     """The other events reported beside a meeting, by slug."""
     from sessions.models import Event
 
-    return [(e.slug, e.title) for e in Event.objects.select_related("meeting")]
+    return list(Event.objects.values_list("slug", "title"))
