@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
@@ -23,8 +23,10 @@ def languages(request):
     def links():
         current = translation.get_language()
         query = request.META.get("QUERY_STRING", "")
-        address = request.path_info + (f"?{query}" if query else "")
-        urls = {code: translate_url(address, code) for code, _ in settings.LANGUAGES}
+        # The route the request was resolved to, reversed in each language (what translate_url does, without
+        # resolving the address again for each language).
+        match = request.resolver_match
+        urls = {code: in_language(match, code) + (f"?{query}" if query else "") for code, _ in settings.LANGUAGES}
         # A page in every language has a different address in each; one outside the prefixes keeps its own.
         localised = len(set(urls.values())) == len(urls)
         if not localised:
@@ -39,6 +41,16 @@ def languages(request):
         }
 
     return {"languages": SimpleLazyObject(links)}
+
+
+def in_language(match, code):
+    if match is None:
+        return ""
+    with translation.override(code):
+        try:
+            return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return ""
 
 
 def home_in(code):
