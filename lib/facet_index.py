@@ -23,14 +23,16 @@ import dataclasses
 import sys
 from array import array
 from collections import defaultdict
-from itertools import accumulate, compress
+from itertools import accumulate, compress, repeat
+from operator import is_not
 from typing import NamedTuple
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import translation
 
-from lib.caching import per_revision_in_process
+from lib.caching import per_revision, per_revision_in_process
 
 # A value held by fewer than one record in this many is kept as record numbers, not as a bitset: a bitset
 # costs at most SPARSE / 8 bytes per record holding the value, so the index stays linear in the records.
@@ -82,8 +84,11 @@ class FacetIndex:
         # A facet a record can have several values of (themes, tags): one query each.
         for name, facet in facets.items():
             if name not in single:
-                pks, values = raw_columns(manager.order_by().values_list("pk", facet.field_name))
-                found[name] = positions_by_value(map(self.position.__getitem__, pks), values)
+                pks, values = linked_values(model, facet.field_name)
+                positions = list(map(self.position.get, pks))
+                # A link of a record the list leaves out (or deleted since the list was read) counts nowhere.
+                kept = list(map(is_not, positions, repeat(None)))
+                found[name] = positions_by_value(compress(positions, kept), compress(values, kept))
         self.values = {
             name: {value: self.compact(held) for value, held in by_value.items()} for name, by_value in found.items()
         }
@@ -226,6 +231,48 @@ def raw_columns(queryset):
             for column, values in zip(columns, zip(*rows, strict=True), strict=True):
                 column.extend(values)
     return columns
+
+
+_key_value_memos = {}
+
+
+def key_values(model, paths):
+    """{pk: (value as text, ...)} of every row of a small table (meetings, roundtables), kept per revision."""
+    memo_key = (model._meta.label, paths)
+    if memo_key not in _key_value_memos:
+
+        def read():
+            return {
+                pk: tuple(None if v is None else str(v) for v in values)
+                for pk, *values in model._default_manager.order_by().values_list("pk", *paths)
+            }
+
+        _key_value_memos[memo_key] = per_revision(read, name=f"key_values:{model._meta.label}:{paths}")
+    return _key_value_memos[memo_key]()
+
+
+def link_table(model, field):
+    """(rows linking model's records to field's targets, the record's column, the target's column)."""
+    through = field.remote_field.through
+    if hasattr(field, "m2m_field_name"):
+        return through._default_manager.all(), field.m2m_field_name(), field.m2m_reverse_field_name()
+    # A generic tag table (django-taggit) links every kind of record: keep this model's.
+    generic = through._meta.private_fields[0]
+    content_type = ContentType.objects.get_for_model(model)
+    links = through._default_manager.filter(**{generic.ct_field: content_type})
+    return links, generic.fk_field, field.m2m_reverse_field_name()
+
+
+def linked_values(model, path):
+    """([record id], [value]) side by side, of a facet a record has several values of ("themes__slug"): read
+    from the table linking records to their values, by the values' ids, rather than joined to the values:
+    ids cost less to read than texts, and a record without a value gives no row."""
+    relation, _, attribute = path.partition("__")
+    field = model._meta.get_field(relation)
+    links, record, target = link_table(model, field)
+    value_of = {pk: value for pk, (value,) in key_values(field.related_model, (attribute,)).items()}
+    pks, targets = raw_columns(links.order_by().values_list(record, target))
+    return pks, list(map(value_of.get, targets))
 
 
 def choices_of(facet_filter):

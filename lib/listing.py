@@ -20,7 +20,6 @@ from urllib.parse import urlencode
 
 import django_filters
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.core.validators import EMPTY_VALUES
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
@@ -31,9 +30,8 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from lib import exports, feeds, search
-from lib.caching import per_revision
 from lib.charts import bar_chart, largest
-from lib.facet_index import FacetIndex, ordering_of
+from lib.facet_index import FacetIndex, key_values, link_table, ordering_of
 from lib.links import absolute
 from lib.models import attach_links
 from lib.spreadsheet import csv_text, safe_cell
@@ -435,36 +433,6 @@ class IndexedRecords:
         by_pk = {record.pk: record for record in self.queryset.order_by().filter(pk__in=pks)}
         # A record deleted since the index was read is left out rather than failing the page.
         return [by_pk[pk] for pk in pks if pk in by_pk]
-
-
-_key_value_memos = {}
-
-
-def key_values(model, paths):
-    """{pk: (value as text, ...)} of every row of a small table (meetings, roundtables), kept per revision."""
-    memo_key = (model._meta.label, paths)
-    if memo_key not in _key_value_memos:
-
-        def read():
-            return {
-                pk: tuple(None if v is None else str(v) for v in values)
-                for pk, *values in model._default_manager.order_by().values_list("pk", *paths)
-            }
-
-        _key_value_memos[memo_key] = per_revision(read, name=f"key_values:{model._meta.label}:{paths}")
-    return _key_value_memos[memo_key]()
-
-
-def link_table(model, field):
-    """(rows linking model's records to field's targets, the record's column, the target's column)."""
-    through = field.remote_field.through
-    if hasattr(field, "m2m_field_name"):
-        return through._default_manager.all(), field.m2m_field_name(), field.m2m_reverse_field_name()
-    # A generic tag table (django-taggit) links every kind of record: keep this model's.
-    generic = through._meta.private_fields[0]
-    content_type = ContentType.objects.get_for_model(model)
-    links = through._default_manager.filter(**{generic.ct_field: content_type})
-    return links, generic.fk_field, field.m2m_reverse_field_name()
 
 
 def shown_value(value):

@@ -12,7 +12,7 @@ from collections import defaultdict
 from django.db.models import Count, TextField, Value
 from django.db.models.functions import Cast
 
-from lib.listing import key_values, link_table
+from lib.facet_index import key_values, link_table
 
 
 def count_all(filterset):
