@@ -561,17 +561,22 @@ class FacetedList:
     def to_json(self, record):
         return {column.name: column.value(record) for column in self.columns if column.json}
 
+    def checked(self, params, queryset):
+        """The view's filterset over queryset, and what is wrong with the parameters, {name: [message]}: one the
+        list does not take, a value a filter cannot read. The page, the API, the CSV and the feed all ask this."""
+        errors = unknown_parameters(params, self.parameters())
+        filterset = self.filterset_class(filter_params(params), queryset=queryset)
+        if not filterset.is_valid():
+            errors.update({name: list(messages) for name, messages in filterset.errors.items()})
+        return filterset, errors
+
     def run(self, request, facet_size, queryset=None):
         params = request.GET
         page_number, page_size, errors = parse_paging(params)
         facet_size, facet_errors = parse_facet_size(params, facet_size)
         errors.update(facet_errors)
-        errors.update(unknown_parameters(params, self.parameters()))
-        filterset = self.filterset_class(
-            filter_params(params), queryset=self.queryset if queryset is None else queryset
-        )
-        if not filterset.is_valid():
-            errors.update({name: list(messages) for name, messages in filterset.errors.items()})
+        filterset, filter_errors = self.checked(params, self.queryset if queryset is None else queryset)
+        errors.update(filter_errors)
         if errors:
             return filterset, None, None, errors
         paginator = Paginator(filterset.records(), page_size)
@@ -680,10 +685,7 @@ class FacetedList:
 
     def atom(self, request):
         """The view as an Atom feed of its records' latest changes (lib.feeds)."""
-        errors = unknown_parameters(request.GET, self.parameters())
-        filterset = self.filterset_class(filter_params(request.GET), queryset=self.queryset)
-        if not filterset.is_valid():
-            errors.update({name: list(messages) for name, messages in filterset.errors.items()})
+        filterset, errors = self.checked(request.GET, self.queryset)
         if errors:
             message = " ".join(message for messages in errors.values() for message in messages)
             return render(request, "400.html", {"message": message}, status=400)
@@ -742,11 +744,8 @@ class FacetedList:
     def csv(self, request):
         """The whole filtered list: the unfiltered one from its file (lib.exports), a filtered one streamed, a
         batch of rows at a time, within the server's cap on streams."""
-        errors = unknown_parameters(request.GET, self.parameters())
+        filterset, errors = self.checked(request.GET, self.csv_queryset)
         params = filter_params(request.GET)
-        filterset = self.filterset_class(params, queryset=self.csv_queryset)
-        if not filterset.is_valid():
-            errors.update(filterset.errors.get_json_data())
         bom = request.GET.get("bom", "")
         if bom not in ("", "0", "1"):
             errors["bom"] = [gettext("bom must be 1 (start the file with a byte-order mark) or 0.")]

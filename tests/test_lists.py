@@ -1,6 +1,7 @@
 """The faceted lists: filters, disjunctive facet counts, pages, JSON and CSV from one FilterSet."""
 
 import csv
+import html
 import io
 import itertools
 from urllib.parse import urlencode
@@ -198,6 +199,19 @@ def test_a_bad_parameter_gets_a_400_with_a_clear_message(client, path, params, m
     page = client.get(f"/{path}/", params)
     assert page.status_code == 400
     assert "This list cannot be shown" in page.content.decode()
+
+
+@pytest.mark.parametrize("params", [{"year": "abc"}, {"theme": "no-such-theme"}])
+def test_a_bad_filter_gets_the_same_error_from_the_api_the_csv_and_the_feed(client, params):
+    api = client.get("/api/sessions/", params)
+    csv = client.get("/sessions/", {**params, "format": "csv"})
+    feed = client.get("/sessions/", {**params, "format": "atom"})
+    assert api.status_code == csv.status_code == feed.status_code == 400
+    assert csv.json() == api.json()
+    (name,) = params
+    (message,) = api.json()["errors"][name]
+    assert "valid choice" in message
+    assert html.escape(message) in feed.content.decode()
 
 
 def test_what_a_user_typed_is_never_echoed_unescaped(client):
