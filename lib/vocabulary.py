@@ -14,6 +14,7 @@ per language): blank, its editors translated it; else the source of an official 
 from django.conf import settings
 from django.db import models
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 
@@ -139,8 +140,10 @@ class Translated(models.Model):
     translation_source = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Leave empty where the knowledge base's editors translated this record into this language; "
-        "where the translation is official, its source: the organization's own site or document.",
+        help_text=gettext_lazy(
+            "Leave empty where the knowledge base's editors translated this record into this language; "
+            "where the translation is official, its source: the organization's own site or document."
+        ),
     )
 
     # Fields empty in English, which say something of the other languages only.
