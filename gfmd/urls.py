@@ -3,8 +3,9 @@
 Public pages answer at their English address and under /fr/ and /es/ with the same paths, slugs and
 filter values (`i18n_patterns` without a prefix for English). What stays in English answers only at its
 one address: the API, the data downloads, the sitemap, robots.txt, /healthz, the admin and the language
-switch the admin posts to. The apps keep their pages and their API twins in one URLconf and one namespace,
-so each app's patterns are split here, the pages put under the language prefix inside the app's include.
+switch the admin posts to. Each app's URLconf declares its `pages` and what stays `english_only`, in one
+namespace (a page and its API twin share it); the pages are put under the language prefix here, inside the
+app's include.
 """
 
 from importlib import import_module
@@ -15,9 +16,6 @@ from django.urls import URLResolver, include, path
 from django.urls.resolvers import RoutePattern
 from django.views.i18n import set_language
 
-# Routes of an app's URLconf that stay in English, outside the language prefixes.
-ENGLISH_ONLY = ("api/", "data/", "sitemap", "robots.txt", "healthz")
-
 
 def in_three_languages(urlconf):
     """An app's URLconf, its pages under the language prefixes and the rest (API, downloads) outside, in the
@@ -27,10 +25,8 @@ def in_three_languages(urlconf):
     level; it is seen there (the themes below), and here it sits one level further down, in a resolver
     of the empty path. Resolving and reverse() read the active language at any depth."""
     module = import_module(urlconf)
-    english = [pattern for pattern in module.urlpatterns if str(pattern.pattern).startswith(ENGLISH_ONLY)]
-    pages = [pattern for pattern in module.urlpatterns if pattern not in english]
-    localised = URLResolver(RoutePattern(""), i18n_patterns(*pages, prefix_default_language=False))
-    return include(([*english, localised], module.app_name))
+    localised = URLResolver(RoutePattern(""), i18n_patterns(*module.pages, prefix_default_language=False))
+    return include(([*module.english_only, localised], module.app_name))
 
 
 urlpatterns = [

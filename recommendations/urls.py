@@ -4,7 +4,8 @@ from recommendations import views
 
 app_name = "recommendations"
 
-urlpatterns = [
+# Pages: at their English address, and under /fr/ and /es/ (gfmd/urls.py).
+pages = [
     path("recommendations/", views.recommendation_list, name="recommendation_list"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
     path("activities/", views.activity_list, name="activity_list"),
@@ -12,6 +13,9 @@ urlpatterns = [
     path("activities/<int:pk>/", views.activity_detail, name="activity"),
     path("gmg/", views.gmg_member_list, name="gmg_member_list"),
     path("gmg/<str:acronym>/", views.gmg_member_detail, name="gmg_member"),
+]
+# What stays in English, at its one address: the API.
+english_only = [
     path("api/recommendations/", views.recommendation_list_api, name="recommendation_list_api"),
     path("api/activities/", views.activity_list_api, name="activity_list_api"),
 ]
