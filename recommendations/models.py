@@ -632,9 +632,12 @@ class LinkQuerySet(models.QuerySet):
         }
         shown = []
         for link, (outgoing, other, pk) in zip(links, ends, strict=True):
+            # A record deleted between the two reads takes its links with it: left out, as they are.
+            if (target := records[other].get(pk)) is None:
+                continue
             # Lazy, so that a citation's notes read it in English and the page in its reader's language.
             label = LinkType(link.type).label if outgoing else link.inverse_label
-            shown.append(LinkShown(label, records[other][pk], link.note, link.quote))
+            shown.append(LinkShown(label, target, link.note, link.quote))
         return shown
 
     def attach_listed(self, records):
