@@ -383,7 +383,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         index = self.index_state[0]
         coverage = self.coverage()
         result = {}
-        # How many values of each facet have records, shown or not.
+        # How many values of each facet could be shown (with records, chosen, or not in our sources), shown or not.
         self.facet_totals = {}
         for name in self.facet_names():
             selected = set(self.form.cleaned_data.get(name) or [])
@@ -394,19 +394,20 @@ class FacetedFilterSet(django_filters.FilterSet):
                 if word == NOT_IN_SOURCES and not found.get(value)
             }
             names = index.in_language()
-            choices = names.labels[name]
-            if size is not None:
-                # Only values with records, chosen, or not in our sources can be shown: the others are not built.
-                rank, label_of = names.rank[name], names.label_of[name]
-                shown = sorted((set(found) | selected | uncovered) & rank.keys(), key=rank.__getitem__)
-                choices = [(value, label_of[value]) for value in shown]
+            rank = names.rank[name]
+            if size is None:
+                choices = names.labels[name]
+            else:
+                # Only the values shown are built, not the hundreds a facet of meetings may have.
+                label_of = names.label_of[name]
+                choices = [(value, label_of[value]) for value in top_values(found, selected, uncovered, rank, size)]
             values = [
                 {"value": value, "label": label, "count": found.get(value, 0), "selected": value in selected}
                 | ({"count": None, "coverage": NOT_IN_SOURCES} if value in uncovered else {})
                 for value, label in choices
             ]
-            self.facet_totals[name] = sum(1 for v in values if shown_value(v))
-            result[name] = top_values(values, size)
+            self.facet_totals[name] = len((found.keys() | selected | uncovered) & rank.keys())
+            result[name] = values
         return result
 
 
@@ -440,16 +441,15 @@ def shown_value(value):
     return bool(value["count"] or value["selected"] or value.get("coverage"))
 
 
-def top_values(values, size):
-    """The `size` most frequent values with a count, then values not in our sources while there is room
-    (their facet's "all values" shows the rest), and every selected one, in their natural order."""
-    if size is None:
-        return values
-    with_count = [v for v in values if v["count"]]
-    kept = {id(v) for v in sorted(with_count, key=lambda v: -v["count"])[:size]}
-    uncovered = [v for v in values if v.get("coverage") and not v["count"]]
-    kept |= {id(v) for v in uncovered[: max(size - len(kept), 0)]}
-    return [v for v in values if id(v) in kept or v["selected"]]
+def top_values(found, selected, uncovered, rank, size):
+    """The values a facet shows, in their natural order (`rank`: {value: place}): its `size` values with the
+    most records (`found`: {value: count}), then values not in our sources while there is room (their facet's
+    "all values" shows the rest), and every selected one."""
+    counted = sorted(found.keys() & rank.keys(), key=lambda value: (-found[value], rank[value]))
+    kept = set(counted[:size])
+    kept.update(sorted(uncovered & rank.keys(), key=rank.__getitem__)[: max(size - len(kept), 0)])
+    kept.update(selected & rank.keys())
+    return sorted(kept, key=rank.__getitem__)
 
 
 def parse_paging(params):

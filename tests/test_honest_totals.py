@@ -138,19 +138,12 @@ def test_a_meeting_page_says_which_track_and_kind_its_points_are(client, django_
 
 
 def test_a_facet_shows_values_not_in_our_sources_while_there_is_room_and_every_chosen_one():
-    def value(name, count, *, selected=False, uncovered=False):
-        return {"value": name, "label": name, "count": count, "selected": selected} | (
-            {"coverage": "not-in-sources"} if uncovered else {}
-        )
-
-    values = [
-        value("a", 5),
-        value("b", None, uncovered=True),
-        value("c", 3),
-        value("d", None, uncovered=True),
-        value("e", None, uncovered=True, selected=True),
-        value("f", 1),
-    ]
-    assert [v["value"] for v in top_values(values, 4)] == ["a", "b", "c", "e", "f"]
-    assert [v["value"] for v in top_values(values, 2)] == ["a", "c", "e"]
-    assert top_values(values, None) == values
+    # a to f in their natural order: a, c and f with records, b, d and e not in our sources, e chosen.
+    rank = {value: place for place, value in enumerate("abcdef")}
+    found = {"a": 5, "c": 3, "f": 1}
+    uncovered = {"b", "d", "e"}
+    assert top_values(found, {"e"}, uncovered, rank, 4) == ["a", "b", "c", "e", "f"]
+    assert top_values(found, {"e"}, uncovered, rank, 2) == ["a", "c", "e"]
+    assert top_values(found, set(), uncovered, rank, 1) == ["a"]
+    # Ties go to the value that comes first.
+    assert top_values({"a": 1, "b": 2, "c": 2}, set(), set(), rank, 1) == ["b"]
