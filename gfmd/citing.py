@@ -102,7 +102,7 @@ def groups_of(source):
 
 
 def counts_by_source():
-    """{source id: number of records citing it}: two grouped queries per kind of record."""
+    """{source id: number of records citing it}, kept per revision (lib.sources.counts_by_source)."""
     return sources.counts_by_source([model for _, _, model, _, _ in CITING])
 
 

@@ -68,28 +68,28 @@ def attach_other_sources(records):
     return records
 
 
-def counts_by_source(models, sources=None):
-    """{source id: number of records of these models citing it, as held}, in one query (a UNION ALL of
-    two grouped counts per model); of the `sources` ids only, if given.
+def counts_by_source(models):
+    """{source id: number of records of these models citing it, as held}, kept per content revision: one
+    query (a UNION ALL of two grouped counts per model) the first time a revision is asked.
 
     A record cites a source as its main one or as a further one; naming its main source again among the
     further ones, it counts once.
     """
+    name = "counts_by_source:" + ",".join(sorted(model._meta.label for model in models))
+    return per_revision(lambda: count_by_source(models), name=name)()
+
+
+def count_by_source(models):
     counts = []
     for model in models:
         # In a UNION, the columns in the order named, which a translated model's queryset does not keep.
         records = held(own_columns(model._default_manager.all()))
-        main = records.order_by()
-        if sources is not None:
-            main = main.filter(source__in=sources)
-        counts.append(main.values_list("source").annotate(n=Count("pk")))
+        counts.append(records.order_by().values_list("source").annotate(n=Count("pk")))
         field = model._meta.get_field("other_sources")
         record, source = field.m2m_field_name(), field.m2m_reverse_field_name()
         further = field.remote_field.through.objects.filter(**{f"{record}__in": records.values("pk")}).exclude(
             **{f"{record}__source": F(source)}
         )
-        if sources is not None:
-            further = further.filter(**{f"{source}__in": sources})
         counts.append(further.order_by().values_list(source).annotate(n=Count("pk")))
     totals = {}
     if counts:

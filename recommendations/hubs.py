@@ -16,12 +16,12 @@ NAMING_SHOWN = 20
 
 def issued_by(member):
     """The source documents the agency issued, each with `citing_count`, the records citing it as held, as a
-    source's page counts them (not its passages, which it quotes in full): one query, if it issued any."""
+    source's page counts them (not its passages, which it quotes in full), counted once per revision."""
     from sessions.models import Passage
 
     issued = [source for source in sources.source_documents().values() if member.issued(source)]
     citing = [model for model in sourced_models() if model is not Passage]
-    counts = sources.counts_by_source(citing, [source.pk for source in issued]) if issued else {}
+    counts = sources.counts_by_source(citing) if issued else {}
     for source in issued:
         source.citing_count = counts.get(source.pk, 0)
     return issued
