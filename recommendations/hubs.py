@@ -34,13 +34,16 @@ def record_kinds():
 
 def naming(member):
     """{"count", "records", "search_url"}: the records whose text names the agency, as held, found as the
-    site search finds them (the link gives the same records), the first NAMING_SHOWN by year. Two queries."""
+    site search finds them (the link gives the same records), the first NAMING_SHOWN by year, each as its
+    "url", "label" and "body". Two queries, once per content revision and agency."""
+    return per_revision(lambda: find_naming(member.search_words), name=f"hubs.naming:{member.acronym}")()
+
+
+def find_naming(words):
     kinds = record_kinds()
-    documents = search.filter_documents(
-        search.index_model().objects.filter(kind__in=kinds, stage="held"), member.search_words
-    )
-    shown = documents.order_by("year", "kind", "label", "pk").only("url", "label", "body")
-    query = urlencode([("q", member.search_words), *(("type", kind) for kind in kinds)])
+    documents = search.filter_documents(search.index_model().objects.filter(kind__in=kinds, stage="held"), words)
+    shown = documents.order_by("year", "kind", "label", "pk").values("url", "label", "body")
+    query = urlencode([("q", words), *(("type", kind) for kind in kinds)])
     return {
         "count": documents.count(),
         "records": list(shown[:NAMING_SHOWN]),
