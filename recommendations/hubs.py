@@ -36,7 +36,7 @@ def naming(member):
     """{"count", "records", "search_url"}: the records whose text names the agency, as held, found as the
     site search finds them (the link gives the same records), the first NAMING_SHOWN by year, each as its
     "url", "label" and "body". Two queries, once per content revision and agency."""
-    return per_revision(lambda: find_naming(member.search_words), name=f"hubs.naming:{member.acronym}")()
+    return per_revision(lambda: find_naming(member.search_words), name=f"hubs.naming:{member.pk}")()
 
 
 def find_naming(words):
