@@ -8,7 +8,6 @@ transactional teardown empties the tables; `content` loads them again first.
 
 import json
 import os
-import signal
 import subprocess
 import sys
 
@@ -80,6 +79,14 @@ def content(transactional_db):
         restore_real_content()
 
 
+# Runs the browser server in a process group of its own and stops the whole group, Playwright's driver and
+# Chromium with it, when its standard input closes: at the end of the session, or when the test process dies.
+SERVER_WATCH = (
+    "import os, signal, subprocess, sys; subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL); "
+    "sys.stdin.read(); os.killpg(0, signal.SIGTERM)"
+)
+
+
 @pytest.fixture(scope="session")
 def browser_server(tmp_path_factory):
     """One Chromium for the whole test process, behind Playwright's browser server: starting Chromium for each
@@ -88,9 +95,10 @@ def browser_server(tmp_path_factory):
     chromium_or_skip()
     config = tmp_path_factory.mktemp("chromium") / "launch.json"
     config.write_text(json.dumps({"executablePath": CHROMIUM, "args": CHROMIUM_ARGS}))
-    # In a process group of its own: the Python launcher, Playwright's driver and Chromium stop together.
+    launch = [sys.executable, "-m", "playwright", "launch-server", "--browser", "chromium", "--config", str(config)]
     server = subprocess.Popen(
-        [sys.executable, "-m", "playwright", "launch-server", "--browser", "chromium", "--config", str(config)],
+        [sys.executable, "-c", SERVER_WATCH, *launch],
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
         start_new_session=True,
@@ -100,7 +108,7 @@ def browser_server(tmp_path_factory):
         assert endpoint.startswith("ws://"), f"Playwright's browser server did not start: {endpoint!r}"
         yield endpoint
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        server.stdin.close()
         server.wait(timeout=30)
         server.stdout.close()
 
