@@ -41,14 +41,7 @@ def reading_server(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         server = LiveServer("localhost")
-    # What pytest-django's own live_server does per test: let the server's host past ALLOWED_HOSTS.
-    server._live_server_modified_settings.enable()
-    # The address readers use is the server's: the pages' absolute links lead back to it.
-    at_its_address = override_settings(SITE_URL=server.url)
-    at_its_address.enable()
     yield server
-    at_its_address.disable()
-    server._live_server_modified_settings.disable()
     server.stop()
 
 
@@ -66,7 +59,16 @@ def committed_content(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def site(committed_content, db, reading_server):
-    return reading_server.url
+    """The reading server's address, and the settings it needs for this test only: the settings are the
+    process's, and the tests this process runs next expect its own."""
+    # What pytest-django's own live_server does per test: let the server's host past ALLOWED_HOSTS.
+    reading_server._live_server_modified_settings.enable()
+    # The address readers use is the server's: the pages' absolute links lead back to it.
+    at_its_address = override_settings(SITE_URL=reading_server.url)
+    at_its_address.enable()
+    yield reading_server.url
+    at_its_address.disable()
+    reading_server._live_server_modified_settings.disable()
 
 
 @pytest.fixture
