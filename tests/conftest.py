@@ -37,6 +37,51 @@ from themes.models import Theme
 SMALL_FIXTURES = Path(__file__).resolve().parent / "small_fixtures"
 
 
+# About how many seconds each of the longest files takes in a run of the whole suite on two processes; only
+# their order counts. `--dist loadfile` sends a file whole to one process, and xdist hands the files out in the
+# order they come: a long file handed out last keeps one process busy while the other waits, so the longest
+# go first and the short ones even out the end. A file not named here counts as a tenth of a second a test.
+LONGEST_FILES = {
+    "tests/e2e/test_accessibility.py": 32,
+    "tests/test_lists.py": 32,
+    "tests/e2e/test_accessibility_phone.py": 23,
+    "tests/test_fuzz.py": 22,
+    "tests/e2e/test_editor_console.py": 20,
+    "tests/admin/test_bad_input.py": 16,
+    "tests/test_search.py": 16,
+    "tests/test_pictures.py": 13,
+    "tests/test_search_paging.py": 12,
+    "tests/admin/test_editing.py": 11,
+    "tests/test_faults.py": 10,
+    "tests/test_load_gfmd.py": 9,
+    "tests/admin/test_invalidation.py": 9,
+    "tests/test_logging.py": 9,
+    "tests/test_held_and_planned.py": 8,
+    "tests/e2e/test_wayfinding.py": 7,
+    "tests/e2e/test_researcher.py": 6,
+    "tests/admin/test_reloading_properties.py": 6,
+    "tests/e2e/test_editor.py": 5,
+    "tests/test_query_counts.py": 5,
+    "tests/test_languages.py": 5,
+}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """The files the longest first (pyproject.toml's addopts turn off xdist's own order, by number of tests);
+    within a file, the order pytest-django gave (transactional tests last) stays."""
+    counts, first = {}, {}
+    for position, item in enumerate(items):
+        counts[item.path] = counts.get(item.path, 0) + 1
+        first.setdefault(item.path, position)
+
+    def weight(path):
+        name = path.relative_to(config.rootpath).as_posix()
+        return LONGEST_FILES.get(name, counts[path] / 10)
+
+    items.sort(key=lambda item: (-weight(item.path), first[item.path]))
+
+
 @pytest.fixture(scope="session")
 def django_db_use_migrations():
     """On SQLite the tables are built straight from the models, in a tenth of the time of the migrations;

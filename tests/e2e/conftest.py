@@ -6,7 +6,10 @@ Tests that write through the browser use pytest-django's `live_server`, whose
 transactional teardown empties the tables; `content` loads them again first.
 """
 
+import json
 import os
+import subprocess
+import sys
 
 import pytest
 from django.test import override_settings
@@ -38,14 +41,7 @@ def reading_server(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         server = LiveServer("localhost")
-    # What pytest-django's own live_server does per test: let the server's host past ALLOWED_HOSTS.
-    server._live_server_modified_settings.enable()
-    # The address readers use is the server's: the pages' absolute links lead back to it.
-    at_its_address = override_settings(SITE_URL=server.url)
-    at_its_address.enable()
     yield server
-    at_its_address.disable()
-    server._live_server_modified_settings.disable()
     server.stop()
 
 
@@ -63,7 +59,16 @@ def committed_content(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def site(committed_content, db, reading_server):
-    return reading_server.url
+    """The reading server's address, and the settings it needs for this test only: the settings are the
+    process's, and the tests this process runs next expect its own."""
+    # What pytest-django's own live_server does per test: let the server's host past ALLOWED_HOSTS.
+    reading_server._live_server_modified_settings.enable()
+    # The address readers use is the server's: the pages' absolute links lead back to it.
+    at_its_address = override_settings(SITE_URL=reading_server.url)
+    at_its_address.enable()
+    yield reading_server.url
+    at_its_address.disable()
+    reading_server._live_server_modified_settings.disable()
 
 
 @pytest.fixture
@@ -76,22 +81,56 @@ def content(transactional_db):
         restore_real_content()
 
 
+# Runs the browser server in a process group of its own and stops the whole group, Playwright's driver and
+# Chromium with it, when its standard input closes: at the end of the session, or when the test process dies.
+SERVER_WATCH = (
+    "import os, signal, subprocess, sys; subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL); "
+    "sys.stdin.read(); os.killpg(0, signal.SIGTERM)"
+)
+
+
+@pytest.fixture(scope="session")
+def browser_server(tmp_path_factory):
+    """One Chromium for the whole test process, behind Playwright's browser server: starting Chromium for each
+    test took about half a second of each. Each test still opens its own browser context, as fresh as a newly
+    started browser's."""
+    chromium_or_skip()
+    config = tmp_path_factory.mktemp("chromium") / "launch.json"
+    config.write_text(json.dumps({"executablePath": CHROMIUM, "args": CHROMIUM_ARGS}))
+    launch = [sys.executable, "-m", "playwright", "launch-server", "--browser", "chromium", "--config", str(config)]
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER_WATCH, *launch],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        endpoint = server.stdout.readline().strip()
+        assert endpoint.startswith("ws://"), f"Playwright's browser server did not start: {endpoint!r}"
+        yield endpoint
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
+        server.stdout.close()
+
+
 @pytest.fixture
-def browser():
-    """Chromium for one test.
+def browser(browser_server):
+    """The process's Chromium, through a Playwright of this test's own.
 
     Playwright's synchronous API keeps an event loop running in this thread
     while it is open, and Django refuses ORM calls under a running loop: a
     test asks for its database fixture (`site`, `content`) before `page`, so
-    that the browser is closed before the database is rolled back or flushed,
-    and reads the database only before the page opens.
+    that the connection is closed before the database is rolled back or
+    flushed, and reads the database only before the page opens.
     """
-    chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.connect(browser_server)
         yield browser
+        # Closes what this test opened; Chromium goes on for the next test.
         browser.close()
 
 
