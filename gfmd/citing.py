@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lib import citation as lib_citation
 from lib import sources
+from lib.caching import per_revision
 from lib.counting import has_stages, held, not_held
 from lib.listing import query_suffix
 from lib.vocabulary import own_columns
@@ -75,30 +76,41 @@ def page_parameters():
 
 
 def groups_of(source):
-    """Every group a source page may list, the records as held kind by kind, then those not held, each counted.
-
-    All the counts come from one query: one grouped count per kind, held and not held apart, in a UNION ALL.
-    """
-    groups, others, counts = [], [], []
-    for index, (key, label, model, related, other) in enumerate(CITING):
+    """Every group a source page may list, the records as held kind by kind, then those not held, each counted."""
+    groups, others = [], []
+    for key, label, model, related, other in CITING:
         records = citing(model, source)
-        is_held = Value(1)
         if has_stages(model):
-            held_keys = held(model._default_manager.all()).values("pk")
-            is_held = Case(When(pk__in=held_keys, then=Value(1)), default=Value(0))
             others.append(Group(f"{key}-not-held", other, not_held(records), related, False))
         groups.append(Group(key, label, held(records), related, True))
-        counts.append(
-            records.order_by()
-            .annotate(citing_kind=Value(index), citing_held=is_held)
-            .values("citing_kind", "citing_held")
-            .annotate(n=Count("pk"))
-        )
-    found = {(row["citing_kind"], row["citing_held"]): row["n"] for row in counts[0].union(*counts[1:], all=True)}
+    found = citing_counts(source.pk)
     keys = [key for key, *_ in CITING]
     for group in groups + others:
         group.count = found.get((keys.index(group.key.removesuffix("-not-held")), int(group.is_held)), 0)
     return groups + others
+
+
+def citing_counts(source_pk):
+    """{(a kind's place in CITING, 1 as held or 0 not): number of its records citing the source}, kept per
+    content revision: one query (a grouped count per kind, held and not held apart, in a UNION ALL)."""
+    return per_revision(lambda: count_citing(source_pk), name=f"citing_counts:{source_pk}")()
+
+
+def count_citing(source_pk):
+    counts = []
+    for index, (_key, _label, model, _related, _other) in enumerate(CITING):
+        is_held = Value(1)
+        if has_stages(model):
+            held_keys = held(model._default_manager.all()).values("pk")
+            is_held = Case(When(pk__in=held_keys, then=Value(1)), default=Value(0))
+        counts.append(
+            citing(model, source_pk)
+            .order_by()
+            .annotate(citing_kind=Value(index), citing_held=is_held)
+            .values("citing_kind", "citing_held")
+            .annotate(n=Count("pk"))
+        )
+    return {(row["citing_kind"], row["citing_held"]): row["n"] for row in counts[0].union(*counts[1:], all=True)}
 
 
 def counts_by_source():
