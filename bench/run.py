@@ -936,7 +936,7 @@ def load_targets(title, load):
         f"median of {load['rounds']} rounds: "
         + verdict(
             lowest["share"] >= CACHED_SHARE_TARGET,
-            f"lowest {lowest['name']} {lowest['rps']:.0f} of {bare(load)['rps']:.0f}, {lowest['share']:.0%}",
+            f"lowest {lowest['name']} {lowest['rps']:.0f} of {bare(load)['rps']:.0f}, {lowest['share']:.1%}",
         ),
         f"- {title}, no errors under load: " + verdict(not errors, ", ".join(errors)),
         export_target(title, load["exports"]),
