@@ -247,7 +247,7 @@ def key_values(model, paths):
                 for pk, *values in model._default_manager.order_by().values_list("pk", *paths)
             }
 
-        _key_value_memos[memo_key] = per_revision(read, name=f"key_values:{model._meta.label}:{paths}")
+        _key_value_memos[memo_key] = per_revision(read, name=f"key_values:{model._meta.label}:{','.join(paths)}")
     return _key_value_memos[memo_key]()
 
 

@@ -137,3 +137,19 @@ def test_a_list_page_reads_its_records_and_nothing_else_once_the_index_is_built(
     with CaptureQueriesContext(connection) as context:
         assert client.get(path).status_code == 200
     assert len(context.captured_queries) == queries, [q["sql"][:120] for q in context.captured_queries]
+
+
+@pytest.mark.django_db
+def test_key_values_of_several_fields_are_kept_per_revision_under_a_valid_key():
+    import warnings
+
+    from lib.caching import render_at
+    from lib.facet_index import key_values
+    from sessions.models import Meeting
+
+    # Under a page's revision the values go through the cache, which warns of a key it could not keep
+    # everywhere (a space, as in the repr of a tuple of fields).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = render_at(1, lambda request: key_values(Meeting, ("slug", "year")), None)
+    assert found == {pk: (slug, str(year)) for pk, slug, year in Meeting.objects.values_list("pk", "slug", "year")}
