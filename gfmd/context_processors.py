@@ -48,7 +48,7 @@ def in_language(match, code):
         return ""
     with translation.override(code):
         try:
-            return reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            return reverse(match.view_name, args=match.args, kwargs=match.captured_kwargs)
         except NoReverseMatch:
             return ""
 
