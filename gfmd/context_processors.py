@@ -26,7 +26,7 @@ def languages(request):
         # The route the request was resolved to, reversed in each language (what translate_url does, without
         # resolving the address again for each language).
         match = request.resolver_match
-        urls = {code: in_language(match, code) + (f"?{query}" if query else "") for code, _ in settings.LANGUAGES}
+        urls = {code: route_in(match, code) + (f"?{query}" if query else "") for code, _ in settings.LANGUAGES}
         # A page in every language has a different address in each; one outside the prefixes keeps its own.
         localised = len(set(urls.values())) == len(urls)
         if not localised:
@@ -43,7 +43,8 @@ def languages(request):
     return {"languages": SimpleLazyObject(links)}
 
 
-def in_language(match, code):
+def route_in(match, code):
+    """The address of the route a request was resolved to, in a language; "" for none."""
     if match is None:
         return ""
     with translation.override(code):

@@ -616,13 +616,13 @@ class LinkQuerySet(models.QuerySet):
         kind = LINK_KINDS[record._meta.label]
         links = list(self.filter(Q(**{f"from_{kind}": record}) | Q(**{f"to_{kind}": record})).order_by("type", "pk"))
         ends = []  # (outgoing, the other record's kind, its id), a link's
+        wanted = defaultdict(set)  # {kind: the ids of the records of that kind the links lead to}
         for link in links:
             outgoing = getattr(link, f"from_{kind}_id") == record.pk
             end = "to" if outgoing else "from"
             other = next(other for other in LINK_ENDS if getattr(link, f"{end}_{other}_id") is not None)
-            ends.append((outgoing, other, getattr(link, f"{end}_{other}_id")))
-        wanted = defaultdict(set)
-        for _outgoing, other, pk in ends:
+            pk = getattr(link, f"{end}_{other}_id")
+            ends.append((outgoing, other, pk))
             wanted[other].add(pk)
         records = {
             other: self.model._meta.get_field(f"to_{other}")

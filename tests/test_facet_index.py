@@ -5,15 +5,18 @@ give the counts the grouped SQL queries give, and the records, in the order,
 the filtered queryset gives. After an edit, the next page reads the index again.
 """
 
+import warnings
+
 import pytest
 from django.http import QueryDict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib.caching import content_changed
-from lib.facet_index import FacetIndex, Window, choices_of, ordering_of, set_bits
+from lib.caching import content_changed, render_at
+from lib.facet_index import FacetIndex, Window, choices_of, key_values, ordering_of, set_bits
 from recommendations.models import Recommendation
 from recommendations.views import activities_list, recommendations_list
+from sessions.models import Meeting
 from sessions.views import sessions_list
 from tests.facet_counting import count_all
 
@@ -141,12 +144,6 @@ def test_a_list_page_reads_its_records_and_nothing_else_once_the_index_is_built(
 
 @pytest.mark.django_db
 def test_key_values_of_several_fields_are_kept_per_revision_under_a_valid_key():
-    import warnings
-
-    from lib.caching import render_at
-    from lib.facet_index import key_values
-    from sessions.models import Meeting
-
     # Under a page's revision the values go through the cache, which warns of a key it could not keep
     # everywhere (a space, as in the repr of a tuple of fields).
     with warnings.catch_warnings():
