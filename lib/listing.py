@@ -745,7 +745,6 @@ class FacetedList:
         """The whole filtered list: the unfiltered one from its file (lib.exports), a filtered one streamed, a
         batch of rows at a time, within the server's cap on streams."""
         filterset, errors = self.checked(request.GET, self.csv_queryset)
-        params = filter_params(request.GET)
         bom = request.GET.get("bom", "")
         if bom not in ("", "0", "1"):
             errors["bom"] = [gettext("bom must be 1 (start the file with a byte-order mark) or 0.")]
@@ -754,19 +753,17 @@ class FacetedList:
         base_url = settings.SITE_URL
         # Named after the list and its filters; the whole list's file after the list alone.
         filename = csv_filename(self.api_path, request.GET)
-        if not any(any(values) for _, values in params.lists()):
+        if not any(any(values) for _, values in filterset.data.lists()):
             export = exports.Export(
                 name=f"list-{self.api_path.strip('/').split('/')[-1]}.csv",
-                build=lambda out: out.writelines(
-                    chunk.encode() for chunk in in_english(self.csv_chunks(filterset, base_url, bom))
-                ),
+                build=lambda out: out.writelines(chunk.encode() for chunk in self.csv_chunks(filterset, base_url, bom)),
                 content_type=CSV_TYPE,
                 filename=filename,
                 variant=(base_url, bom == "1"),
             )
             return exports.built(request, export)
         return exports.stream(
-            request, in_english(self.csv_chunks(filterset, base_url, bom)), content_type=CSV_TYPE, filename=filename
+            request, self.csv_chunks(filterset, base_url, bom), content_type=CSV_TYPE, filename=filename
         )
 
     def csv_chunks(self, filterset, base_url, bom):
