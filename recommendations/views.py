@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch, Value
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -204,7 +205,7 @@ activities_list = FacetedList(
     columns=ACTIVITY_COLUMNS,
     api_path="/api/activities/",
     page_queryset=ProposedActivity.objects.select_related("section__roundtable").prefetch_related("gmg_members"),
-    extra_context=lambda: {"matrix_meetings": meetings_with_matrix()},
+    extra_context=lambda: named_matrix_meetings(),
     # Every activity is of a GMG matrix for one meeting's roundtables (Brussels 2007): by meeting the chart
     # would be one bar, so it counts the view by roundtable, as the matrix sets the activities out.
     chart_facet="roundtable",
@@ -325,6 +326,18 @@ def meetings_with_matrix():
     """The few meetings whose roundtables have sections of a GMG matrix, in order: read once per revision."""
     with_matrix = Section.objects.values("roundtable__meeting")
     return list(Meeting.objects.filter(pk__in=with_matrix).only("year", "city", "slug"))
+
+
+def named_matrix_meetings():
+    """The meetings of the GMG's matrices as the activities list's lede (linked) and chart note (plain) name
+    them, each list joined beforehand so that one translated sentence holds it, whatever its word order."""
+    meetings = meetings_with_matrix()
+    return {
+        "matrix_meeting_links": format_html_join(
+            ", ", '<a href="{}">GFMD {}, {}</a>', ((m.get_absolute_url(), m.year, m.city) for m in meetings)
+        ),
+        "matrix_meeting_names": "; ".join(f"GFMD {m.year}, {m.city}" for m in meetings),
+    }
 
 
 @per_revision

@@ -1,6 +1,7 @@
 """The interface's catalogues: each compiled .mo in the repository says what its .po says, and each
 language has at least 95% of the messages translated."""
 
+import re
 from pathlib import Path
 
 import polib
@@ -68,3 +69,14 @@ def test_the_share_leaves_out_fuzzy_entries_and_entries_copied_from_english():
     po.append(polib.POEntry(msgid="Themes", msgstr="Thèmes", flags=["fuzzy"]))
     po.append(polib.POEntry(msgid="Meetings", msgstr=""))
     assert translated_share(po) == 0.25
+
+
+# The tail of a sentence cut in two begins with its punctuation: ", as another source reports it". A
+# translation cannot reorder the halves of a sentence given apart, so each is one message, its lists and
+# links passed in as values. The words that join a list's items (" or ", "and") are messages of their own.
+TAIL = re.compile(r"[,;:.)]")
+
+
+def test_no_message_is_the_tail_of_a_sentence_cut_in_two():
+    tails = [entry.msgid for entry in catalogue("fr", "po") if not entry.obsolete and TAIL.match(entry.msgid)]
+    assert not tails, tails
