@@ -90,13 +90,10 @@ def groups_of(source):
     return groups + others
 
 
+@per_revision
 def citing_counts(source_pk):
     """{(a kind's place in CITING, 1 as held or 0 not): number of its records citing the source}, kept per
     content revision: one query (a grouped count per kind, held and not held apart, in a UNION ALL)."""
-    return per_revision(lambda: count_citing(source_pk), name=f"citing_counts:{source_pk}")()
-
-
-def count_citing(source_pk):
     counts = []
     for index, (_key, _label, model, _related, _other) in enumerate(CITING):
         is_held = Value(1)

@@ -18,9 +18,10 @@ def reading_of(source):
     """The share of the stored text the records cover, with the text's HTML as its reader shows it (a few
     hundred passages: rendered once per revision, not at each request); None for a source of which no text
     is stored (a web page)."""
-    return per_revision(lambda: rendered(source.pk), name=f"reading:{source.pk}")()
+    return rendered(source.pk)
 
 
+@per_revision
 def rendered(source_pk):
     reading = read(source_pk)
     if reading is None:

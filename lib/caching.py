@@ -11,6 +11,7 @@ that may hold interface text, is kept once per language.
 """
 
 import hashlib
+import re
 import threading
 from contextvars import ContextVar
 from functools import partial, wraps
@@ -18,7 +19,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -133,6 +134,8 @@ def per_revision(function=None, *, name=None):
 
     `name` identifies the value across processes; it defaults to the function's
     qualified name, so a function made in a loop or a factory must be given one.
+    A function of arguments (a record's id, models) keeps a value for each, as
+    functools.cache does, its key naming them (`key_part`).
     """
     if function is None:
         return partial(per_revision, name=name)
@@ -142,27 +145,43 @@ def per_revision(function=None, *, name=None):
         name = f"{function.__module__}.{function.__qualname__}"
 
     @wraps(function)
-    def remembered():
+    def remembered(*args):
         revision = request_revision.get()
         if revision is None:
-            return function()
+            return function(*args)
         # Keyed by the active language as well, whatever the value: labels, headings and notes derived from
         # the content are rendered in it, and a value that holds no text costs only two more entries.
         language = translation.get_language()
+        named = ":".join([name, *map(key_part, args)])
         values = request_values.get()
-        if (language, name) in values:
-            return values[language, name]
+        if (language, named) in values:
+            return values[language, named]
         cache = caches["default"]
-        key = f"derived:{revision}:{language}:{name}"
+        key = f"derived:{revision}:{language}:{named}"
         # In a tuple, so that a None the function returns is told from a value not in the cache.
         stored = cache.get(key)
         if stored is None:
-            stored = (function(),)
+            stored = (function(*args),)
             cache.set(key, stored, PAGE_TIMEOUT)
-        values[language, name] = stored[0]
+        values[language, named] = stored[0]
         return stored[0]
 
     return remembered
+
+
+def key_part(argument):
+    """An argument of a per_revision function as its cache key names it: a record by its model's label and
+    its id, a model by its label, a list by its items, a number or a word as written. A cache key may hold
+    no space (memcached refuses one): "UN Women" is named by its record's id."""
+    if isinstance(argument, (list, tuple)):
+        return ",".join(map(key_part, argument))
+    if isinstance(argument, models.Model):
+        return f"{argument._meta.label}.{argument.pk}"
+    if isinstance(argument, type) and issubclass(argument, models.Model):
+        return argument._meta.label
+    if isinstance(argument, int) or (isinstance(argument, str) and argument and not re.search(r"[\s:,]", argument)):
+        return str(argument)
+    raise TypeError(f"per_revision keys its values by ids, words and models, not by {argument!r}.")
 
 
 _process_memos = []

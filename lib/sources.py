@@ -68,6 +68,7 @@ def attach_other_sources(records):
     return records
 
 
+@per_revision
 def counts_by_source(models):
     """{source id: number of records of these models citing it, as held}, kept per content revision: one
     query (a UNION ALL of two grouped counts per model) the first time a revision is asked.
@@ -75,11 +76,6 @@ def counts_by_source(models):
     A record cites a source as its main one or as a further one; naming its main source again among the
     further ones, it counts once.
     """
-    name = "counts_by_source:" + ",".join(sorted(model._meta.label for model in models))
-    return per_revision(lambda: count_by_source(models), name=name)()
-
-
-def count_by_source(models):
     counts = []
     for model in models:
         # In a UNION, the columns in the order named, which a translated model's queryset does not keep.

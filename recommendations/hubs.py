@@ -32,14 +32,12 @@ def record_kinds():
     return [kind.name for kind in search.KINDS.values() if not kind.priority]
 
 
+@per_revision
 def naming(member):
     """{"count", "records", "search_url"}: the records whose text names the agency, as held, found as the
     site search finds them (the link gives the same records), the first NAMING_SHOWN by year, each as its
     "url", "label" and "body". Two queries, once per content revision and agency."""
-    return per_revision(lambda: find_naming(member.search_words), name=f"hubs.naming:{member.pk}")()
-
-
-def find_naming(words):
+    words = member.search_words
     kinds = record_kinds()
     documents = search.filter_documents(search.index_model().objects.filter(kind__in=kinds, stage="held"), words)
     shown = documents.order_by("year", "kind", "label", "pk").values("url", "label", "body")

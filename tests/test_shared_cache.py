@@ -169,6 +169,27 @@ def test_a_derived_value_is_read_once_per_revision_and_each_request_gets_its_own
     assert len(calls) == 3
 
 
+@caching.per_revision(name="tests.derived_of")
+def derived_of(record):
+    calls.append(record.pk)
+    return record.pk * 10
+
+
+def test_a_derived_value_of_an_argument_is_kept_for_each_and_keyed_without_spaces(db):
+    from recommendations.models import GMGMember
+
+    calls.clear()
+    women, iom = GMGMember(pk=1, acronym="UN Women"), GMGMember(pk=2, acronym="IOM")
+    assert [in_request(7, lambda: derived_of(women)), in_request(7, lambda: derived_of(iom))] == [10, 20]
+    assert [in_request(7, lambda: derived_of(women)), in_request(7, lambda: derived_of(iom))] == [10, 20]
+    assert calls == [1, 2]
+    # Named by the record's model and id: the key holds none of the acronym's space.
+    assert caching.key_part(women) == "recommendations.GMGMember.1"
+    assert caching.key_part([GMGMember, 3, "held"]) == "recommendations.GMGMember,3,held"
+    with pytest.raises(TypeError, match="not by 'UN Women'"):
+        caching.key_part("UN Women")
+
+
 def test_a_derived_value_made_at_run_time_must_be_named():
     with pytest.raises(TypeError, match="give per_revision a name"):
         caching.per_revision(lambda: 1)
