@@ -1,4 +1,9 @@
-"""The faceted lists: filters, disjunctive facet counts, pages, JSON and CSV from one FilterSet."""
+"""The faceted lists: filters, disjunctive facet counts, pages, JSON and CSV from one FilterSet.
+
+On the small made-up content of tests/small_fixtures and the records tests/list_records.py adds to it
+(its docstring lists them): these test the mechanism, not what the content says. What the real
+content's lists hold is in tests/test_content_lists.py.
+"""
 
 import csv
 import html
@@ -8,10 +13,15 @@ from urllib.parse import urlencode
 
 import pytest
 
-from recommendations.models import ProposedActivity, Recommendation
-from sessions.models import Session
+from tests.list_records import add_list_records
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("small_content")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def records(small_database, django_db_blocker):
+    with django_db_blocker.unblock():
+        return add_list_records()
 
 
 def api(client, path, **params):
@@ -20,64 +30,72 @@ def api(client, path, **params):
     return response.json()
 
 
+def texts(data):
+    return [result["text"] for result in data["results"]]
+
+
 def test_one_agency_filter_gives_its_activities(client):
-    data = api(client, "activities", gmg_member="UNODC")
-    assert data["count"] == ProposedActivity.objects.filter(gmg_members__acronym="UNODC").count() == 6
-    assert all("UNODC" in result["gmg_members"] for result in data["results"])
+    data = api(client, "activities", gmg_member="TEST-A")
+    assert data["count"] == 4
+    assert texts(data) == [
+        "Do a first thing.",
+        "Protect domestic workers abroad.",
+        "Study remittances.",
+        "Share data on migration.",
+    ]
+    assert all("TEST-A" in result["gmg_members"] for result in data["results"])
 
 
 def test_two_values_of_one_facet_combine_with_or(client):
-    both = api(client, "activities", gmg_member=["UNODC", "UNFPA"], page_size=200)
-    expected = ProposedActivity.objects.filter(gmg_members__acronym__in=["UNODC", "UNFPA"]).distinct().count()
-    assert both["count"] == expected
-    assert all({"UNODC", "UNFPA"} & set(r["gmg_members"]) for r in both["results"])
+    both = api(client, "activities", gmg_member=["TEST-A", "TEST-B"], page_size=200)
+    # Four of TEST-A and two of TEST-B, one of them of both: counted once.
+    assert both["count"] == 5
+    assert texts(both) == [
+        "Do a first thing.",
+        "Do a second thing.",
+        "Protect domestic workers abroad.",
+        "Study remittances.",
+        "Share data on migration.",
+    ]
+    assert all({"TEST-A", "TEST-B"} & set(r["gmg_members"]) for r in both["results"])
 
 
 def test_different_facets_combine_with_and(client):
-    data = api(client, "activities", gmg_member="UNHCR", roundtable="1", page_size=200)
-    assert (
-        data["count"]
-        == ProposedActivity.objects.filter(gmg_members__acronym="UNHCR", section__roundtable__number=1).count()
-    )
-    assert all(r["roundtable"] == 1 and "UNHCR" in r["gmg_members"] for r in data["results"])
+    data = api(client, "activities", gmg_member="TEST-A", roundtable="1", page_size=200)
+    # TEST-A has four activities and roundtable 1 four: two are both.
+    assert data["count"] == 2
+    assert texts(data) == ["Do a first thing.", "Protect domestic workers abroad."]
+    assert all(r["roundtable"] == 1 and "TEST-A" in r["gmg_members"] for r in data["results"])
 
 
 def test_it_counts_each_agency_under_other_filters(client):
-    data = api(client, "activities", gmg_member="UNODC", roundtable="1")
-    counts = {f["value"]: f["count"] for f in data["facets"]["gmg_member"]}
-    # Choosing UNODC does not hide UNDP: UNDP's count is UNDP's within roundtable 1.
-    assert (
-        counts["UNDP"]
-        == ProposedActivity.objects.filter(gmg_members__acronym="UNDP", section__roundtable__number=1).count()
-    )
-    assert counts["UNDP"] > 0
-    roundtables = {f["value"]: f["count"] for f in data["facets"]["roundtable"]}
-    assert (
-        roundtables["2"]
-        == ProposedActivity.objects.filter(gmg_members__acronym="UNODC", section__roundtable__number=2).count()
-    )
+    data = api(client, "activities", gmg_member="TEST-A", roundtable="1")
+    # Choosing TEST-A does not hide the other agencies: each is counted within roundtable 1.
+    assert {f["value"]: f["count"] for f in data["facets"]["gmg_member"]} == {"ILO": 2, "TEST-A": 2, "TEST-B": 1}
+    # Choosing roundtable 1 does not hide roundtable 2: it is counted for TEST-A.
+    assert {f["value"]: f["count"] for f in data["facets"]["roundtable"]} == {"1": 2, "2": 2}
 
 
 LISTS = {
     "sessions": [
         {},
-        {"year": "2009"},
+        {"year": "2097"},
         {"track": "civil-society"},
-        {"theme": "gender-family"},
-        {"year": "2012", "track": "government"},
+        {"theme": "test-rights"},
+        {"year": "2097", "track": "government"},
     ],
     "recommendations": [
         {},
-        {"year": "2009"},
+        {"year": "2097"},
         {"kind": "key-message"},
-        {"track": "civil-society", "theme": "rights-protection"},
+        {"track": "civil-society", "theme": "test-rights"},
         {"tag": "domestic-workers"},
     ],
     "activities": [
         {},
         {"roundtable": "1"},
-        {"gmg_member": "UNHCR"},
-        {"theme": "irregular-migration", "roundtable": "3"},
+        {"gmg_member": "TEST-B"},
+        {"theme": "test-labour", "roundtable": "2"},
     ],
 }
 
@@ -95,43 +113,57 @@ def test_every_facet_count_equals_the_count_its_link_gives(client, path, params)
             assert narrowed["count"] == expected, (path, params, facet, value)
 
 
+@pytest.mark.parametrize(
+    ("path", "by_year"),
+    [
+        ("sessions", {"2097": 4, "2098": None, "2099": 2}),
+        ("recommendations", {"2097": 5, "2098": None, "2099": 5}),
+    ],
+)
+def test_a_meeting_not_in_our_sources_is_counted_null_and_its_link_finds_none(client, path, by_year):
+    facets = api(client, path)["facets"]
+    assert {f["value"]: f["count"] for f in facets["year"]} == by_year
+    unknown = [(f["value"], f["coverage"]) for f in facets["year"] + facets["meeting"] if f["count"] is None]
+    assert unknown == [("2098", "not-in-sources"), ("nowhere-2098", "not-in-sources")]
+    filtered = api(client, path, year="2098")
+    assert filtered["count"] == 0
+    assert [(c["meeting"], c["coverage"]) for c in filtered["coverage"]] == [("nowhere-2098", "not-in-sources")]
+
+
 def test_facet_values_come_in_their_natural_order(client):
+    # Made in another order: Testville 2099 first, then Fieldtown 2097 and Nowhere 2098; ILO last.
     data = api(client, "sessions")
-    years = [int(f["value"]) for f in data["facets"]["year"]]
-    assert years == sorted(years) and years[0] == 2007 and years[-1] == 2012
+    assert [f["value"] for f in data["facets"]["year"]] == ["2097", "2098", "2099"]
     members = [f["value"] for f in api(client, "activities")["facets"]["gmg_member"]]
-    assert members == sorted(members)
+    assert members == ["ILO", "TEST-A", "TEST-B"]
 
 
 def test_the_api_answers_in_the_contract_shape(client):
-    sessions = api(client, "sessions", year="2009", page_size=2)
+    sessions = api(client, "sessions", year="2097", page_size=2)
     # The contract's fields, with the defaults declared and, filtered to a meeting covered in part, its coverage.
     assert set(sessions) == {"count", "next", "previous", "results", "facets", "defaults", "coverage"}
-    assert sessions["count"] == Session.objects.filter(meeting__year=2009).count()
+    assert sessions["count"] == 4
     assert sessions["next"].endswith("page=2") and sessions["previous"] is None
     first = sessions["results"][0]
     assert {"id", "url", "meeting", "year", "track", "roundtable", "number", "title"} <= set(first)
-    assert first["meeting"] == "athens-2009" and first["url"].startswith("/meetings/athens-2009/sessions/")
+    assert first["meeting"] == "fieldtown-2097" and first["url"] == "/meetings/fieldtown-2097/sessions/csd-1-1/"
     recommendation = api(client, "recommendations", page_size=1)["results"][0]
     assert {"id", "url", "meeting", "year", "track", "kind", "number", "text"} <= set(recommendation)
     activity = api(client, "activities", page_size=1)["results"][0]
     assert {"id", "url", "roundtable", "section", "text", "objectives", "gmg_members"} <= set(activity)
-    assert activity["gmg_members"] and activity["objectives"]
+    assert activity["gmg_members"] == ["TEST-A"] and activity["objectives"] == ["An objective."]
     facet_value = api(client, "activities")["facets"]["gmg_member"][0]
     assert set(facet_value) == {"value", "label", "count"}
 
 
-def test_the_meetings_api_lists_the_six_meetings(client):
+def test_the_meetings_api_lists_the_meetings_in_year_order(client):
     data = api(client, "meetings")
-    assert data["count"] == 6
-    athens = data["results"][2]
-    assert (athens["slug"], athens["year"], athens["city"], athens["country"]) == (
-        "athens-2009",
-        2009,
-        "Athens",
-        "Greece",
-    )
-    assert (athens["start_date"], athens["end_date"]) == ("2009-11-04", "2009-11-05")
+    assert data["count"] == 3
+    assert [m["slug"] for m in data["results"]] == ["fieldtown-2097", "nowhere-2098", "testville-2099"]
+    fieldtown = data["results"][0]
+    assert (fieldtown["year"], fieldtown["city"], fieldtown["country"]) == (2097, "Fieldtown", "Fieldland")
+    assert (fieldtown["start_date"], fieldtown["end_date"]) == ("2097-10-01", "2097-10-02")
+    assert data["results"][1]["coverage"]["sessions"] == "not-in-sources"
 
 
 def csv_rows(client, path, params):
@@ -142,38 +174,42 @@ def csv_rows(client, path, params):
     return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
-@pytest.mark.parametrize("path", ["sessions", "recommendations", "activities"])
-def test_csv_and_json_hold_the_same_records_in_the_same_order(client, path):
+@pytest.mark.parametrize(("path", "count"), [("sessions", 4), ("recommendations", 5), ("activities", 4)])
+def test_csv_and_json_hold_the_same_records_in_the_same_order(client, path, count):
     params = LISTS[path][1]
     rows = csv_rows(client, path, params)
     data = api(client, path, **params, page_size=200)
     assert [int(row["id"]) for row in rows] == [r["id"] for r in data["results"]]
-    assert len(rows) == data["count"]
+    assert len(rows) == data["count"] == count
     assert all(row["url"].startswith("http://testserver/") for row in rows)
 
 
-def test_csv_rows_carry_ids_and_labels_of_related_records(client):
-    rows = csv_rows(client, "recommendations", {"year": "2009", "kind": "recommendation"})
+def test_csv_rows_carry_ids_and_labels_of_related_records(client, records):
+    rows = csv_rows(client, "recommendations", {"year": "2097", "kind": "recommendation"})
+    assert [row["text"] for row in rows] == [
+        "Protect domestic workers wherever they work.",
+        "Lower the cost of sending remittances.",
+    ]
     row = rows[0]
-    assert row["meeting"] == "athens-2009" and row["meeting_label"] == "Athens 2009"
-    assert row["meeting_id"].isdigit() and row["roundtable_id"].isdigit()
-    assert row["themes"] and row["theme_labels"]
+    assert row["meeting"] == "fieldtown-2097" and row["meeting_label"] == "Fieldtown 2097"
+    assert row["meeting_id"] == str(records.fieldtown.pk) and row["roundtable_id"] == str(records.work_abroad.pk)
+    assert row["themes"] == "test-rights" and row["theme_labels"] == "Test rights"
 
 
 def test_the_page_and_the_api_show_the_same_records(client):
-    data = api(client, "activities", gmg_member="UNODC")
-    page = client.get("/activities/", {"gmg_member": "UNODC"}).content.decode()
-    assert f"{data['count']} activities" in page
+    data = api(client, "activities", gmg_member="TEST-A")
+    page = client.get("/activities/", {"gmg_member": "TEST-A"}).content.decode()
+    assert "4 activities" in page
+    assert len(data["results"]) == 4
     for result in data["results"]:
         assert f'href="{result["url"]}"' in page
 
 
 def test_the_list_page_shows_facets_counts_and_clear_all(client):
-    response = client.get("/recommendations/", {"year": "2009", "kind": "recommendation"})
+    response = client.get("/recommendations/", {"year": "2097", "kind": "recommendation"})
     page = response.content.decode()
     assert response.status_code == 200
-    expected = Recommendation.objects.filter(meeting__year=2009, kind="recommendation").count()
-    assert f"{expected} recommendations and other points" in page
+    assert "2 recommendations and other points" in page
     assert "Clear all" in page and 'href="/recommendations/"' in page
     assert 'aria-current="true"' in page  # the selected values are marked
 
@@ -225,8 +261,9 @@ def test_what_a_user_typed_is_never_echoed_unescaped(client):
 
 def test_full_text_narrows_the_list(client):
     data = api(client, "recommendations", q="domestic workers", page_size=200)
-    assert data["count"] > 0
-    assert all("domestic" in r["text"].lower() for r in data["results"])
+    # Of the ten points held, two speak of domestic workers.
+    assert data["count"] == 2
+    assert texts(data) == ["Domestic workers must be heard.", "Protect domestic workers wherever they work."]
 
 
 @pytest.mark.parametrize("path", ["/sessions/", "/recommendations/", "/activities/"])
@@ -238,9 +275,10 @@ def test_the_list_pages_run_a_fixed_number_of_queries(client, path, django_asser
 
 
 def test_every_combination_of_two_years_is_an_or(client):
-    for a, b in itertools.combinations(["2007", "2008", "2009", "2012"], 2):
-        both = api(client, "sessions", year=[a, b])["count"]
-        assert both == api(client, "sessions", year=a)["count"] + api(client, "sessions", year=b)["count"]
+    by_year = {year: api(client, "sessions", year=year)["count"] for year in ["2097", "2098", "2099"]}
+    assert by_year == {"2097": 4, "2098": 0, "2099": 2}
+    for a, b in itertools.combinations(by_year, 2):
+        assert api(client, "sessions", year=[a, b])["count"] == by_year[a] + by_year[b]
 
 
 @pytest.mark.parametrize("url", ["/gmg/%00/", "/meetings/a%00b/", "/sessions/?q=%00", "/api/sessions/?theme=%00"])
