@@ -1,5 +1,10 @@
-"""The site search's pages, counts and facets read in few passes give what the one ordered query gives."""
+"""The site search's pages, counts and facets read in few passes give what the one ordered query gives.
 
+On the small made-up content of tests/small_fixtures, with the records `made` adds through the write path:
+enough that a common word's results span the pages the tests walk, in every facet.
+"""
+
+import datetime
 import io
 import itertools
 import re
@@ -12,25 +17,136 @@ from django.http import QueryDict
 
 from gfmd import filters
 from gfmd.filters import SearchFilter
-from gfmd.models import SearchDocument
+from gfmd.models import SearchDocument, SourceDocument
 from lib import search
-from recommendations.models import ProposedActivity, Recommendation
-from sessions.models import Session
+from lib.caching import content_changed
+from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
+from sessions.models import Event, Meeting, Roundtable, Session, Stage, Track
 from tests.facet_counting import count_all
+from themes.models import Theme
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.usefixtures("small_content", "made")
 
-QUERIES = ["migration", "remittances", "IOM", "2009", "labour or skills -women", '"civil society"', "zzzqqq"]
+QUERIES = ["migration", "remittances", "IOM", "2099", "labour or skills -women", '"civil society"', "zzzqqq"]
 PARAMETERS = [
     "",
     "&type=recommendation",
     "&type=meeting&type=session",
-    "&year=2009&track=civil-society",
-    "&theme=rights-protection",
-    "&theme=rights-protection&theme=labour-mobility&type=activity",
+    "&year=2099&track=civil-society",
+    "&theme=test-rights",
+    "&theme=test-rights&theme=test-labour&type=activity",
     "&stage=planned",
-    "&stage=held&stage=planned&meeting=athens-2009",
+    "&stage=held&stage=planned&meeting=testville-2099",
 ]
+
+# Records saying "migration" once, twice or three times, so that they rank in tiers of equals that their ids
+# order. One in six is planned: the 30 held ones and another event's point fill the slice [5:30] of the
+# recommendations and sessions, a page of the API's 25 (lib.listing.DEFAULT_PAGE_SIZE) after the first five.
+COMMON = 36
+
+
+@pytest.fixture(scope="module")
+def made(small_database, django_db_blocker):
+    """Records the queries find, added to the small content through the write path."""
+    with django_db_blocker.unblock():
+        make_records()
+
+
+def make_records():
+    """Entities and records in both meetings, both tracks and both stages, with either theme, both or none."""
+    report = SourceDocument.objects.get(slug="test-report")
+    testville = Meeting.objects.get(slug="testville-2099")
+    held = Roundtable.objects.get(meeting=testville, number=1, stage=Stage.HELD)
+    planned = Roundtable.objects.get(meeting=testville, number=1, stage=Stage.PLANNED)
+    section = Section.objects.get(roundtable=held, letter="a")
+    labour, rights = Theme.objects.get(slug="test-labour"), Theme.objects.get(slug="test-rights")
+    written = []
+
+    def add(model, themes=(), **fields):
+        record = model.objects.create(source=report, **fields)
+        if themes:
+            record.themes.set(themes)
+        written.append(record)
+        return record
+
+    numbers = itertools.count(10)
+
+    def session(roundtable, title, **fields):
+        return add(Session, roundtable=roundtable, number=f"{roundtable.number}.{next(numbers)}", title=title, **fields)
+
+    def point(roundtable, text, **fields):
+        number = next(numbers)
+        meeting, track = roundtable.meeting, roundtable.track
+        return add(
+            Recommendation,
+            meeting=meeting,
+            roundtable=roundtable,
+            track=track,
+            number=str(number),
+            position=number,
+            text=text,
+            **fields,
+        )
+
+    def activity(text, **fields):
+        return add(ProposedActivity, section=section, position=next(numbers), text=text, **fields)
+
+    # Three entities say "migration": the meeting in its theme, the agency and the source in their names.
+    quayside = add(
+        Meeting,
+        ordinal=98,
+        year=2098,
+        slug="quayside-2098",
+        city="Quayside",
+        country="Otherland",
+        start_date=datetime.date(2098, 6, 1),
+        end_date=datetime.date(2098, 6, 2),
+        overarching_theme="Migration and development",
+    )
+    iom = GMGMember.objects.create(acronym="IOM", name="International Organization for Migration")
+    written += [iom, SourceDocument.objects.create(slug="migration-survey", title="A migration survey", kind="report")]
+    days = add(Roundtable, meeting=testville, track=Track.CIVIL_SOCIETY, number=1, title="Civil society days")
+    counting = add(Roundtable, meeting=quayside, number=1, title="Counting")
+    harbour = add(Event, slug="harbour-forum-2099", title="Harbour Forum", meeting=testville)
+    add(Recommendation, event=harbour, number="1", position=1, text="Migration at sea.")
+    places = [held, days, counting, held, days, planned]
+    themes = [[labour], [rights], [labour, rights], [], []]
+    for i in range(COMMON):
+        text = " ".join(["On migration"] * (1 + i % 3)) + "."
+        place, linked = places[i % len(places)], themes[i % len(themes)]
+        if i // len(places) % 2:
+            kind = Recommendation.Kind.FOLLOW_UP if i % 4 == 0 else Recommendation.Kind.RECOMMENDATION
+            point(place, text, kind=kind, themes=linked)
+        else:
+            session(place, "A session", discussion=text, themes=linked)
+    # Two activities of either theme: a common word narrowed to a few results, read by their ids.
+    activity("Study migration and skills.", themes=[rights])
+    activity("Fund migration research.", themes=[labour])
+
+    # '"domestic workers" or remittances -trafficking' finds some of each kind, and leaves one out.
+    activity("Map remittances corridors.")
+    point(held, "Cut the cost of remittances.", themes=[rights])
+    session(counting, "Remittances and savings")
+    session(days, "Trafficking and remittances")
+    point(days, "Protect domestic workers.")
+    activity("Train domestic workers.", themes=[labour])
+    session(planned, "Domestic workers abroad")
+
+    point(held, "IOM will report.")
+    activity("Work with IOM.").gmg_members.set([iom])
+    point(held, "Review the plan by 2099.")
+
+    point(days, "Labour markets need skills.", themes=[labour])
+    point(held, "Skills for women.")
+    activity("Labour mobility for women and men.")
+    session(planned, "Skills partnerships")
+    session(counting, "Labour inspection", themes=[rights])
+
+    session(days, "Civil society speaks")
+    # Both words, apart: not the phrase.
+    point(held, "Society must hear civil servants.")
+    point(planned, "Civil society in the plan.")
+    content_changed(written)
 
 
 class OneCountPerFacet(SearchFilter):
@@ -57,9 +173,19 @@ READS = ["by id", "entities counted", "unknown"]
 
 
 def read_as(monkeypatch, read):
-    """The real content's results are few: with FEW at 0 any number is many, as a broad word's at scale."""
+    """The small content's results are few: with FEW at 0 any number is many, as a broad word's at scale."""
     if read == "entities counted":
         monkeypatch.setattr(filters, "FEW", 0)
+
+
+def test_a_common_word_spans_the_pages_and_narrowed_to_a_few_results_is_read_by_their_ids():
+    # What the tests walk. "migration": 3 entities, 30 held records of the 36 made, another event's point and
+    # 2 activities; of them 31 recommendations and sessions, for the slice [5:30].
+    common = filterset("q=migration")
+    assert (common.records().count(), common.indexed_entities()) == (36, 3)
+    assert common.few_ids() is None
+    assert filterset("q=migration&type=recommendation&type=session").records().count() == 31
+    assert len(filterset("q=migration&theme=test-rights&theme=test-labour&type=activity").few_ids()) == 2
 
 
 # Each test takes one query through every other choice in turn: the index its first request builds serves
