@@ -55,8 +55,6 @@ CSV_BATCH = 50
 # A CSV row starts with the record's page and its id, where a spreadsheet's reader looks first.
 CSV_LEAD = ("url", "id")
 CSV_TYPE = "text/csv; charset=utf-8"
-# A facet value whose records the sources do not give at all: counted None, not 0.
-NOT_IN_SOURCES = "not-in-sources"
 
 
 @dataclass(frozen=True)
