@@ -935,6 +935,8 @@ def facet_links(request, facets, filterset):
             "values": items,
             "active": bool(chosen),
             "chosen": chosen,
+            # The chosen values whose records our sources do not give, which the list says so of.
+            "uncovered": [value for value in items if value["selected"] and value.get("coverage")],
         }
         if len(items) < total:
             group["total"] = total
