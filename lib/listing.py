@@ -796,13 +796,11 @@ def csv_filename(api_path, params):
 
 
 def facet_value(value, coverage):
-    """A facet value as the API gives it; of a meeting, with what the sources cover of it: a count of
-    none where they cover none is unknown (null), not zero."""
+    """A facet value as the API gives it; of a meeting, with what the sources cover of it (where they cover
+    none, `facet_counts` has counted it null, not zero)."""
     result = {"value": value["value"], "label": value["label"], "count": value["count"]}
     if value["value"] in coverage:
         result["coverage"] = coverage[value["value"]]
-        if result["coverage"] == NOT_IN_SOURCES and not result["count"]:
-            result["count"] = None
     return result
 
 
