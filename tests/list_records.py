@@ -26,10 +26,9 @@ activities (all of Testville's matrix)
 import datetime
 from types import SimpleNamespace
 
-from gfmd.models import SourceDocument
-from lib.caching import content_changed
 from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section
 from sessions.models import Event, Meeting, Roundtable, Session, Track
+from tests.small_records import Additions
 from themes.models import Theme
 
 
@@ -38,21 +37,10 @@ def add_list_records():
     ones of its meeting, a meeting of an earlier year after a later one, an activity before the one it
     follows, an agency first in the alphabet last), so that a list's order is its own and not the order
     of the ids. Returns them by name."""
-    report = SourceDocument.objects.get(slug="test-report")
     labour = Theme.objects.get(slug="test-labour")
     rights = Theme.objects.get(slug="test-rights")
-    made = []
-
-    def make(model, themes=(), tags=(), agencies=(), **fields):
-        record = model.objects.create(source=report, **fields)
-        if themes:
-            record.themes.set(themes)
-        if tags:
-            record.tags.add(*tags)
-        if agencies:
-            record.gmg_members.set(agencies)
-        made.append(record)
-        return record
+    additions = Additions()
+    make = additions.add
 
     r = SimpleNamespace()
     r.testville = Meeting.objects.get(slug="testville-2099")
@@ -171,8 +159,7 @@ def add_list_records():
 
     test_a = GMGMember.objects.get(acronym="TEST-A")
     test_b = GMGMember.objects.get(acronym="TEST-B")
-    ilo = GMGMember.objects.create(acronym="ILO", name="International Labour Organization")
-    made.append(ilo)
+    ilo = additions.keep(GMGMember.objects.create(acronym="ILO", name="International Labour Organization"))
     first, second = Roundtable.objects.filter(meeting=r.testville, stage="held").order_by("number")
     another = make(Section, roundtable=first, letter="b", title="Another section")
     make(
@@ -211,5 +198,5 @@ def add_list_records():
     )
     make(ProposedActivity, section=of_the_second, position=3, text="Hold a meeting on migration.", themes=[labour])
 
-    content_changed(made)
+    additions.write()
     return r

@@ -24,6 +24,7 @@ from lib import search
 from lib.caching import content_changed
 from recommendations.models import GMGMember, Objective, ProposedActivity, Recommendation, Section
 from sessions.models import Event, Meeting, Passage, Roundtable, Session, Stage, Track
+from tests.small_records import Additions
 from themes.models import Theme
 
 pytestmark = pytest.mark.usefixtures("small_content", "made")
@@ -48,16 +49,11 @@ def made(small_database, django_db_blocker):
 
 
 def make_records():
-    report = SourceDocument.objects.get(slug="test-report")
     testville = Meeting.objects.get(slug="testville-2099")
     roundtable = Roundtable.objects.get(meeting=testville, number=1, stage=Stage.HELD)
     section = Section.objects.get(roundtable=roundtable, letter="a")
-    written = []
-
-    def add(model, **fields):
-        record = model.objects.create(source=report, **fields)
-        written.append(record)
-        return record
+    additions = Additions()
+    add = additions.add
 
     # After the small content's own recommendations 1 and 2, and activities 1 and 2 of its section a.
     numbers, positions = iter(range(3, 100)), iter(range(3, 100))
@@ -84,7 +80,7 @@ def make_records():
 
     # Entities named in the three languages and described at length, as the real ones are: ranked by their
     # words alone, a short record that repeats a name would come before the entity it names.
-    written += [
+    additions.records += [
         Theme.objects.create(
             slug="test-remittances",
             name="Remittances and diaspora",
@@ -151,7 +147,7 @@ def make_records():
         source=transcript,
         text="Opening words of the chair.\nThe delegates met by the sea.\nClosing words of the chair.\n",
     )
-    written.append(transcript)
+    additions.keep(transcript)
     passage = Passage.objects.create(
         meeting=testville,
         heading="Format",
@@ -160,7 +156,7 @@ def make_records():
         source=transcript,
         source_location="Page 1",
     )
-    written.append(passage)
+    additions.keep(passage)
     records = SimpleNamespace(
         remittances=point("Lower the cost of remittances."),
         remittance=activity("Map each remittance corridor."),
@@ -205,7 +201,7 @@ def make_records():
     rights = Theme.objects.get(slug="test-rights")
     records.statistics.themes.add(rights)
     records.days_rights.themes.add(rights)
-    content_changed(written)
+    additions.write()
     urls = SimpleNamespace(**{name: record.get_absolute_url() for name, record in vars(records).items()})
     # A passage's result leads to its own place on its meeting's page.
     urls.passage = f"/meetings/testville-2099/#passage-{passage.pk}"

@@ -19,10 +19,10 @@ from gfmd import filters
 from gfmd.filters import SearchFilter
 from gfmd.models import SearchDocument, SourceDocument
 from lib import search
-from lib.caching import content_changed
 from recommendations.models import GMGMember, ProposedActivity, Recommendation, Section
 from sessions.models import Event, Meeting, Roundtable, Session, Stage, Track
 from tests.facet_counting import count_all
+from tests.small_records import Additions
 from themes.models import Theme
 
 pytestmark = pytest.mark.usefixtures("small_content", "made")
@@ -54,20 +54,13 @@ def made(small_database, django_db_blocker):
 
 def make_records():
     """Entities and records in both meetings, both tracks and both stages, with either theme, both or none."""
-    report = SourceDocument.objects.get(slug="test-report")
     testville = Meeting.objects.get(slug="testville-2099")
     held = Roundtable.objects.get(meeting=testville, number=1, stage=Stage.HELD)
     planned = Roundtable.objects.get(meeting=testville, number=1, stage=Stage.PLANNED)
     section = Section.objects.get(roundtable=held, letter="a")
     labour, rights = Theme.objects.get(slug="test-labour"), Theme.objects.get(slug="test-rights")
-    written = []
-
-    def add(model, themes=(), **fields):
-        record = model.objects.create(source=report, **fields)
-        if themes:
-            record.themes.set(themes)
-        written.append(record)
-        return record
+    additions = Additions()
+    add = additions.add
 
     numbers = itertools.count(10)
 
@@ -104,7 +97,8 @@ def make_records():
         overarching_theme="Migration and development",
     )
     iom = GMGMember.objects.create(acronym="IOM", name="International Organization for Migration")
-    written += [iom, SourceDocument.objects.create(slug="migration-survey", title="A migration survey", kind="report")]
+    additions.keep(iom)
+    additions.keep(SourceDocument.objects.create(slug="migration-survey", title="A migration survey", kind="report"))
     days = add(Roundtable, meeting=testville, track=Track.CIVIL_SOCIETY, number=1, title="Civil society days")
     counting = add(Roundtable, meeting=quayside, number=1, title="Counting")
     harbour = add(Event, slug="harbour-forum-2099", title="Harbour Forum", meeting=testville)
@@ -146,7 +140,7 @@ def make_records():
     # Both words, apart: not the phrase.
     point(held, "Society must hear civil servants.")
     point(planned, "Civil society in the plan.")
-    content_changed(written)
+    additions.write()
 
 
 class OneCountPerFacet(SearchFilter):
