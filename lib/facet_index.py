@@ -233,22 +233,13 @@ def raw_columns(queryset):
     return columns
 
 
-_key_value_memos = {}
-
-
+@per_revision
 def key_values(model, paths):
     """{pk: (value as text, ...)} of every row of a small table (meetings, roundtables), kept per revision."""
-    memo_key = (model._meta.label, paths)
-    if memo_key not in _key_value_memos:
-
-        def read():
-            return {
-                pk: tuple(None if v is None else str(v) for v in values)
-                for pk, *values in model._default_manager.order_by().values_list("pk", *paths)
-            }
-
-        _key_value_memos[memo_key] = per_revision(read, name=f"key_values:{model._meta.label}:{','.join(paths)}")
-    return _key_value_memos[memo_key]()
+    return {
+        pk: tuple(None if v is None else str(v) for v in values)
+        for pk, *values in model._default_manager.order_by().values_list("pk", *paths)
+    }
 
 
 def link_table(model, field):

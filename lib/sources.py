@@ -32,28 +32,17 @@ def attach_sources(records):
     return records
 
 
-_link_memos = {}
-
-
+@per_revision
 def other_source_links(model):
     """{record pk: [source document pk, ...]} of the model's records citing further documents, each list
     in the documents' order (as `record.other_sources.all()` gives them), kept per content revision."""
-    label = model._meta.label
-    if label not in _link_memos:
-
-        def read():
-            field = model._meta.get_field("other_sources")
-            order = {pk: position for position, pk in enumerate(source_documents())}
-            links = defaultdict(list)
-            rows = field.remote_field.through.objects.values_list(
-                field.m2m_field_name(), field.m2m_reverse_field_name()
-            )
-            for record, source in rows:
-                links[record].append(source)
-            return {record: sorted(sources, key=order.__getitem__) for record, sources in links.items()}
-
-        _link_memos[label] = per_revision(read, name=f"other_source_links:{label}")
-    return _link_memos[label]()
+    field = model._meta.get_field("other_sources")
+    order = {pk: position for position, pk in enumerate(source_documents())}
+    links = defaultdict(list)
+    rows = field.remote_field.through.objects.values_list(field.m2m_field_name(), field.m2m_reverse_field_name())
+    for record, source in rows:
+        links[record].append(source)
+    return {record: sorted(sources, key=order.__getitem__) for record, sources in links.items()}
 
 
 def attach_other_sources(records):
