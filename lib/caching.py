@@ -40,6 +40,8 @@ PAGE_SIZE_LIMIT = 1024 * 1024
 # it commits, so this bounds only what the cache cannot see: a write in SQL, an edit while it was down.
 REVISION_TIMEOUT = 5
 REVISION_KEY = "content-revision"
+# The longest arguments a per_revision key names in full; longer ones it names by their digest.
+ARGUMENTS_KEY_LIMIT = 100
 
 # The revision the current request read, so that it is read once per request.
 request_revision = ContextVar("request_revision", default=None)
@@ -152,7 +154,7 @@ def per_revision(function=None, *, name=None):
         # Keyed by the active language as well, whatever the value: labels, headings and notes derived from
         # the content are rendered in it, and a value that holds no text costs only two more entries.
         language = translation.get_language()
-        named = ":".join([name, *map(key_part, args)])
+        named = ":".join([name, arguments_key(args)]) if args else name
         values = request_values.get()
         if (language, named) in values:
             return values[language, named]
@@ -167,6 +169,16 @@ def per_revision(function=None, *, name=None):
         return stored[0]
 
     return remembered
+
+
+def arguments_key(args):
+    """The arguments of a per_revision function as its cache key names them: in full while short, else by
+    their digest, since a key may have at most 250 characters (memcached refuses a longer one) and a list of
+    models runs past that."""
+    named = ":".join(map(key_part, args))
+    if len(named) > ARGUMENTS_KEY_LIMIT:
+        return hashlib.sha256(named.encode()).hexdigest()[:32]
+    return named
 
 
 def key_part(argument):

@@ -5,6 +5,7 @@ hangs costs one wait, then none for a while.
 On the small made-up content of tests/small_fixtures.
 """
 
+import re
 import socket
 import time
 from contextlib import contextmanager
@@ -188,6 +189,26 @@ def test_a_derived_value_of_an_argument_is_kept_for_each_and_keyed_without_space
     assert caching.key_part([GMGMember, 3, "held"]) == "recommendations.GMGMember,3,held"
     with pytest.raises(TypeError, match="not by 'UN Women'"):
         caching.key_part("UN Women")
+
+
+@caching.per_revision(name="tests.derived_of_models")
+def derived_of_models(models):
+    return len(models)
+
+
+def test_a_derived_value_of_many_models_has_a_key_memcached_takes(db, monkeypatch):
+    from django.apps import apps
+
+    models = list(apps.get_app_config("recommendations").get_models()) * 3
+    cache, keys = caches["default"], []
+    set_value = cache.set
+    monkeypatch.setattr(cache, "set", lambda key, *args: keys.append(cache.make_key(key)) or set_value(key, *args))
+    assert in_request(12345, lambda: derived_of_models(models)) == len(models)
+    assert in_request(12345, lambda: derived_of_models(models[:1])) == 1
+    # A long list of models is named by its digest, a short one as it is: either way within 250 characters.
+    many, one = keys
+    assert len(many) <= 250 and re.fullmatch(r".*:tests\.derived_of_models:[0-9a-f]{32}", many), many
+    assert one.endswith(f":tests.derived_of_models:{models[0]._meta.label}"), one
 
 
 def test_a_derived_value_made_at_run_time_must_be_named():
