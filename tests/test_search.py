@@ -774,6 +774,27 @@ def test_the_index_table_has_a_gin_index_the_search_uses():
 
 
 @postgresql_only
+def test_a_document_keeps_its_vector_in_its_row_where_a_scan_reads_it(made):
+    # A vector past the 2 kB at which PostgreSQL would move it out of its row by default, to the TOAST table.
+    words = " ".join(f"w{n}" for n in range(400))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltoastrelid::regclass::text FROM pg_class WHERE oid = 'gfmd_searchdocument'::regclass")
+        (toast,) = cursor.fetchone()
+        cursor.execute(f"SELECT count(*) FROM {toast}")
+        (chunks,) = cursor.fetchone()
+        cursor.execute(
+            "INSERT INTO gfmd_searchdocument (kind, object_id, url, label, names, title, body, meeting, "
+            "meeting_label, track, roundtable, record_kind, stage, event, wording, vector) "
+            "VALUES ('test', 1, '/t/', 'T', '', '', '', '', '', '', '', '', 'held', '', '', to_tsvector(%s)) "
+            "RETURNING pg_column_size(vector)",
+            [words],
+        )
+        (size,) = cursor.fetchone()
+        cursor.execute(f"SELECT count(*) FROM {toast}")
+        assert size > 2000 and cursor.fetchone() == (chunks,)
+
+
+@postgresql_only
 def test_the_old_per_table_indexes_are_gone():
     with connection.cursor() as cursor:
         cursor.execute(
