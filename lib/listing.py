@@ -601,12 +601,13 @@ class FacetedList:
                 request, "400.html", {"message": gettext("format must be csv or atom, or left out.")}, status=400
             )
         filterset, page, facets, errors = self.run(request, PAGE_FACET_SIZE, self.page_queryset)
+        groups = facets and facet_links(request, facets, filterset)
         context = {
             "title": self.title,
             "noun": self.noun,
             "filterset": filterset,
             "page": page,
-            "facets": facets and facet_links(request, facets, filterset),
+            "facets": groups,
             "errors": errors,
             "api_url": self.api_path + query_suffix(request.GET, facet_size=None),
             "csv_url": request.path
@@ -620,12 +621,7 @@ class FacetedList:
             "page_links": page and page_links(request, page),
             "active": page and active_filters(request, facets, filterset),
             # The chosen values whose records our sources do not give: the heading says so rather than 0.
-            "uncovered_chosen": [
-                value["label"]
-                for values in (facets or {}).values()
-                for value in values
-                if value["selected"] and value.get("coverage")
-            ],
+            "uncovered_chosen": [value["label"] for group in groups or () for value in group["uncovered"]],
             **(self.extra_context() if self.extra_context else {}),
         }
         return render(request, self.template, context, status=400 if errors else 200)

@@ -130,6 +130,22 @@ def test_a_meeting_not_in_our_sources_is_counted_null_and_its_link_finds_none(cl
     assert [(c["meeting"], c["coverage"]) for c in filtered["coverage"]] == [("nowhere-2098", "not-in-sources")]
 
 
+@pytest.mark.parametrize(
+    ("path", "noun"), [("sessions", "Sessions"), ("recommendations", "Recommendations and other points")]
+)
+def test_a_list_of_a_meeting_not_in_our_sources_says_so_rather_than_zero(client, path, noun):
+    page = client.get(f"/{path}/?meeting=nowhere-2098").content.decode()
+    heading = page.split('id="results-heading"', 1)[1].split("</h2>", 1)[0]
+    assert f"{noun} of Nowhere 2098: not in our sources" in heading
+    assert "0 " not in heading
+    assert "Our sources do not give the" in page and '<a href="/meetings/nowhere-2098/">Nowhere 2098</a>' in page
+    # Beside a meeting they cover, the count is a count, and the note names the other alone.
+    page = client.get(f"/{path}/?meeting=nowhere-2098&meeting=fieldtown-2097").content.decode()
+    heading = page.split('id="results-heading"', 1)[1].split("</h2>", 1)[0]
+    assert "in our sources" in heading and "not in our sources" not in heading
+    assert page.count('class="notice not-in-sources-note"') == 1
+
+
 def test_facet_values_come_in_their_natural_order(client):
     # Made in another order: Testville 2099 first, then Fieldtown 2097 and Nowhere 2098; ILO last.
     data = api(client, "sessions")
