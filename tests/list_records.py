@@ -159,7 +159,8 @@ def add_list_records():
 
     test_a = GMGMember.objects.get(acronym="TEST-A")
     test_b = GMGMember.objects.get(acronym="TEST-B")
-    ilo = additions.keep(GMGMember.objects.create(acronym="ILO", name="International Labour Organization"))
+    ilo = GMGMember.objects.create(acronym="ILO", name="International Labour Organization")
+    additions.keep(ilo)
     first, second = Roundtable.objects.filter(meeting=r.testville, stage="held").order_by("number")
     another = make(Section, roundtable=first, letter="b", title="Another section")
     make(

@@ -9,7 +9,7 @@ class Additions:
     """What a module adds to the small content.
 
     `add` makes a record quoted from the content's test report, with its themes,
-    tags and agencies; `keep` counts in a record made some other way; `write`
+    tags and agencies; `keep` counts in records made some other way; `write`
     sends them all through the write path, in the caller's transaction.
     """
 
@@ -28,9 +28,8 @@ class Additions:
         self.records.append(record)
         return record
 
-    def keep(self, record):
-        self.records.append(record)
-        return record
+    def keep(self, *records):
+        self.records.extend(records)
 
     def write(self):
         content_changed(self.records)

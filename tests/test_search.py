@@ -80,7 +80,7 @@ def make_records():
 
     # Entities named in the three languages and described at length, as the real ones are: ranked by their
     # words alone, a short record that repeats a name would come before the entity it names.
-    additions.records += [
+    additions.keep(
         Theme.objects.create(
             slug="test-remittances",
             name="Remittances and diaspora",
@@ -105,7 +105,7 @@ def make_records():
             name_fr="Office des Nations Unies contre la drogue et le crime",
             name_es="Oficina de las Naciones Unidas contra la Droga y el Delito",
         ),
-    ]
+    )
     # A second meeting, with a track of each kind.
     quayside = add(
         Meeting,

@@ -97,8 +97,9 @@ def make_records():
         overarching_theme="Migration and development",
     )
     iom = GMGMember.objects.create(acronym="IOM", name="International Organization for Migration")
-    additions.keep(iom)
-    additions.keep(SourceDocument.objects.create(slug="migration-survey", title="A migration survey", kind="report"))
+    additions.keep(
+        iom, SourceDocument.objects.create(slug="migration-survey", title="A migration survey", kind="report")
+    )
     days = add(Roundtable, meeting=testville, track=Track.CIVIL_SOCIETY, number=1, title="Civil society days")
     counting = add(Roundtable, meeting=quayside, number=1, title="Counting")
     harbour = add(Event, slug="harbour-forum-2099", title="Harbour Forum", meeting=testville)
