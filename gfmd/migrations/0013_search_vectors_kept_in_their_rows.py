@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
     operations = [
         # A search reads the vector of every document a word may match. PostgreSQL moved it out of the row, to
         # the TOAST table, beside the long texts: a common word's search (half the documents at 100x) read each
-        # from there, 40 ms; kept in the row, compressed where long, it takes 19 ms, and the texts go out
-        # instead. The rows written before are written again, so that their vectors move too.
+        # from there, 36 to 43 ms; kept in the row, compressed where long, it takes 17 to 28 ms, and the texts
+        # go out instead. The rows written before are written again, so that their vectors move too.
         run_sql_on(
             "postgresql",
             [
