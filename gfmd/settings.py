@@ -92,8 +92,23 @@ WSGI_APPLICATION = "gfmd.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # The public pages (templates/): one engine from the layout to the last partial.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "gfmd.jinja.environment",
+            "context_processors": [
+                "django.template.context_processors.request",
+                "gfmd.context_processors.page_url",
+                "gfmd.context_processors.languages",
+            ],
+        },
+    },
+    {
+        # The admin, with its overrides (gfmd/templates/), and the pages of the libraries it uses.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "gfmd" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

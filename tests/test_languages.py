@@ -229,7 +229,7 @@ def test_a_citation_on_a_french_page_cites_the_english_address(client):
 @pytest.mark.parametrize(("language", "plural"), [("en-gb", [True, False, True]), ("fr", [False, False, True])])
 def test_a_count_takes_the_noun_its_language_gives_it(language, plural):
     # French writes "0 séance", English "0 sessions".
-    from gfmd.templatetags.plurals import takes_plural
+    from gfmd.printing import takes_plural
 
     with translation.override(language):
         assert [takes_plural(count) for count in (0, 1, 2)] == plural

@@ -4,6 +4,7 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
 from django.apps import apps
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,24 +126,48 @@ def test_templates_build_their_links_with_url_and_querystring():
     assert not offenders
 
 
-def test_every_page_is_rendered_by_django_templates_alone():
-    """One template language: Django's engine renders every page, layout and body, from templates/."""
+# What only Django's template language writes: a public template holding it is not Jinja2.
+DJANGO_ONLY = re.compile(
+    r"\{% *(?:load|url|static|empty|comment|csrf_token|querystring|regroup|ifchanged|widthratio|spaceless)\b"
+    r"|\{% *(?:cycle|firstof)\b|\bforloop\.|\bblock\.super\b|\|\w+:|\{% *include [^%]* only *%\}"
+)
+
+
+def test_every_public_template_is_jinja2_and_only_the_admin_keeps_django_templates():
+    """One template language a page: Jinja2 renders every public page from templates/, layout included; the
+    admin's overrides (gfmd/templates/) are Django templates, as the admin's own are."""
     from django.conf import settings
 
-    assert [engine["BACKEND"] for engine in settings.TEMPLATES] == ["django.template.backends.django.DjangoTemplates"]
-    assert not (ROOT / "jinja2").exists()
-    jinja_imports = {
-        f"{path.relative_to(ROOT)}"
-        for package in WEB_LAYER
-        if (ROOT / package).is_dir()
-        for path in modules(package)
-        if {"jinja2", "markupsafe"} & set(imported_packages(path))
-    }
-    assert not jinja_imports
-    jinja_syntax = re.compile(r"\{%-|-%\}|\{#|\bloop\.(?:index|last|first)\b|\{% *(?:macro|set|from) ")
+    public, admin = settings.TEMPLATES
+    assert public["BACKEND"] == "django.template.backends.jinja2.Jinja2"
+    assert public["DIRS"] == [ROOT / "templates"] and not public["APP_DIRS"]
+    assert admin["BACKEND"] == "django.template.backends.django.DjangoTemplates"
+    assert {path.name for path in (ROOT / "gfmd" / "templates").iterdir()} == {"admin", "simple_history"}
     offenders = {
         f"{path.relative_to(ROOT)}: {match.group(0)}"
-        for path in (ROOT / "templates").rglob("*.html")
-        for match in jinja_syntax.finditer(path.read_text(encoding="utf-8"))
+        for path in (ROOT / "templates").rglob("*")
+        if path.is_file()
+        for match in DJANGO_ONLY.finditer(path.read_text(encoding="utf-8"))
     }
     assert not offenders
+
+
+@pytest.mark.django_db
+def test_no_public_page_renders_a_django_template(client):
+    """The test client records each Django template rendered (Jinja2's it does not): a public page renders none,
+    the admin's login page its own."""
+    for path in [
+        "/",
+        "/recommendations/?year=2009",
+        "/meetings/athens-2009/",
+        "/fr/themes/",
+        "/search/?q=migrant",
+        "/sources/",
+        "/data/",
+        "/api/",
+        "/nowhere/",
+    ]:
+        response = client.get(path)
+        assert response.status_code in (200, 404), path
+        assert response.templates == [], (path, [template.name for template in response.templates])
+    assert "admin/login.html" in [template.name for template in client.get("/admin/login/").templates]

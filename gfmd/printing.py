@@ -1,20 +1,18 @@
-"""Where a page shows vocabulary its editors translate (lib/vocabulary.py): whose translation it is, or that
-it is shown in English for want of one.
+"""How the pages print what their editors translate (lib/vocabulary.py) and a count's noun: filters and
+functions of the pages' environment (gfmd/jinja.py).
 
-    {% load vocabulary %}
-    <h1{{ theme|english_lang:"name" }}>{{ theme.name }}</h1>
-    {% translation_note theme "name" "description" %}
+    <h1{{ theme|english_lang("name") }}>{{ theme.name }}</h1>
+    {% with note = translation_note(theme, "name", "description") %}
+      {% include "includes/translation_note.html" %}
+    {% endwith %}
 """
 
-from django import template
 from django.utils.html import format_html
+from django.utils.translation import trans_real
 
 from lib import vocabulary
 
-register = template.Library()
 
-
-@register.inclusion_tag("includes/translation_note.html")
 def translation_note(record, *fields):
     """The note beside translated vocabulary on a page in French or Spanish: "Translation by the knowledge
     base's editors", "Official translation: <source>", or "(English: not yet translated)" where any of the
@@ -27,16 +25,21 @@ def translation_note(record, *fields):
     return {"state": vocabulary.ORIGINAL}
 
 
-@register.filter
 def english(record, field="name"):
     """A field's English whatever the page's language: the words the records, quoted in English, hold."""
     return record.english(field)
 
 
-@register.filter
 def english_lang(record, field="name"):
     """` lang="en"` for the element holding a field shown in English for want of a translation, so that a
     screen reader reads it as English."""
     if vocabulary.state(record, field) == vocabulary.MISSING:
         return format_html(' lang="{}"', "en")
     return ""
+
+
+def takes_plural(count):
+    """Whether the active language writes `count` with a plural noun (the catalogue's Plural-Forms rule):
+    French counts 0 as one."""
+    rule = getattr(trans_real.catalog(), "plural", None)
+    return bool(rule(count)) if rule else count != 1

@@ -1,11 +1,9 @@
-from django import template
+"""How the pages print a point's number and name: filters of the pages' environment (gfmd/jinja.py)."""
+
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-register = template.Library()
 
-
-@register.filter
 def printed_number(record):
     """A point's number or a sub-point's letter as printed; one the source does not print is bracketed and said
     to be restored. A filter rather than a partial: the pages listing points print a hundred of them."""
@@ -18,7 +16,6 @@ def printed_number(record):
     return record.number
 
 
-@register.filter
 def permalink_name(record):
     """What a point's permalink is called, so that a page of them reads as a list of different links: its
     kind, number and first words ("Recommendation 8: Improve the regulatory environment…"), a sub-point by
