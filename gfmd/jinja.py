@@ -104,11 +104,9 @@ def environment(**options):
         lower=defaultfilters.lower,
         pluralize=defaultfilters.pluralize,
         regroup=regroup,
-        striptags=defaultfilters.striptags,
         truncatechars=defaultfilters.truncatechars,
         truncatewords=defaultfilters.truncatewords,
         urlencode=defaultfilters.urlencode,
-        yesno=defaultfilters.yesno,
         # The project's own.
         english=english,
         english_lang=english_lang,
