@@ -15,13 +15,12 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import localize
-from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from jinja2 import ChainableUndefined, Environment, pass_context, pass_eval_context
 from markupsafe import Markup
 
 from gfmd.printing import english, english_lang, takes_plural, translation_note
-from lib.jinja_i18n import TranslationTags
+from lib.jinja_i18n import TranslationTags, translate
 from recommendations.printing import permalink_name, printed_number
 
 
@@ -73,8 +72,13 @@ def widthratio(value, max_value, max_width):
 
 
 def escaping(function):
-    """A Django filter that escapes its input itself, told that the page escapes."""
-    return lambda value, *args: function(value, *args, autoescape=True)
+    """A Django filter that escapes its input itself, told whether the page escapes, as Django tells it."""
+
+    @pass_eval_context
+    def filtered(eval_context, value, *args):
+        return function(value, *args, autoescape=eval_context.autoescape)
+
+    return filtered
 
 
 def environment(**options):
@@ -84,7 +88,7 @@ def environment(**options):
     env = Environment(extensions=[TranslationTags], finalize=printed, keep_trailing_newline=True, **options)
     env.globals.update(
         # Django's `_("…")`: a literal's translation, as a value.
-        _=lambda message: mark_safe(translation.gettext(message)),
+        _=translate,
         url=url,
         static=static,
         querystring=querystring,

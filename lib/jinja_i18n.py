@@ -76,6 +76,8 @@ class TranslationTags(Extension):
         singular, names, ended_by = self.message(parser, trimmed)
         plural = None
         if ended_by == "plural":
+            if counter is None:
+                parser.fail("blocktranslate: {% plural %} needs a count (count name=number)", lineno)
             plural, plural_names, _ = self.message(parser, trimmed)
             names += plural_names
         if counter is not None:

@@ -57,6 +57,12 @@ def test_a_value_is_escaped_and_localized_as_django_prints_it():
     assert page == "O&#x27;Neil &amp; &quot;co&quot; 4 novembre 2009 1234 |"
 
 
+def test_a_filter_that_escapes_leaves_a_page_that_is_not_html_as_it_is():
+    value = "a < b\nc"
+    assert render("{{ value|linebreaksbr }}", value=value) == "a &lt; b<br>c"
+    assert render("{% autoescape false %}{{ value|linebreaksbr }}{% endautoescape %}", value=value) == "a < b<br>c"
+
+
 def test_blocktranslate_translates_counts_and_escapes_its_values():
     source = (
         '{% blocktranslate trimmed count counter=n with noun=noun %}{{ counter }} "{{ noun }}"'
@@ -81,7 +87,12 @@ def test_a_translation_naming_a_value_the_message_lacks_falls_back_to_the_englis
 
 
 @pytest.mark.parametrize(
-    "tag", ["{% blocktranslate %}{% if x %}{% endif %}{% endblocktranslate %}", "{% translate 'x' y %}"]
+    "tag",
+    [
+        "{% blocktranslate %}{% if x %}{% endif %}{% endblocktranslate %}",
+        "{% translate 'x' y %}",
+        "{% blocktranslate %}one{% plural %}many{% endblocktranslate %}",
+    ],
 )
 def test_a_malformed_translation_tag_is_refused_when_the_template_is_read(tag):
     from jinja2 import TemplateSyntaxError
