@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lib.spreadsheet import refuse_formula
@@ -26,8 +27,8 @@ def configured_model(setting):
     return apps.get_model(getattr(settings, setting))
 
 
-# Each field's choices as a dict, built once: Django builds it again at every get_FOO_display() call,
-# and a list page makes a hundred and fifty of them.
+# Each field's choice labels as text, built once a language: Django builds the field's dict again at every
+# get_FOO_display() call, and translates the label again, and a list page makes a hundred and fifty of them.
 _choice_labels = {}
 
 
@@ -74,11 +75,14 @@ class Versioned(models.Model):
             raise ValidationError(errors)
 
     def _get_FIELD_display(self, field):
-        labels = _choice_labels.get(field)
+        key = (field, get_language())
+        labels = _choice_labels.get(key)
         if labels is None:
-            labels = _choice_labels[field] = dict(make_hashable(field.flatchoices))
-        value = getattr(self, field.attname)
-        return force_str(labels.get(make_hashable(value), value), strings_only=True)
+            labels = _choice_labels[key] = {
+                value: force_str(label) for value, label in make_hashable(field.flatchoices)
+            }
+        value = make_hashable(getattr(self, field.attname))
+        return labels[value] if value in labels else force_str(value, strings_only=True)
 
     @property
     def changed_since_loaded(self):
