@@ -8,6 +8,7 @@ On the small made-up content of tests/small_fixtures and the records tests/list_
 (its docstring lists them): the index is the mechanism, not what the content says.
 """
 
+import re
 import warnings
 from array import array
 from unittest.mock import patch
@@ -184,3 +185,24 @@ def test_key_values_of_several_fields_are_kept_per_revision_under_a_valid_key():
         found = render_at(1, lambda request: key_values(Meeting, ("slug", "year")), None)
     assert found == {pk: (slug, str(year)) for pk, slug, year in Meeting.objects.values_list("pk", "slug", "year")}
     assert sorted(found.values()) == [("fieldtown-2097", "2097"), ("nowhere-2098", "2098"), ("testville-2099", "2099")]
+
+
+def test_the_search_reads_its_facet_index_from_an_index_of_the_documents_not_through_their_texts():
+    # The first search after each edit reads every document's facets; their rows hold their texts too.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gfmd.searching import search_list
+
+    with CaptureQueriesContext(connection) as queries:
+        FacetIndex.of(filterset_for(search_list, QueryDict("q=migration")))
+    sql = next(q["sql"] for q in queries if q["sql"].startswith('SELECT "gfmd_searchdocument"."id" AS "pk"'))
+    with connection.cursor() as cursor:
+        index = connection.introspection.get_constraints(cursor, "gfmd_searchdocument")["search_document_facets"]
+        # In the index's order, by id, and holding every column the query reads.
+        assert index["columns"][0] == "id"
+        assert set(re.findall(r'"gfmd_searchdocument"\."(\w+)"', sql)) <= set(index["columns"])
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = [row[-1] for row in cursor.fetchall()]
+            assert plan == ["SCAN gfmd_searchdocument USING COVERING INDEX search_document_facets"]
