@@ -25,7 +25,7 @@ CONTRAST_PROPERTIES = ("color", "background", "opacity", "filter", "mix-blend-mo
 def restyled_when_narrow(css=None):
     """The selectors the stylesheet gives, at narrow widths only, anything a text's contrast depends on.
 
-    Colour contrast is nine tenths of what axe takes on a page, and a page's colours are the same at every width
+    Colour contrast is most of what axe takes on a long page, and a page's colours are the same at every width
     but where a narrow-width rule changes them: at a phone's width, contrast is checked on these elements, every
     other rule on the whole page.
     """
