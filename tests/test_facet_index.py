@@ -14,10 +14,13 @@ from array import array
 from unittest.mock import patch
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gfmd.searching import search_list
 from lib.caching import content_changed, render_at
 from lib.facet_index import SPARSE, FacetIndex, Window, choices_of, key_values, ordering_of, set_bits
 from recommendations.models import Recommendation
@@ -189,11 +192,6 @@ def test_key_values_of_several_fields_are_kept_per_revision_under_a_valid_key():
 
 def test_the_search_reads_its_facet_index_from_an_index_of_the_documents_not_through_their_texts():
     # The first search after each edit reads every document's facets; their rows hold their texts too.
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from gfmd.searching import search_list
-
     with CaptureQueriesContext(connection) as queries:
         FacetIndex.of(filterset_for(search_list, QueryDict("q=migration")))
     sql = next(q["sql"] for q in queries if q["sql"].startswith('SELECT "gfmd_searchdocument"."id" AS "pk"'))

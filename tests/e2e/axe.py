@@ -66,7 +66,7 @@ def axe_findings(page, site, paths, viewport, *, too_wide=None, contrast_within=
             if overflow > 0:
                 too_wide.append(f"{path}: {overflow}px too wide")
         violations = page.evaluate("options => axe.run(document, options)", options)["violations"]
-        if contrast_within:
+        if contrast_within is not None:
             violations += page.evaluate(
                 """selectors => {
                     const present = selectors.filter((s) => document.querySelector(s));
