@@ -16,6 +16,7 @@ test: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m e2e
 
 install: $(VENV)/.installed
 
@@ -35,7 +36,8 @@ check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Only the browser tests (also part of `make test`); they drive Debian's chromium at /usr/bin/chromium.
+# Only the browser tests, which a bare `pytest` leaves out (`make test` runs them after the rest); they drive
+# Debian's chromium at /usr/bin/chromium.
 e2e: install
 	$(BIN)/python -m pytest -m e2e tests/e2e
 

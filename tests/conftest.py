@@ -37,7 +37,7 @@ from themes.models import Theme
 SMALL_FIXTURES = Path(__file__).resolve().parent / "small_fixtures"
 
 
-# About how many seconds each of the longest files takes in a run of the whole suite on two processes; only
+# About how many seconds each of the longest files takes in a run on two processes (the browser tests in theirs); only
 # their order counts. `--dist loadfile` sends a file whole to one process, and xdist hands the files out in the
 # order they come: a long file handed out last keeps one process busy while the other waits, so the longest
 # go first and the short ones even out the end. A file not named here counts as a tenth of a second a test.
