@@ -20,16 +20,18 @@ read again after any change. Filters that are not facets
 """
 
 import dataclasses
+import json
 import sys
 from array import array
 from collections import defaultdict
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, chain, compress, repeat
 from operator import is_not
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import BooleanField, ExpressionWrapper, F, TextField
+from django.db.models.functions import Cast, JSONArray
 from django.utils import translation
 
 from lib.caching import per_revision, per_revision_in_process
@@ -63,24 +65,33 @@ class FacetIndex:
         # out in the list's order, by C loops rather than a Python step per record and facet.
         single = [name for name, facet in facets.items() if single_valued(model, facet.field_name)]
         absent = [name for name, facet in facets.items() if facet.absent is not None]
-        conditions = {f"absent_{name}": ExpressionWrapper(facets[name].absent, BooleanField()) for name in absent}
-        columns = raw_columns(
-            manager.order_by(*ordering_of(queryset), "pk")
-            .annotate(**conditions)
-            .values_list("pk", *(facets[name].field_name for name in single), *conditions)
+        # A record's values of those facets and its conditions come as one JSON array, as text: tens of thousands
+        # of records share a few hundred such arrays, so each record costs the driver one short text rather than
+        # an object per facet, and each array is decoded once.
+        described = JSONArray(
+            *(F(facets[name].field_name) for name in single),
+            *(ExpressionWrapper(facets[name].absent, BooleanField()) for name in absent),
         )
-        self.pks = columns[0]
+        self.pks, described = raw_columns(
+            manager.order_by(*ordering_of(queryset), "pk")
+            .annotate(described=Cast(described, TextField()))
+            .values_list("pk", "described")
+        )
         self.size = len(self.pks)
         self.position = dict(zip(self.pks, range(self.size), strict=True))
         self.everything = (1 << self.size) - 1
-        found = {
-            name: positions_by_value(range(self.size), column, ordered=True)
-            for name, column in zip(single, columns[1 : 1 + len(single)], strict=True)
-        }
-        self.absent = {
-            name: bitset_of(list(compress(range(self.size), column)), self.size)
-            for name, column in zip(absent, columns[1 + len(single) :], strict=True)
-        }
+        found = {name: defaultdict(list) for name in single}
+        conditions_met = {name: [] for name in absent}
+        for text, positions in positions_by_value(range(self.size), described, ordered=True).items():
+            values = json.loads(text)
+            for name, value in zip(single, values[: len(single)], strict=True):
+                if value is not None:
+                    found[name][str(value)].append(positions)
+            for name, met in zip(absent, values[len(single) :], strict=True):
+                if met:
+                    conditions_met[name].append(positions)
+        found = {name: {value: merged(runs) for value, runs in by_value.items()} for name, by_value in found.items()}
+        self.absent = {name: bitset_of(merged(runs), self.size) for name, runs in conditions_met.items()}
         # A facet a record can have several values of (themes, tags): one query each.
         for name, facet in facets.items():
             if name not in single:
@@ -198,6 +209,13 @@ class Window:
         self.length = (self.bits.bit_length() + 7) // 8
 
 
+def merged(runs):
+    """The positions of several runs, each in order, in one list in order."""
+    if len(runs) == 1:
+        return runs[0]
+    return sorted(chain.from_iterable(runs))
+
+
 def positions_by_value(positions, values, *, ordered=False):
     """{value as text: the positions holding it, in order}, from positions and values side by side; a
     record without a value (None) is left out. `ordered`: the positions come in order already."""
@@ -215,9 +233,9 @@ CHUNK = 1000
 def raw_columns(queryset):
     """The columns of a values_list() as the database driver gives them: a list per column.
 
-    The index reads ids, keys and flags, which need none of the ORM's conversions: skipping its row-by-row
+    The index reads ids and texts, which need none of the ORM's conversions: skipping its row-by-row
     path (a conversion call per row, rows fetched a hundred at a time) is most of the cost of reading a
-    list of tens of thousands of records. A condition's flag comes as 0 or 1 (SQLite) or a boolean.
+    list of tens of thousands of records.
 
     The rows are read a thousand at a time and each batch is added to the columns, so that no more than a
     thousand row tuples live at once: tens of thousands of them alive together would each be walked by
