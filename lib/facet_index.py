@@ -61,13 +61,12 @@ class FacetIndex:
         model = queryset.model
         manager = model._default_manager
         # The records in the list's order, with every facet a record has one value of and whether it meets
-        # each facet's `absent` condition, in one query, read a column at a time: each facet's records come
-        # out in the list's order, by C loops rather than a Python step per record and facet.
+        # each facet's `absent` condition, in one query. Those come as one JSON array per record, as text:
+        # tens of thousands of records share a few hundred such arrays, so each record costs the driver one
+        # short text rather than an object per facet, and each array is decoded once, its records' positions
+        # given to each of its values whole.
         single = [name for name, facet in facets.items() if single_valued(model, facet.field_name)]
         absent = [name for name, facet in facets.items() if facet.absent is not None]
-        # A record's values of those facets and its conditions come as one JSON array, as text: tens of thousands
-        # of records share a few hundred such arrays, so each record costs the driver one short text rather than
-        # an object per facet, and each array is decoded once.
         described = JSONArray(
             *(F(facets[name].field_name) for name in single),
             *(ExpressionWrapper(facets[name].absent, BooleanField()) for name in absent),
