@@ -18,6 +18,8 @@ AXE_OPTIONS = {
 ALWAYS = {"label-content-name-mismatch", "aria-prohibited-attr", "landmark-unique", "target-size"}
 
 SITE_CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "site.css"
+# A pseudo-element (`li::before`, or the older `li:before`) is no element the page can be asked for: its element is.
+PSEUDO_ELEMENT = re.compile(r"::[\w-]+(\([^)]*\))?|:(before|after|first-line|first-letter)\b")
 # What a text's contrast depends on: its colours, its size and weight (large text needs less), and whether it shows.
 CONTRAST_PROPERTIES = ("color", "background", "opacity", "filter", "mix-blend-mode", "font", "display", "visibility")
 
@@ -42,7 +44,7 @@ def restyled_when_narrow(css=None):
         for selector, declarations in re.findall(r"([^{}]+)\{([^{}]*)\}", css[start : end - 1]):
             properties = [part.split(":")[0].strip() for part in declarations.split(";") if ":" in part]
             if any(name.startswith(CONTRAST_PROPERTIES) for name in properties):
-                selectors += [name.strip() for name in selector.split(",")]
+                selectors += [PSEUDO_ELEMENT.sub("", name).strip() for name in selector.split(",")]
     return selectors
 
 

@@ -19,6 +19,7 @@ def test_contrast_at_phone_width_is_checked_where_narrow_widths_restyle_text():
     .a { color: #333; }
     @media (max-width: 40rem) { dl.facts, .b { grid-template-columns: 1fr; } h1, .c { font-size: 1.5rem; } }
     @media (max-width: 48rem) { .jump { display: block; } .d { background-color: #fff; margin: 0 } }
+    @media (max-width: 30rem) { .f li::before, .g:hover:after { color: #555; } }
     @media print { .e { color: black; } }
     """
-    assert restyled_when_narrow(css) == ["h1", ".c", ".jump", ".d"]
+    assert restyled_when_narrow(css) == ["h1", ".c", ".jump", ".d", ".f li", ".g:hover"]
