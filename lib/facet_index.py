@@ -79,18 +79,19 @@ class FacetIndex:
         self.size = len(self.pks)
         self.position = dict(zip(self.pks, range(self.size), strict=True))
         self.everything = (1 << self.size) - 1
-        found = {name: defaultdict(list) for name in single}
-        conditions_met = {name: [] for name in absent}
+        # Each value's runs of positions, one run per array holding it.
+        runs = {name: defaultdict(list) for name in single}
+        runs_met = {name: [] for name in absent}
         for text, positions in positions_by_value(range(self.size), described, ordered=True).items():
             values = json.loads(text)
             for name, value in zip(single, values[: len(single)], strict=True):
                 if value is not None:
-                    found[name][str(value)].append(positions)
+                    runs[name][str(value)].append(positions)
             for name, met in zip(absent, values[len(single) :], strict=True):
                 if met:
-                    conditions_met[name].append(positions)
-        found = {name: {value: merged(runs) for value, runs in by_value.items()} for name, by_value in found.items()}
-        self.absent = {name: bitset_of(merged(runs), self.size) for name, runs in conditions_met.items()}
+                    runs_met[name].append(positions)
+        found = {name: {value: merged(held) for value, held in by_value.items()} for name, by_value in runs.items()}
+        self.absent = {name: bitset_of(merged(held), self.size) for name, held in runs_met.items()}
         # A facet a record can have several values of (themes, tags): one query each.
         for name, facet in facets.items():
             if name not in single:
