@@ -79,8 +79,8 @@ class SearchDocument(models.Model):
     Derived data, written only by lib.search from the records themselves (by
     the write path, `lib.caching.content_changed`, and by `manage.py
     rebuild_search_index`); never edited. On
-    PostgreSQL `vector` holds the weighted document and carries a GIN index
-    (migration 0005); on SQLite the same columns are in the FTS5 table
+    PostgreSQL `vector` holds the weighted document and carries a GIN index,
+    with `kind` (migration 0015); on SQLite the same columns are in the FTS5 table
     gfmd_search_fts.
     """
 

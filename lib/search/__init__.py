@@ -14,7 +14,7 @@ A query reads that one table, whatever the record, so its cost does not grow
 with joins per word.
 
 PostgreSQL: a stored, weighted `tsvector` column (`english` configuration)
-with a GIN index, matched with `websearch_to_tsquery`, ranked with `ts_rank`.
+with a GIN index of the kind and the vector, matched with `websearch_to_tsquery`, ranked with `ts_rank`.
 SQLite: an FTS5 table of the same three columns with the Porter stemmer,
 matched with FTS5 queries, ranked with `bm25`.
 
