@@ -573,6 +573,10 @@ LINK_ENDS = {
     "activity": "recommendations.ProposedActivity",
 }
 LINK_KINDS = {label: kind for kind, label in LINK_ENDS.items()}
+# What the address of each kind of record a link joins needs, read with a list's links: a session its slug and
+# its meeting's; a point or an activity its id alone, which the link's row holds, so that their tables (two
+# each way) stay out of the query, whose planning took longer on PostgreSQL than running it.
+LINK_END_ADDRESS = {"session": ("slug", "meeting__slug"), "recommendation": (), "activity": ()}
 # What a link's page shows of each kind of record it joins, read with the link.
 LINK_END_RELATIONS = {
     "session": ("meeting", "roundtable"),
@@ -650,30 +654,31 @@ class LinkQuerySet(models.QuerySet):
         for record in records:
             record.listed_links = []
         ends = [f"{end}_{other}" for end in ("from", "to") for other in LINK_ENDS]
+        addresses = [
+            f"{end}_{other}__{field}"
+            for end in ("from", "to")
+            for other in LINK_ENDS
+            for field in LINK_END_ADDRESS[other]
+        ]
         links = (
             self.filter(Q(**{f"from_{kind}__in": list(by_pk)}) | Q(**{f"to_{kind}__in": list(by_pk)}))
-            .select_related(*ends, "from_session__meeting", "to_session__meeting")
-            .only(
-                "type",
-                "note",
-                "quote",
-                *ends,
-                *[f"{end}_session__{field}" for end in ("from", "to") for field in ("slug", "meeting__slug")],
-            )
+            .select_related(*sorted({field.rpartition("__")[0] for field in addresses}))
+            .only("type", "note", "quote", *ends, *addresses)
             .order_by("type", "pk")
         )
         for link in links:
-            for end, other, direction, label in (
-                ("from", link.target_record, "outgoing", link.get_type_display()),
-                ("to", link.source_record, "incoming", str(link.inverse_label)),
+            # The record of the page at one end (`near`), the record the link leads to at the other (`far`).
+            for near, far, direction, label in (
+                ("from", "to", "outgoing", link.get_type_display()),
+                ("to", "from", "incoming", str(link.inverse_label)),
             ):
-                if (record := by_pk.get(getattr(link, f"{end}_{kind}_id"))) is not None:
+                if (record := by_pk.get(getattr(link, f"{near}_{kind}_id"))) is not None:
                     record.listed_links.append(
                         {
                             "type": link.type,
                             "direction": direction,
                             "label": label,
-                            "record": other.get_absolute_url(),
+                            "record": link.end_address(far),
                             "note": link.note,
                             "quote": link.quote,
                         }
@@ -785,6 +790,14 @@ class Link(Versioned):
     @property
     def target_record(self):
         return self.to_session or self.to_recommendation or self.to_activity
+
+    def end_address(self, end):
+        """The address of the record at one end ("from" or "to"), from what LINK_END_ADDRESS reads of it."""
+        other = next(other for other in LINK_ENDS if getattr(self, f"{end}_{other}_id") is not None)
+        if LINK_END_ADDRESS[other]:
+            return getattr(self, f"{end}_{other}").get_absolute_url()
+        model = self._meta.get_field(f"{end}_{other}").related_model
+        return model(pk=getattr(self, f"{end}_{other}_id")).get_absolute_url()
 
     @property
     def inverse_label(self):
