@@ -30,8 +30,8 @@ from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections
-from django.db.models import BooleanField, ExpressionWrapper, F, TextField
-from django.db.models.functions import Cast, JSONArray
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, Func, TextField, Value, When
+from django.db.models.functions import Cast
 from django.utils import translation
 
 from lib.caching import per_revision, per_revision_in_process
@@ -67,14 +67,12 @@ class FacetIndex:
         # given to each of its values whole.
         single = [name for name, facet in facets.items() if single_valued(model, facet.field_name)]
         absent = [name for name, facet in facets.items() if facet.absent is not None]
-        described = JSONArray(
+        described = TextsAsJSON(
             *(F(facets[name].field_name) for name in single),
             *(ExpressionWrapper(facets[name].absent, BooleanField()) for name in absent),
         )
         self.pks, described = raw_columns(
-            manager.order_by(*ordering_of(queryset), "pk")
-            .annotate(described=Cast(described, TextField()))
-            .values_list("pk", "described")
+            manager.order_by(*ordering_of(queryset), "pk").annotate(described=described).values_list("pk", "described")
         )
         self.size = len(self.pks)
         self.position = dict(zip(self.pks, range(self.size), strict=True))
@@ -207,6 +205,33 @@ class Window:
 
     def __post_init__(self):
         self.length = (self.bits.bit_length() + 7) // 8
+
+
+class TextsAsJSON(Func):
+    """A JSON array of the values, as text: a text as itself, a number as its digits, a condition met as a truthy
+    value (1 or "1") and one not met as a falsy one (0 or null), NULL as null.
+
+    PostgreSQL's JSON_BUILD_ARRAY, which Django's JSONArray writes, looks up the type of each value of each
+    row: an array of texts, made JSON at once, takes half as long (66 against 124 ms for the 30,487 search
+    documents at 100x). SQLite's JSON_ARRAY costs little, and keeps numbers and conditions as numbers.
+    """
+
+    function = "JSON_ARRAY"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        texts = self.copy()
+        texts.set_source_expressions([as_text(value) for value in self.get_source_expressions()])
+        return texts.as_sql(
+            compiler, connection, template="array_to_json(ARRAY[%(expressions)s]::text[])::text", **extra_context
+        )
+
+
+def as_text(value):
+    if isinstance(value.output_field, BooleanField):
+        # As text, false would be "false", which reads as true: "1" or null instead.
+        return Case(When(value, then=Value("1")))
+    return Cast(value, TextField())
 
 
 def merged(runs):
