@@ -624,7 +624,7 @@ class LinkQuerySet(models.QuerySet):
         for link in links:
             outgoing = getattr(link, f"from_{kind}_id") == record.pk
             end = "to" if outgoing else "from"
-            other = next(other for other in LINK_ENDS if getattr(link, f"{end}_{other}_id") is not None)
+            other = link.end_kind(end)
             pk = getattr(link, f"{end}_{other}_id")
             ends.append((outgoing, other, pk))
             wanted[other].add(pk)
@@ -791,9 +791,13 @@ class Link(Versioned):
     def target_record(self):
         return self.to_session or self.to_recommendation or self.to_activity
 
+    def end_kind(self, end):
+        """The kind of record at one end ("from" or "to"): the one of LINK_ENDS whose key is set."""
+        return next(kind for kind in LINK_ENDS if getattr(self, f"{end}_{kind}_id") is not None)
+
     def end_address(self, end):
         """The address of the record at one end ("from" or "to"), from what LINK_END_ADDRESS reads of it."""
-        other = next(other for other in LINK_ENDS if getattr(self, f"{end}_{other}_id") is not None)
+        other = self.end_kind(end)
         if LINK_END_ADDRESS[other]:
             return getattr(self, f"{end}_{other}").get_absolute_url()
         model = self._meta.get_field(f"{end}_{other}").related_model

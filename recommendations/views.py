@@ -99,16 +99,16 @@ RECOMMENDATION_COLUMNS = [
     Column("source_location", "string", lambda r: r.source_location, json=False),
 ]
 
+RECOMMENDATIONS = Recommendation.objects.select_related(
+    "meeting", "roundtable", "session", "event__meeting"
+).prefetch_related("themes", TAG_LIST)
+
 recommendations_list = FacetedList(
     filterset_class=RecommendationFilter,
     # What the API's records give; the CSV gives their source too. Each join costs PostgreSQL's planner more
     # than the query takes to run: the source's cost an API page 1 ms.
-    queryset=Recommendation.objects.select_related(
-        "meeting", "roundtable", "session", "event__meeting"
-    ).prefetch_related("themes", TAG_LIST),
-    csv_queryset=Recommendation.objects.select_related(
-        "meeting", "roundtable", "session", "source", "event__meeting"
-    ).prefetch_related("themes", TAG_LIST),
+    queryset=RECOMMENDATIONS,
+    csv_queryset=RECOMMENDATIONS.select_related("source"),
     template="recommendations/recommendation_list.html",
     title=_("Recommendations"),
     noun=_("recommendations and other points"),
