@@ -16,6 +16,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -501,6 +502,20 @@ def test_the_results_download_as_csv(client, made):
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [row["url"] for row in rows] == [f"http://testserver{made.remittances}"]
     assert [(row["type"], row["meeting"]) for row in rows] == [("recommendation", "testville-2099")]
+
+
+def test_a_result_s_kind_is_named_in_the_page_s_language_and_in_english_in_the_csv(client, made):
+    def kinds(path):
+        response = client.get(path, {"q": "remittances", "type": "recommendation", "format": "csv"})
+        return [row["kind"] for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))]
+
+    with translation.override("fr"):
+        french = str(Recommendation.Kind.RECOMMENDATION.label)
+    assert french != "Recommendation"
+    page = client.get("/fr/search/", {"q": "remittances", "type": "recommendation"}).content.decode()
+    assert f">{french}<" in page and ">Recommendation<" not in page
+    # A CSV is made in English, whatever the page's language.
+    assert kinds("/fr/search/") == kinds("/search/") == ["Recommendation"]
 
 
 def test_a_bad_facet_value_is_a_400_that_says_why(client):

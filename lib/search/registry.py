@@ -1,7 +1,9 @@
 """What is indexed: the kinds of search document, which each app declares for its own records."""
 
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
+
+from django.utils import translation
 
 
 @dataclass
@@ -32,6 +34,7 @@ _dependents = {}
 
 def register(name, *, model, label, plural, queryset, build, priority=0, record_kinds=None, related=False):
     KINDS[name] = Kind(name, model._meta.label, label, plural, queryset, build, priority, record_kinds, related)
+    record_kind_labels.cache_clear()
     ordered = sorted(KINDS.values(), key=lambda kind: -kind.priority)
     KINDS.clear()
     KINDS.update((kind.name, kind) for kind in ordered)
@@ -71,7 +74,13 @@ def record_kind_choices():
 
 def record_kind_label(value):
     """What a document's `record_kind` is called: "Follow-up action" for `follow-up`."""
-    return dict(record_kind_choices()).get(value, value)
+    return record_kind_labels(translation.get_language()).get(value, value)
+
+
+@cache
+def record_kind_labels(language):
+    """{value: label} in `language`, the active one: a search CSV names the kind of each of its rows."""
+    return dict(record_kind_choices())
 
 
 def joined(*parts):
