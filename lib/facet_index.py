@@ -213,14 +213,14 @@ def merged(runs):
     return sorted(chain.from_iterable(runs))
 
 
-def positions_by_value(positions, values, *, ordered=False):
+def positions_by_value(positions, values):
     """{value as text: the positions holding it, in order}, from positions and values side by side; a
-    record without a value (None) is left out. `ordered`: the positions come in order already."""
+    record without a value (None) is left out."""
     grouped = defaultdict(list)
     for position, value in zip(positions, values, strict=True):
         grouped[value].append(position)
     grouped.pop(None, None)
-    return {str(value): held if ordered else sorted(held) for value, held in grouped.items()}
+    return {str(value): sorted(held) for value, held in grouped.items()}
 
 
 # Rows read at once, and turned into columns before the next are read.
