@@ -257,9 +257,10 @@ def ids_and_values(queryset, expressions):
     takes 125 ms on PostgreSQL, against 160 with a JSON text, and 92 ms on SQLite, against 107 with columns.
     """
     if connections[queryset.db].vendor == "sqlite":
-        pks, shared = ids_and_rows(queryset.annotate(values=JSONArray(*expressions)).values_list("pk", "values"))
+        described = queryset.annotate(facet_values=JSONArray(*expressions))
+        pks, shared = ids_and_rows(described.values_list("pk", "facet_values"))
         return pks, {tuple(json.loads(text)): positions for (text,), positions in shared.items()}
-    named = {f"value_{i}": expression for i, expression in enumerate(expressions)}
+    named = {f"facet_value_{i}": expression for i, expression in enumerate(expressions)}
     return ids_and_rows(queryset.annotate(**named).values_list("pk", *named))
 
 
