@@ -1,7 +1,7 @@
 """Records related by their wording: each record's nearest records of other meetings or tracks, computed offline.
 
 Each record of a kind registered `related=True` (sessions, recommendations, activities) is a TF-IDF vector
-(scikit-learn) of its own words, its search document's `wording` (no tags, no editorial notes): words of three
+of its own words, its search document's `wording` (no tags, no editorial notes): words of three
 letters or more, stemmed as the search stems them, without English stop words and without the terms of more than
 MAX_SHARE of the records (the words every record of the Forum uses). Two records'
 score is the cosine of their vectors. A record's list holds the KEPT highest scores among records of another

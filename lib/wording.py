@@ -1,7 +1,7 @@
 """The computation of the related records (lib/related.py): TF-IDF vectors, scores, lists, and their rows.
 
-Apart from lib/related.py because numpy, scipy and scikit-learn take seconds to import: a process imports them
-when it first writes content, not when it starts.
+Apart from lib/related.py because numpy and scipy take a while to import: a process imports them when it first
+writes content, not when it starts.
 """
 
 from collections import Counter, defaultdict
@@ -10,7 +10,6 @@ import numpy as np
 from django.db import connection, transaction
 from django.db.models import Q
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from lib.models import configured_model
 from lib.search.engine import index_model
@@ -87,19 +86,7 @@ def rebuild(stdout=None):
     """Every record's vector and list computed again from the search documents; returns how many records."""
     rows = documents()
     texts = [words for _, _, words, _ in rows]
-    vectorizer = TfidfVectorizer(
-        analyzer=stems,
-        sublinear_tf=True,
-        min_df=MIN_RECORDS,
-        max_df=max(MIN_RECORDS, int(MAX_SHARE * len(rows))),
-        dtype=np.float32,
-    )
-    try:
-        matrix = vectorizer.fit_transform(texts).tocsr()
-        terms = list(vectorizer.get_feature_names_out())
-        idf = vectorizer.idf_
-    except ValueError:  # no records, or no word two of them share
-        matrix, terms, idf = sparse.csr_matrix((len(rows), 0), dtype=np.float32), [], []
+    matrix, terms, idf = fitted(texts, most=max(MIN_RECORDS, int(MAX_SHARE * len(rows))))
     shown = shown_words(texts)
     vocabulary = [
         [term, round(float(weight), 5), " ".join(shown[part] for part in term.split())]
@@ -127,6 +114,41 @@ def rebuild(stdout=None):
     if stdout:
         stdout.write(f"  {len(rows)} records, {len(vocabulary)} terms")
     return len(rows)
+
+
+def fitted(texts, most):
+    """(vectors, terms, weights) of the texts: the vocabulary is every stem of at least MIN_RECORDS and at most
+    `most` texts, in alphabetical order, each weighing ln((1 + texts) / (1 + texts with it)) + 1."""
+    counted = [Counter(stems(words)) for words in texts]
+    frequency = Counter(term for counts in counted for term in counts)
+    terms = sorted(term for term, n in frequency.items() if MIN_RECORDS <= n <= most)
+    idf = np.array([frequency[term] for term in terms], dtype=np.float32)
+    idf = np.log(np.float32(len(texts) + 1) / (idf + 1)) + np.float32(1)
+    return weighted(counted, {term: i for i, term in enumerate(terms)}, idf), terms, idf
+
+
+def vectorize(texts, terms):
+    """The TF-IDF vectors of these texts under the last rebuild's vocabulary and weights."""
+    idf = np.array([term[1] for term in terms], dtype=np.float32)
+    return weighted([Counter(stems(words)) for words in texts], {term[0]: i for i, term in enumerate(terms)}, idf)
+
+
+def weighted(counted, columns, idf):
+    """Each text's vector, a row of unit length: for each term of `columns` it holds, (1 + ln(count)) x its
+    weight. Float32, as the vectors are stored; each row's length is summed in float64."""
+    indptr, indices, counts = [0], [], []
+    for text in counted:
+        held = sorted((columns[term], n) for term, n in text.items() if term in columns)
+        indices += [column for column, _ in held]
+        counts += [n for _, n in held]
+        indptr.append(len(indices))
+    data = np.log(np.array(counts, dtype=np.float32)) + np.float32(1)
+    data *= idf[np.array(indices, dtype=np.int64)]
+    rows = np.repeat(np.arange(len(counted)), np.diff(indptr))
+    lengths = np.sqrt(np.bincount(rows, weights=(data * data).astype(np.float64), minlength=len(counted)))
+    lengths[lengths == 0] = 1
+    data = (data / lengths[rows]).astype(np.float32)
+    return sparse.csr_matrix((data, np.array(indices, dtype=np.int32), indptr), shape=(len(counted), len(columns)))
 
 
 def shown_words(texts):
@@ -268,17 +290,6 @@ def update(targets):
     with transaction.atomic():
         write_lists(lists)
         stored.write_floors({key: floor_of(found) for key, found in lists.items()})
-
-
-def vectorize(texts, terms):
-    """The TF-IDF vectors of these texts under the last rebuild's vocabulary and weights."""
-    if not terms or not texts:
-        return sparse.csr_matrix((len(texts), len(terms)), dtype=np.float32)
-    vectorizer = TfidfVectorizer(
-        analyzer=stems, sublinear_tf=True, dtype=np.float32, vocabulary={term[0]: i for i, term in enumerate(terms)}
-    )
-    vectorizer.idf_ = np.array([term[1] for term in terms], dtype=np.float32)
-    return vectorizer.transform(texts).tocsr()
 
 
 class Stored:
