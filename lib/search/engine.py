@@ -1,9 +1,10 @@
 """Matching and ranking on the index table: PostgreSQL's tsvector and GIN, or SQLite's FTS5."""
 
 import json
+from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, CharField, FloatField, IntegerField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
@@ -88,8 +89,26 @@ def matching_ids(q):
     if on_postgresql():
         table = index_model()._meta.db_table
         sql = f"SELECT id FROM {table} WHERE vector @@ websearch_to_tsquery(%s::regconfig, %s)"
-        return read_ids(sql, (CONFIG, query.websearch()))
+        with through_the_text_index():
+            return read_ids(sql, (CONFIG, query.websearch()))
     return read_ids(f"SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", (query.fts5(),))
+
+
+@contextmanager
+def through_the_text_index():
+    """PostgreSQL's queries within: the documents a query matches found through the text index, never by
+    reading the whole table.
+
+    For a word half the documents hold, the planner prices the two alike, as it counts testing a document's
+    vector as cheap as comparing two numbers; the index, which never tests a document it did not find, takes a
+    third of the time (8 against 21 ms for "migration", 17,649 of 30,487 documents at 100 times the content).
+    Every query that reaches the database holds a word to look up (Query.empty), so the index always applies.
+    The setting lasts for the transaction, or up to the reset where this runs inside one of the caller's.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
+        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
 
 
 def read_ids(sql, params):
