@@ -227,25 +227,22 @@ def positions_by_value(positions, values):
 CHUNK = 1000
 
 
-def raw_columns(queryset):
-    """The columns of a values_list() as the database driver gives them: a list per column.
+def raw_rows(queryset):
+    """The rows of a values_list() as the database driver gives them, a thousand at a time.
 
     The index reads ids and texts, which need none of the ORM's conversions: skipping its row-by-row
     path (a conversion call per row, rows fetched a hundred at a time) is most of the cost of reading a
     list of tens of thousands of records.
 
-    The rows are read a thousand at a time and each batch is added to the columns, so that no more than a
-    thousand row tuples live at once: tens of thousands of them alive together would each be walked by
-    Python's garbage collector, whose full collections they set off, several times per index.
+    Each batch is used before the next is read, so that no more than a thousand row tuples live at once:
+    tens of thousands of them alive together would each be walked by Python's garbage collector, whose full
+    collections they set off, several times per index.
     """
     sql, params = queryset.query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
-        columns = [[] for _ in cursor.description]
         while rows := cursor.fetchmany(CHUNK):
-            for column, values in zip(columns, zip(*rows, strict=True), strict=True):
-                column.extend(values)
-    return columns
+            yield rows
 
 
 def ids_and_values(queryset, expressions):
@@ -266,15 +263,12 @@ def ids_and_values(queryset, expressions):
 
 def ids_and_rows(queryset):
     """The first column of a values_list() (the records' ids), and {(the row's other values): the positions
-    of the rows holding them, in order}, as the database driver gives them (see `raw_columns`)."""
-    sql, params = queryset.query.sql_with_params()
+    of the rows holding them, in order}, as the database driver gives them (see `raw_rows`)."""
     pks, shared = [], defaultdict(list)
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(CHUNK):
-            for position, row in enumerate(rows, len(pks)):
-                shared[row[1:]].append(position)
-            pks.extend(row[0] for row in rows)
+    for rows in raw_rows(queryset):
+        for position, row in enumerate(rows, len(pks)):
+            shared[row[1:]].append(position)
+        pks.extend(row[0] for row in rows)
     return pks, shared
 
 
@@ -307,8 +301,12 @@ def linked_values(model, path):
     field = model._meta.get_field(relation)
     links, record, target = link_table(model, field)
     value_of = {pk: value for pk, (value,) in key_values(field.related_model, (attribute,)).items()}
-    pks, targets = raw_columns(links.order_by().values_list(record, target))
-    return pks, list(map(value_of.get, targets))
+    pks, targets = [], []
+    for rows in raw_rows(links.order_by().values_list(record, target)):
+        ids, values = zip(*rows, strict=True)
+        pks.extend(ids)
+        targets.extend(map(value_of.get, values))
+    return pks, targets
 
 
 def choices_of(facet_filter):
