@@ -3,6 +3,7 @@ number of queries. Their quality on the real content: test_related_precision.py.
 
 import datetime
 import io
+import math
 from types import SimpleNamespace
 
 import pytest
@@ -187,3 +188,28 @@ def test_the_command_computes_every_list_again_and_says_how_many(world):
     call_command("rebuild_related", stdout=out)
     assert f"{5 + len(OTHER_SUBJECTS)} records" in out.getvalue()
     assert key(world.activity) in listed(world.session)
+
+
+def test_a_vector_weighs_each_term_by_its_count_and_its_rarity_and_has_unit_length():
+    from lib import wording
+
+    texts = [["recruitment", "recruitment", "agencies"], ["agencies"], ["codes"]]
+    matrix, terms, idf = wording.fitted(texts, most=2)
+    assert terms == sorted(wording.stems(["recruitment", "agencies", "codes"]))
+    column = {term: i for i, term in enumerate(terms)}
+    recruitment, agencies = column[wording.stems(["recruitment"])[0]], column[wording.stems(["agencies"])[0]]
+    # ln((1 + texts) / (1 + texts with it)) + 1: the term of two texts weighs less than a term of one.
+    assert idf[agencies] == pytest.approx(1 + math.log(4 / 3)) and idf[recruitment] == pytest.approx(1 + math.log(2))
+    first = matrix.toarray()[0]
+    counted = (1 + math.log(2)) * idf[recruitment]  # twice: 1 + ln(2)
+    length = math.hypot(counted, idf[agencies])
+    assert first[recruitment] == pytest.approx(counted / length)
+    assert first[agencies] == pytest.approx(idf[agencies] / length)
+    assert matrix.toarray()[1].tolist() == pytest.approx([1.0 if i == agencies else 0.0 for i in range(len(terms))])
+    # A term of more than `most` texts is left out; a text without a kept term is a row of zeros.
+    matrix, terms, _ = wording.fitted(texts, most=1)
+    assert wording.stems(["agencies"])[0] not in terms and not matrix.toarray()[1].any()
+    # A save's vectors read the stored vocabulary and weights, and give a rebuild's.
+    stored = [[term, float(weight)] for term, weight in zip(*wording.fitted(texts, most=2)[1:], strict=True)]
+    again = wording.vectorize(texts[:1], stored).toarray()[0]
+    assert again == pytest.approx(first)
