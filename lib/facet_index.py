@@ -223,7 +223,7 @@ def positions_by_value(positions, values):
     return {str(value): sorted(held) for value, held in grouped.items()}
 
 
-# Rows read at once, and turned into columns before the next are read.
+# Rows read at once: each batch is used before the next is read (see `raw_rows`).
 CHUNK = 1000
 
 
